@@ -1,0 +1,65 @@
+"""`qms check` as a function: load the set, run the rules, filter, sort."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qms.config import load_config
+from qms.errors import UsageError
+from qms.loader import load_set
+from qms.model import ERROR, WARNING, Finding
+from qms.rules import run_rules
+from qms.rules.catalogue import RULES
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+    documents: int = 0
+    records: int = 0
+    files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == WARNING)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+class CodeFilter:
+    """Which rule codes to report: ruff-style selection by code or prefix."""
+
+    def __init__(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> None:
+        self.select = [_known_prefix(c) for c in select]
+        self.ignore = [_known_prefix(c) for c in ignore]
+
+    def __call__(self, code: str) -> bool:
+        if self.select and not any(code.startswith(p) for p in self.select):
+            return False
+        return not any(code.startswith(p) for p in self.ignore)
+
+
+def _known_prefix(code: str) -> str:
+    code = code.strip().upper()
+    if not code or not any(known.startswith(code) for known in RULES):
+        raise UsageError(f"'{code}' is not a rule code or prefix; `qms rules` lists them")
+    return code
+
+
+def run_check(start: Path, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> CheckResult:
+    config = load_config(start)
+    wanted = CodeFilter(select, [*config.ignore, *ignore])
+    docs = load_set(config)
+    findings = [f for f in docs.findings if wanted(f.code)]
+    findings += run_rules(config, docs, wanted)
+    findings.sort(key=Finding.sort_key)
+    records = sum(1 for d in docs.documents if d.is_record)
+    return CheckResult(findings, len(docs.documents) - records, records, docs.files_seen)

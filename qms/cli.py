@@ -1,0 +1,149 @@
+"""The `qms` command: parse arguments, call the core, print, exit.
+
+No rule lives here. Exit codes: 0 no errors, 1 errors found, 2 the command
+could not run, 3 an unexpected failure (details go to a log file), 130 when
+interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from qms import __version__
+from qms.check import run_check
+from qms.errors import QmsError
+from qms.report import RENDERERS, render_text
+from qms.rules.catalogue import RULES
+
+app = typer.Typer(
+    name="qms",
+    help="Keep an ISO 9001 quality management system as Markdown in git: check it, control it, publish it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"qms (qmskit) {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path,
+        typer.Option("--directory", "-C", help="Run as if started in this folder (any folder inside the QMS)."),
+    ] = Path("."),
+    version: Annotated[
+        Optional[bool],  # noqa: UP045 - Typer reads this annotation at runtime
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
+) -> None:
+    ctx.obj = directory
+
+
+def _codes(values: list[str]) -> list[str]:
+    """`--select R --select P001,P002` -> ["R", "P001", "P002"]."""
+    return [code for value in values for code in value.split(",") if code.strip()]
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text for people, json for tools, github for Actions.")
+    ] = OutputFormat.text,
+    select: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--select", help="Only report these rule codes or prefixes (repeat, or separate with commas)."),
+    ] = None,
+    ignore: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--ignore", help="Leave out these rule codes or prefixes, on top of qms.yml's ignore list."),
+    ] = None,
+) -> None:
+    """Check every document, record, role and person against the schemas and rules.
+
+    Exits 0 when there are no errors, 1 when there are, and 2 when the check
+    cannot run (for example, no qms.yml).
+
+    Examples:
+
+        qms check
+
+        qms check --format json
+
+        qms check --select R,P --ignore R003
+    """
+    result = run_check(ctx.obj, _codes(select or []), _codes(ignore or []))
+    if output_format is OutputFormat.text:
+        render_text(result, Console(highlight=False))
+    else:
+        sys.stdout.write(RENDERERS[output_format.value](result) + "\n")
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def rules(
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.text,
+) -> None:
+    """List every rule code `qms check` reports, with its severity.
+
+    Example:
+
+        qms rules
+    """
+    if output_format is OutputFormat.json:
+        import json
+
+        rows = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary} for r in RULES.values()]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    table = Table("code", "name", "severity", "what it checks", box=None)
+    for info in RULES.values():
+        table.add_row(info.code, info.name, info.severity, info.summary)
+    Console().print(table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    err = Console(stderr=True, highlight=False)
+    try:
+        app(args=argv, prog_name="qms")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except QmsError as exc:
+        err.print(f"[red]qms: error:[/red] {exc}", markup=True, soft_wrap=True)
+        return 2
+    except KeyboardInterrupt:
+        err.print("qms: interrupted")
+        return 130
+    except Exception:
+        with tempfile.NamedTemporaryFile("w", prefix="qms-crash-", suffix=".log", delete=False) as log:
+            log.write(traceback.format_exc())
+        err.print(
+            f"qms: an unexpected error occurred; this is a bug in qmskit. Details are in {log.name}",
+            soft_wrap=True,
+        )
+        return 3
+    return 0

@@ -1,0 +1,234 @@
+"""Walk the configured folders and load every document, record, role and person.
+
+Loading never stops at a bad file: each problem becomes a finding and the
+walk goes on, so one run reports everything.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from qms.config import CONFIG_NAME, Config
+from qms.frontmatter import SplitProblem, normalise_newlines, split_front_matter
+from qms.model import ERROR, WARNING, Document, DocumentSet, Finding, Located, Person, Role
+from qms.schemas import did_you_mean, show
+from qms.yamlsafe import parse_yaml
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+ASSET_FOLDERS = {"assets"}
+
+
+def load_set(config: Config) -> DocumentSet:
+    docs = DocumentSet(root=str(config.root))
+    for rel in _walk(config, docs):
+        docs.files_seen += 1
+        document = _load_document(config, rel, docs.findings)
+        if document is not None:
+            docs.documents.append(document)
+    _load_registries(config, docs)
+    return docs
+
+
+def _walk(config: Config, docs: DocumentSet) -> list[str]:
+    """Relative paths of the Markdown files to load; other files become findings."""
+    root = config.root
+    found: list[str] = []
+    registry_files = config.registry_files()
+    for folder in config.folders():
+        top = root / folder
+        if not top.is_dir():
+            docs.findings.append(_missing_folder(config, folder))
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            here = Path(dirpath)
+            kept = []
+            for name in sorted(dirnames):
+                if name.startswith(".") or name in ASSET_FOLDERS:
+                    continue
+                if (here / name).is_symlink():
+                    _check_symlink(root, here / name, docs)
+                    continue
+                kept.append(name)
+            dirnames[:] = kept
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                path = here / name
+                rel = path.relative_to(root).as_posix()
+                if path.is_symlink() and not _check_symlink(root, path, docs):
+                    continue
+                if rel in registry_files:
+                    continue
+                if name.lower().endswith(MARKDOWN_SUFFIXES):
+                    found.append(rel)
+                else:
+                    docs.findings.append(
+                        Finding(rel, None, "F006", WARNING,
+                                "this file is not Markdown (.md) and is not part of the document set; "
+                                "move pictures into an assets/ folder and other files out of the document folders")
+                    )
+    return sorted(set(found))
+
+
+def _check_symlink(root: Path, path: Path, docs: DocumentSet) -> bool:
+    """True when a symlink stays inside the repository and may be read."""
+    target = path.resolve()
+    if target == root or root in target.parents:
+        return path.is_file()
+    rel = path.relative_to(root).as_posix()
+    docs.findings.append(
+        Finding(rel, None, "F009", ERROR,
+                "this symbolic link points outside the repository and is not followed; "
+                "copy the file into the repository instead")
+    )
+    return False
+
+
+def _missing_folder(config: Config, folder: str) -> Finding:
+    line = None
+    if config.source is not None:
+        for name, spec in config.types.items():
+            if spec.folder == folder:
+                line = config.source.lines.get(("types", name, "folder"))
+                break
+    return Finding(CONFIG_NAME, line, "F010", WARNING,
+                   f"the folder '{folder}' named here does not exist; create it or correct the folder name")
+
+
+def read_text(root: Path, rel: str, findings: list[Finding]) -> str | None:
+    """The file's text, BOM dropped and line ends made `\\n`; None (and a finding) if unreadable."""
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError as exc:
+        findings.append(Finding(rel, None, "F001", ERROR, f"cannot be read: {exc.strerror}"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        findings.append(
+            Finding(rel, line, "F001", ERROR,
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
+                    "save the file as UTF-8 in your editor")
+        )
+        return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        findings.append(Finding(rel, line, "F001", ERROR, "is a binary file, not text; only Markdown belongs here"))
+        return None
+    return normalise_newlines(text)
+
+
+def _load_document(config: Config, rel: str, findings: list[Finding]) -> Document | None:
+    text = read_text(config.root, rel, findings)
+    if text is None:
+        return None
+    try:
+        split = split_front_matter(text)
+    except SplitProblem as problem:
+        findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message))
+        return None
+    parsed = parse_yaml(split.yaml_text, split.yaml_line)
+    for problem in parsed.problems:
+        findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message))
+    if any(p.code in ("F004", "F008") for p in parsed.problems):
+        return None
+    data = parsed.value if parsed.value is not None else {}
+    if not isinstance(data, dict):
+        findings.append(
+            Finding(rel, split.yaml_line, "F007", ERROR,
+                    f"the front-matter must be key: value lines (found {show(data)})")
+        )
+        return None
+    document = Document(rel, data, parsed.lines, 1, split.body, split.body_line)
+    findings.extend(_schema_findings(config, document))
+    return document
+
+
+def _schema_findings(config: Config, doc: Document) -> list[Finding]:
+    assert config.schemas is not None
+    found: list[Finding] = []
+
+    def bad(line: int, message: str) -> None:
+        found.append(Finding(doc.path, line, "S001", ERROR, message))
+
+    doc_type = doc.data.get("type")
+    if doc_type is None:
+        bad(1, "required key 'type' is missing")
+        return found
+    if not isinstance(doc_type, str) or doc_type not in config.types:
+        choices = list(config.types)
+        bad(doc.line_of(("type",)),
+            f"type must be one of {', '.join(choices)} (found {show(doc_type)}{did_you_mean(doc_type, choices)})")
+        return found
+    name = doc_type if config.schemas.has(doc_type) else "document"
+    if doc_type == "record":
+        kind = doc.data.get("kind")
+        name = "record"
+        if kind in config.record_kinds:
+            name = f"record-{kind}" if config.schemas.has(f"record-{kind}") else "record"
+        elif kind is not None:
+            kinds = config.record_kinds
+            bad(doc.line_of(("kind",)),
+                f"kind must be one of {', '.join(kinds)} (found {show(kind)}{did_you_mean(kind, kinds)})")
+    for line, message in config.schemas.errors(name, doc):
+        bad(line, message)
+    return found
+
+
+def _load_registries(config: Config, docs: DocumentSet) -> None:
+    docs.roles_file = _load_yaml_file(config, config.roles_file, "roles", docs.findings)
+    docs.people_file = _load_yaml_file(config, config.people_file, "people", docs.findings)
+    if docs.roles_file is not None:
+        for index, item in enumerate(docs.roles_file.data.get("roles") or []):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                reports_to = item.get("reports_to")
+                docs.roles.append(
+                    Role(item["id"], str(item.get("title", "")),
+                         reports_to if isinstance(reports_to, str) else None,
+                         docs.roles_file.line_of(("roles", index)))
+                )
+    if docs.people_file is not None:
+        for index, item in enumerate(docs.people_file.data.get("people") or []):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                docs.people.append(
+                    Person(item["id"], str(item.get("name", "")),
+                           _strings(item.get("emails")), _strings(item.get("roles")),
+                           docs.people_file.line_of(("people", index)),
+                           [docs.people_file.line_of(("people", index, "roles", i))
+                            for i in range(len(_strings(item.get("roles"))))])
+                )
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _load_yaml_file(config: Config, rel: str, schema: str, findings: list[Finding]) -> Located | None:
+    what = "roles registry" if schema == "roles" else "people roster"
+    if not (config.root / rel).is_file():
+        line = config.source.lines.get((schema,)) if config.source else None
+        findings.append(
+            Finding(CONFIG_NAME, line, "S002", ERROR,
+                    f"the {what} '{rel}' does not exist; create it or correct the path in {CONFIG_NAME}")
+        )
+        return None
+    text = read_text(config.root, rel, findings)
+    if text is None:
+        return None
+    parsed = parse_yaml(text)
+    for problem in parsed.problems:
+        findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message))
+    if any(p.code in ("F004", "F008") for p in parsed.problems):
+        return None
+    if not isinstance(parsed.value, dict):
+        findings.append(Finding(rel, 1, "S002", ERROR,
+                                f"the {what} must start with '{schema}:' followed by a list"))
+        return None
+    located = Located(rel, parsed.value, parsed.lines)
+    assert config.schemas is not None
+    for line, message in config.schemas.errors(schema, located):
+        findings.append(Finding(rel, line, "S002", ERROR, message))
+    return located

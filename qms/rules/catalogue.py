@@ -1,0 +1,62 @@
+"""Every rule code qmskit reports, with its name, severity and one-line summary.
+
+Codes are stable and never reused: users ignore them in qms.yml and CI keys
+on them. docs/rules.md has a page section for each, with examples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qms.model import ERROR, WARNING
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    name: str
+    severity: str
+    summary: str
+
+
+_RULES = [
+    # Files: found while reading, before any rule runs.
+    RuleInfo("F001", "not-utf8", ERROR, "the file is not UTF-8 text"),
+    RuleInfo("F002", "no-front-matter", ERROR, "a document does not start with YAML front-matter"),
+    RuleInfo("F003", "unclosed-front-matter", ERROR, "the front-matter has no closing '---' line"),
+    RuleInfo("F004", "yaml-syntax", ERROR, "the front-matter is not valid YAML"),
+    RuleInfo("F005", "duplicate-key", ERROR, "a key appears twice"),
+    RuleInfo("F006", "not-markdown", WARNING, "a file in a document folder is not Markdown"),
+    RuleInfo("F007", "front-matter-not-mapping", ERROR, "the front-matter is not key: value lines"),
+    RuleInfo("F008", "yaml-too-complex", ERROR, "YAML aliases or nesting expand too far"),
+    RuleInfo("F009", "symlink-outside", ERROR, "a symbolic link points outside the repository"),
+    RuleInfo("F010", "missing-folder", WARNING, "a folder named in qms.yml does not exist"),
+    # Schemas.
+    RuleInfo("S001", "schema", ERROR, "front-matter does not match the schema of its type"),
+    RuleInfo("S002", "registry-schema", ERROR, "the roles registry or people roster is missing or invalid"),
+    # Identity.
+    RuleInfo("I001", "duplicate-id", ERROR, "two files share one id"),
+    RuleInfo("I002", "id-pattern", ERROR, "an id does not match its type's pattern"),
+    RuleInfo("I003", "wrong-folder", ERROR, "a document is outside the folder of its type"),
+    # References.
+    RuleInfo("R001", "unresolved-reference", ERROR, "an id in the front-matter names no document"),
+    RuleInfo("R002", "unresolved-link-id", ERROR, "[[ID]] in the body names no document"),
+    RuleInfo("R003", "broken-link", ERROR, "a relative Markdown link points to no file"),
+    RuleInfo("R004", "relies-on-uncontrolled", ERROR, "an effective document relies on one not in force"),
+    # Roles and people.
+    RuleInfo("P001", "unknown-role", ERROR, "a role named is not in the roles registry"),
+    RuleInfo("P002", "role-unfilled", ERROR, "a role is held by nobody"),
+    RuleInfo("P003", "person-unknown-role", ERROR, "a person holds a role that is not in the registry"),
+    RuleInfo("P004", "reporting-cycle", ERROR, "reports_to goes round in a circle"),
+    RuleInfo("P005", "duplicate-person-or-role", ERROR, "two roles or people share an id, or two people an email"),
+    RuleInfo("P006", "unknown-person", ERROR, "a record names a person who is not in the roster"),
+    # Document content.
+    RuleInfo("D001", "missing-effective-date", ERROR, "an effective document has no effective date"),
+    RuleInfo("D002", "missing-successor", ERROR, "an obsolete document does not name its successor"),
+    RuleInfo("D003", "unknown-clause", ERROR, "a clause is not in the ISO 9001 clause catalogue"),
+    RuleInfo("D004", "bad-retention", ERROR, "a record's retention is not a valid period"),
+    RuleInfo("D005", "revision-scheme", ERROR, "a revision does not follow the revision scheme"),
+    RuleInfo("D006", "missing-change", ERROR, "a later revision has no change summary"),
+]
+
+RULES: dict[str, RuleInfo] = {rule.code: rule for rule in _RULES}

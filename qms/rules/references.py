@@ -1,0 +1,132 @@
+"""References: every id and relative link resolves, and effective documents
+rely only on documents that are in force."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from qms.body import id_references, relative_links
+from qms.model import Document, Finding
+from qms.revisions import RevisionError, is_after_first
+from qms.rules import Context, as_list, rule
+from qms.schemas import did_you_mean
+
+# Front-matter keys that name other documents or records, as lists or single ids.
+LIST_KEYS = ("references", "supersedes")
+SINGLE_KEYS = ("superseded_by", "procedure", "nonconformity", "corrects")
+NO_SUCCESSOR = "none"
+# Ids differ by a digit from their neighbours (QP-07, QP-08): only suggest near-exact matches.
+ID_CUTOFF = 0.85
+
+
+def front_matter_references(doc: Document) -> Iterator[tuple[str, str, int]]:
+    """(key name, id, line) for every id the front-matter names."""
+    for key in LIST_KEYS:
+        for index, target in enumerate(as_list(doc.data.get(key))):
+            if isinstance(target, str):
+                yield key, target, doc.line_of((key, index))
+    for key in SINGLE_KEYS:
+        target = doc.data.get(key)
+        if isinstance(target, str) and not (key == "superseded_by" and target.lower() == NO_SUCCESSOR):
+            yield key, target, doc.line_of((key,))
+
+
+@rule("R001")
+def unresolved_front_matter(ctx: Context) -> Iterator[Finding]:
+    known = sorted(ctx.by_id)
+    for doc in ctx.docs.documents:
+        for key, target, line in front_matter_references(doc):
+            if target not in ctx.by_id:
+                yield ctx.finding(
+                    "R001", doc.path, line,
+                    f'{key}: "{target}" is not the id of any document or record{did_you_mean(target, known, ID_CUTOFF)}',
+                )
+
+
+@rule("R002")
+def unresolved_body_ids(ctx: Context) -> Iterator[Finding]:
+    known = sorted(ctx.by_id)
+    for doc in ctx.docs.documents:
+        for ref in id_references(doc.body, doc.body_line):
+            if ref.target not in ctx.by_id:
+                yield ctx.finding(
+                    "R002", doc.path, ref.line,
+                    f"[[{ref.target}]] names no document or record{did_you_mean(ref.target, known, ID_CUTOFF)}",
+                )
+
+
+def resolve_link(doc_path: str, target: str) -> str | None:
+    """The repository-relative path a link points to, or None if it leaves the repository."""
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), target))
+    if joined == ".." or joined.startswith("../") or PurePosixPath(joined).is_absolute():
+        return None
+    return joined
+
+
+@rule("R003")
+def broken_links(ctx: Context) -> Iterator[Finding]:
+    root = ctx.config.root
+    for doc in ctx.docs.documents:
+        for ref in relative_links(doc.body, doc.body_line):
+            resolved = resolve_link(doc.path, ref.target)
+            if resolved is None:
+                yield ctx.finding(
+                    "R003", doc.path, ref.line,
+                    f'the link "{ref.target}" points outside the repository; link to a file inside it',
+                )
+            elif not (root / resolved).exists():
+                yield ctx.finding(
+                    "R003", doc.path, ref.line,
+                    f'the link "{ref.target}" points to {resolved}, which does not exist',
+                )
+
+
+@rule("R004")
+def relies_on_uncontrolled(ctx: Context) -> Iterator[Finding]:
+    by_path = {d.path: d for d in ctx.docs.documents}
+    for doc in ctx.documents():
+        if doc.status != "effective":
+            continue
+        relied_on: list[tuple[str, int]] = [
+            (target, doc.line_of(("references", index)))
+            for index, target in enumerate(as_list(doc.data.get("references")))
+            if isinstance(target, str)
+        ]
+        relied_on += [(ref.target, ref.line) for ref in id_references(doc.body, doc.body_line)]
+        for ref in relative_links(doc.body, doc.body_line):
+            target_doc = by_path.get(resolve_link(doc.path, ref.target) or "")
+            if target_doc is not None and target_doc.id is not None:
+                relied_on.append((target_doc.id, ref.line))
+        for target, line in relied_on:
+            other = ctx.by_id.get(target)
+            if other is not None and not other.is_record and not _in_force(ctx, other):
+                yield ctx.finding(
+                    "R004", doc.path, line,
+                    f"this effective document relies on {target}, which is {other.status}"
+                    f"{_successor_hint(other)}; staff would be sent to a document that is not in force",
+                )
+
+
+def _in_force(ctx: Context, doc: Document) -> bool:
+    """Effective, or a new revision in preparation while the previous one stays in force.
+
+    A draft or review past the scheme's first revision is the next revision of a
+    document that was already effective, so references to it still lead somewhere.
+    """
+    if doc.status == "effective":
+        return True
+    if doc.status == "obsolete" or doc.revision is None:
+        return False
+    try:
+        return is_after_first(ctx.config.revision_scheme, doc.revision)
+    except RevisionError:
+        return False
+
+
+def _successor_hint(doc: Document) -> str:
+    successor = doc.data.get("superseded_by")
+    if doc.status == "obsolete" and isinstance(successor, str) and successor.lower() != NO_SUCCESSOR:
+        return f" (refer to {successor} instead)"
+    return ""

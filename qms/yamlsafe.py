@@ -1,0 +1,170 @@
+"""Parse YAML without letting its implicit typing change what was written.
+
+PyYAML would read `revision: 1.10` as the number 1.1, `effective: 2026-02-30`
+as a crash, and `answer: no` as False. Here the C composer (when present)
+builds the node tree, and values are made from it by hand:
+
+- text, `null`, `true`/`false` and plain decimal integers keep their meaning;
+- a float stays a number only when writing it back gives the same text,
+  otherwise it stays text (`1.10` is text, `96.5` is a number);
+- dates, `yes`/`no`, octal and anything else stay text, so JSON Schema sees
+  exactly what the author typed.
+
+Every key path gets the line it is on. Duplicate keys and alias bombs are
+reported instead of silently resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from qms.model import KeyPath
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+# Past this many expanded nodes a front-matter block is an attack, not a document.
+NODE_BUDGET = 50_000
+MAX_DEPTH = 64
+
+
+@dataclass
+class YamlProblem:
+    code: str  # F004 syntax, F005 duplicate key, F008 too complex
+    line: int | None
+    message: str
+
+
+@dataclass
+class ParsedYaml:
+    value: Any = None
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    problems: list[YamlProblem] = field(default_factory=list)
+
+
+class _TooComplex(Exception):
+    pass
+
+
+def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
+    """Parse one YAML document; `first_line` is the file line of its first line."""
+    result = ParsedYaml()
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark is not None else None
+        column = f", column {mark.column + 1}" if mark is not None else ""
+        what = exc.problem or exc.context or "invalid YAML"
+        hint = _syntax_hint(what)
+        result.problems.append(
+            YamlProblem("F004", line, f"YAML syntax error{column}: {what}{hint}")
+        )
+        return result
+    except yaml.YAMLError as exc:
+        result.problems.append(YamlProblem("F004", None, f"YAML syntax error: {exc}"))
+        return result
+    if node is None:
+        return result
+    builder = _Builder(first_line, result)
+    try:
+        result.value = builder.build(node, ())
+    except _TooComplex as exc:
+        result.value = None
+        result.lines.clear()
+        result.problems.append(YamlProblem("F008", first_line + node.start_mark.line, str(exc)))
+    return result
+
+
+def _syntax_hint(problem: str) -> str:
+    if "tab" in problem:
+        return " (indent with spaces, not tabs)"
+    if "mapping values are not allowed" in problem:
+        return ' (a value that contains ": " must be put in quotes)'
+    return ""
+
+
+class _Builder:
+    def __init__(self, first_line: int, result: ParsedYaml) -> None:
+        self.first_line = first_line
+        self.result = result
+        self.budget = NODE_BUDGET
+
+    def line(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+    def build(self, node: yaml.Node, path: KeyPath, depth: int = 0) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooComplex(
+                f"YAML anchors and aliases expand to more than {NODE_BUDGET:,} values; "
+                "write the values out instead of using aliases"
+            )
+        if depth > MAX_DEPTH:
+            raise _TooComplex(f"YAML is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                self.result.lines[(*path, index)] = self.line(child)
+                items.append(self.build(child, (*path, index), depth + 1))
+            return items
+        return self.build_mapping(node, path, depth)
+
+    def build_mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.result.problems.append(
+                    YamlProblem("F004", self.line(key_node), "a key must be a plain word, not a list or mapping")
+                )
+                continue
+            key = str(key_node.value)
+            key_line = self.line(key_node)
+            if key in mapping:
+                first = self.result.lines.get((*path, key))
+                self.result.problems.append(
+                    YamlProblem(
+                        "F005",
+                        key_line,
+                        f"key '{_dotted((*path, key))}' appears twice (lines {first} and {key_line}); "
+                        "keep one of them",
+                    )
+                )
+                continue
+            self.result.lines[(*path, key)] = key_line
+            mapping[key] = self.build(value_node, (*path, key), depth + 1)
+        return mapping
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    text = node.value
+    if node.style:  # quoted or block scalars are always text
+        return text
+    tag = node.tag
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        lowered = text.lower()
+        return lowered == "true" if lowered in ("true", "false") else text
+    if tag.endswith(":int"):
+        return int(text) if _PLAIN_INT.fullmatch(text) else text
+    if tag.endswith(":float"):
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return number if repr(number) == text else text
+    return text
+
+
+def _dotted(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
