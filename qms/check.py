@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qms.config import load_config
-from qms.errors import UsageError
+from qms.errors import ConfigError, UsageError
 from qms.loader import load_set
 from qms.model import ERROR, WARNING, Finding
 from qms.rules import run_rules
@@ -56,6 +56,11 @@ def _known_prefix(code: str) -> str:
 
 def run_check(start: Path, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> CheckResult:
     config = load_config(start)
+    try:
+        CodeFilter(ignore=config.ignore)
+    except UsageError as exc:
+        line = config.source.lines.get(("ignore",)) if config.source else None
+        raise ConfigError(f"qms.yml:{line or 1}: ignore: {exc}") from None
     wanted = CodeFilter(select, [*config.ignore, *ignore])
     docs = load_set(config)
     findings = [f for f in docs.findings if wanted(f.code)]

@@ -74,11 +74,11 @@ def check(
     ] = OutputFormat.text,
     select: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--select", help="Only report these rule codes or prefixes (repeat, or separate with commas)."),
+        typer.Option("--select", metavar="CODES", help="Only report these rule codes or prefixes (repeat, or separate with commas)."),
     ] = None,
     ignore: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--ignore", help="Leave out these rule codes or prefixes, on top of qms.yml's ignore list."),
+        typer.Option("--ignore", metavar="CODES", help="Leave out these rule codes or prefixes, on top of qms.yml's ignore list."),
     ] = None,
 ) -> None:
     """Check every document, record, role and person against the schemas and rules.

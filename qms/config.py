@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qms.errors import ConfigError, NotAQmsRepositoryError
+from qms.errors import ConfigError, NotAQmsRepositoryError, UsageError
 from qms.model import Located
 from qms.schemas import SchemaSet
 from qms.yamlsafe import parse_yaml
@@ -75,6 +75,8 @@ class Config:
 
 def find_root(start: Path) -> Path:
     """The nearest folder at or above `start` that holds qms.yml."""
+    if not start.is_dir():
+        raise UsageError(f"{start} is not a folder")
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file():
