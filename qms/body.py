@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 WIKI_LINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
-# [text](target) and ![alt](target), with an optional "title".
-MD_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+# [text](target), [text](<target with spaces>) and ![alt](target), with an optional "title".
+MD_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*(?:<([^<>\n]+)>|([^)\s<>]+))(?:\s+[\"'(][^)]*)?\s*\)")
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -31,10 +31,13 @@ def prose_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
     for offset, text in enumerate(body.split("\n")):
         opened = FENCE.match(text)
         if fence is None and opened:
-            fence = opened.group(1)[0] * 3
+            fence = opened.group(1)
             continue
         if fence is not None:
-            if text.strip().startswith(fence):
+            # Only a run of the same character, at least as long, closes it: a ```` block
+            # can show a ``` example, and ```python inside does not end it.
+            closing = text.strip()
+            if closing and set(closing) == {fence[0]} and len(closing) >= len(fence):
                 fence = None
             continue
         yield first_line + offset, INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text)
@@ -53,7 +56,7 @@ def relative_links(body: str, first_line: int) -> list[BodyRef]:
     found = []
     for line, text in prose_lines(body, first_line):
         for match in MD_LINK.finditer(text):
-            target = match.group(1)
+            target = match.group(1) or match.group(2)
             if URL_SCHEME.match(target) or target.startswith(("#", "/")):
                 continue
             path = unquote(target.split("#", 1)[0].split("?", 1)[0])

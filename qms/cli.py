@@ -7,6 +7,7 @@ interrupted.
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import traceback
@@ -102,11 +103,14 @@ def check(
     raise typer.Exit(result.exit_code)
 
 
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 @app.command()
 def rules(
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text or json.")
-    ] = OutputFormat.text,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json.")] = ListFormat.text,
 ) -> None:
     """List every rule code `qms check` reports, with its severity.
 
@@ -114,8 +118,7 @@ def rules(
 
         qms rules
     """
-    if output_format is OutputFormat.json:
-        import json
+    if output_format is ListFormat.json:
 
         rows = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary} for r in RULES.values()]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")

@@ -74,9 +74,13 @@ def _walk(config: Config, docs: DocumentSet) -> list[str]:
 
 def _check_symlink(root: Path, path: Path, docs: DocumentSet) -> bool:
     """True when a symlink stays inside the repository and may be read."""
-    target = path.resolve()
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a link that loops: reading it reports F001
+        return True
     if target == root or root in target.parents:
-        return path.is_file()
+        # A broken link is kept too, so that reading it reports F001 instead of skipping it.
+        return path.is_file() or not target.exists()
     rel = path.relative_to(root).as_posix()
     docs.findings.append(
         Finding(rel, None, "F009", ERROR,
@@ -182,7 +186,7 @@ def _load_registries(config: Config, docs: DocumentSet) -> None:
     docs.roles_file = _load_yaml_file(config, config.roles_file, "roles", docs.findings)
     docs.people_file = _load_yaml_file(config, config.people_file, "people", docs.findings)
     if docs.roles_file is not None:
-        for index, item in enumerate(docs.roles_file.data.get("roles") or []):
+        for index, item in enumerate(_list(docs.roles_file.data.get("roles"))):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 reports_to = item.get("reports_to")
                 docs.roles.append(
@@ -191,7 +195,7 @@ def _load_registries(config: Config, docs: DocumentSet) -> None:
                          docs.roles_file.line_of(("roles", index)))
                 )
     if docs.people_file is not None:
-        for index, item in enumerate(docs.people_file.data.get("people") or []):
+        for index, item in enumerate(_list(docs.people_file.data.get("people"))):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 docs.people.append(
                     Person(item["id"], str(item.get("name", "")),
@@ -200,6 +204,11 @@ def _load_registries(config: Config, docs: DocumentSet) -> None:
                            [docs.people_file.line_of(("people", index, "roles", i))
                             for i in range(len(_strings(item.get("roles"))))])
                 )
+
+
+def _list(value: Any) -> list[Any]:
+    """A YAML list, or [] for anything else (S002 reports the wrong type)."""
+    return value if isinstance(value, list) else []
 
 
 def _strings(value: Any) -> list[str]:

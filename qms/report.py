@@ -34,7 +34,7 @@ def render_text(result: CheckResult, console: Console) -> None:
 
 
 def _summary_line(result: CheckResult) -> str:
-    checked = f"{result.documents} documents and {result.records} records checked"
+    checked = f"{_count(result.documents, 'document')} and {_count(result.records, 'record')} checked"
     if not result.findings:
         return f"[green]No problems found[/green]: {checked}."
     files = len({f.path for f in result.findings})
@@ -89,7 +89,7 @@ def render_github(result: CheckResult) -> str:
     lines = [github_annotation(f) for f in result.findings]
     lines.append(
         f"qms check: {_count(result.errors, 'error')}, {_count(result.warnings, 'warning')}, "
-        f"{result.documents} documents and {result.records} records checked"
+        f"{_count(result.documents, 'document')} and {_count(result.records, 'record')} checked"
     )
     return "\n".join(lines)
 

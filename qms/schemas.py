@@ -20,6 +20,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource, Unresolvable
+from referencing.jsonschema import DRAFT202012
 
 from qms.errors import ConfigError
 from qms.model import KeyPath, Located
@@ -49,12 +51,15 @@ class SchemaSet:
         resources_: list[tuple[str, Resource[Any]]] = []
         for name, contents in shipped.items():
             uri = f"urn:qmskit:shipped:{name}"
-            resources_.append((uri, Resource.from_contents({**contents, "$id": uri})))
+            resource = Resource.from_contents({**contents, "$id": uri}, default_specification=DRAFT202012)
+            resources_.append((uri, resource))
         self._schemas: dict[str, dict[str, Any]] = {}
         for name, contents in effective.items():
             uri = f"urn:qmskit:{name}"
             self._schemas[name] = {**contents, "$id": uri}
-            resources_.append((uri, Resource.from_contents(self._schemas[name])))
+            # A schema without "$schema" (common in a repository's own) is read as 2020-12.
+            resource = Resource.from_contents(self._schemas[name], default_specification=DRAFT202012)
+            resources_.append((uri, resource))
         self.registry: Registry[Any] = Registry().with_resources(resources_)
         self._validators: dict[str, Draft202012Validator] = {}
 
@@ -83,9 +88,16 @@ class SchemaSet:
 
     def errors(self, name: str, located: Located) -> Iterator[tuple[int, str]]:
         """(line, message) for each way `located.data` breaks schema `name`."""
-        declared = self.declared_keys(name)
-        for error in self.validator(name).iter_errors(located.data):
-            yield from _explain(error, located, declared, self.vocabulary)
+        try:
+            declared, vocabulary = self.declared_keys(name), self.vocabulary
+            errors = list(self.validator(name).iter_errors(located.data))
+        except (Unresolvable, NoSuchResource) as exc:  # a repository schema's $ref leads nowhere
+            ref = getattr(exc, "ref", exc)
+            raise ConfigError(
+                f"a $ref in the repository's schemas/ leads nowhere ('{ref}'); correct or remove it"
+            ) from None
+        for error in errors:
+            yield from _explain(error, located, declared, vocabulary)
 
 
 def _read_repo_schema(path: Path) -> dict[str, Any]:
@@ -205,6 +217,8 @@ def _explain(
         )
     elif kind == "const":
         yield line, f"{name} must be {show(error.validator_value)} (found {show(value)})"
+    elif kind == "type" and isinstance(error.schema, dict) and error.schema.get("format") == "date":
+        yield line, f"{name} must be a date written YYYY-MM-DD (found {show(value)})"
     elif kind == "type":
         expected = error.validator_value
         expected = [expected] if isinstance(expected, str) else list(expected)

@@ -30,6 +30,10 @@ _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 # Past this many expanded nodes a front-matter block is an attack, not a document.
 NODE_BUDGET = 50_000
 MAX_DEPTH = 64
+# libyaml's composer recurses on the C stack: tens of thousands of nested `[` crash
+# the process. Flow brackets nested deeper than this are refused before composing.
+MAX_FLOW_DEPTH = 1_000
+_BRACKETS = re.compile(r"[^\[\]{}]+")
 
 
 @dataclass
@@ -53,8 +57,15 @@ class _TooComplex(Exception):
 def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
     """Parse one YAML document; `first_line` is the file line of its first line."""
     result = ParsedYaml()
+    too_deep = f"YAML is nested more than {MAX_DEPTH} levels deep"
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
+        result.problems.append(YamlProblem("F008", first_line, too_deep))
+        return result
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:  # the pure-Python composer, when libyaml is missing
+        result.problems.append(YamlProblem("F008", first_line, too_deep))
+        return result
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else None
@@ -78,6 +89,18 @@ def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
         result.lines.clear()
         result.problems.append(YamlProblem("F008", first_line + node.start_mark.line, str(exc)))
     return result
+
+
+def _flow_depth(text: str) -> int:
+    """How deep `[` and `{` nest, counting brackets inside quotes too (an upper bound)."""
+    depth = deepest = 0
+    for char in _BRACKETS.sub("", text):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def _syntax_hint(problem: str) -> str:
