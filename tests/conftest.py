@@ -14,4 +14,4 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def repo(tmp_path: Path) -> QmsRepo:
-    return QmsRepo(tmp_path / "qms")
+    return QmsRepo(tmp_path / "qms-repo")
