@@ -10,7 +10,10 @@ from qms.config import load_config
 from qms.errors import ConfigError, UsageError
 from qms.loader import load_set
 from qms.model import ERROR, WARNING, Finding
+from qms.gitlog import resolve_commit, run_git
+from qms.history import History, Roster, load_history
 from qms.rules import run_rules
+from qms.rules.history import run_history_rules
 from qms.rules.catalogue import RULES
 
 
@@ -54,7 +57,14 @@ def _known_prefix(code: str) -> str:
     return code
 
 
-def run_check(start: Path, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> CheckResult:
+def run_check(
+    start: Path,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    since: str | None = None,
+    full_history: bool = False,
+) -> CheckResult:
+    """Content rules on the working tree; with `since` or `full_history`, change control over git too."""
     config = load_config(start)
     try:
         CodeFilter(ignore=config.ignore)
@@ -65,6 +75,17 @@ def run_check(start: Path, select: Sequence[str] = (), ignore: Sequence[str] = (
     docs = load_set(config)
     findings = [f for f in docs.findings if wanted(f.code)]
     findings += run_rules(config, docs, wanted)
+    if since is not None or full_history:
+        history = load_history(config, docs.people)
+        first = -1 if full_history else since_ordinal(config.root, history, since or "")
+        findings += run_history_rules(config, history, Roster(docs.people), first, wanted)
     findings.sort(key=Finding.sort_key)
     records = sum(1 for d in docs.documents if d.is_record)
     return CheckResult(findings, len(docs.documents) - records, records, docs.files_seen)
+
+
+def since_ordinal(root: Path, history: History, rev: str) -> int:
+    """The last history commit at or before `rev` on the first-parent line."""
+    sha = resolve_commit(root, rev)
+    reachable = set(run_git(root, "rev-list", "--first-parent", sha).decode().split())
+    return max((c.ordinal for c in history.commits if c.sha in reachable), default=-1)

@@ -20,8 +20,12 @@ from rich.console import Console
 from rich.table import Table
 
 from qms import __version__
+from qms.approve import approve as approve_documents
 from qms.check import run_check
 from qms.errors import QmsError
+from qms.history import document_history
+from qms.historyreport import render_json as history_json
+from qms.historyreport import render_text as history_text
 from qms.report import RENDERERS, render_text
 from qms.rules.catalogue import RULES
 
@@ -39,6 +43,32 @@ class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     github = "github"
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    document_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="One document's id; all when left out.")] = None,  # noqa: UP045
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json.")] = ListFormat.text,
+) -> None:
+    """Show the revision record read from git: every revision, its authors and approvals.
+
+    Examples:
+
+        qms history QP-02
+
+        qms history --format json
+    """
+    documents = document_history(ctx.obj, document_id)
+    if output_format is ListFormat.json:
+        sys.stdout.write(history_json(documents) + "\n")
+    else:
+        history_text(documents, Console(highlight=False))
 
 
 def _version(value: bool) -> None:
@@ -81,6 +111,13 @@ def check(
         Optional[list[str]],  # noqa: UP045
         typer.Option("--ignore", metavar="CODES", help="Leave out these rule codes or prefixes, on top of qms.yml's ignore list."),
     ] = None,
+    since: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--since", metavar="REV", help="Also apply change control to every commit after REV."),
+    ] = None,
+    full_history: Annotated[
+        bool, typer.Option("--history", help="Also apply change control to the whole git history.")
+    ] = False,
 ) -> None:
     """Check every document, record, role and person against the schemas and rules.
 
@@ -94,8 +131,12 @@ def check(
         qms check --format json
 
         qms check --select R,P --ignore R003
+
+        qms check --since origin/main --format github
+
+        qms check --history
     """
-    result = run_check(ctx.obj, _codes(select or []), _codes(ignore or []))
+    result = run_check(ctx.obj, _codes(select or []), _codes(ignore or []), since, full_history)
     if output_format is OutputFormat.text:
         render_text(result, Console(highlight=False))
     else:
@@ -103,9 +144,31 @@ def check(
     raise typer.Exit(result.exit_code)
 
 
-class ListFormat(str, Enum):
-    text = "text"
-    json = "json"
+@app.command()
+def approve(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents to approve, in one commit.")],
+    effective: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--effective", metavar="DATE", help="The date it takes effect (default today)."),
+    ] = None,
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the approval commit (git commit -S).")] = False,
+) -> None:
+    """Approve documents as yourself: set them effective and commit with an Approves: trailer.
+
+    Refuses when you hold none of a document's approver roles, or authored
+    the revision you are approving.
+
+    Examples:
+
+        qms approve QP-07
+
+        qms approve QP-07 WI-07-01 --effective 2027-01-01 --sign
+    """
+    result = approve_documents(ctx.obj, ids, effective, sign)
+    for doc in result.documents:
+        print(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}, effective {result.effective}")
+    print(f"Committed {result.commit[:7]} as {result.approver}.")
 
 
 @app.command()

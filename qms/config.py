@@ -53,6 +53,9 @@ class Config:
     people_file: str = "manual/people.yml"
     clause_catalogue: str = "iso9001-2015"
     ignore: list[str] = field(default_factory=list)
+    # Commit or date before which revisions in force count as approved before adoption.
+    baseline: str | None = None
+    require_signature: bool = False
     schemas: SchemaSet | None = None
     source: Located | None = None
 
@@ -139,7 +142,10 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
         ("people", "people_file"),
         ("clause_catalogue", "clause_catalogue"),
         ("ignore", "ignore"),
+        ("baseline", "baseline"),
     ):
         if key in data and data[key] is not None:
             setattr(config, attr, data[key])
+    approvals = data.get("approvals") or {}
+    config.require_signature = bool(approvals.get("require_signature", False))
     return config

@@ -202,7 +202,8 @@ def _load_registries(config: Config, docs: DocumentSet) -> None:
                            _strings(item.get("emails")), _strings(item.get("roles")),
                            docs.people_file.line_of(("people", index)),
                            [docs.people_file.line_of(("people", index, "roles", i))
-                            for i in range(len(_strings(item.get("roles"))))])
+                            for i in range(len(_strings(item.get("roles"))))],
+                           _strings(item.get("signing_keys")))
                 )
 
 

@@ -101,6 +101,7 @@ class Person:
     roles: list[str]
     line: int
     role_lines: list[int] = field(default_factory=list)
+    signing_keys: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from qmsrepo import QmsRepo  # noqa: E402
+from qmsrepo import GitQmsRepo, QmsRepo  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,3 +15,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def repo(tmp_path: Path) -> QmsRepo:
     return QmsRepo(tmp_path / "qms-repo")
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> GitQmsRepo:
+    return GitQmsRepo(tmp_path / "qms-git")

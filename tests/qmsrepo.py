@@ -43,6 +43,10 @@ people:
     name: Chen Jing
     emails: [chen.jing@office.example]
     roles: [quality-manager, document-controller]
+  - id: li-na
+    name: Li Na
+    emails: [li.na@office.example]
+    roles: [document-controller]
 """
 
 MANUAL = """\
@@ -167,9 +171,9 @@ class QmsRepo:
         return run
 
 
-def run_qms(*args: str, cwd: Path) -> QmsRun:
+def run_qms(*args: str, cwd: Path, env: dict[str, str] | None = None) -> QmsRun:
     """The real command, in a separate process, as a user would run it."""
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "qms", *args],
         cwd=cwd, capture_output=True, text=True, env=env, timeout=120,
@@ -186,3 +190,60 @@ def only(run: QmsRun, code: str) -> dict[str, Any]:
     hits = find(run, code)
     assert len(hits) == 1, f"expected one {code}, got {run.findings}"
     return hits[0]
+
+
+PEOPLE = {
+    "wang-li": ("Wang Li", "wang.li@office.example"),
+    "chen-jing": ("Chen Jing", "chen.jing@office.example"),
+    "li-na": ("Li Na", "li.na@office.example"),
+    "stranger": ("Zhao Ming", "zhao.ming@elsewhere.example"),
+}
+
+
+class GitQmsRepo(QmsRepo):
+    """A QMS repository under git, whose commits are made by named people at fixed times.
+
+    The base documents are committed on 2026-01-01, the adoption baseline, so they
+    count as approved before adoption; everything after must follow the rules.
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.write("qms.yml", QMS_YML + "baseline: 2026-01-01\n")
+        self.clock = 0
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "commit.gpgsign", "false")
+        self.git("config", "user.name", "Nobody")
+        self.git("config", "user.email", "nobody@example.invalid")
+        self.commit("Adopt the QMS", who="li-na", day="2026-01-01")
+
+    def identity(self, who: str, day: str | None = None) -> dict[str, str]:
+        self.clock += 1
+        name, email = PEOPLE[who]
+        when = f"{day or '2026-02-01'}T{8 + self.clock // 60 % 12:02d}:{self.clock % 60:02d}:00+00:00"
+        return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": when,
+                "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": when}
+
+    def git(self, *args: str, env: dict[str, str] | None = None) -> str:
+        proc = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True,
+                              env={**os.environ, **(env or {})})
+        assert proc.returncode == 0, f"git {args}: {proc.stderr}"
+        return proc.stdout.strip()
+
+    def commit(self, message: str, who: str, day: str | None = None) -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message, env=self.identity(who, day))
+        return self.git("rev-parse", "HEAD")
+
+    def qms_as(self, who: str, *args: str, day: str | None = None) -> QmsRun:
+        return run_qms(*args, cwd=self.root, env=self.identity(who, day))
+
+    def history(self, doc_id: str) -> list[dict[str, Any]]:
+        run = self.qms("history", doc_id, "--format", "json")
+        assert run.code == 0, run.stderr
+        return json.loads(run.stdout)
+
+    def revise(self, rel: str, old: str, new: str, who: str = "li-na") -> str:
+        """An edit committed by `who`."""
+        self.edit(rel, old, new)
+        return self.commit(f"Edit {rel}", who=who)

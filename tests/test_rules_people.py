@@ -167,8 +167,9 @@ def test_person_id_used_twice(repo: QmsRepo) -> None:
     """Two people in the roster were given the same person id."""
     repo.write(PEOPLE, repo.read(PEOPLE)
                + "  - id: wang-li\n    name: Wang Li (2)\n    emails: [wl2@office.example]\n    roles: [director]\n")
+    appended_at = len(repo.read(PEOPLE).splitlines()) - 3
     hit = failing(repo, "P005")
-    assert (hit["path"], hit["line"]) == (PEOPLE, 10)
+    assert (hit["path"], hit["line"]) == (PEOPLE, appended_at)
     assert "the person id wang-li is used more than once" in hit["message"]
 
 
@@ -176,8 +177,9 @@ def test_two_people_share_an_email(repo: QmsRepo) -> None:
     """A new person commits with Chen Jing's address (written in other capitals): authorship is ambiguous."""
     repo.write(PEOPLE, repo.read(PEOPLE)
                + "  - id: zhao-min\n    name: Zhao Min\n    emails: [Chen.Jing@office.example]\n    roles: [director]\n")
+    appended_at = len(repo.read(PEOPLE).splitlines()) - 3
     hit = failing(repo, "P005")
-    assert (hit["path"], hit["line"]) == (PEOPLE, 10)
+    assert (hit["path"], hit["line"]) == (PEOPLE, appended_at)
     assert "the email Chen.Jing@office.example belongs to both chen-jing and zhao-min" in hit["message"]
 
 

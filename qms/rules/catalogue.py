@@ -57,6 +57,17 @@ _RULES = [
     RuleInfo("D004", "bad-retention", ERROR, "a record's retention is not a valid period"),
     RuleInfo("D005", "revision-scheme", ERROR, "a revision does not follow the revision scheme"),
     RuleInfo("D006", "missing-change", ERROR, "a later revision has no change summary"),
+    # Change control over git history (qms check --since REV, --history).
+    RuleInfo("H001", "change-without-revision", ERROR, "an effective document's content changed without a new revision"),
+    RuleInfo("H002", "revision-without-change", ERROR, "a new revision does not say what changed"),
+    RuleInfo("H003", "revision-decreased", ERROR, "a revision went down"),
+    RuleInfo("H004", "id-changed", ERROR, "a document's id changed"),
+    RuleInfo("H005", "status-backwards", ERROR, "status moved backwards, or a new revision did not restart"),
+    RuleInfo("H006", "effective-without-approval", ERROR, "a revision became effective without every approval"),
+    RuleInfo("H007", "approval-void", ERROR, "the content changed after an approval"),
+    RuleInfo("H008", "controlled-deleted", ERROR, "a controlled document or record was deleted"),
+    RuleInfo("H009", "closed-record-edited", ERROR, "a closed record was changed"),
+    RuleInfo("H010", "approval-refused", ERROR, "an approval does not count: wrong person, role, revision or signature"),
 ]
 
 RULES: dict[str, RuleInfo] = {rule.code: rule for rule in _RULES}

@@ -1,0 +1,129 @@
+"""`qms approve`: record an approval as a commit by the approver.
+
+The commit sets `status: effective` and `effective:` on each document, changes
+nothing else, and carries one `Approves: ID@REV` trailer per document. Every
+check runs before the first byte is written; if the commit fails, the files
+are put back as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from qms.config import load_config
+from qms.errors import QmsError, UsageError
+from qms.frontmatter_edit import EditError, set_keys, write_atomically
+from qms.gitlog import GitError, run_git
+from qms.gitstate import ensure_ready_to_commit, open_repo, user_setup
+from qms.history import Roster, load_history
+from qms.loader import load_set
+from qms.model import Document
+
+IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$")
+
+
+class ApprovalRefusedError(QmsError):
+    """The approval would break the approval model; nothing was written."""
+
+
+@dataclass
+class Approved:
+    id: str
+    revision: str
+    path: str
+    roles: list[str]
+
+
+@dataclass
+class ApproveResult:
+    commit: str
+    approver: str
+    effective: str
+    documents: list[Approved]
+
+
+def approve(start: Path, ids: list[str], effective: str | None = None, sign: bool = False) -> ApproveResult:
+    effective = effective or date.today().isoformat()
+    if not _is_date(effective):
+        raise UsageError(f'--effective must be a real date written YYYY-MM-DD (found "{effective}")')
+    config = load_config(start)
+    root = config.root
+    docs = load_set(config)
+    roster = Roster(docs.people)
+    with open_repo(root) as repo:
+        ensure_ready_to_commit(repo)
+        signs = sign or user_setup(repo).signs_commits
+    ident = IDENT.match(run_git(root, "var", "GIT_AUTHOR_IDENT").decode().strip())
+    if ident is None:
+        raise GitError("git does not know who you are; set user.name and user.email (git config)")
+    approver = roster.identify(ident["name"], ident["email"])
+    if approver.person is None:
+        raise ApprovalRefusedError(
+            f"your git email {ident['email']} is not in {config.people_file}; approvals are made under the "
+            "approver's own git identity (git config user.email)"
+        )
+    person = roster.people[approver.person]
+    history = load_history(config, docs.people)
+    by_id = docs.by_id()
+    plan: list[tuple[Document, Approved]] = []
+    for doc_id in dict.fromkeys(ids):
+        doc = by_id.get(doc_id)
+        if doc is None or doc.is_record:
+            raise UsageError(f"{doc_id} is not a controlled document in this repository")
+        plan.append((doc, _check_one(root, doc, person.roles, approver.person, person.name, history)))
+
+    originals = {doc.path: (root / doc.path).read_bytes() for doc, _ in plan}
+    try:
+        for doc, _ in plan:
+            updated = set_keys(originals[doc.path], {"status": "effective", "effective": effective}, "status")
+            write_atomically(root / doc.path, updated)
+        message = _message([a for _, a in plan])
+        run_git(root, "commit", "--quiet", *(["-S"] if signs else []), "-m", message, "--", *originals)
+    except (GitError, EditError, OSError) as exc:
+        for rel, data in originals.items():
+            write_atomically(root / rel, data)
+        raise ApprovalRefusedError(f"the approval commit failed and the files were put back: {exc}") from None
+    sha = run_git(root, "rev-parse", "HEAD").decode().strip()
+    return ApproveResult(sha, approver.label(), effective, [a for _, a in plan])
+
+
+def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name: str, history) -> Approved:  # noqa: ANN001
+    assert doc.id is not None
+    if doc.status not in ("draft", "review", "effective"):
+        raise ApprovalRefusedError(f"{doc.id} is {doc.status}; only a draft or a document in review can be approved")
+    if run_git(root, "status", "--porcelain", "--", doc.path).strip():
+        raise ApprovalRefusedError(
+            f"{doc.path} has changes that are not committed; an approval covers committed content only, "
+            "so commit the changes (or set them aside) first"
+        )
+    approvers = [r for r in doc.data.get("approvers") or [] if isinstance(r, str)]
+    held = [r for r in approvers if r in roles]
+    if not held:
+        raise ApprovalRefusedError(
+            f"{name} holds none of the approver roles of {doc.id} ({', '.join(approvers)})"
+        )
+    revision = doc.revision or "?"
+    record = history.documents.get(doc.id)
+    current = record.revisions[-1] if record and record.revisions else None
+    if current is not None and current.revision == revision:
+        if any(a.person == person_id for a in current.authors):
+            raise ApprovalRefusedError(
+                f"{name} authored revision {revision} of {doc.id} and cannot approve it (segregation of duties)"
+            )
+    return Approved(doc.id, revision, doc.path, held)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _message(approved: list[Approved]) -> str:
+    names = ", ".join(f"{a.id} revision {a.revision}" for a in approved)
+    trailers = "\n".join(f"Approves: {a.id}@{a.revision}" for a in approved)
+    return f"Approve {names}\n\n{trailers}\n"

@@ -1,0 +1,81 @@
+"""Render the revision record: one row per revision, for people (text) and tools (json)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from qms.history import Approval, DocumentHistory, Identity, Revision
+
+
+def _identity(who: Identity) -> dict[str, Any]:
+    return {"name": who.name, "email": who.email, "person": who.person}
+
+
+def _approval(approval: Approval) -> dict[str, Any]:
+    return {
+        **_identity(approval.approver),
+        "roles": approval.roles,
+        "date": approval.date,
+        "meaning": "approved",
+        "commit": approval.commit.sha,
+        "signature": approval.signature,
+        "valid": approval.valid,
+        "problem": approval.problem,
+    }
+
+
+def revision_row(doc: DocumentHistory, revision: Revision) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "path": revision.last.path,
+        "revision": revision.revision,
+        "status": revision.status,
+        "effective": revision.effective,
+        "change": revision.change,
+        "authors": [_identity(a) for a in revision.authors],
+        "approvals": [_approval(a) for a in revision.approvals],
+        "approved_before_adoption": revision.before_adoption,
+        "first_commit": revision.versions[0].commit.sha,
+        "last_commit": revision.last.commit.sha,
+    }
+
+
+def render_json(documents: list[DocumentHistory]) -> str:
+    rows = [revision_row(doc, rev) for doc in documents for rev in doc.revisions]
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def _approvals_text(revision: Revision) -> str:
+    if not revision.approvals:
+        return "approved before adoption" if revision.before_adoption else "-"
+    parts = []
+    for approval in revision.approvals:
+        mark = "" if approval.valid else " [refused]"
+        signed = " (signed)" if approval.signature == "verified" else ""
+        roles = ", ".join(approval.roles) or "no approver role"
+        parts.append(f"{approval.approver.name}, {roles}, {approval.date}{signed}{mark}")
+    return "\n".join(parts)
+
+
+def render_text(documents: list[DocumentHistory], console: Console) -> None:
+    for doc in documents:
+        console.print(f"[bold]{doc.id}[/bold]  {doc.title}  [dim]{doc.path}[/dim]", highlight=False)
+        table = Table("rev", "status", "effective", "change", "authors", "approvals", "commits", box=None)
+        for revision in doc.revisions:
+            first, last = revision.versions[0].commit.short, revision.last.commit.short
+            table.add_row(
+                revision.revision,
+                revision.status or "",
+                revision.effective or "",
+                revision.change or "",
+                "\n".join(a.name for a in revision.authors),
+                _approvals_text(revision),
+                first if first == last else f"{first}..{last}",
+            )
+        console.print(table)
+        console.print()
