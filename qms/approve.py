@@ -81,7 +81,7 @@ def approve(start: Path, ids: list[str], effective: str | None = None, sign: boo
             updated = set_keys(originals[doc.path], {"status": "effective", "effective": effective}, "status")
             write_atomically(root / doc.path, updated)
         message = _message([a for _, a in plan])
-        run_git(root, "commit", "--quiet", *(["-S"] if signs else []), "-m", message, "--", *originals)
+        run_git(root, "commit", "--quiet", "--allow-empty", *(["-S"] if signs else []), "-m", message, "--", *originals)
     except (GitError, EditError, OSError) as exc:
         for rel, data in originals.items():
             write_atomically(root / rel, data)

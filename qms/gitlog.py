@@ -123,33 +123,41 @@ def resolve_commit(root: Path, rev: str) -> str:
 
 
 def read_log(root: Path, folders: Iterable[str]) -> list[Commit]:
-    """Every commit that brought a change to `folders` onto HEAD's first-parent line, oldest first.
+    """Every commit that changed `folders` or carries an approval, in first-parent order, oldest first.
 
     A merge's own diff is taken against its first parent. The commits it brought
     in from a side branch come just before it, so their authors and approvals
-    count as theirs, not as the merger's.
+    count as theirs, not as the merger's. Approval commits that change no file
+    (a second approver signing off) are found by their trailer.
     """
     folders = list(folders)
-    main = _log(root, ["--first-parent", "--diff-merges=first-parent", "--reverse", "HEAD"], folders)
-    side = _side_commits(root) if any(c.is_merge for c in main) else {}
-    side_shas = [sha for merge in main for sha in side.get(merge.sha, [])]
+    main = {c.sha: c for c in _log(root, ["--first-parent", "--diff-merges=first-parent", "HEAD"], folders)}
+    approvals = {c.sha: c for c in _log(root, ["-E", "--grep=^Approves:", "HEAD"], None)}
+    main_line = run_git(root, "rev-list", "--first-parent", "--reverse", "HEAD").decode().split()
+    side = _side_commits(root, main_line) if any(c.is_merge for c in main.values()) else {}
+    side_shas = [sha for shas in side.values() for sha in shas]
     side_log = {c.sha: c for c in _log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
                                          folders, stdin=side_shas)} if side_shas else {}
     commits: list[Commit] = []
-    for commit in main:
-        for sha in side.get(commit.sha, []):
-            if sha in side_log:
-                side_log[sha].merged_by = commit.sha
-                commits.append(side_log[sha])
-        commits.append(commit)
+    for sha in main_line:
+        for brought in side.get(sha, []):
+            commit = side_log.get(brought) or approvals.get(brought)
+            if commit is not None:
+                commit.merged_by = sha
+                commits.append(commit)
+        commit = main.get(sha) or approvals.get(sha)
+        if commit is not None:
+            commits.append(commit)
     for ordinal, commit in enumerate(commits):
         commit.ordinal = ordinal
     return commits
 
 
-def _log(root: Path, options: list[str], folders: list[str], stdin: list[str] | None = None) -> list[Commit]:
+def _log(root: Path, options: list[str], folders: list[str] | None, stdin: list[str] | None = None) -> list[Commit]:
+    """Parsed `git log`; with `folders`, each commit's file changes in those folders too."""
+    diff = ["-M", "--raw", "--no-abbrev"] if folders is not None else []
     raw = run_git(
-        root, "log", *options, "-M", "--raw", "--no-abbrev", "-z", f"--format={_FORMAT}", "--", *folders,
+        root, "log", *options, *diff, "-z", f"--format={_FORMAT}", "--", *(folders or []),
         stdin=("\n".join(stdin) + "\n").encode() if stdin is not None else None,
     )
     commits = []
@@ -165,7 +173,7 @@ def _log(root: Path, options: list[str], folders: list[str], stdin: list[str] | 
     return commits
 
 
-def _side_commits(root: Path) -> dict[str, list[str]]:
+def _side_commits(root: Path, main_line: list[str]) -> dict[str, list[str]]:
     """For each first-parent merge, the commits it brought in, oldest first (one rev-list, no diffs)."""
     order: list[str] = []
     parents: dict[str, list[str]] = {}
@@ -174,10 +182,9 @@ def _side_commits(root: Path) -> dict[str, list[str]]:
         order.append(sha)
         parents[sha] = rest
     position = {sha: index for index, sha in enumerate(order)}
-    main_line = run_git(root, "rev-list", "--first-parent", "HEAD").decode().split()
     seen = set(main_line)
     side: dict[str, list[str]] = {}
-    for merge in reversed(main_line):
+    for merge in main_line:
         stack = list(parents[merge][1:])
         brought = []
         while stack:

@@ -24,8 +24,8 @@ from qms.gitlog import Commit, ensure_full_history, read_blobs, read_log, read_s
 from qms.model import Person
 from qms.yamlsafe import parse_yaml
 
-# Keys an approval sets; a change to anything else is a change of content.
-LIFECYCLE_KEYS = frozenset({"status", "effective"})
+# Keys an approval or a withdrawal sets; a change to anything else is a change of content.
+LIFECYCLE_KEYS = frozenset({"status", "effective", "superseded_by"})
 TRAILER = re.compile(r"^\s*(?P<id>[^@\s]+)@(?P<revision>\S+)\s*$")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -40,6 +40,11 @@ def revision_row(doc: DocumentHistory, revision: Revision) -> dict[str, Any]:
         "authors": [_identity(a) for a in revision.authors],
         "approvals": [_approval(a) for a in revision.approvals],
         "approved_before_adoption": revision.before_adoption,
+        "commits": [
+            {"commit": v.commit.sha, "author": v.commit.author_name, "email": v.commit.author_email,
+             "date": v.commit.author_date}
+            for v in revision.versions
+        ],
         "first_commit": revision.versions[0].commit.sha,
         "last_commit": revision.last.commit.sha,
     }

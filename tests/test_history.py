@@ -1,0 +1,118 @@
+"""`qms history`: the revision record read from git, and the states where it cannot be read."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from qmsrepo import GitQmsRepo, QmsRepo, run_qms
+
+QP = "procedures/qp-01-document-control.md"
+
+
+def _revise_and_approve(repo: GitQmsRepo) -> None:
+    repo.edit(QP, "revision: 2\nstatus: effective", "revision: 3\nstatus: review")
+    repo.revise(QP, "change: Adds electronic approval.", "change: Adds a records index.")
+    assert repo.qms_as("chen-jing", "approve", "QP-01", "--effective", "2026-03-01").code == 0
+
+
+def test_history_rows_hold_authors_approvals_and_commits(git_repo: GitQmsRepo) -> None:
+    """Revision 2 came in before adoption; revision 3 was written by Li Na and approved by Chen Jing."""
+    _revise_and_approve(git_repo)
+    rows = git_repo.history("QP-01")
+    assert [(r["revision"], r["status"], r["effective"]) for r in rows] == [
+        ("2", "effective", "2026-02-01"), ("3", "effective", "2026-03-01")]
+    first, second = rows
+    assert first["approved_before_adoption"] is True and first["approvals"] == []
+    assert second["change"] == "Adds a records index."
+    assert [a["person"] for a in second["authors"]] == ["li-na"]
+    (approval,) = second["approvals"]
+    assert (approval["person"], approval["roles"], approval["valid"], approval["signature"]) == (
+        "chen-jing", ["quality-manager"], True, "none")
+    assert approval["commit"] == git_repo.git("rev-parse", "HEAD")
+    assert second["last_commit"] == approval["commit"]
+
+
+def test_history_follows_a_rename_like_git_log_follow(git_repo: GitQmsRepo) -> None:
+    """The file moves to a new name: its history stays whole, and matches git log --follow."""
+    _revise_and_approve(git_repo)
+    new = "procedures/qp-01-document-and-data-control.md"
+    git_repo.git("mv", QP, new)
+    git_repo.commit("Rename QP-01's file", who="li-na")
+    rows = git_repo.history("QP-01")
+    ours = [(c["commit"], c["author"], c["date"]) for r in rows for c in r["commits"]]
+    # git's --follow ignores --reverse, so reverse here.
+    follow = git_repo.git("log", "--follow", "--format=%H|%an|%aI", "--", new).splitlines()[::-1]
+    assert ours == [tuple(line.split("|")) for line in follow]
+    assert len(ours) == 4  # adopted, revised, approved, renamed
+    assert rows[-1]["path"] == new
+
+
+def test_text_history_shows_the_table(git_repo: GitQmsRepo) -> None:
+    """The text form names the document, the revisions and the approver."""
+    _revise_and_approve(git_repo)
+    run = git_repo.qms("history", "QP-01")
+    assert run.code == 0
+    assert "QP-01  Document Control" in run.stdout
+    assert "Chen Jing, quality-manager, 2026-02-01" in run.stdout
+    assert "approved before adoption" in run.stdout
+
+
+def test_unknown_id_is_a_usage_error(git_repo: GitQmsRepo) -> None:
+    run = git_repo.qms("history", "QP-1")
+    assert run.code == 2
+    assert 'QP-1 has no history in this repository: did you mean "QP-01"?' in run.stderr
+
+
+def test_shallow_clone_is_refused_with_advice(git_repo: GitQmsRepo, tmp_path: Path) -> None:
+    """In a shallow CI checkout, history commands stop instead of printing half a history."""
+    _revise_and_approve(git_repo)
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{git_repo.root}", str(shallow)], check=True)
+    for args in (["history"], ["check", "--history"], ["check", "--since", "HEAD"]):
+        run = run_qms(*args, cwd=shallow)
+        assert run.code == 2, args
+        assert "shallow clone" in run.stderr and "fetch-depth: 0" in run.stderr
+        assert "Traceback" not in run.stderr
+    assert run_qms("check", cwd=shallow).code == 0
+
+
+def test_repository_without_commits(repo: QmsRepo) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=repo.root, check=True)
+    run = repo.qms("history")
+    assert run.code == 2
+    assert "has no commits yet" in run.stderr
+
+
+def test_folder_that_is_not_a_git_repository(repo: QmsRepo) -> None:
+    run = repo.qms("check", "--history")
+    assert run.code == 2
+    assert "is not inside a git repository" in run.stderr
+
+
+def test_since_a_revision_that_does_not_exist(git_repo: GitQmsRepo) -> None:
+    run = git_repo.qms("check", "--since", "no-such-branch")
+    assert run.code == 2
+    assert "'no-such-branch' is not a commit, branch or tag" in run.stderr
+
+
+def test_approve_on_a_detached_head_is_refused(git_repo: GitQmsRepo) -> None:
+    git_repo.git("switch", "-q", "--detach")
+    run = git_repo.qms_as("chen-jing", "approve", "QP-01")
+    assert run.code == 2
+    assert "detached HEAD" in run.stderr
+
+
+def test_second_approver_signs_off_an_effective_document(git_repo: GitQmsRepo) -> None:
+    """A document needs two roles: the second approval changes no byte but is still recorded."""
+    git_repo.edit(QP, "approvers: [quality-manager]", "approvers: [quality-manager, director]")
+    git_repo.edit(QP, "revision: 2\nstatus: effective", "revision: 3\nstatus: review")
+    git_repo.revise(QP, "change: Adds electronic approval.", "change: The director approves too.")
+    assert git_repo.qms_as("chen-jing", "approve", "QP-01", "--effective", "2026-03-01").code == 0
+    run = git_repo.check("--history")
+    assert [f["code"] for f in run.findings] == ["H006"]
+    assert "without a valid approval from a holder of director" in run.findings[0]["message"]
+    assert git_repo.qms_as("wang-li", "approve", "QP-01", "--effective", "2026-03-01").code == 0
+    assert git_repo.check("--history").code == 0
+    roles = [a["roles"] for a in git_repo.history("QP-01")[-1]["approvals"]]
+    assert roles == [["quality-manager"], ["director"]]
