@@ -1,0 +1,68 @@
+"""Signed approvals: with require_signature, only an approval git verifies with the approver's own key counts."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from qmsrepo import GitQmsRepo, find
+
+QP = "procedures/qp-01-document-control.md"
+
+
+def ssh_key(folder: Path, name: str) -> tuple[Path, str]:
+    """A real ed25519 key pair made by ssh-keygen; returns the private key path and the public key line."""
+    key = folder / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
+    return key, (folder / f"{name}.pub").read_text().strip()
+
+
+@pytest.fixture
+def signed_repo(git_repo: GitQmsRepo, tmp_path: Path) -> tuple[GitQmsRepo, Path, Path]:
+    """Chen Jing's key is registered in the roster; a second key of hers is not."""
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    registered, public = ssh_key(keys, "chen-jing")
+    unregistered, _ = ssh_key(keys, "chen-jing-laptop")
+    git_repo.edit("manual/people.yml", "    roles: [quality-manager, document-controller]\n",
+                  f"    roles: [quality-manager, document-controller]\n    signing_keys:\n      - {public}\n")
+    git_repo.write("qms.yml", git_repo.read("qms.yml") + "approvals:\n  require_signature: true\n")
+    git_repo.git("config", "gpg.format", "ssh")
+    git_repo.commit("Register Chen Jing's signing key", who="wang-li")
+    git_repo.edit(QP, "revision: 2\nstatus: effective", "revision: 3\nstatus: review")
+    git_repo.revise(QP, "change: Adds electronic approval.", "change: Adds a records index.")
+    return git_repo, registered, unregistered
+
+
+def test_signed_approval_with_the_registered_key_counts(signed_repo) -> None:
+    repo, registered, _ = signed_repo
+    repo.git("config", "user.signingkey", str(registered))
+    run = repo.qms_as("chen-jing", "approve", "QP-01", "--sign")
+    assert run.code == 0, run.stderr
+    assert "-----BEGIN SSH SIGNATURE-----" in repo.git("cat-file", "commit", "HEAD")
+    check = repo.check("--history")
+    assert check.code == 0, check.findings
+    approval = repo.history("QP-01")[-1]["approvals"][0]
+    assert (approval["signature"], approval["valid"]) == ("verified", True)
+
+
+def test_unsigned_approval_is_refused(signed_repo) -> None:
+    repo, _, _ = signed_repo
+    run = repo.qms_as("chen-jing", "approve", "QP-01")
+    assert run.code == 0, run.stderr
+    sha = repo.git("rev-parse", "--short=7", "HEAD")
+    check = repo.check("--history")
+    (refused,) = find(check, "H010")
+    assert f"commit {sha} by Chen Jing (chen-jing)" in refused["message"]
+    assert "not signed, and qms.yml requires signed approvals" in refused["message"]
+    assert len(find(check, "H006")) == 1
+
+
+def test_signature_by_a_key_not_registered_for_the_person_is_refused(signed_repo) -> None:
+    repo, _, unregistered = signed_repo
+    repo.git("config", "user.signingkey", str(unregistered))
+    assert repo.qms_as("chen-jing", "approve", "QP-01", "--sign").code == 0
+    (refused,) = find(repo.check("--history"), "H010")
+    assert "signature is not one git can verify with a key registered for Chen Jing" in refused["message"]
+    assert repo.history("QP-01")[-1]["approvals"][0]["signature"] == "unverified"
