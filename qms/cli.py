@@ -23,7 +23,7 @@ from qms import __version__
 from qms.approve import approve as approve_documents
 from qms.check import run_check
 from qms.errors import QmsError
-from qms.history import document_history
+from qms.history import audit_trail_csv, document_history, revision_redline
 from qms.historyreport import render_json as history_json
 from qms.historyreport import render_text as history_text
 from qms.report import RENDERERS, render_text
@@ -50,25 +50,10 @@ class ListFormat(str, Enum):
     json = "json"
 
 
-@app.command()
-def history(
-    ctx: typer.Context,
-    document_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="One document's id; all when left out.")] = None,  # noqa: UP045
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json.")] = ListFormat.text,
-) -> None:
-    """Show the revision record read from git: every revision, its authors and approvals.
-
-    Examples:
-
-        qms history QP-02
-
-        qms history --format json
-    """
-    documents = document_history(ctx.obj, document_id)
-    if output_format is ListFormat.json:
-        sys.stdout.write(history_json(documents) + "\n")
-    else:
-        history_text(documents, Console(highlight=False))
+class HistoryFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
 
 
 def _version(value: bool) -> None:
@@ -142,6 +127,56 @@ def check(
     else:
         sys.stdout.write(RENDERERS[output_format.value](result) + "\n")
     raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    document_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="One document's id; all when left out.")] = None,  # noqa: UP045,E501
+    output_format: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="text, json (one object per revision) or csv (audit trail).")
+    ] = HistoryFormat.text,
+    since_date: Annotated[
+        Optional[str], typer.Option("--from", metavar="DATE", help="csv: first day of the audit trail.")  # noqa: UP045
+    ] = None,
+    until_date: Annotated[
+        Optional[str], typer.Option("--to", metavar="DATE", help="csv: last day of the audit trail.")  # noqa: UP045
+    ] = None,
+) -> None:
+    """Show the revision record read from git: every revision, its authors and approvals.
+
+    Examples:
+
+        qms history QP-02
+
+        qms history --format json
+
+        qms history --format csv --from 2026-01-01 --to 2026-06-30 > audit-trail.csv
+    """
+    if output_format is HistoryFormat.csv:
+        sys.stdout.write(audit_trail_csv(ctx.obj, document_id, since_date, until_date))
+        return
+    documents = document_history(ctx.obj, document_id)
+    if output_format is HistoryFormat.json:
+        sys.stdout.write(history_json(documents) + "\n")
+    else:
+        history_text(documents, Console(highlight=False))
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    document_id: Annotated[str, typer.Argument(metavar="ID", help="The document.")],
+    rev_a: Annotated[str, typer.Argument(metavar="REV_A", help="The earlier revision.")],
+    rev_b: Annotated[str, typer.Argument(metavar="REV_B", help="The later revision.")],
+) -> None:
+    """Show what changed between two revisions of a document: front-matter and text.
+
+    Example:
+
+        qms diff QP-02 A/0 B/0
+    """
+    sys.stdout.write(revision_redline(ctx.obj, document_id, rev_a, rev_b))
 
 
 @app.command()

@@ -39,6 +39,7 @@ class Version:
     data: dict[str, Any] | None  # None when the front-matter could not be read
     content: str  # digest of everything but the lifecycle keys
     deleted: bool = False
+    blob: str = ""  # git blob id of the file as this commit left it
 
     def get(self, key: str) -> Any:
         return self.data.get(key) if self.data else None
@@ -190,7 +191,7 @@ def load_history(config: Config, people: list[Person]) -> History:
                 if doc_id is not None:
                     last = history.documents[doc_id].versions[-1]
                     history.documents[doc_id].versions.append(
-                        Version(commit, change.path, last.data, last.content, deleted=True)
+                        Version(commit, change.path, last.data, last.content, deleted=True, blob=last.blob)
                     )
                 continue
             if not is_doc(change.path):
@@ -204,7 +205,7 @@ def load_history(config: Config, people: list[Person]) -> History:
                 history.id_changes.append((commit, before, doc_id, change.path))
             at_path[change.path] = doc_id
             doc = history.documents.setdefault(doc_id, DocumentHistory(doc_id))
-            doc.versions.append(Version(commit, change.path, data, content_digest(data, body)))
+            doc.versions.append(Version(commit, change.path, data, content_digest(data, body), blob=change.blob))
 
     roster = Roster(people)
     for doc in history.documents.values():
@@ -419,3 +420,32 @@ def document_history(path: Path, document_id: str | None = None) -> list[Documen
 
         raise UsageError(f"{document_id} has no history in this repository{did_you_mean(document_id, known, 0.85)}")
     return [history.documents[document_id]]
+
+
+def audit_trail_csv(path: Path, document_id: str | None, start: str | None, end: str | None) -> str:
+    from qms.audit import audit_trail, render_csv
+    from qms.config import load_config
+    from qms.loader import load_set
+
+    for label, value in (("--from", start), ("--to", end)):
+        if value is not None and not DATE_ONLY.match(value):
+            raise UsageError(f'{label} must be a date written YYYY-MM-DD (found "{value}")')
+    config = load_config(path)
+    people = load_set(config).people
+    history = load_history(config, people)
+    if document_id is not None:
+        history.documents = {k: v for k, v in history.documents.items() if k == document_id}
+    return render_csv(audit_trail(history, Roster(people).identify, start, end))
+
+
+def revision_redline(path: Path, document_id: str, rev_a: str, rev_b: str) -> str:
+    from qms.audit import redline
+
+    (doc,) = document_history(path, document_id)
+    return redline(Path(doc_root(path)), doc, rev_a, rev_b)
+
+
+def doc_root(path: Path) -> Path:
+    from qms.config import find_root
+
+    return find_root(path)

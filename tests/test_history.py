@@ -116,3 +116,41 @@ def test_second_approver_signs_off_an_effective_document(git_repo: GitQmsRepo) -
     assert git_repo.check("--history").code == 0
     roles = [a["roles"] for a in git_repo.history("QP-01")[-1]["approvals"]]
     assert roles == [["quality-manager"], ["director"]]
+
+
+def test_csv_audit_trail_has_a_row_per_change_and_per_approval(git_repo: GitQmsRepo) -> None:
+    """An auditor asks for February: Li Na's change and Chen Jing's approval, nothing from January."""
+    _revise_and_approve(git_repo)
+    run = git_repo.qms("history", "--format", "csv", "--from", "2026-02-01", "--to", "2026-02-28")
+    assert run.code == 0, run.stderr
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    events = [(r["document"], r["revision"], r["event"], r["person"], r["roles"], r["valid"]) for r in rows]
+    assert events == [
+        ("QP-01", "3", "changed", "li-na", "", ""),
+        ("QP-01", "3", "approval", "chen-jing", "quality-manager", "yes"),
+        ("QP-01", "3", "status", "chen-jing", "", ""),
+    ]
+    assert rows[0]["detail"] == "Adds a records index."
+
+
+def test_csv_rejects_a_bad_date(git_repo: GitQmsRepo) -> None:
+    run = git_repo.qms("history", "--format", "csv", "--from", "February")
+    assert run.code == 2
+    assert "--from must be a date written YYYY-MM-DD" in run.stderr
+
+
+def test_diff_between_two_revisions_is_a_redline(git_repo: GitQmsRepo) -> None:
+    """qms diff shows the front-matter and text lines that changed from revision 2 to 3."""
+    git_repo.edit(QP, "See the [quality", "Records are indexed.\n\nSee the [quality")
+    _revise_and_approve(git_repo)
+    run = git_repo.qms("diff", "QP-01", "2", "3")
+    assert run.code == 0, run.stderr
+    assert "--- QP-01 revision 2" in run.stdout and "+++ QP-01 revision 3" in run.stdout
+    assert "-revision: 2\n+revision: 3\n" in run.stdout
+    assert "+Records are indexed.\n" in run.stdout
+    missing = git_repo.qms("diff", "QP-01", "2", "9")
+    assert missing.code == 2
+    assert "QP-01 has no revision 9 in its history (it has 2, 3)" in missing.stderr

@@ -1,0 +1,100 @@
+"""What auditors ask for: the audit trail over a period, and the redline between two revisions."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from qms.errors import UsageError
+from qms.gitlog import read_blobs
+from qms.history import DocumentHistory, History, Revision
+
+TRAIL_COLUMNS = ["date", "document", "revision", "event", "status", "person", "name", "email", "roles",
+                 "commit", "valid", "detail"]
+
+
+@dataclass
+class TrailRow:
+    date: str
+    document: str
+    revision: str
+    event: str  # created, changed, status, deleted, approval
+    status: str
+    person: str
+    name: str
+    email: str
+    roles: str
+    commit: str
+    valid: str
+    detail: str
+    order: int = 0  # the commit's place in history, for sorting only
+
+
+def audit_trail(history: History, roster_identify, start: str | None, end: str | None) -> list[TrailRow]:  # noqa: ANN001
+    """One row per change and per approval, dated by the commit's author date, within [start, end]."""
+    rows: list[TrailRow] = []
+
+    def within(day: str) -> bool:
+        return (start is None or day >= start) and (end is None or day <= end)
+
+    for doc in history.documents.values():
+        previous = None
+        for version in doc.versions:
+            day = version.commit.author_date[:10]
+            if within(day):
+                who = roster_identify(version.commit.author_name, version.commit.author_email)
+                if version.deleted:
+                    event = "deleted"
+                elif previous is None:
+                    event = "created"
+                elif version.content != previous.content:
+                    event = "changed"
+                else:
+                    event = "status"
+                rows.append(TrailRow(day, doc.id, version.revision or "", event, version.status or "",
+                                     who.person or "", who.name, who.email, "", version.commit.sha, "",
+                                     str(version.get("change") or "") if event in ("created", "changed") else "",
+                                     version.commit.ordinal))
+            previous = version
+        for revision in doc.revisions:
+            for approval in revision.approvals:
+                if within(approval.date):
+                    who = approval.approver
+                    rows.append(TrailRow(approval.date, doc.id, revision.revision, "approval", "",
+                                         who.person or "", who.name, who.email, " ".join(approval.roles),
+                                         approval.commit.sha, "yes" if approval.valid else "no",
+                                         approval.problem or f"signature: {approval.signature}",
+                                         approval.commit.ordinal))
+    rows.sort(key=lambda r: (r.date, r.order, r.document, r.event))
+    return rows
+
+
+def render_csv(rows: list[TrailRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(TRAIL_COLUMNS)
+    for row in rows:
+        writer.writerow([getattr(row, column) for column in TRAIL_COLUMNS])
+    return out.getvalue()
+
+
+def _revision(doc: DocumentHistory, label: str) -> Revision:
+    for revision in doc.revisions:
+        if revision.revision == label:
+            return revision
+    known = ", ".join(r.revision for r in doc.revisions)
+    raise UsageError(f"{doc.id} has no revision {label} in its history (it has {known})")
+
+
+def redline(root: Path, doc: DocumentHistory, rev_a: str, rev_b: str) -> str:
+    """A unified diff of the document as revision A and revision B were last left."""
+    old, new = _revision(doc, rev_a).last, _revision(doc, rev_b).last
+    blobs = read_blobs(root, [old.blob, new.blob])
+    before = blobs.get(old.blob, b"").decode("utf-8", "replace").splitlines(keepends=True)
+    after = blobs.get(new.blob, b"").decode("utf-8", "replace").splitlines(keepends=True)
+    diff = difflib.unified_diff(before, after, f"{doc.id} revision {rev_a} ({old.path})",
+                                f"{doc.id} revision {rev_b} ({new.path})")
+    return "".join(diff) or f"{doc.id}: revisions {rev_a} and {rev_b} have the same text\n"
