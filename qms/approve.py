@@ -35,19 +35,18 @@ class Approved:
     revision: str
     path: str
     roles: list[str]
+    effective: str = ""
 
 
 @dataclass
 class ApproveResult:
     commit: str
     approver: str
-    effective: str
     documents: list[Approved]
 
 
 def approve(start: Path, ids: list[str], effective: str | None = None, sign: bool = False) -> ApproveResult:
-    effective = effective or date.today().isoformat()
-    if not _is_date(effective):
+    if effective is not None and not _is_date(effective):
         raise UsageError(f'--effective must be a real date written YYYY-MM-DD (found "{effective}")')
     config = load_config(start)
     root = config.root
@@ -77,9 +76,13 @@ def approve(start: Path, ids: list[str], effective: str | None = None, sign: boo
 
     originals = {doc.path: (root / doc.path).read_bytes() for doc, _ in plan}
     try:
-        for doc, _ in plan:
-            updated = set_keys(originals[doc.path], {"status": "effective", "effective": effective}, "status")
+        for doc, approved in plan:
+            # A second approver of an effective document keeps its date unless told otherwise.
+            kept = doc.data.get("effective") if doc.status == "effective" else None
+            when = effective or (str(kept) if kept else date.today().isoformat())
+            updated = set_keys(originals[doc.path], {"status": "effective", "effective": when}, "status")
             write_atomically(root / doc.path, updated)
+            approved.effective = when
         message = _message([a for _, a in plan])
         run_git(root, "commit", "--quiet", "--allow-empty", *(["-S"] if signs else []), "-m", message, "--", *originals)
     except (GitError, EditError, OSError) as exc:
@@ -87,7 +90,7 @@ def approve(start: Path, ids: list[str], effective: str | None = None, sign: boo
             write_atomically(root / rel, data)
         raise ApprovalRefusedError(f"the approval commit failed and the files were put back: {exc}") from None
     sha = run_git(root, "rev-parse", "HEAD").decode().strip()
-    return ApproveResult(sha, approver.label(), effective, [a for _, a in plan])
+    return ApproveResult(sha, approver.label(), [a for _, a in plan])
 
 
 def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name: str, history) -> Approved:  # noqa: ANN001

@@ -202,7 +202,7 @@ def approve(
     """
     result = approve_documents(ctx.obj, ids, effective, sign)
     for doc in result.documents:
-        print(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}, effective {result.effective}")
+        print(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}, effective {doc.effective}")
     print(f"Committed {result.commit[:7]} as {result.approver}.")
 
 

@@ -70,7 +70,7 @@ def test_h004_id_changed(git_repo: GitQmsRepo) -> None:
     git_repo.edit("manual/qm-01-quality-manual.md", "[[QP-01]]", "[[QP-02]]")
     hit = history_findings(git_repo, "H004")
     assert len(hit) == 1 and hit[0]["path"] == QP
-    assert f"commit {sha[:7]} by Li Na: the id changed from QP-01 to QP-02" in hit[0]["message"]
+    assert f"commit {sha[:7]} by Li Na (li-na): the id changed from QP-01 to QP-02" in hit[0]["message"]
 
 
 def test_h005_status_moves_backwards(git_repo: GitQmsRepo) -> None:

@@ -112,7 +112,10 @@ def test_second_approver_signs_off_an_effective_document(git_repo: GitQmsRepo) -
     run = git_repo.check("--history")
     assert [f["code"] for f in run.findings] == ["H006"]
     assert "without a valid approval from a holder of director" in run.findings[0]["message"]
-    assert git_repo.qms_as("wang-li", "approve", "QP-01", "--effective", "2026-03-01").code == 0
+    second = git_repo.qms_as("wang-li", "approve", "QP-01")
+    assert second.code == 0, second.stderr
+    assert "effective 2026-03-01" in second.stdout  # the first approval's date is kept
+    assert "effective: 2026-03-01" in git_repo.read(QP)
     assert git_repo.check("--history").code == 0
     roles = [a["roles"] for a in git_repo.history("QP-01")[-1]["approvals"]]
     assert roles == [["quality-manager"], ["director"]]

@@ -45,8 +45,9 @@ class HistoryRules:
                 findings.extend(f for f in self.approvals(revision) if wanted(f.code))
         for commit, old, new, path in self.history.id_changes:
             if commit.ordinal > self.since and wanted("H004"):
+                who = self.roster.identify(commit.author_name, commit.author_email).label()
                 findings.append(Finding(path, None, "H004", RULES["H004"].severity,
-                                        f"commit {commit.short} by {commit.author_name}: the id changed from "
+                                        f"commit {commit.short} by {who}: the id changed from "
                                         f"{old} to {new}; ids never change, so make a new document instead"))
         for approval in self.history.stray_approvals:
             if approval.commit.ordinal > self.since and wanted("H010"):
@@ -127,4 +128,5 @@ def _became_effective(revision: Revision) -> Version | None:
 def run_history_rules(
     config: Config, history: History, roster: Roster, since: int, wanted: Callable[[str], bool]
 ) -> list[Finding]:
-    return HistoryRules(config, history, roster, since).run(wanted)
+    # Before the adoption baseline git was not yet the record: nothing there is judged.
+    return HistoryRules(config, history, roster, max(since, history.baseline)).run(wanted)
