@@ -22,6 +22,8 @@ from rich.table import Table
 from qms import __version__
 from qms.approve import approve as approve_documents
 from qms.check import run_check
+from qms.config import find_root
+from qms.demo import build_demo
 from qms.errors import QmsError
 from qms.history import audit_trail_csv, document_history, revision_redline
 from qms.historyreport import render_json as history_json
@@ -204,6 +206,32 @@ def approve(
     for doc in result.documents:
         print(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}, effective {doc.effective}")
     print(f"Committed {result.commit[:7]} as {result.approver}.")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")] = Path("qms-demo"),
+    source: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--from", metavar="SAMPLE", help="The sample QMS to replay (default: the QMS you are in)."),
+    ] = None,
+) -> None:
+    """Build a demonstration QMS repository: the sample with two years of scripted git history.
+
+    Document controllers' edits, approvals by the director and deputies, a
+    refused self-approval, a renamed procedure, a superseded procedure and
+    closed records, all on fixed dates, so every build is identical.
+
+    Example:
+
+        qms demo /tmp/qms-demo && cd /tmp/qms-demo && qms history QP-02
+    """
+    sample = source if source is not None else find_root(ctx.obj)
+    summary = build_demo(target, sample)
+    print(f"Built the demo QMS in {summary.path}: {summary.commits} commits, "
+          f"{summary.documents} documents and {summary.records} records.")
+    print(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
 
 
 @app.command()

@@ -35,14 +35,14 @@ DC, DIRECTOR, MR, SUPERVISION = "document-controller", "director", "management-r
 
 @dataclass(frozen=True)
 class Step:
-    """One event. `who` is a role id: the first person in the roster who holds it acts."""
+    """One event. `who` is a person id, or a role id whose first holder in the roster acts."""
 
     date: str
     who: str
-    action: str  # import, approve-import, add, revise, status, approve, self-approve, merge, withdraw, rename
+    action: str  # import, approve-import, add, revise, status, approve, self-approve, merge, rename
     ids: tuple[str, ...] = ()
     message: str = ""
-    status: str = "review"  # the status add, revise and status leave
+    status: str = "review"  # the status that add, revise and status leave (obsolete: withdraw)
     older: bool = False  # add: write the earlier text from OLDER rather than the sample's
     branch: str = ""  # approve: commit on this side branch; merge: the branch to merge
     path: str = ""  # rename: the earlier file name
@@ -57,7 +57,9 @@ STORY = [
     Step("2025-02-07", DC, "status", ("QP-14",), "Send QP-14 for review"),
     Step("2025-02-17", MR, "approve", ("QP-06", "QP-11", "QP-14"), "Approve QP-06, QP-11 and QP-14"),
     Step("2025-02-20", DIRECTOR, "approve", ("QM-01", "QM-04"), "Approve QM-01 and QM-04 revision A/1"),
-    Step("2025-03-03", DC, "withdraw", ("QP-13",), "Withdraw QP-13: superseded by QP-14"),
+    # The sample's QP-13 A/0 carries its withdrawal notice in the body. Adding it now would change
+    # approved content (voiding the A/0 approval), so it is there from the import; this is status only.
+    Step("2025-03-03", DC, "status", ("QP-13",), "Withdraw QP-13: superseded by QP-14", "obsolete"),
     Step("2025-06-10", DC, "rename", ("QP-08",), "Rename QP-08's file to match its title",
          path="procedures/qp-08-purchasing.md"),
     Step("2025-07-07", DC, "revise", ("WI-04-01",), "WI-04-01 A/1: ask for extensions by day 4 (REC-2025-004)"),
@@ -70,9 +72,12 @@ STORY = [
     Step("2025-12-29", DIRECTOR, "approve", ("QM-03",), "Approve QM-03 revision A/1"),
     Step("2025-12-30", DC, "merge", message="Merge the approval of QP-05 and QP-09",
          branch="approve/management-review-2025"),
-    Step("2026-01-19", DC, "revise", ("QP-02",), "QP-02 B/0: approval in the document repository", "draft"),
+    # The management representative rewrites QP-02 herself and then approves it: refused, as she
+    # wrote it. The deputy director, who also holds the role, approves it properly.
+    Step("2026-01-19", MR, "revise", ("QP-02",), "QP-02 B/0: approval in the document repository", "draft"),
     Step("2026-02-02", DC, "status", ("QP-02",), "Send QP-02 B/0 for review"),
-    Step("2026-02-09", MR, "approve", ("QP-02",), "Approve QP-02 revision B/0"),
+    Step("2026-02-06", MR, "self-approve", ("QP-02",), "Approve QP-02 revision B/0"),
+    Step("2026-02-09", "zhao-guoqiang", "approve", ("QP-02",), "Approve QP-02 revision B/0"),
     Step("2026-05-11", DC, "revise", ("WI-07-01",), "WI-07-01 A/1: restore tests on the standby server"),
     Step("2026-05-18", "it-head", "approve", ("WI-07-01",), "Approve WI-07-01 revision A/1"),
     Step("2026-08-03", SUPERVISION, "add", ("WI-04-03",), "Draft WI-04-03 on requests from the public", "draft",
@@ -145,7 +150,7 @@ class DemoSummary:
     obsolete: str  # the id made obsolete
     superseded_by: str
     merged_branch: str
-    self_approval: str  # the approval that must not count, "ID@REV by person"
+    self_approvals: list[str]  # the approvals that must not count, "ID@REV by person"
 
 
 @dataclass
@@ -231,14 +236,16 @@ class _Builder:
         self.paths.update({s.ids[0]: s.path for s in STORY if s.action == "rename"})
         self.authors: dict[str, set[str]] = defaultdict(set)  # who wrote the current revision's content
         self.clock: dict[str, int] = defaultdict(int)  # commits so far on each day
-        self.self_approval = ""
+        self.self_approvals: list[str] = []
 
     def _read(self, path: Path) -> _File:
         text = path.read_bytes().decode("utf-8")
         return _File(path.relative_to(self.source).as_posix(), text, _meta(text))
 
-    def person(self, role: str) -> dict:
-        return next(p for p in self.people if role in p["roles"])
+    def person(self, who: str) -> dict:
+        """The person with id `who`, or else the first person holding the role `who`."""
+        return next((p for p in self.people if p["id"] == who), None) or next(
+            p for p in self.people if who in p["roles"])
 
     def git(self, *args: str, who: dict | None = None, day: str = "", stdin: str | None = None) -> str:
         # Without the caller's git config and GIT_* variables nothing local changes a byte of the
@@ -308,12 +315,16 @@ class _Builder:
         self.verify()
 
     def do_import(self, step: Step) -> None:
-        for name in ("qms.yml", "mkdocs.yml", "schemas", "templates", *self.registries):
+        for name in ("mkdocs.yml", "schemas", "templates", *self.registries):
             if (self.source / name).is_dir():
                 shutil.copytree(self.source / name, self.root / name)
             elif (self.source / name).is_file():
                 (self.root / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(self.source / name, self.root / name)
+        # The demo's history is its approval record from the first commit, so it has no adoption
+        # baseline: drop the sample's `baseline:` and the comment above it, keeping every other byte.
+        settings = (self.source / "qms.yml").read_bytes().decode("utf-8")
+        (self.root / "qms.yml").write_bytes(re.sub(r"(?m)^\n?(?:#.*\n)*baseline:.*\n?", "", settings).encode())
         later = {i for s in STORY if s.action == "add" for i in s.ids}
         for doc_id, file in self.docs.items():
             if doc_id not in later:
@@ -330,12 +341,10 @@ class _Builder:
         for person in self.people:  # in roster order, so the director comes first
             ids = tuple(by_person.get(person["id"], ()))
             if ids:
-                self.approve(Step(step.date, "", "approve", ids, f"Approve {', '.join(ids)}"), person)
+                self.do_approve(Step(step.date, "", "approve", ids, f"Approve {', '.join(ids)}"), person)
 
-    def do_approve(self, step: Step) -> None:
-        self.approve(step, self.person(step.who))
-
-    def approve(self, step: Step, who: dict) -> None:
+    def do_approve(self, step: Step, who: dict | None = None) -> None:
+        who = who or self.person(step.who)
         if step.branch:
             self.git("checkout", "-q", "-b", step.branch)
         trailers = []
@@ -358,7 +367,7 @@ class _Builder:
         if not all(who["id"] in self.authors[i] for i in step.ids):
             raise DemoError(f"the story's self-approval by {who['id']} is not of content they wrote")
         trailers = [f"{i}@{_meta(self.current(i))['revision']}" for i in step.ids]
-        self.self_approval = f"{', '.join(trailers)} by {who['id']}"
+        self.self_approvals.append(f"{', '.join(trailers)} by {who['id']}")
         self.commit(step.date, who, step.message, trailers)
 
     def do_merge(self, step: Step) -> None:
@@ -377,14 +386,10 @@ class _Builder:
 
     def do_status(self, step: Step) -> None:
         for doc_id in step.ids:
-            self.write(doc_id, _set_key(self.current(doc_id), "status", step.status))
-        self.commit(step.date, self.person(step.who), step.message)
-
-    def do_withdraw(self, step: Step) -> None:
-        # Obsolete is a status change that names the successor: no new revision, no approval.
-        for doc_id in step.ids:
-            text = _set_key(self.current(doc_id), "status", "obsolete")
-            self.write(doc_id, _set_key(text, "superseded_by", self.docs[doc_id].meta["superseded_by"], "effective"))
+            text = _set_key(self.current(doc_id), "status", step.status)
+            if step.status == "obsolete":  # withdrawal names the successor; no new revision, no approval
+                text = _set_key(text, "superseded_by", self.docs[doc_id].meta["superseded_by"], "effective")
+            self.write(doc_id, text)
         self.commit(step.date, self.person(step.who), step.message)
 
     def do_rename(self, step: Step) -> None:
@@ -420,11 +425,11 @@ def build_demo(target: Path, source: Path, sign: bool = False) -> DemoSummary:
     builder = _Builder(target, source, sign)
     builder.run()
     renamed = next(s for s in STORY if s.action == "rename")
-    withdrawn = next(s for s in STORY if s.action == "withdraw").ids[0]
+    withdrawn = next(s for s in STORY if s.status == "obsolete").ids[0]
     return DemoSummary(
         path=target, commits=int(builder.git("rev-list", "--count", "HEAD")),
         head=builder.git("rev-parse", "HEAD"), documents=len(builder.docs), records=len(builder.records),
         renamed=(renamed.ids[0], renamed.path, builder.paths[renamed.ids[0]]),
         obsolete=withdrawn, superseded_by=builder.docs[withdrawn].meta["superseded_by"],
-        merged_branch=next(s.branch for s in STORY if s.action == "merge"), self_approval=builder.self_approval,
+        merged_branch=next(s.branch for s in STORY if s.action == "merge"), self_approvals=builder.self_approvals,
     )

@@ -64,10 +64,10 @@ _RULES = [
     RuleInfo("H004", "id-changed", ERROR, "a document's id changed"),
     RuleInfo("H005", "status-backwards", ERROR, "status moved backwards, or a new revision did not restart"),
     RuleInfo("H006", "effective-without-approval", ERROR, "a revision became effective without every approval"),
-    RuleInfo("H007", "approval-void", ERROR, "the content changed after an approval"),
+    RuleInfo("H007", "approval-void", WARNING, "the content changed after an approval"),
     RuleInfo("H008", "controlled-deleted", ERROR, "a controlled document or record was deleted"),
     RuleInfo("H009", "closed-record-edited", ERROR, "a closed record was changed"),
-    RuleInfo("H010", "approval-refused", ERROR, "an approval does not count: wrong person, role, revision or signature"),
+    RuleInfo("H010", "approval-refused", WARNING, "an approval does not count: wrong person, role, revision or signature"),
 ]
 
 RULES: dict[str, RuleInfo] = {rule.code: rule for rule in _RULES}

@@ -1,0 +1,157 @@
+"""The demo repository: built from the sample, reproducible, and a faithful approval history."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qms.demo import DemoError, DemoSummary, build_demo
+from qms.errors import QmsError
+
+SAMPLE = Path(__file__).resolve().parent.parent
+FOLDERS = ("manual", "procedures", "records")
+
+
+def git(root: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}  # e.g. GIT_DIR inside a hook
+    return subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def qms_check(root: Path, *args: str) -> tuple[int, dict]:
+    proc = subprocess.run([sys.executable, "-m", "qms", "check", "--format", "json", *args], cwd=root,
+                          capture_output=True, text=True)
+    return proc.returncode, json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSummary:
+    return build_demo(tmp_path_factory.mktemp("demo") / "qms-demo", SAMPLE)
+
+
+def test_two_builds_give_the_same_commits(demo: DemoSummary, tmp_path: Path) -> None:
+    again = build_demo(tmp_path / "again", SAMPLE)
+    assert git(again.path, "rev-parse", "HEAD") == git(demo.path, "rev-parse", "HEAD")
+    assert again.head == demo.head and again.commits == demo.commits
+
+
+def test_the_history_ends_at_the_sample(demo: DemoSummary) -> None:
+    sample = {p.relative_to(SAMPLE) for folder in FOLDERS for p in (SAMPLE / folder).rglob("*") if p.is_file()}
+    built = {p.relative_to(demo.path) for folder in FOLDERS for p in (demo.path / folder).rglob("*") if p.is_file()}
+    assert built == sample
+    for path in sample:
+        assert (demo.path / path).read_bytes() == (SAMPLE / path).read_bytes(), path
+    for path in (p.relative_to(SAMPLE) for p in (SAMPLE / "schemas").rglob("*") if p.is_file()):
+        assert (demo.path / path).read_bytes() == (SAMPLE / path).read_bytes(), path
+    # qms.yml is the sample's without an adoption baseline: in the demo, git is the record from the start.
+    settings = (demo.path / "qms.yml").read_text(encoding="utf-8")
+    assert "baseline:" not in settings
+    assert set(settings.splitlines()) <= set((SAMPLE / "qms.yml").read_text(encoding="utf-8").splitlines())
+    assert git(demo.path, "status", "--porcelain") == ""
+    assert demo.documents == 30 and demo.records == 14
+
+
+def test_the_demo_passes_the_check(demo: DemoSummary) -> None:
+    code, report = qms_check(demo.path)
+    assert (code, report["findings"]) == (0, [])
+
+
+def test_change_control_passes_and_warns_only_of_the_self_approvals(demo: DemoSummary) -> None:
+    # Every other commit follows the approval model; the story's self-approvals are refused (a warning),
+    # and QP-02 B/0 is in force on the deputy director's proper approval, so the history passes.
+    code, report = qms_check(demo.path, "--history")
+    assert code == 0
+    found = [(f["code"], f["severity"], f["path"]) for f in report["findings"]]
+    assert found == [("H010", "warning", "procedures/qp-02-document-control.md"),
+                     ("H010", "warning", "procedures/wi-04-03-public-requests.md")]
+    assert all("segregation of duties" in f["message"] for f in report["findings"])
+    assert demo.self_approvals == ["QP-02@B/0 by chen-jing", "WI-04-03@A/0 by zhou-min"]
+
+
+def test_history_has_a_merged_approval_branch(demo: DemoSummary) -> None:
+    merges = git(demo.path, "rev-list", "--merges", "HEAD").split()
+    assert len(merges) == 1
+    brought = git(demo.path, "log", "--format=%ae %(trailers:key=Approves,valueonly,separator=%x2c)",
+                  f"{merges[0]}^1..{merges[0]}^2").strip()
+    assert brought == "chen.jing@office.example QP-05@A/1,QP-09@A/1"
+    assert git(demo.path, "branch", "--list", demo.merged_branch).strip()
+
+
+def test_history_follows_the_renamed_procedure(demo: DemoSummary) -> None:
+    doc_id, old, new = demo.renamed
+    assert (doc_id, new) == ("QP-08", "procedures/qp-08-procurement.md")
+    log = git(demo.path, "log", "--follow", "--name-status", "--format=", "--", new).split("\n")
+    assert any(line.startswith("R") and line.split("\t")[1:] == [old, new] for line in log)
+    assert not (demo.path / old).exists()
+
+
+def test_approvals_carry_trailers_and_change_only_the_lifecycle(demo: DemoSummary) -> None:
+    shas = git(demo.path, "log", "--format=%H", "--grep=^Approves:").split()
+    per_commit = [git(demo.path, "log", "-1", "--format=%(trailers:key=Approves,valueonly)", sha).split()
+                  for sha in shas]
+    assert max(len(trailers) for trailers in per_commit) >= 2
+    for sha in shas:
+        diff = git(demo.path, "show", "--format=", "-U0", "--first-parent", sha).splitlines()
+        changed = [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+        assert all(line[1:].startswith(("status: ", "effective: ")) for line in changed), sha
+
+
+def test_withdrawn_procedure_names_its_successor(demo: DemoSummary) -> None:
+    assert (demo.obsolete, demo.superseded_by) == ("QP-13", "QP-14")
+    log = git(demo.path, "log", "--format=%s", "--", "procedures/qp-13-preventive-action.md").splitlines()
+    assert log[0] == "Withdraw QP-13: superseded by QP-14"
+
+
+def test_commit_dates_span_the_story(demo: DemoSummary) -> None:
+    dates = git(demo.path, "log", "--format=%ad", "--date=short").split()
+    assert (min(dates), max(dates)) == ("2024-07-01", "2026-11-15")
+    assert demo.commits == len(dates)
+
+
+def test_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("keep me\n", encoding="utf-8")
+    with pytest.raises(DemoError, match="not empty") as raised:
+        build_demo(tmp_path, SAMPLE)
+    assert isinstance(raised.value, QmsError)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_builds_into_an_empty_folder_and_needs_a_sample(tmp_path: Path) -> None:
+    with pytest.raises(DemoError, match="no sample"):
+        build_demo(tmp_path / "demo", tmp_path)
+    (tmp_path / "empty").mkdir()
+    assert build_demo(tmp_path / "empty", SAMPLE).commits > 50
+
+
+def test_history_agrees_with_git_log_follow_for_every_file(demo: DemoSummary) -> None:
+    """For every document and record: the same commits, authors and dates as `git log --follow`."""
+    proc = subprocess.run([sys.executable, "-m", "qms", "history", "--format", "json"], cwd=demo.path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    by_path: dict[str, list[tuple[str, str, str]]] = {}
+    for row in json.loads(proc.stdout):
+        by_path.setdefault(row["path"], [])
+        # A merge's own row repeats what its branch brought in; git log --follow shows the branch commits.
+        by_path[row["path"]] += [(c["commit"], c["author"], c["date"]) for c in row["commits"]
+                                 if len(git(demo.path, "rev-list", "--parents", "-n1", c["commit"]).split()) <= 2]
+    assert len(by_path) == demo.documents + demo.records
+    for path, ours in by_path.items():
+        follow = git(demo.path, "log", "--follow", "--format=%H|%an|%aI", "--", path).splitlines()[::-1]
+        assert ours == [tuple(line.split("|")) for line in follow], path
+
+
+def test_qms_demo_command_builds_and_refuses_a_used_folder(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    run = subprocess.run([sys.executable, "-m", "qms", "demo", str(target)], cwd=SAMPLE,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert f"Built the demo QMS in {target}" in run.stdout
+    again = subprocess.run([sys.executable, "-m", "qms", "demo", str(target)], cwd=SAMPLE,
+                           capture_output=True, text=True)
+    assert again.returncode == 2
+    assert "already exists and is not empty" in again.stderr
