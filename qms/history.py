@@ -20,7 +20,15 @@ from typing import Any
 from qms.config import Config
 from qms.errors import UsageError
 from qms.frontmatter import SplitProblem, normalise_newlines, split_front_matter
-from qms.gitlog import Commit, ensure_full_history, read_blobs, read_log, read_signatures, resolve_commit
+from qms.gitlog import (
+    Commit,
+    Signature,
+    ensure_full_history,
+    read_blobs,
+    read_log,
+    read_signatures,
+    resolve_commit,
+)
 from qms.model import Person
 from qms.yamlsafe import parse_yaml
 
@@ -322,7 +330,7 @@ def _judge_signatures(config: Config, history: History, roster: Roster) -> None:
         signatures = read_signatures(config.root, (a.commit.sha for a in approvals), signers)
     for approval in approvals:
         signature = signatures.get(approval.commit.sha)
-        signed_by = _signer(signature.signer, roster) if signature and signature.verified else None
+        signed_by = _signer(signature, roster) if signature and signature.verified else None
         if signature is None or signature.status == "N":
             approval.signature = "none"
         elif signed_by is not None and signed_by == approval.approver.person:
@@ -348,11 +356,23 @@ def allowed_signers(people: Iterable[Person]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _signer(signer: str, roster: Roster) -> str | None:
-    """The person a verified signature belongs to: SSH gives the principal (an email), GPG "Name <email>"."""
-    email = signer[signer.find("<") + 1 : signer.rfind(">")] if "<" in signer else signer
+def _signer(signature: Signature, roster: Roster) -> str | None:
+    """The person a verified signature belongs to, or None when the key is not registered for them.
+
+    SSH: git checked the key against the allowed-signers file built from the roster, and
+    gives the principal (an email). GPG: git gives "Name <email>" and the key's fingerprint,
+    which must be one registered in the roster's signing_keys.
+    """
+    text = signature.signer
+    email = text[text.find("<") + 1 : text.rfind(">")] if "<" in text else text
     person = roster.by_email.get(email.strip().lower())
-    return person.id if person else None
+    if person is None:
+        return None
+    if signature.key.startswith("SHA256:"):
+        return person.id
+    registered = {k.replace(" ", "").upper() for k in person.signing_keys if not k.startswith(("ssh-", "ecdsa-", "sk-"))}
+    fingerprint = signature.key.replace(" ", "").upper()
+    return person.id if any(fingerprint.endswith(k) or k.endswith(fingerprint) for k in registered if k) else None
 
 
 def _authors_until(revision: Revision, ordinal: int, roster: Roster) -> set[str]:

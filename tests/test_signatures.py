@@ -66,3 +66,41 @@ def test_signature_by_a_key_not_registered_for_the_person_is_refused(signed_repo
     (refused,) = find(repo.check("--history"), "H010")
     assert "signature is not one git can verify with a key registered for Chen Jing" in refused["message"]
     assert repo.history("QP-01")[-1]["approvals"][0]["signature"] == "unverified"
+
+
+def gpg_key(home: Path, uid: str) -> str:
+    """A real GPG key in a private keyring; returns its fingerprint."""
+    home.mkdir(mode=0o700)
+    env = {"GNUPGHOME": str(home)}
+    import os
+
+    subprocess.run(["gpg", "--batch", "--quiet", "--passphrase", "", "--quick-gen-key", uid, "ed25519", "sign", "0"],
+                   env={**os.environ, **env}, check=True, capture_output=True)
+    out = subprocess.run(["gpg", "--batch", "--with-colons", "--list-secret-keys"], env={**os.environ, **env},
+                         check=True, capture_output=True, text=True).stdout
+    return next(line.split(":")[9] for line in out.splitlines() if line.startswith("fpr:"))
+
+
+@pytest.mark.parametrize("registered", [True, False])
+def test_gpg_signed_approval_counts_only_with_a_registered_fingerprint(git_repo: GitQmsRepo, tmp_path: Path,
+                                                                       registered: bool, monkeypatch) -> None:
+    home = tmp_path / "gnupg"
+    fingerprint = gpg_key(home, "Chen Jing <chen.jing@office.example>")
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    key_line = f"      - {fingerprint}\n" if registered else "      - 0000000000000000000000000000000000000000\n"
+    git_repo.edit("manual/people.yml", "    roles: [quality-manager, document-controller]\n",
+                  f"    roles: [quality-manager, document-controller]\n    signing_keys:\n{key_line}")
+    git_repo.write("qms.yml", git_repo.read("qms.yml") + "approvals:\n  require_signature: true\n")
+    git_repo.commit("Register Chen Jing's GPG key", who="wang-li")
+    git_repo.edit(QP, "revision: 2\nstatus: effective", "revision: 3\nstatus: review")
+    git_repo.revise(QP, "change: Adds electronic approval.", "change: Adds a records index.")
+    git_repo.git("config", "user.signingkey", fingerprint)
+    assert git_repo.qms_as("chen-jing", "approve", "QP-01", "--sign").code == 0
+    approval = git_repo.history("QP-01")[-1]["approvals"][0]
+    check = git_repo.check("--history")
+    if registered:
+        assert (approval["signature"], approval["valid"]) == ("verified", True)
+        assert check.code == 0, check.findings
+    else:
+        assert approval["signature"] == "unverified"
+        assert len(find(check, "H006")) == 1
