@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,46 +123,73 @@ def resolve_commit(root: Path, rev: str) -> str:
         ) from None
 
 
-def read_log(root: Path, folders: Iterable[str]) -> list[Commit]:
-    """Every commit that changed `folders` or carries an approval, in first-parent order, oldest first.
+def read_log(root: Path, while_git_works: Callable[[], None] | None = None) -> list[Commit]:
+    """Every commit on HEAD's first-parent line, and those its merges brought in, oldest first.
 
     A merge's own diff is taken against its first parent. The commits it brought
     in from a side branch come just before it, so their authors and approvals
-    count as theirs, not as the merger's. Approval commits that change no file
-    (a second approver signing off) are found by their trailer.
+    count as theirs, not as the merger's. No pathspec is given: git takes about
+    twice as long to filter by folder as to list everything, and the caller
+    keeps only the document changes anyway. The output is parsed as it streams,
+    and `while_git_works` runs once git has started, so Python's work overlaps git's.
     """
-    folders = list(folders)
-    main = {c.sha: c for c in _log(root, ["--first-parent", "--diff-merges=first-parent", "HEAD"], folders)}
-    approvals = {c.sha: c for c in _log(root, ["-E", "--grep=^Approves:", "HEAD"], None)}
-    main_line = run_git(root, "rev-list", "--first-parent", "--reverse", "HEAD").decode().split()
-    side = _side_commits(root, main_line) if any(c.is_merge for c in main.values()) else {}
+    main = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", "--reverse", "HEAD"],
+                       while_git_works)
+    main_line = [c.sha for c in main]
+    side = _side_commits(root, main_line) if any(c.is_merge for c in main) else {}
     side_shas = [sha for shas in side.values() for sha in shas]
-    side_log = {c.sha: c for c in _log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
-                                         folders, stdin=side_shas)} if side_shas else {}
+    side_log = {c.sha: c for c in _stream_log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
+                                                stdin=side_shas)} if side_shas else {}
     commits: list[Commit] = []
-    for sha in main_line:
-        for brought in side.get(sha, []):
-            commit = side_log.get(brought) or approvals.get(brought)
-            if commit is not None:
-                commit.merged_by = sha
-                commits.append(commit)
-        commit = main.get(sha) or approvals.get(sha)
-        if commit is not None:
-            commits.append(commit)
+    for commit in main:
+        for brought in side.get(commit.sha, []):
+            if brought in side_log:
+                side_log[brought].merged_by = commit.sha
+                commits.append(side_log[brought])
+        commits.append(commit)
     for ordinal, commit in enumerate(commits):
         commit.ordinal = ordinal
     return commits
 
 
-def _log(root: Path, options: list[str], folders: list[str] | None, stdin: list[str] | None = None) -> list[Commit]:
-    """Parsed `git log`; with `folders`, each commit's file changes in those folders too."""
-    diff = ["-M", "--raw", "--no-abbrev"] if folders is not None else []
-    raw = run_git(
-        root, "log", *options, *diff, "-z", f"--format={_FORMAT}", "--", *(folders or []),
-        stdin=("\n".join(stdin) + "\n").encode() if stdin is not None else None,
-    )
+def _stream_log(
+    root: Path, options: list[str], while_git_works: Callable[[], None] | None = None,
+    stdin: list[str] | None = None,
+) -> list[Commit]:
+    """Parsed `git log` with each commit's file changes, read as git writes it."""
+    args = ["git", "log", *options, "-M", "--raw", "--no-abbrev", "-z", f"--format={_FORMAT}"]
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(args, cwd=root, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=errors, env=env)
+        assert proc.stdout is not None
+        if stdin is not None:
+            assert proc.stdin is not None
+            proc.stdin.write(("\n".join(stdin) + "\n").encode())
+            proc.stdin.close()
+        if while_git_works is not None:
+            while_git_works()
+        commits: list[Commit] = []
+        pending = b""
+        while chunk := proc.stdout.read(1 << 20):
+            pending += chunk
+            cut = pending.rfind(b"\x1e")
+            if cut > 0:
+                commits += _parse_commits(pending[:cut])
+                pending = pending[cut:]
+        commits += _parse_commits(pending)
+        if proc.wait() != 0:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git log failed: {message[-1] if message else 'no message'}")
+    return commits
+
+
+def _parse_commits(raw: bytes) -> list[Commit]:
     commits = []
-    for chunk in raw.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
+    for chunk in raw.decode("utf-8", "surrogateescape").split("\x1e"):
+        if not chunk:
+            continue
         fields = chunk.split("\x1f")
         commit = Commit(
             sha=fields[0], parents=fields[1].split(), author_name=fields[2], author_email=fields[3],

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 import tempfile
 from collections.abc import Iterable
@@ -17,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from qms import blobcache
 from qms.config import Config
 from qms.errors import UsageError
 from qms.frontmatter import SplitProblem, normalise_newlines, split_front_matter
@@ -170,25 +173,62 @@ def content_digest(data: dict[str, Any] | None, body: str) -> str:
 
 
 def _parse_blob(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+    """(front-matter, content digest) of one stored version of a document."""
     try:
         text = normalise_newlines(raw.decode("utf-8-sig"))
         split = split_front_matter(text)
     except (UnicodeDecodeError, SplitProblem):
-        return None, raw.decode("utf-8", "replace")
+        return None, content_digest(None, raw.decode("utf-8", "replace"))
     parsed = parse_yaml(split.yaml_text, split.yaml_line)
     data = parsed.value if isinstance(parsed.value, dict) and not parsed.problems else None
-    return data, split.body
+    return data, content_digest(data, split.body)
+
+
+# Below this many versions a second process costs more than it saves.
+PARALLEL_FROM = 2_000
+_PENDING: list[bytes] = []
+
+
+def _parse_slice(bounds: tuple[int, int]) -> list[tuple[dict[str, Any] | None, str]]:
+    return [_parse_blob(raw) for raw in _PENDING[bounds[0] : bounds[1]]]
+
+
+def parse_blobs(blobs: dict[str, bytes]) -> dict[str, tuple[dict[str, Any] | None, str]]:
+    """Parse every version, on every core when there are many (a forked worker sees the blobs for free)."""
+    global _PENDING
+    shas = list(blobs)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(shas) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return {sha: _parse_blob(blobs[sha]) for sha in shas}
+    _PENDING = [blobs[sha] for sha in shas]
+    step = -(-len(shas) // workers)
+    bounds = [(start, min(start + step, len(shas))) for start in range(0, len(shas), step)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_parse_slice, bounds)
+    finally:
+        _PENDING = []
+    return dict(zip(shas, (item for part in parts for item in part)))
 
 
 def load_history(config: Config, people: list[Person]) -> History:
     """Read the whole first-parent history of the document folders in one pass."""
     root = config.root
     ensure_full_history(root)
-    folders = config.folders()
-    commits = read_log(root, folders)
+    cache_file = blobcache.cache_path(root)
+    cached: dict[str, tuple[dict[str, Any] | None, str]] = {}
+
+    def load_cache() -> None:
+        cached.update(blobcache.load(cache_file))
+
+    commits = read_log(root, while_git_works=load_cache)
     is_doc = _document_path_test(config)
     blob_ids = [c.blob for commit in commits for c in commit.changes if c.status != "D" and is_doc(c.path)]
-    parsed = {sha: _parse_blob(raw) for sha, raw in read_blobs(root, blob_ids).items()}
+    missing = {sha for sha in blob_ids if sha not in cached}
+    if missing:
+        cached.update(parse_blobs(read_blobs(root, missing)))
+        blobcache.save(cache_file, cached)
+    parsed = cached
 
     history = History(commits, {})
     at_path: dict[str, str] = {}  # path -> id of the document there now
@@ -204,7 +244,7 @@ def load_history(config: Config, people: list[Person]) -> History:
                 continue
             if not is_doc(change.path):
                 continue
-            data, body = parsed.get(change.blob, (None, ""))
+            data, digest = parsed.get(change.blob, (None, ""))
             before = at_path.pop(change.old_path, None) if change.old_path else at_path.get(change.path)
             doc_id = data.get("id") if data and isinstance(data.get("id"), str) else before
             if doc_id is None:
@@ -213,7 +253,7 @@ def load_history(config: Config, people: list[Person]) -> History:
                 history.id_changes.append((commit, before, doc_id, change.path))
             at_path[change.path] = doc_id
             doc = history.documents.setdefault(doc_id, DocumentHistory(doc_id))
-            doc.versions.append(Version(commit, change.path, data, content_digest(data, body), blob=change.blob))
+            doc.versions.append(Version(commit, change.path, data, digest, blob=change.blob))
 
     roster = Roster(people)
     for doc in history.documents.values():
@@ -422,11 +462,10 @@ def _in_force_by(revision: Revision, baseline: int) -> bool:
 def load_for(path: Path) -> tuple[Config, History]:
     """Config and history for the QMS at or above `path`: the entry point commands use."""
     from qms.config import load_config
-    from qms.loader import load_set
+    from qms.loader import load_people
 
     config = load_config(path)
-    docs = load_set(config)
-    return config, load_history(config, docs.people)
+    return config, load_history(config, load_people(config))
 
 
 def document_history(path: Path, document_id: str | None = None) -> list[DocumentHistory]:
@@ -445,13 +484,13 @@ def document_history(path: Path, document_id: str | None = None) -> list[Documen
 def audit_trail_csv(path: Path, document_id: str | None, start: str | None, end: str | None) -> str:
     from qms.audit import audit_trail, render_csv
     from qms.config import load_config
-    from qms.loader import load_set
+    from qms.loader import load_people
 
     for label, value in (("--from", start), ("--to", end)):
         if value is not None and not DATE_ONLY.match(value):
             raise UsageError(f'{label} must be a date written YYYY-MM-DD (found "{value}")')
     config = load_config(path)
-    people = load_set(config).people
+    people = load_people(config)
     history = load_history(config, people)
     if document_id is not None:
         history.documents = {k: v for k, v in history.documents.items() if k == document_id}

@@ -51,8 +51,9 @@ def revision_row(doc: DocumentHistory, revision: Revision) -> dict[str, Any]:
 
 
 def render_json(documents: list[DocumentHistory]) -> str:
-    rows = [revision_row(doc, rev) for doc in documents for rev in doc.revisions]
-    return json.dumps(rows, ensure_ascii=False, indent=2)
+    # One revision per line: readable, and encoded by json's C encoder (indent= would not be).
+    rows = [json.dumps(revision_row(doc, rev), ensure_ascii=False) for doc in documents for rev in doc.revisions]
+    return "[\n" + ",\n".join(rows) + "\n]" if rows else "[]"
 
 
 def _approvals_text(revision: Revision) -> str:

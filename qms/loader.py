@@ -31,6 +31,13 @@ def load_set(config: Config) -> DocumentSet:
     return docs
 
 
+def load_people(config: Config) -> list[Person]:
+    """Just the roster and roles, for commands that read history rather than the working tree."""
+    docs = DocumentSet(root=str(config.root))
+    _load_registries(config, docs)
+    return docs.people
+
+
 def _walk(config: Config, docs: DocumentSet) -> list[str]:
     """Relative paths of the Markdown files to load; other files become findings."""
     root = config.root

@@ -157,3 +157,19 @@ def test_diff_between_two_revisions_is_a_redline(git_repo: GitQmsRepo) -> None:
     missing = git_repo.qms("diff", "QP-01", "2", "9")
     assert missing.code == 2
     assert "QP-01 has no revision 9 in its history (it has 2, 3)" in missing.stderr
+
+
+def test_parse_cache_gives_identical_history_and_survives_corruption(git_repo: GitQmsRepo) -> None:
+    """The second run reads front-matter from the cache in .git; a corrupt cache is ignored and rebuilt."""
+    _revise_and_approve(git_repo)
+    cold = git_repo.qms("history", "--format", "json").stdout
+    (cache,) = (git_repo.root / ".git" / "qmskit").glob("frontmatter-*.json")
+    assert git_repo.git("status", "--porcelain") == ""  # the cache is never in the work tree
+    warm = git_repo.qms("history", "--format", "json").stdout
+    assert warm == cold
+    for garbage in ("{not json", '{"abc": [1, 2, 3]}', "[]"):
+        cache.write_text(garbage)
+        run = git_repo.qms("history", "--format", "json")
+        assert run.code == 0 and run.stdout == cold, garbage
+    assert '"procedures/qp-01-document-control.md"' not in cache.read_text()
+    assert len(cache.read_text()) > 100  # rebuilt
