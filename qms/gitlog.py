@@ -9,8 +9,10 @@ per-path iteration is as slow as per-file git.
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,8 +135,8 @@ def read_log(root: Path, while_git_works: Callable[[], None] | None = None) -> l
     keeps only the document changes anyway. The output is parsed as it streams,
     and `while_git_works` runs once git has started, so Python's work overlaps git's.
     """
-    main = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", "--reverse", "HEAD"],
-                       while_git_works)
+    # Newest first, as git finds them: --reverse would hold all output back until the end.
+    main = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", "HEAD"], while_git_works)[::-1]
     main_line = [c.sha for c in main]
     side = _side_commits(root, main_line) if any(c.is_merge for c in main) else {}
     side_shas = [sha for shas in side.values() for sha in shas]
@@ -169,15 +171,27 @@ def _stream_log(
             proc.stdin.close()
         if while_git_works is not None:
             while_git_works()
+        # A thread drains the pipe so git never waits on a full pipe while Python parses.
+        chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        fd = proc.stdout.fileno()
+
+        def drain() -> None:
+            while chunk := os.read(fd, 1 << 20):
+                chunks.put(chunk)
+            chunks.put(b"")
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
         commits: list[Commit] = []
         pending = b""
-        while chunk := proc.stdout.read(1 << 20):
+        while chunk := chunks.get():
             pending += chunk
             cut = pending.rfind(b"\x1e")
             if cut > 0:
                 commits += _parse_commits(pending[:cut])
                 pending = pending[cut:]
         commits += _parse_commits(pending)
+        reader.join()
         if proc.wait() != 0:
             errors.seek(0)
             message = errors.read().decode("utf-8", "replace").strip().splitlines()
