@@ -643,10 +643,7 @@ class Generator:
     def edit(self, i: int, ref: str = MAIN) -> int:
         """A further change within the current (unapproved) revision."""
         doc = self.docs[i]
-        if doc.authors and self.rng.random() < 0.6:
-            author = doc.authors[-1]
-        else:
-            author = self.author_for(doc)
+        author = doc.authors[-1] if doc.authors and self.rng.random() < 0.6 else self.author_for(doc)
         if author not in doc.authors:
             doc.authors.append(author)
         what = self.rng.random()

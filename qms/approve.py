@@ -93,7 +93,7 @@ def approve(start: Path, ids: list[str], effective: str | None = None, sign: boo
     return ApproveResult(sha, approver.label(), [a for _, a in plan])
 
 
-def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name: str, history) -> Approved:  # noqa: ANN001
+def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name: str, history) -> Approved:
     assert doc.id is not None
     if doc.status not in ("draft", "review", "effective"):
         raise ApprovalRefusedError(f"{doc.id} is {doc.status}; only a draft or a document in review can be approved")
@@ -111,11 +111,10 @@ def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name
     revision = doc.revision or "?"
     record = history.documents.get(doc.id)
     current = record.revisions[-1] if record and record.revisions else None
-    if current is not None and current.revision == revision:
-        if any(a.person == person_id for a in current.authors):
-            raise ApprovalRefusedError(
-                f"{name} authored revision {revision} of {doc.id} and cannot approve it (segregation of duties)"
-            )
+    if current is not None and current.revision == revision and any(a.person == person_id for a in current.authors):
+        raise ApprovalRefusedError(
+            f"{name} authored revision {revision} of {doc.id} and cannot approve it (segregation of duties)"
+        )
     return Approved(doc.id, revision, doc.path, held)
 
 

@@ -33,7 +33,7 @@ class TrailRow:
     order: int = 0  # the commit's place in history, for sorting only
 
 
-def audit_trail(history: History, roster_identify, start: str | None, end: str | None) -> list[TrailRow]:  # noqa: ANN001
+def audit_trail(history: History, roster_identify, start: str | None, end: str | None) -> list[TrailRow]:
     """One row per change and per approval, dated by the commit's author date, within [start, end]."""
     rows: list[TrailRow] = []
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from qms.config import load_config
 from qms.errors import ConfigError, UsageError
-from qms.loader import load_set
-from qms.model import ERROR, WARNING, Finding
 from qms.gitlog import resolve_commit, run_git
 from qms.history import History, Roster, load_history
+from qms.loader import load_set
+from qms.model import ERROR, WARNING, Finding
 from qms.rules import run_rules
-from qms.rules.history import run_history_rules
 from qms.rules.catalogue import RULES
+from qms.rules.history import run_history_rules
 
 
 @dataclass

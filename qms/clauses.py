@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from qms.errors import ConfigError
 from qms.yamlsafe import parse_yaml
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_catalogue(name: str) -> dict[str, str]:
     """Clause number -> title for the catalogue `name` (e.g. iso9001-2015)."""
     entry = resources.files("qms") / "data" / f"{name}.yml"

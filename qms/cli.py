@@ -134,7 +134,7 @@ def check(
 @app.command()
 def history(
     ctx: typer.Context,
-    document_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="One document's id; all when left out.")] = None,  # noqa: UP045,E501
+    document_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="One document's id; all when left out.")] = None,  # noqa: UP045
     output_format: Annotated[
         HistoryFormat, typer.Option("--format", "-f", help="text, json (one object per revision) or csv (audit trail).")
     ] = HistoryFormat.text,

@@ -190,7 +190,7 @@ def _find(text: str, what: str | tuple[str, str]) -> str:
     if isinstance(what, Section):
         start = text.index("\n" + what) + 1
         level = len(what) - len(what.lstrip("#")) or 6  # a heading-less block ends at any heading
-        stop = re.compile(r"^(#{1,%d} |---$)" % level, re.M).search(text, start + len(what))
+        stop = re.compile(rf"^(#{{1,{level}}} |---$)", re.M).search(text, start + len(what))
         return text[start : stop.start() if stop else len(text)]
     if isinstance(what, tuple):
         start = text.index(what[0])

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from qms import blobcache
-from qms.config import Config
+from qms.config import Config, find_root, load_config
 from qms.errors import UsageError
 from qms.frontmatter import SplitProblem, normalise_newlines, split_front_matter
 from qms.gitlog import (
@@ -31,8 +31,11 @@ from qms.gitlog import (
     read_log,
     read_signatures,
     resolve_commit,
+    run_git,
 )
+from qms.loader import load_people, load_set
 from qms.model import Person
+from qms.schemas import did_you_mean
 from qms.yamlsafe import parse_yaml
 
 # Keys an approval or a withdrawal sets; a change to anything else is a change of content.
@@ -267,7 +270,7 @@ def load_history(config: Config, people: list[Person]) -> History:
     return history
 
 
-def _document_path_test(config: Config):  # noqa: ANN202 - a small closure
+def _document_path_test(config: Config):
     folders = tuple(f + "/" for f in config.folders())
     registries = config.registry_files()
 
@@ -447,8 +450,6 @@ def _baseline_ordinal(config: Config, commits: list[Commit]) -> int:
         if commit.sha == sha:
             return commit.ordinal
     # The baseline commit touched no document: take the last document commit before it.
-    from qms.gitlog import run_git
-
     ancestors = set(run_git(config.root, "rev-list", "--first-parent", sha).decode().split())
     return max((c.ordinal for c in commits if c.sha in ancestors), default=-1)
 
@@ -461,30 +462,27 @@ def _in_force_by(revision: Revision, baseline: int) -> bool:
 
 def load_for(path: Path) -> tuple[Config, History]:
     """Config and history for the QMS at or above `path`: the entry point commands use."""
-    from qms.config import load_config
-    from qms.loader import load_people
-
     config = load_config(path)
     return config, load_history(config, load_people(config))
 
 
 def document_history(path: Path, document_id: str | None = None) -> list[DocumentHistory]:
     """The history of one document, or of all, sorted by id."""
-    _, history = load_for(path)
+    config, history = load_for(path)
     if document_id is None:
         return [history.documents[k] for k in sorted(history.documents)]
     if document_id not in history.documents:
+        uncommitted = load_set(config).by_id().get(document_id)
+        if uncommitted is not None:
+            raise UsageError(f"{document_id} ({uncommitted.path}) is not committed yet, so it has no history; "
+                             "commit it first")
         known = sorted(history.documents)
-        from qms.schemas import did_you_mean
-
         raise UsageError(f"{document_id} has no history in this repository{did_you_mean(document_id, known, 0.85)}")
     return [history.documents[document_id]]
 
 
 def audit_trail_csv(path: Path, document_id: str | None, start: str | None, end: str | None) -> str:
     from qms.audit import audit_trail, render_csv
-    from qms.config import load_config
-    from qms.loader import load_people
 
     for label, value in (("--from", start), ("--to", end)):
         if value is not None and not DATE_ONLY.match(value):
@@ -501,10 +499,4 @@ def revision_redline(path: Path, document_id: str, rev_a: str, rev_b: str) -> st
     from qms.audit import redline
 
     (doc,) = document_history(path, document_id)
-    return redline(Path(doc_root(path)), doc, rev_a, rev_b)
-
-
-def doc_root(path: Path) -> Path:
-    from qms.config import find_root
-
-    return find_root(path)
+    return redline(find_root(path), doc, rev_a, rev_b)

@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from qmsrepo import GitQmsRepo, QmsRepo  # noqa: E402
+from qmsrepo import GitQmsRepo, QmsRepo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -173,3 +173,10 @@ def test_parse_cache_gives_identical_history_and_survives_corruption(git_repo: G
         assert run.code == 0 and run.stdout == cold, garbage
     assert '"procedures/qp-01-document-control.md"' not in cache.read_text()
     assert len(cache.read_text()) > 100  # rebuilt
+
+
+def test_history_of_a_document_not_yet_committed(git_repo: GitQmsRepo) -> None:
+    git_repo.write("procedures/qp-02-new.md", git_repo.read(QP).replace("id: QP-01", "id: QP-02"))
+    run = git_repo.qms("history", "QP-02")
+    assert run.code == 2
+    assert "QP-02 (procedures/qp-02-new.md) is not committed yet" in run.stderr
