@@ -185,6 +185,18 @@ def find(run: QmsRun, code: str) -> list[dict[str, Any]]:
     return [f for f in run.findings if f["code"] == code]
 
 
+def failing(repo: QmsRepo, code: str) -> dict[str, Any]:
+    """Check, expect exit 1 (errors found), and return the one finding with `code`."""
+    run = repo.check()
+    assert run.code == 1
+    return only(run, code)
+
+
+def assert_clean(repo: QmsRepo) -> None:
+    run = repo.check()
+    assert (run.code, run.findings) == (0, [])
+
+
 def only(run: QmsRun, code: str) -> dict[str, Any]:
     """The single finding with `code`; fails listing everything found otherwise."""
     hits = find(run, code)

@@ -7,7 +7,7 @@ import sys
 import time
 
 import pytest
-from qmsrepo import QmsRepo, only
+from qmsrepo import QmsRepo, assert_clean, failing, only
 
 MANUAL = "manual/qm-01-quality-manual.md"
 PROC = "procedures/qp-01-document-control.md"
@@ -19,19 +19,6 @@ BOMB = "---\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
 
 symlinks = pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges on Windows")
 
-
-def failing(repo: QmsRepo, code: str) -> dict:
-    """Check, expect exit 1 and no traceback, and return the one finding with `code`."""
-    run = repo.check()
-    assert run.code == 1
-    assert "Traceback" not in run.stderr
-    return only(run, code)
-
-
-def assert_clean(repo: QmsRepo) -> None:
-    run = repo.check()
-    assert (run.code, run.findings) == (0, [])
-    assert "Traceback" not in run.stderr
 
 
 def test_no_front_matter(repo: QmsRepo) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from qmsrepo import QmsRepo, find, only
+from qmsrepo import QmsRepo, assert_clean, failing, find, only
 
 MANUAL = "manual/qm-01-quality-manual.md"
 PROC = "procedures/qp-01-document-control.md"
@@ -39,18 +39,6 @@ def use_scheme(repo: QmsRepo, scheme: str) -> None:
     repo.edit("qms.yml", "revision_scheme: integer", f"revision_scheme: {scheme}")
     repo.edit(MANUAL, "revision: 1", f"revision: {first}")
     repo.edit(PROC, "revision: 2", f"revision: {later}")
-
-
-def failing(repo: QmsRepo, code: str) -> dict:
-    """Check, expect exit 1 (errors found), and return the one finding with `code`."""
-    run = repo.check()
-    assert run.code == 1
-    return only(run, code)
-
-
-def assert_clean(repo: QmsRepo) -> None:
-    run = repo.check()
-    assert (run.code, run.findings) == (0, [])
 
 
 # --- D001 missing-effective-date

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from qmsrepo import QmsRepo, find, only
+from qmsrepo import QmsRepo, assert_clean, failing, find, only
 
 MANUAL = "manual/qm-01-quality-manual.md"
 PROC = "procedures/qp-01-document-control.md"
@@ -25,18 +25,6 @@ def draft(doc_id: str, doc_type: str) -> str:
 
         # A {doc_type}
         """
-
-
-def failing(repo: QmsRepo, code: str) -> dict:
-    """Check, expect exit 1 (errors found), and return the one finding with `code`."""
-    run = repo.check()
-    assert run.code == 1
-    return only(run, code)
-
-
-def assert_clean(repo: QmsRepo) -> None:
-    run = repo.check()
-    assert (run.code, run.findings) == (0, [])
 
 
 # --- I001 duplicate-id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from qmsrepo import QmsRepo, only
+from qmsrepo import QmsRepo, assert_clean, failing, only
 
 PROC = "procedures/qp-01-document-control.md"
 REC = "records/2026/rec-2026-001-audit.md"
@@ -28,18 +28,6 @@ attendees:
 """
 
 AUDITOR_ROLE = "  - id: internal-auditor\n    title: Internal Auditor\n    reports_to: quality-manager\n"
-
-
-def failing(repo: QmsRepo, code: str) -> dict:
-    """Check, expect exit 1 (errors found), and return the one finding with `code`."""
-    run = repo.check()
-    assert run.code == 1
-    return only(run, code)
-
-
-def assert_clean(repo: QmsRepo) -> None:
-    run = repo.check()
-    assert (run.code, run.findings) == (0, [])
 
 
 # --- P001 unknown-role

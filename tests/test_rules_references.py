@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from qmsrepo import QmsRepo, find, only
+from qmsrepo import QmsRepo, assert_clean, failing, find, only
 
 MANUAL = "manual/qm-01-quality-manual.md"
 PROC = "procedures/qp-01-document-control.md"
@@ -43,18 +43,6 @@ nonconformity: {target}
 
 def qp02(status: str = "effective", extra: str = "") -> str:
     return QP02.format(status=status, extra=extra)
-
-
-def failing(repo: QmsRepo, code: str) -> dict:
-    """Check, expect exit 1 (errors found), and return the one finding with `code`."""
-    run = repo.check()
-    assert run.code == 1
-    return only(run, code)
-
-
-def assert_clean(repo: QmsRepo) -> None:
-    run = repo.check()
-    assert (run.code, run.findings) == (0, [])
 
 
 def add_to_body(repo: QmsRepo, text: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from qmsrepo import QmsRepo, find, only
+from qmsrepo import QmsRepo, assert_clean, failing, find, only
 
 MANUAL = "manual/qm-01-quality-manual.md"
 PROC = "procedures/qp-01-document-control.md"
@@ -16,18 +16,6 @@ PEOPLE = "manual/people.yml"
 STATUS_MESSAGE = (
     'status must be one of draft, review, effective, obsolete (found "efective": did you mean "effective"?)'
 )
-
-
-def failing(repo: QmsRepo, code: str) -> dict:
-    """Check, expect exit 1 (errors found), and return the one finding with `code`."""
-    run = repo.check()
-    assert run.code == 1
-    return only(run, code)
-
-
-def assert_clean(repo: QmsRepo) -> None:
-    run = repo.check()
-    assert (run.code, run.findings) == (0, [])
 
 
 def s001(repo: QmsRepo) -> dict:
