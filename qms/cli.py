@@ -8,6 +8,8 @@ interrupted.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import traceback
@@ -24,7 +26,7 @@ from qms.approve import approve as approve_documents
 from qms.check import run_check
 from qms.config import find_root
 from qms.demo import build_demo
-from qms.errors import QmsError
+from qms.errors import QmsError, UsageError
 from qms.history import audit_trail_csv, document_history, revision_redline
 from qms.historyreport import render_json as history_json
 from qms.historyreport import render_text as history_text
@@ -232,6 +234,48 @@ def demo(
     print(f"Built the demo QMS in {summary.path}: {summary.commits} commits, "
           f"{summary.documents} documents and {summary.records} records.")
     print(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
+
+
+def _mkdocs(root: Path, *args: str, audit: bool = False) -> int:
+    """Run MkDocs on the repository's mkdocs.yml; its exit code becomes ours."""
+    if not (root / "mkdocs.yml").is_file():
+        raise UsageError(f"{root} has no mkdocs.yml; add one with the qms plugin (the README shows how)")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"QMS_AUDIT": "1"} if audit else {})}
+    return subprocess.run([sys.executable, "-m", "mkdocs", *args, "-f", str(root / "mkdocs.yml")],
+                          cwd=root, env=env).returncode
+
+
+@app.command()
+def build(
+    ctx: typer.Context,
+    site_dir: Annotated[Optional[Path], typer.Option("--site-dir", "-d", help="Where to write the site (default site/).")] = None,  # noqa: UP045
+    audit: Annotated[bool, typer.Option("--audit", help="Also publish obsolete documents, under an OBSOLETE banner.")] = False,
+) -> None:
+    """Publish the controlled document set as a website (mkdocs build with the qms plugin).
+
+    Examples:
+
+        qms build
+
+        qms build --audit --site-dir audit-site
+    """
+    root = find_root(ctx.obj)
+    args = ["build", "--quiet", *(["--site-dir", str(site_dir.resolve())] if site_dir else [])]
+    code = _mkdocs(root, *args, audit=audit)
+    if code == 0:
+        print(f"Built the site in {(site_dir or root / 'site').resolve()}; preview drafts with `qms serve`.")
+    raise typer.Exit(code if code == 0 else 2)
+
+
+@app.command()
+def serve(ctx: typer.Context) -> None:
+    """Preview the site, drafts and documents in review included, at http://127.0.0.1:8000.
+
+    Example:
+
+        qms serve
+    """
+    raise typer.Exit(_mkdocs(find_root(ctx.obj), "serve"))
 
 
 @app.command()
