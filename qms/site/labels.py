@@ -1,0 +1,26 @@
+"""Words the site shows around document data, in the site's language."""
+
+from __future__ import annotations
+
+EN = {
+    "id": "Document", "revision": "Revision", "status": "Status", "effective": "Effective",
+    "in_force_from": "in force from", "owner": "Owner", "approvers": "Approved by", "next_review": "Next review",
+    "history": "Revision history", "change": "Change", "authors": "Authors", "approvals": "Approvals",
+    "commit": "Commit", "before_adoption": "approved before adoption", "register": "Master document register",
+    "title": "Title", "type": "Type",
+    "uncontrolled": "Uncontrolled when printed: check the current revision on the site.",
+    "draft": "DRAFT: not approved, not in force.", "obsolete": "OBSOLETE: withdrawn, not in force.",
+    "successor": "Replaced by",
+}
+ZH = {
+    "id": "文件编号", "revision": "版本", "status": "状态", "effective": "生效日期", "in_force_from": "自此日起施行",
+    "owner": "归口部门", "approvers": "批准", "next_review": "下次评审", "history": "修订记录", "change": "修订内容",
+    "authors": "编写", "approvals": "批准记录", "commit": "提交", "before_adoption": "启用前已批准",
+    "register": "受控文件清单", "title": "名称", "type": "类别",
+    "uncontrolled": "打印件为非受控文件：请在网站上核对现行版本。",
+    "draft": "草稿：未经批准，不得执行。", "obsolete": "作废：已撤销，不得执行。", "successor": "替代文件",
+}
+
+
+def labels(language: str) -> dict[str, str]:
+    return ZH if language.lower().startswith("zh") else EN
