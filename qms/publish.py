@@ -7,7 +7,6 @@ documents appear only in an audit build, under a banner naming the successor.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -83,10 +82,6 @@ def link_ids(body: str, first_line: int, target_url: dict[str, tuple[str, str]])
 
 def _md_text(text: str) -> str:
     return re.sub(r"([\[\]\\*_`<>])", r"\\\1", text)
-
-
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def revision_rows(history: DocumentHistory | None) -> list[Revision]:
