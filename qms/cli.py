@@ -25,7 +25,7 @@ from qms import __version__
 from qms.approve import approve as approve_documents
 from qms.check import run_check
 from qms.config import find_root
-from qms.demo import build_demo
+from qms.demo import refresh_demo
 from qms.errors import QmsError, UsageError
 from qms.history import audit_trail_csv, document_history, revision_redline
 from qms.historyreport import render_json as history_json
@@ -230,8 +230,8 @@ def demo(
         qms demo /tmp/qms-demo && cd /tmp/qms-demo && qms history QP-02
     """
     sample = source if source is not None else find_root(ctx.obj)
-    summary = build_demo(target, sample)
-    print(f"Built the demo QMS in {summary.path}: {summary.commits} commits, "
+    summary, built = refresh_demo(target, sample)
+    print(f"{'Built' if built else 'Kept'} the demo QMS in {summary.path}: {summary.commits} commits, "
           f"{summary.documents} documents and {summary.records} records.")
     print(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
 
@@ -263,7 +263,8 @@ def build(
     args = ["build", "--quiet", *(["--site-dir", str(site_dir.resolve())] if site_dir else [])]
     code = _mkdocs(root, *args, audit=audit)
     if code == 0:
-        print(f"Built the site in {(site_dir or root / 'site').resolve()}; preview drafts with `qms serve`.")
+        print(f"Built the site in {(site_dir or root / 'site').resolve()}.")
+        print(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
     raise typer.Exit(code if code == 0 else 2)
 
 

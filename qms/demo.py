@@ -14,8 +14,9 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -407,6 +408,30 @@ class _Builder:
         wrong = [f.path for f in self.files if (self.root / f.path).read_bytes() != f.text.encode("utf-8")]
         if wrong or self.git("status", "--porcelain"):
             raise DemoError(f"the demo story does not end at the sample: {', '.join(wrong) or 'stray files'}")
+
+
+def refresh_demo(target: Path, source: Path) -> tuple[DemoSummary, bool]:
+    """Build the demo in `target`, or keep it when it already holds exactly this demo, untouched.
+
+    The build is reproducible, so an earlier build is recognised by its commit id; any other
+    content in `target` is refused, never overwritten. Returns the summary and whether it was built.
+    """
+    target = Path(target)
+    if not target.exists() or (target.is_dir() and not any(target.iterdir())):
+        return build_demo(target, source), True
+    with tempfile.TemporaryDirectory(prefix="qms-demo-") as scratch:
+        fresh = build_demo(Path(scratch) / "demo", source)
+        try:
+            head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=target, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+            dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=target,
+                                   capture_output=True, text=True, check=True).stdout.strip()
+        except (subprocess.CalledProcessError, NotADirectoryError):
+            head, dirty = "", ""
+        if head != fresh.head or dirty:
+            raise DemoError(f"{target} already exists and is not this demo (or has changes); "
+                            "give a new or empty folder for the demo")
+        return replace(fresh, path=target), False
 
 
 def build_demo(target: Path, source: Path, sign: bool = False) -> DemoSummary:

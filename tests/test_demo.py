@@ -145,13 +145,23 @@ def test_history_agrees_with_git_log_follow_for_every_file(demo: DemoSummary) ->
         assert ours == [tuple(line.split("|")) for line in follow], path
 
 
-def test_qms_demo_command_builds_and_refuses_a_used_folder(tmp_path: Path) -> None:
+def test_qms_demo_command_builds_keeps_and_refuses(tmp_path: Path) -> None:
+    """A second run keeps an identical demo; a changed one, or any other folder, is refused untouched."""
     target = tmp_path / "demo"
-    run = subprocess.run([sys.executable, "-m", "qms", "demo", str(target)], cwd=SAMPLE,
-                         capture_output=True, text=True)
+
+    def demo_command() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "qms", "demo", str(target)], cwd=SAMPLE,
+                              capture_output=True, text=True)
+
+    run = demo_command()
     assert run.returncode == 0, run.stderr
     assert f"Built the demo QMS in {target}" in run.stdout
-    again = subprocess.run([sys.executable, "-m", "qms", "demo", str(target)], cwd=SAMPLE,
-                           capture_output=True, text=True)
-    assert again.returncode == 2
-    assert "already exists and is not empty" in again.stderr
+    again = demo_command()
+    assert again.returncode == 0, again.stderr
+    assert f"Kept the demo QMS in {target}" in again.stdout
+    manual = target / "manual" / "qm-01-quality-manual.md"
+    manual.write_text("my own work\n", encoding="utf-8")
+    refused = demo_command()
+    assert refused.returncode == 2
+    assert "already exists and is not this demo" in refused.stderr
+    assert manual.read_text(encoding="utf-8") == "my own work\n"
