@@ -91,3 +91,57 @@ def revision_rows(history: DocumentHistory | None) -> list[Revision]:
 def register_rows(docs: DocumentSet, audit: bool = False) -> list[Document]:
     return sorted((d for d in docs.documents if not d.is_record and visibility(d, audit) == PUBLISHED),
                   key=lambda d: d.id or "")
+
+
+@dataclass
+class RecordRow:
+    kind: str
+    id: str
+    title: str
+    path: str
+    procedure: str
+    procedure_path: str | None  # set when the procedure is published
+    date: str
+    owner: str
+    status: str
+    retention: str
+
+
+def record_rows(docs: DocumentSet, role_titles: dict[str, str], audit: bool = False) -> list[RecordRow]:
+    """Published records, sorted by kind then id: the records register."""
+    by_id = docs.by_id()
+    rows = []
+    for doc in docs.documents:
+        if not doc.is_record or visibility(doc, audit) != PUBLISHED:
+            continue
+        procedure = doc.data.get("procedure")
+        procedure = procedure if isinstance(procedure, str) else ""
+        target = by_id.get(procedure)
+        shown = target is not None and visibility(target, audit) == PUBLISHED
+        owner = str(doc.data.get("owner") or "")
+        rows.append(RecordRow(str(doc.data.get("kind") or ""), doc.id or "", doc.title, doc.path, procedure,
+                              target.path if shown and target else None, str(doc.data.get("date") or ""),
+                              role_titles.get(owner, owner), doc.status or "", str(doc.data.get("retention") or "")))
+    return sorted(rows, key=lambda r: (r.kind, r.id))
+
+
+@dataclass
+class RoleRow:
+    id: str
+    title: str
+    holders: list[str]
+    owns: list[Document]
+    approves: list[Document]
+    reads: list[Document]  # in the document's distribution
+
+
+def role_rows(docs: DocumentSet, audit: bool = False) -> list[RoleRow]:
+    """For each role: who holds it, and which published documents it owns, approves and must read."""
+    published = register_rows(docs, audit)
+
+    def names(key: str, role: str) -> list[Document]:
+        return [d for d in published if role in (v if isinstance(v := d.data.get(key), list) else [v])]
+
+    return [RoleRow(role.id, role.title, [p.name for p in docs.people if role.id in p.roles],
+                    names("owner", role.id), names("approvers", role.id), names("distribution", role.id))
+            for role in docs.roles]

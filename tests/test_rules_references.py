@@ -1,4 +1,5 @@
-"""Reference rules R001-R004: ids and links resolve, and effective documents rely only on documents in force."""
+"""Reference rules R001-R005: ids and links resolve, effective documents rely only on documents in force,
+and published pages link only to published ones."""
 
 from __future__ import annotations
 
@@ -240,4 +241,54 @@ def test_draft_may_rely_on_drafts(repo: QmsRepo) -> None:
     """A draft referring to another draft is not in force, so R004 does not apply."""
     repo.write("procedures/qp-02-records.md", qp02("draft", "references: [QP-03]"))
     repo.write("procedures/qp-03-audit.md", qp02("draft").replace("QP-02", "QP-03"))
+    assert_clean(repo)
+
+
+# --- R005 links-to-unpublished
+
+
+def test_effective_links_to_restricted_document(repo: QmsRepo) -> None:
+    """QP-02 is effective but restricted: the site leaves it out, so QP-01's link to it would break."""
+    repo.write("procedures/qp-02-records.md", qp02("effective", "classification: restricted"))
+    add_to_body(repo, "Records are kept under [[QP-02]].")
+    run = repo.check()
+    assert run.code == 1
+    assert run.codes() == {"R005"}
+    hit = only(run, "R005")
+    assert (hit["path"], hit["line"]) == (PROC, 16)
+    assert "[[QP-02]] goes to QP-02, which the site does not publish (restricted)" in hit["message"]
+
+
+def test_published_record_links_to_obsolete_procedure(repo: QmsRepo) -> None:
+    """A record is published, and R004 does not look at records: R005 reports its link to a withdrawn procedure."""
+    repo.write("procedures/qp-02-records.md", qp02("obsolete", "superseded_by: QP-01"))
+    repo.edit(REC, "No nonconformities found.",
+              "No nonconformities found.\n\nSee the [old procedure](../../procedures/qp-02-records.md).")
+    hit = failing(repo, "R005")
+    assert (hit["path"], hit["line"]) == (REC, 18)
+    assert 'the link "../../procedures/qp-02-records.md" goes to QP-02' in hit["message"]
+    assert "(obsolete (refer to QP-01 instead))" in hit["message"]
+
+
+def test_link_reported_by_r004_is_not_reported_again(repo: QmsRepo) -> None:
+    """An effective document linking to a first draft is R004's finding only: one link, one finding."""
+    repo.write("procedures/qp-02-records.md", qp02("draft"))
+    add_to_body(repo, "Records are kept under [[QP-02]].")
+    run = repo.check()
+    assert [(f["code"], f["path"], f["line"]) for f in run.findings] == [("R004", PROC, 16)]
+
+
+def test_links_between_published_pages_pass(repo: QmsRepo) -> None:
+    """Records and effective documents linking to effective, unrestricted documents and records."""
+    repo.write("procedures/qp-02-records.md", qp02("effective", "classification: internal"))
+    add_to_body(repo, "Records are kept under [[QP-02]]; see [[REC-2026-001]].")
+    repo.edit(REC, "No nonconformities found.", "No nonconformities found under [[QP-01]] and [[QP-02]].")
+    assert_clean(repo)
+
+
+def test_unpublished_pages_may_link_to_unpublished_pages(repo: QmsRepo) -> None:
+    """A restricted document is not on the site, so its links to other restricted documents break nothing."""
+    repo.write("procedures/qp-02-records.md", qp02("effective", "classification: restricted"))
+    qp03 = qp02("effective", "classification: restricted").replace("QP-02", "QP-03")
+    repo.write("procedures/qp-03-audit.md", qp03.replace("# Control of Records", "See [[QP-02]]."))
     assert_clean(repo)

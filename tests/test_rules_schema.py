@@ -147,6 +147,8 @@ def test_optional_keys_of_the_right_kind_pass(repo: QmsRepo) -> None:
     repo.edit(PROC, "references: [QM-01]",
               'references: [QM-01]\nclauses: ["7.5.3"]\nreview_months: 24\nsupersedes: []\n'
               "distribution: [director]\nclassification: restricted")
+    # A restricted procedure is not on the site, so the published manual names it without a link (R005).
+    repo.edit(MANUAL, "[[QP-01]]", "QP-01")
     assert_clean(repo)
 
 

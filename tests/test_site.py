@@ -10,6 +10,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+import yaml
 
 from qms.demo import build_demo
 
@@ -83,3 +84,95 @@ def test_material_status_badge_is_not_used(built: Path) -> None:
     """Lifecycle status shows in the header, never as a Material nav badge."""
     html = page(built, "procedures/qp-02-document-control.md")
     assert "md-status" not in html
+
+
+def front_matter(root: Path, folder: str) -> dict[str, dict]:
+    """id -> front-matter of every Markdown file under folder, read straight from the files."""
+    found = {}
+    for path in (root / folder).rglob("*.md"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+        found[data["id"]] = {**data, "path": path.relative_to(root).as_posix()}
+    return found
+
+
+def resolves(html_file: Path, href: str) -> bool:
+    return (html_file.parent / href / "index.html").resolve().is_file()
+
+
+def test_records_register_groups_records_by_kind_with_links(built: Path) -> None:
+    html_file = built / "site" / "records" / "index.html"
+    html = html_file.read_text(encoding="utf-8")
+    roles = {r["id"]: r["title"] for r in yaml.safe_load((built / "manual" / "roles.yml").read_text(encoding="utf-8"))["roles"]}
+    documents = {**front_matter(built, "manual"), **front_matter(built, "procedures")}
+    records = {i: r for i, r in front_matter(built, "records").items() if r.get("classification") != "restricted"}
+    seen = set()
+    for kind, section in re.findall(r'<h2 id="[^"]+">([^<]+)</h2>(.*?)</table>', html, re.S):
+        for row in re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]:
+            cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+            record_id = text(cells[0])
+            record = records[record_id]
+            seen.add(record_id)
+            assert kind == record["kind"]
+            assert resolves(html_file, re.search(r'href="([^"]+)"', cells[0]).group(1))
+            assert [text(c) for c in cells[1:]] == [record["title"], record["procedure"], str(record["date"]),
+                                                    roles[record["owner"]], record["status"], str(record["retention"])]
+            procedure = documents[record["procedure"]]
+            link = re.search(r'href="([^"]+)"', cells[2])
+            # The procedure is a link exactly when its page is published.
+            assert (link is not None) == (procedure["status"] == "effective" and procedure.get("classification") != "restricted")
+            assert link is None or resolves(html_file, link.group(1))
+    assert seen == set(records)
+
+
+def test_roles_matrix_shows_holders_and_owned_approved_and_read_documents(built: Path) -> None:
+    html_file = built / "site" / "roles" / "index.html"
+    html = html_file.read_text(encoding="utf-8")
+    roles = yaml.safe_load((built / "manual" / "roles.yml").read_text(encoding="utf-8"))["roles"]
+    people = yaml.safe_load((built / "manual" / "people.yml").read_text(encoding="utf-8"))["people"]
+    register = (built / "site" / "register" / "index.html").read_text(encoding="utf-8")
+    published = set(re.findall(r"<td><a href=\"[^\"]+\">([A-Z]+-[0-9-]+)</a></td>", register))
+    documents = {i: d for i, d in {**front_matter(built, "manual"), **front_matter(built, "procedures")}.items() if i in published}
+    row_pattern = r'<tr>\s*<td><span class="qms-role" data-qms-role="([^"]+)">(.*?)</tr>'
+    rows = {m.group(1): m.group(2) for m in re.finditer(row_pattern, html, re.S)}
+    assert set(rows) == {r["id"] for r in roles}
+    for role in roles:
+        cells = re.findall(r"<td>(.*?)</td>", "<td>" + rows[role["id"]], re.S)
+        assert text(cells[0]) == role["title"]
+        holders = [p["name"] for p in people if role["id"] in p["roles"]]
+        assert text(cells[1]) == ", ".join(holders)
+        for cell, key in zip(cells[2:], ("owner", "approvers", "distribution")):
+            ids = re.findall(r'<a href="([^"]+)">([^<]+)</a>', cell)
+            expected = {i for i, d in documents.items() if role["id"] in (d[key] if isinstance(d.get(key), list) else [d.get(key)])}
+            assert {i for _, i in ids} == expected, (role["id"], key)
+            assert all(resolves(html_file, href) for href, _ in ids)
+    # The sample gives every document an owner: the matrix is not empty.
+    assert any('<a href="' in row for row in rows.values())
+
+
+def test_register_is_a_sortable_table_with_working_links(built: Path) -> None:
+    html_file = built / "site" / "register" / "index.html"
+    html = html_file.read_text(encoding="utf-8")
+    assert '<table class="qms-sortable' in html
+    headers = re.findall(r"<th>([^<]+)</th>", html[html.index("qms-sortable"):])[:7]
+    assert headers == ["Document", "Title", "Type", "Revision", "Effective", "Owner", "Next review"]
+    hrefs = re.findall(r'<td><a href="([^"]+)">[A-Z]+-[0-9-]+</a></td>', html)
+    assert hrefs and all(resolves(html_file, href) for href in hrefs)
+    script = (built / "site" / "assets" / "qms.js").read_text(encoding="utf-8")
+    assert "table.qms-sortable" in script and 'addEventListener("click"' in script
+    assert '<script src="../assets/qms.js"></script>' in html
+
+
+def test_print_css_is_shipped_and_linked_from_every_page(built: Path) -> None:
+    css = (built / "site" / "assets" / "qms.css").read_text(encoding="utf-8")
+    screen, _, printed = css.partition("@media print")
+    assert re.search(r"\.qms-print-note\s*\{\s*display:\s*none", screen)
+    assert re.search(r"\.qms-print-note\s*\{[^}]*display:\s*block[^}]*position:\s*fixed", printed)
+    hidden = re.search(r"([^{}]*)\{\s*display:\s*none !important", printed).group(1)
+    for part in (".md-header", ".md-sidebar", ".md-footer", ".md-search"):
+        assert part in hidden
+    for html_file in (built / "site").rglob("index.html"):
+        html = html_file.read_text(encoding="utf-8")
+        depth = len(html_file.relative_to(built / "site").parts) - 1
+        assert f'<link rel="stylesheet" href="{"../" * depth}assets/qms.css">' in html, html_file
+    note = text(page(built, "procedures/qp-02-document-control.md"))
+    assert "QP-02 Revision" in note and "Uncontrolled when printed" in note

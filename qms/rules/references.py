@@ -1,5 +1,5 @@
-"""References: every id and relative link resolves, and effective documents
-rely only on documents that are in force."""
+"""References: every id and relative link resolves, effective documents rely
+only on documents that are in force, and published pages link only to published ones."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import posixpath
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from qms import publish
 from qms.body import id_references, relative_links
 from qms.model import Document, Finding
 from qms.revisions import RevisionError, is_after_first
@@ -107,6 +108,46 @@ def relies_on_uncontrolled(ctx: Context) -> Iterator[Finding]:
                     f"this effective document relies on {target}, which is {other.status}"
                     f"{_successor_hint(other)}; staff would be sent to a document that is not in force",
                 )
+
+
+
+@rule("R005")
+def links_to_unpublished(ctx: Context) -> Iterator[Finding]:
+    """A page the default site publishes links, by [[ID]] or a relative link, to one it does not.
+
+    Each link yields at most one finding: where R004 already reports the link
+    (an effective document relying on a draft or obsolete one), R005 stays
+    silent. A new revision in preparation is not reported either, as in R004.
+    What is left: restricted targets, and links from published records.
+    """
+    by_path = {d.path: d for d in ctx.docs.documents}
+    for doc in ctx.docs.documents:
+        if publish.visibility(doc) != publish.PUBLISHED:
+            continue
+        links: list[tuple[str, int, str]] = [(ref.target, ref.line, f"[[{ref.target}]]")
+                                             for ref in id_references(doc.body, doc.body_line)]
+        for ref in relative_links(doc.body, doc.body_line):
+            target_doc = by_path.get(resolve_link(doc.path, ref.target) or "")
+            if target_doc is not None and target_doc.id is not None:
+                links.append((target_doc.id, ref.line, f'the link "{ref.target}"'))
+        for target, line, shown in links:
+            other = ctx.by_id.get(target)
+            if other is None or publish.visibility(other) == publish.PUBLISHED:
+                continue
+            restricted = other.data.get("classification") == "restricted"
+            if _r004_reports(doc, other, ctx) or (not restricted and _in_force(ctx, other)):
+                continue
+            why = "restricted" if restricted else f"{other.status}{_successor_hint(other)}"
+            yield ctx.finding(
+                "R005", doc.path, line,
+                f"{shown} goes to {target}, which the site does not publish ({why}); "
+                "staff reading this page would follow a broken link",
+            )
+
+
+def _r004_reports(doc: Document, other: Document, ctx: Context) -> bool:
+    """Whether R004 reports a reference from doc to other (so R005 need not)."""
+    return doc.status == "effective" and not doc.is_record and not other.is_record and not _in_force(ctx, other)
 
 
 def _in_force(ctx: Context, doc: Document) -> bool:

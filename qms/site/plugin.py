@@ -10,6 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+from html import escape
+from importlib.resources import files as package_files
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config as MkDocsBaseConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from qms import publish
@@ -30,6 +33,9 @@ from qms.model import Document, DocumentSet
 from qms.site.labels import labels
 
 log = logging.getLogger("mkdocs.plugins.qms")
+
+# Shipped with the package, added to every site: the sortable tables and the print rules.
+ASSETS = ("assets/qms.css", "assets/qms.js")
 
 
 class QmsPluginConfig(MkDocsBaseConfig):
@@ -47,6 +53,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
 
     # on_config: load the QMS once, before MkDocs looks at any file.
+    # Priority 100: run before Material's search on_config, which reads theme.language and the separator.
+    @event_priority(100)
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path).parent
         try:
@@ -63,8 +71,25 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         theme_language = config.theme.get("language")
         if not theme_language or theme_language == "en":
             config.theme["language"] = self.qms.language
+        # With jieba installed, Material's search splits Han text with U+200B; the separator must
+        # contain it or Chinese words are never separate terms (only Material's zh default has it).
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None and "separator" in search.config:
+            # Unset means Material's per-language default, which its search on_config (run after us) would pick.
+            sep = search.config.separator or search._translate(config, "search.config.separator")
+            if "\\u200b" not in sep and "\u200b" not in sep:
+                sep = "[\\u200b" + sep[1:] if sep.startswith("[") and sep[1:2] != "^" else f"(?:{sep})|\\u200b"
+            search.config.separator = sep
         self.t = labels(self.qms.language)
+        self._add_assets(config)
         return config
+
+    def _add_assets(self, config: Any) -> None:
+        css, js = ASSETS
+        if css not in [str(c) for c in config.extra_css]:
+            config.extra_css.append(css)
+        if js not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(js)
 
     # on_files: decide here what is published, since page.meta exists only later.
     def on_files(self, files: Files, config: Any) -> Files:
@@ -77,20 +102,62 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             inclusion = InclusionLevel.DRAFT if seen == publish.DRAFT else InclusionLevel.INCLUDED
             files.append(File(doc.path, root, config.site_dir, config.use_directory_urls, inclusion=inclusion))
             self.by_path[doc.path] = doc
-        files.append(File.generated(config, "register.md", content=self._register()))
+        register = File.generated(config, "register.md", content="")
+        register.content_string = self._register(register, files)
+        files.append(register)
+        files.append(File.generated(config, "records.md", content=self._records()))
+        files.append(File.generated(config, "roles.md", content=self._roles()))
+        for name in ASSETS:
+            content = package_files("qms.site").joinpath(name).read_bytes()
+            files.append(File.generated(config, name, content=content))
         return files
 
-    def _register(self) -> str:
+    def _register(self, register: File, files: Files) -> str:
+        """The master register as an HTML table (class qms-sortable), with links relative to its page."""
         assert self.qms is not None
         role_titles = {r.id: r.title for r in self.docs.roles}
-        lines = [f"# {self.t['register']}", "",
-                 f"| {self.t['id']} | {self.t['title']} | {self.t['type']} | {self.t['revision']} | "
-                 f"{self.t['effective']} | {self.t['owner']} | {self.t['next_review']} |",
-                 "| --- | --- | --- | --- | --- | --- | --- |"]
+        heads = ("id", "title", "type", "revision", "effective", "owner", "next_review")
+        lines = [f"# {self.t['register']}", "", '<table class="qms-sortable qms-register">',
+                 "<thead><tr>" + "".join(f"<th>{escape(self.t[h])}</th>" for h in heads) + "</tr></thead>", "<tbody>"]
         for doc in publish.register_rows(self.docs, self.audit):
             h = publish.header(doc, self.qms.review_months, role_titles)
-            cells = [f"[{h.id}]({doc.path})", h.title, doc.type or "", h.revision, h.effective, h.owner, h.next_review]
-            lines.append("| " + " | ".join(_cell(c) if i else c for i, c in enumerate(cells)) + " |")
+            target = files.get_file_from_path(doc.path)
+            url = target.url_relative_to(register) if target is not None else doc.path
+            cells = [f'<a href="{escape(url)}">{escape(h.id)}</a>'] + [
+                escape(c) for c in (h.title, doc.type or "", h.revision, h.effective, h.owner, h.next_review)]
+            lines.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        lines += ["</tbody>", "</table>"]
+        return "\n".join(lines) + "\n"
+
+    def _records(self) -> str:
+        """The records register, one table per kind."""
+        role_titles = {r.id: r.title for r in self.docs.roles}
+        t = self.t
+        lines = [f"# {t['records']}", ""]
+        for kind, rows in groupby(publish.record_rows(self.docs, role_titles, self.audit), key=lambda r: r.kind):
+            heads = ("record", "title", "procedure", "date", "owner", "status", "retention")
+            lines += [f"## {kind}", "", "| " + " | ".join(t[h] for h in heads) + " |", "|" + " --- |" * len(heads)]
+            for r in rows:
+                procedure = f"[{r.procedure}]({r.procedure_path})" if r.procedure_path else _cell(r.procedure)
+                cells = [f"[{r.id}]({r.path})", _cell(r.title), procedure, r.date, _cell(r.owner), r.status, r.retention]
+                lines.append("| " + " | ".join(cells) + " |")
+            lines.append("")
+        return "\n".join(lines)
+
+    def _roles(self) -> str:
+        """The roles and responsibilities matrix: who holds each role, what it owns, approves and must read."""
+        t = self.t
+
+        def links(docs: list[Document]) -> str:
+            return ", ".join(f"[{d.id}]({d.path})" for d in docs)
+
+        lines = [f"# {t['roles']}", "",
+                 f"| {t['role']} | {t['holders']} | {t['owns']} | {t['approves']} | {t['reads']} |",
+                 "| --- | --- | --- | --- | --- |"]
+        for r in publish.role_rows(self.docs, self.audit):
+            cells = [f'<span class="qms-role" data-qms-role="{escape(r.id)}">{_cell(escape(r.title))}</span>',
+                     _cell(", ".join(r.holders)), links(r.owns), links(r.approves), links(r.reads)]
+            lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
 
     # on_page_markdown: add the header and revision table, and resolve [[ID]].
