@@ -25,6 +25,13 @@ def bump(repo: GitQmsRepo, who: str = "li-na", revision: str = "3", status: str 
     return repo.commit("Revise QP-01", who=who)
 
 
+def hand_approval(repo: GitQmsRepo, who: str, trailer: str) -> None:
+    """An approval written by hand rather than by `qms approve`: status effective and a trailer."""
+    repo.edit(QP, "status: review", "status: effective")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", f"Approve\n\nApproves: {trailer}", env=repo.identity(who))
+
+
 def approve(repo: GitQmsRepo, who: str = "chen-jing") -> None:
     run = repo.qms_as(who, "approve", "QP-01")
     assert run.code == 0, run.stderr
@@ -102,9 +109,7 @@ def test_h006_effective_without_approval(git_repo: GitQmsRepo) -> None:
 def test_h010_forged_trailer_by_someone_without_the_role(git_repo: GitQmsRepo) -> None:
     """Li Na writes an Approves: trailer herself: the approval is refused and the revision is unapproved."""
     bump(git_repo)
-    git_repo.edit(QP, "status: review", "status: effective")
-    git_repo.git("add", "-A")
-    git_repo.git("commit", "-q", "-m", "Approve QP-01\n\nApproves: QP-01@3", env=git_repo.identity("li-na"))
+    hand_approval(git_repo, "li-na", "QP-01@3")
     run = git_repo.check("--history")
     refused = find(run, "H010")
     assert len(refused) == 1
@@ -115,9 +120,7 @@ def test_h010_forged_trailer_by_someone_without_the_role(git_repo: GitQmsRepo) -
 def test_h010_self_approval_in_history(git_repo: GitQmsRepo) -> None:
     """Chen Jing authored revision 3 and committed its approval by hand: segregation of duties."""
     bump(git_repo, who="chen-jing")
-    git_repo.edit(QP, "status: review", "status: effective")
-    git_repo.git("add", "-A")
-    git_repo.git("commit", "-q", "-m", "Approve\n\nApproves: QP-01@3", env=git_repo.identity("chen-jing"))
+    hand_approval(git_repo, "chen-jing", "QP-01@3")
     refused = history_findings(git_repo, "H010")
     assert len(refused) == 1
     assert "Chen Jing authored this content and cannot approve it" in refused[0]["message"]
@@ -126,9 +129,7 @@ def test_h010_self_approval_in_history(git_repo: GitQmsRepo) -> None:
 def test_h010_approval_of_the_wrong_revision(git_repo: GitQmsRepo) -> None:
     """The trailer names revision 2 while the document is at revision 3."""
     bump(git_repo)
-    git_repo.edit(QP, "status: review", "status: effective")
-    git_repo.git("add", "-A")
-    git_repo.git("commit", "-q", "-m", "Approve\n\nApproves: QP-01@2", env=git_repo.identity("chen-jing"))
+    hand_approval(git_repo, "chen-jing", "QP-01@2")
     refused = history_findings(git_repo, "H010")
     assert len(refused) == 1
     assert "QP-01 was at revision 3, not 2, in this commit" in refused[0]["message"]
@@ -139,7 +140,6 @@ def test_h007_content_changed_after_approval(git_repo: GitQmsRepo) -> None:
     bump(git_repo)
     git_repo.git("commit", "-q", "--allow-empty", "-m", "Approve\n\nApproves: QP-01@3",
                  env=git_repo.identity("chen-jing"))
-    git_repo.edit(QP, "status: review", "status: review")
     git_repo.revise(QP, "Records are listed in an index.", "Records are listed in the register.")
     git_repo.revise(QP, "status: review", "status: effective")
     run = git_repo.check("--history")
