@@ -176,3 +176,13 @@ def test_print_css_is_shipped_and_linked_from_every_page(built: Path) -> None:
         assert f'<link rel="stylesheet" href="{"../" * depth}assets/qms.css">' in html, html_file
     note = text(page(built, "procedures/qp-02-document-control.md"))
     assert "QP-02 Revision" in note and "Uncontrolled when printed" in note
+
+
+def test_records_are_reached_through_the_register_not_the_navigation(built: Path) -> None:
+    """The navigation embedded in every page does not grow with the number of records."""
+    html = page(built, "procedures/qp-02-document-control.md")
+    nav = html[html.index("md-nav--primary"):html.index('<div class="md-content"')]
+    assert not re.findall(r'href="[^"]*records/20\d\d/', nav)
+    assert not re.findall(r">[^<]*REC-\d{4}[^<]*<", nav)
+    register = (built / "site" / "records" / "index.html").read_text(encoding="utf-8")
+    assert len(set(re.findall(r'href="[^"]*20\d\d/rec-[^"]+"', register))) == 14

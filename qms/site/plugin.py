@@ -71,6 +71,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         theme_language = config.theme.get("language")
         if not theme_language or theme_language == "en":
             config.theme["language"] = self.qms.language
+        logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading chatter
         # With jieba installed, Material's search splits Han text with U+200B; the separator must
         # contain it or Chinese words are never separate terms (only Material's zh default has it).
         search = config.plugins.get("material/search") or config.plugins.get("search")
@@ -100,6 +101,10 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             if seen == publish.HIDDEN:
                 continue
             inclusion = InclusionLevel.DRAFT if seen == publish.DRAFT else InclusionLevel.INCLUDED
+            if doc.is_record and seen == publish.PUBLISHED:
+                # Records run to tens of thousands: they are reached through the records register,
+                # not listed in the navigation every page embeds.
+                inclusion = InclusionLevel.NOT_IN_NAV
             files.append(File(doc.path, root, config.site_dir, config.use_directory_urls, inclusion=inclusion))
             self.by_path[doc.path] = doc
         register = File.generated(config, "register.md", content="")
