@@ -269,14 +269,19 @@ def build(
 
 
 @app.command()
-def serve(ctx: typer.Context) -> None:
-    """Preview the site, drafts and documents in review included, at http://127.0.0.1:8000.
+def serve(
+    ctx: typer.Context,
+    dev_addr: Annotated[str, typer.Option("--dev-addr", "-a", metavar="IP:PORT", help="Where to serve.")] = "127.0.0.1:8000",
+) -> None:
+    """Preview the site, drafts and documents in review included (under a DRAFT banner).
 
-    Example:
+    Examples:
 
         qms serve
+
+        qms serve --dev-addr 127.0.0.1:8001
     """
-    raise typer.Exit(_mkdocs(find_root(ctx.obj), "serve"))
+    raise typer.Exit(_mkdocs(find_root(ctx.obj), "serve", "--dev-addr", dev_addr))
 
 
 @app.command()

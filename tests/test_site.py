@@ -186,3 +186,47 @@ def test_records_are_reached_through_the_register_not_the_navigation(built: Path
     assert not re.findall(r">[^<]*REC-\d{4}[^<]*<", nav)
     register = (built / "site" / "records" / "index.html").read_text(encoding="utf-8")
     assert len(set(re.findall(r'href="[^"]*20\d\d/rec-[^"]+"', register))) == 14
+
+
+def test_serve_previews_drafts_under_a_banner(built: Path) -> None:
+    """`qms serve` shows the draft WI-04-03 that the build leaves out, marked DRAFT."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "qms", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=built, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/procedures/wi-04-03-public-requests/"
+        html = ""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not html:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    html = response.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.5)
+        assert html, "qms serve did not answer within 90 s"
+        assert 'class="qms-banner qms-banner-draft"' in html
+        assert "DRAFT: not approved, not in force." in html
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_header_says_in_force_from_when_the_date_is_ahead() -> None:
+    """An approved revision whose effective date is still ahead says when it comes into force."""
+    from datetime import date
+
+    from qms.model import Document
+    from qms.publish import header
+
+    doc = Document("procedures/qp-09.md", {"id": "QP-09", "title": "Surveys", "revision": "B/0",
+                                           "status": "effective", "effective": "2027-01-01",
+                                           "owner": "supervision-head", "approvers": ["director"]}, {})
+    ahead = header(doc, 12, {"director": "Director"}, today=date(2026, 11, 22))
+    assert (ahead.in_force_from, ahead.next_review, ahead.approvers) == ("2027-01-01", "2028-01-01", "Director")
+    assert header(doc, 12, {}, today=date(2027, 1, 2)).in_force_from is None
