@@ -145,3 +145,50 @@ def role_rows(docs: DocumentSet, audit: bool = False) -> list[RoleRow]:
     return [RoleRow(role.id, role.title, [p.name for p in docs.people if role.id in p.roles],
                     names("owner", role.id), names("approvers", role.id), names("distribution", role.id))
             for role in docs.roles]
+
+
+# Section titles of the navigation, by document type; other types use their own name.
+NAV_SECTIONS = {"en": {"home": "Home", "registers": "Registers", "manual": "Quality manual",
+                       "procedure": "Procedures", "external": "External documents"},
+                "zh": {"home": "首页", "registers": "清单", "manual": "质量手册",
+                       "procedure": "程序文件", "external": "外来文件"}}
+LEVEL_THREE = ("work-instruction", "form")
+
+
+def navigation(docs: DocumentSet, language: str, registers: list[tuple[str, str]],
+               home_pages: list[str], audit: bool = False) -> list[object]:
+    """The site's nav, by type and by process: each procedure with its work instructions and forms.
+
+    Records are left out (the records register leads to them), so the navigation every page
+    embeds stays small however many records there are.
+    """
+    words = NAV_SECTIONS["zh" if language.lower().startswith("zh") else "en"]
+    by_type: dict[str, list[Document]] = {}
+    for doc in register_rows(docs, audit):
+        by_type.setdefault(doc.type or "", []).append(doc)
+
+    def entry(doc: Document) -> dict[str, object]:
+        return {f"{doc.id} {doc.title}": doc.path}
+
+    def process(doc_id: str) -> str:
+        found = re.search(r"(\d+)", doc_id)
+        return found.group(1).lstrip("0") if found else ""
+
+    nav: list[object] = [{words["home"]: page} if page == "index.md" else page for page in home_pages]
+    nav.append({words["registers"]: [{title: page} for title, page in registers]})
+    if by_type.get("manual"):
+        nav.append({words["manual"]: [entry(d) for d in by_type["manual"]]})
+    level_three = [d for t in LEVEL_THREE for d in by_type.get(t, [])]
+    procedures = []
+    for proc in by_type.get("procedure", []):
+        children = [d for d in level_three if process(d.id or "") == process(proc.id or "")]
+        procedures.append({f"{proc.id} {proc.title}": [entry(proc), *map(entry, children)]} if children
+                          else entry(proc))
+    orphans = [d for d in level_three if not any(process(d.id or "") == process(p.id or "")
+                                                  for p in by_type.get("procedure", []))]
+    if procedures or orphans:
+        nav.append({words["procedure"]: procedures + [entry(d) for d in orphans]})
+    for doc_type, items in by_type.items():
+        if doc_type not in ("manual", "procedure", *LEVEL_THREE):
+            nav.append({words.get(doc_type, doc_type): [entry(d) for d in items]})
+    return nav

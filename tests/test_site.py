@@ -230,3 +230,16 @@ def test_header_says_in_force_from_when_the_date_is_ahead() -> None:
     ahead = header(doc, 12, {"director": "Director"}, today=date(2026, 11, 22))
     assert (ahead.in_force_from, ahead.next_review, ahead.approvers) == ("2027-01-01", "2028-01-01", "Director")
     assert header(doc, 12, {}, today=date(2027, 1, 2)).in_force_from is None
+
+
+def test_navigation_groups_by_type_and_process_and_is_pruned(built: Path) -> None:
+    """Registers, the manual and procedures are sections; each procedure leads its own work instructions
+    and forms; a page embeds only its own branch of the tree (navigation.prune)."""
+    html = page(built, "procedures/qp-02-document-control.md")
+    nav = text(html[html.index("md-nav--primary"):html.index('<div class="md-content"')])
+    for section in ("Registers", "Master document register", "Records register", "Roles and responsibilities",
+                    "Quality manual", "Procedures", "QP-02 Document and Data Control Procedure"):
+        assert section in nav, section
+    assert "WI-02-01" in nav  # QP-02's own work instruction
+    assert "WI-07-01" not in nav  # another process's, pruned from this page
+    assert "QP-13" not in nav  # obsolete: not published

@@ -83,6 +83,13 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             search.config.separator = sep
         self.t = labels(self.qms.language)
         self._add_assets(config)
+        if config.nav is None:  # the site's own nav wins; otherwise sections by type and process
+            docs_dir = Path(config.docs_dir)
+            home = sorted((p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")),
+                          key=lambda page: (page != "index.md", page))
+            registers = [(self.t["register"], "register.md"), (self.t["records"], "records.md"),
+                         (self.t["roles"], "roles.md")]
+            config.nav = publish.navigation(self.docs, self.qms.language, registers, home, self.audit)
         return config
 
     def _add_assets(self, config: Any) -> None:
