@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Benchmark: how long does it take to build the published site?
+
+On one synthetic QMS repository (generated once by make_history_repo.py and
+cached under the work folder), in one run, the same pages are built three
+ways with the same theme (Material, navigation.sections + navigation.prune):
+
+  (a) floor: plain MkDocs over a copy of the published documents (pages/),
+      plugins [search];
+  (b) peer: the same pages with mkdocs-git-revision-date-localized-plugin,
+      which runs `git log` once per file over the whole history;
+  (c) qmskit: the repository's own build, plugins [search, qms] (register,
+      headers and the revision table of every document from git history).
+
+Targets: (c) within 1.5x of (a), and at least 10x faster than (b).
+
+The builds run in a virtualenv made for the benchmark under the work folder
+(mkdocs, mkdocs-material, jieba, the git-date plugin and this qmskit, in
+editable mode); pip runs only the first time.
+
+Usage:
+    python benchmarks/bench_build.py [--docs 1000 --commits 20000] [--workdir DIR]
+        [--gitdate-sample N] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(PROJECT))
+
+# A sibling script, not a package: same table, same measuring.
+from bench_history import Row, Run, best_of, ensure_repo, git_out, print_table, run_measured, say  # noqa: E402
+
+SPEED_TARGET = 1.5  # (c) within this many times (a)
+PEER_TARGET = 10.0  # (c) at least this many times faster than (b)
+
+REQUIREMENTS = ["mkdocs>=1.6,<2", "mkdocs-material", "jieba", "mkdocs-git-revision-date-localized-plugin"]
+
+# Bump when the commit added to the build repository changes, so cached copies are rebuilt.
+SETUP_VERSION = "1"
+
+THEME = """theme:
+  name: material
+  language: en
+  features:
+    - navigation.sections
+    - navigation.prune
+"""
+
+CONFIGS = {
+    "mkdocs-plain.yml": "docs_dir: pages\nplugins:\n  - search\n",
+    "mkdocs-gitdate.yml": "docs_dir: pages\nplugins:\n  - search\n  - git-revision-date-localized\n",
+    "mkdocs.yml": "docs_dir: portal\nplugins:\n  - search\n  - qms\n",
+}
+
+
+# ---------------------------------------------------------------------------
+# The benchmark virtualenv, made once
+# ---------------------------------------------------------------------------
+
+
+def ensure_venv(workdir: Path) -> Path:
+    """A virtualenv with the three builds' packages and this qmskit; returns its bin folder."""
+    venv = workdir / "venv-build"
+    stamp = venv / "bench-build.json"
+    wanted = {"requirements": REQUIREMENTS, "project": str(PROJECT)}
+    if stamp.is_file() and json.loads(stamp.read_text()) == wanted and (venv / "bin" / "mkdocs").exists():
+        say(f"using the cached virtualenv {venv}")
+        return venv / "bin"
+    if venv.exists():
+        shutil.rmtree(venv)
+    say(f"creating the virtualenv {venv} (pip runs once) ...")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, *REQUIREMENTS, "-e", str(PROJECT)], check=True)
+    stamp.write_text(json.dumps(wanted, indent=2) + "\n")
+    return venv / "bin"
+
+
+def package_versions(bin_dir: Path) -> str:
+    names = ["mkdocs", "mkdocs-material", "mkdocs-git-revision-date-localized-plugin", "qmskit"]
+    code = ("import importlib.metadata as m, sys\n"
+            "print(', '.join(f'{n} {m.version(n)}' for n in sys.argv[1:]))")
+    return subprocess.run([str(bin_dir / "python"), "-c", code, *names], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+# ---------------------------------------------------------------------------
+# The build repository: the generated one plus one commit with pages/
+# ---------------------------------------------------------------------------
+
+
+def published_paths(repo: Path) -> list[str]:
+    """What the qms build publishes (audit off): effective, unrestricted documents, and records."""
+    from qms.config import load_config
+    from qms.loader import load_set
+    from qms.publish import PUBLISHED, visibility
+
+    docs = load_set(load_config(repo))
+    return sorted(d.path for d in docs.documents if visibility(d) == PUBLISHED)
+
+
+def ensure_build_repo(workdir: Path, source: Path) -> tuple[Path, list[str]]:
+    """A clone of the generated repository with pages/ committed, cached by source HEAD."""
+    head = git_out(source, "rev-parse", "HEAD").strip()
+    base = workdir / f"build-{source.parent.name}"
+    repo, stamp = base / "repo", base / "build.json"
+    wanted = {"source_head": head, "setup": SETUP_VERSION}
+    if stamp.is_file():
+        info = json.loads(stamp.read_text())
+        if all(info.get(k) == v for k, v in wanted.items()) and (repo / ".git").is_dir():
+            say(f"using the cached build repository {repo}")
+            return repo, info["pages"]
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir(parents=True)
+    say(f"cloning {source} to {repo} and committing pages/ ...")
+    subprocess.run(["git", "clone", "--quiet", str(source), str(repo)], check=True)
+    pages = published_paths(repo)
+    for rel in pages:
+        target = repo / "pages" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(repo / rel, target)
+    index = "# Quality management system\n\nThe published documents, without the qms plugin.\n"
+    (repo / "pages" / "index.md").write_text(index, encoding="utf-8")
+    (repo / "portal").mkdir(exist_ok=True)
+    (repo / "portal" / "index.md").write_text("# Quality management system\n\nThe published documents.\n",
+                                              encoding="utf-8")
+    for name, body in CONFIGS.items():
+        (repo / name).write_text(f"site_name: Synthetic QMS\n{body}{THEME}", encoding="utf-8")
+    last = git_out(repo, "log", "-1", "--format=%an%x00%ae%x00%aI").strip().split("\0")
+    env = {**os.environ, "GIT_AUTHOR_NAME": last[0], "GIT_AUTHOR_EMAIL": last[1], "GIT_AUTHOR_DATE": last[2],
+           "GIT_COMMITTER_NAME": last[0], "GIT_COMMITTER_EMAIL": last[1], "GIT_COMMITTER_DATE": last[2]}
+    subprocess.run(["git", "add", "pages", "portal", *CONFIGS], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "--quiet", "--no-verify", "-m", "Copy the published documents to pages/"],
+                   cwd=repo, check=True, env=env)
+    stamp.write_text(json.dumps({**wanted, "pages": pages}, indent=2) + "\n")
+    return repo, pages
+
+
+def sample_config(repo: Path, name: str, plugins: str, keep: list[str], pages: list[str]) -> str:
+    """A config over pages/ that builds only `keep` (and index.md), via exclude_docs.
+
+    MkDocs applies exclude_docs after on_files, where the git-date plugin already runs git for every
+    page, so that plugin is also given its own `exclude:` list of the other pages.
+    """
+    # Exclude every page, then re-include the sample: files, not folders, so the negations take effect.
+    lines = ["*.md", "!/index.md", *(f"!/{rel}" for rel in keep)]
+    exclude = "\n".join(f"  {line}" for line in lines)
+    if "git-revision-date-localized" in plugins:
+        kept = set(keep)
+        others = "".join(f"        - {json.dumps(rel)}\n" for rel in pages if rel not in kept)
+        plugins = plugins.replace("  - git-revision-date-localized\n",
+                                  f"  - git-revision-date-localized:\n      exclude:\n{others}")
+    text = f"site_name: Synthetic QMS\ndocs_dir: pages\nplugins:\n{plugins}{THEME}exclude_docs: |\n{exclude}\n"
+    (repo / name).write_text(text, encoding="utf-8")
+    return name
+
+
+# ---------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------
+
+
+def build(bin_dir: Path, repo: Path, config: str, out: Path) -> Run:
+    if out.exists():
+        shutil.rmtree(out)
+    run = run_measured([str(bin_dir / "mkdocs"), "build", "-f", config, "-d", str(out), "--quiet"], repo)
+    if run.returncode != 0:
+        tail = run.stderr.decode(errors="replace").strip().splitlines()[-5:]
+        raise SystemExit(f"mkdocs build -f {config} failed (exit {run.returncode}):\n" + "\n".join(tail))
+    return run
+
+
+def html_pages(out: Path) -> int:
+    return sum(1 for p in out.rglob("*.html") if p.name != "404.html")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=1000, help="documents (default 1,000)")
+    parser.add_argument("--commits", type=int, default=20000, help="commits (default 20,000)")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed")
+    parser.add_argument("--workdir", type=Path, default=HERE / ".work",
+                        help="where repositories and the virtualenv are cached (default benchmarks/.work)")
+    parser.add_argument("--gitdate-sample", type=int, default=0,
+                        help="build (b) over only N pages and extrapolate to all (default 0: full build)")
+    parser.add_argument("--repeat", type=int, default=2, help="best of this many builds for (a) and (c)")
+    args = parser.parse_args(argv)
+
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    workdir = args.workdir.resolve()
+    source, info = ensure_repo(workdir, args.docs, args.commits, args.seed, "flat")
+    bin_dir = ensure_venv(workdir)
+    repo, pages = ensure_build_repo(workdir, source)
+    out = repo.parent / "site"
+    commits = int(git_out(repo, "rev-list", "--count", "HEAD"))
+    records = sum(1 for p in pages if p.startswith("records/"))
+    notes: list[str] = []
+    rows: list[Row] = []
+
+    def timed(label: str, config: str, repeat: int) -> Run:
+        say(f"{label}: mkdocs build -f {config} ...")
+        best, runs = best_of(repeat, lambda: build(bin_dir, repo, config, out / config.removesuffix(".yml")))
+        notes.append(f"{label} runs {', '.join(f'{r.seconds:.2f}' for r in runs)} s; "
+                     f"peak RSS {max(r.max_rss_kb for r in runs) / 1024:.0f} MB; "
+                     f"{html_pages(out / config.removesuffix('.yml')):,} HTML pages")
+        return best
+
+    # (a) The floor: the same pages, no plugin but search.
+    plain = timed("(a)", "mkdocs-plain.yml", args.repeat)
+    rows.append(Row("(a) plain mkdocs, search only (floor)", plain.seconds, "-", 1.0))
+
+    # (b) The peer: git-date plugin, in full or on a sample scaled up.
+    if args.gitdate_sample and args.gitdate_sample < len(pages):
+        n = args.gitdate_sample
+        keep = [pages[i * len(pages) // n] for i in range(n)]  # spread evenly over the sorted paths
+        plain_cfg = sample_config(repo, "mkdocs-plain-sample.yml", "  - search\n", keep, pages)
+        date_cfg = sample_config(repo, "mkdocs-gitdate-sample.yml", "  - search\n  - git-revision-date-localized\n", keep,
+                                 pages)
+        plain_small = timed(f"(b) plain, {n} pages", plain_cfg, args.repeat)
+        date_small = timed(f"(b) git-date, {n} pages", date_cfg, 1)
+        per_page = (date_small.seconds - plain_small.seconds) / n
+        gitdate = plain.seconds + per_page * len(pages)
+        rows.append(Row(f"(b) git-date plugin, {n} pages (measured)", date_small.seconds, "-", None))
+        rows.append(Row(f"(b) git-date plugin, {len(pages):,} pages (extrapolated)", gitdate, "(a)",
+                        gitdate / plain.seconds))
+        notes.append(f"(b) extrapolated = (a) + ({date_small.seconds:.2f} - {plain_small.seconds:.2f} s plain over the "
+                     f"same {n} pages) / {n} x {len(pages):,} pages = (a) + {per_page:.3f} s per page")
+    else:
+        date_full = timed("(b)", "mkdocs-gitdate.yml", 1)
+        gitdate = date_full.seconds
+        rows.append(Row("(b) git-date plugin, full build", gitdate, "(a)", gitdate / plain.seconds))
+
+    # (c) qmskit. The first build is cold (no parse cache in .git/qmskit), the best later one warm.
+    shutil.rmtree(repo / ".git" / "qmskit", ignore_errors=True)
+    cold = timed("(c) cold", "mkdocs.yml", 1)
+    rows.append(Row("(c) qms plugin, cold (no parse cache)", cold.seconds, "(a)", cold.seconds / plain.seconds))
+    warm = timed("(c) warm", "mkdocs.yml", args.repeat)
+    rows.append(Row("(c) qms plugin, warm (parse cache)", warm.seconds, "(a)", warm.seconds / plain.seconds))
+
+    ratio = warm.seconds / plain.seconds
+    speedup = gitdate / warm.seconds
+    stats = info.get("stats", {})
+    print(f"Site build benchmark, {date.today().isoformat()}: {args.docs:,} documents generated, "
+          f"{stats.get('commits', args.commits):,} commits (+1 adding pages/), seed {args.seed}, flat layout; "
+          f"{len(pages):,} published pages ({len(pages) - records:,} documents, {records:,} records) + index")
+    print(f"git {git_out(repo, 'version').split()[-1]}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
+          f"{package_versions(bin_dir)}; {commits:,} commits in the build repository")
+    print()
+    print_table(rows)
+    print()
+    for note in notes:
+        print(note)
+    extrapolated = " (extrapolated)" if args.gitdate_sample and args.gitdate_sample < len(pages) else ""
+    print(f"speed-up of (c) warm over (b){extrapolated}: {speedup:,.1f}x; cold: {gitdate / cold.seconds:,.1f}x")
+    print(f"target: (c) within {SPEED_TARGET}x of (a): {'met' if ratio <= SPEED_TARGET else 'NOT met'} ({ratio:.2f}x)")
+    print(f"target: (c) at least {PEER_TARGET:.0f}x faster than (b){extrapolated}: "
+          f"{'met' if speedup >= PEER_TARGET else 'NOT met'} ({speedup:,.1f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
