@@ -54,6 +54,7 @@ class Version:
     content: str  # digest of everything but the lifecycle keys
     deleted: bool = False
     blob: str = ""  # git blob id of the file as this commit left it
+    author: Identity | None = None  # who changed the content here; None for lifecycle-only commits
 
     def get(self, key: str) -> Any:
         return self.data.get(key) if self.data else None
@@ -291,7 +292,7 @@ def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:
         revision = doc.revisions[-1]
         revision.versions.append(version)
         if version.content != previous_content:
-            who = roster.identify(version.commit.author_name, version.commit.author_email)
+            who = version.author = roster.identify(version.commit.author_name, version.commit.author_email)
             if all(a.email.lower() != who.email.lower() and (who.person is None or a.person != who.person)
                    for a in revision.authors):
                 revision.authors.append(who)
@@ -352,7 +353,7 @@ def _judge(approval: Approval, revision: Revision, roster: Roster) -> None:
         approval.problem = (f"{person.name} holds none of the approver roles of {revision.document} "
                             f"({', '.join(approvers) or 'none listed'})")
         return
-    authors_so_far = _authors_until(revision, approval.commit.ordinal, roster)
+    authors_so_far = _authors_until(revision, approval.commit.ordinal)
     if approver.person in authors_so_far:
         approval.problem = f"{person.name} authored this content and cannot approve it (segregation of duties)"
         return
@@ -418,17 +419,10 @@ def _signer(signature: Signature, roster: Roster) -> str | None:
     return person.id if any(fingerprint.endswith(k) or k.endswith(fingerprint) for k in registered if k) else None
 
 
-def _authors_until(revision: Revision, ordinal: int, roster: Roster) -> set[str]:
-    people: set[str] = set()
-    previous = None
-    for version in revision.versions:
-        if version.commit.ordinal > ordinal:
-            break
-        if version.content != previous:
-            who = roster.identify(version.commit.author_name, version.commit.author_email)
-            people.add(who.person or who.email.lower())
-        previous = version.content
-    return people
+def _authors_until(revision: Revision, ordinal: int) -> set[str]:
+    """Person ids (or emails, for people not in the roster) who wrote the revision up to `ordinal`."""
+    return {v.author.person or v.author.email.lower()
+            for v in revision.versions if v.author is not None and v.commit.ordinal <= ordinal}
 
 
 def _baseline_ordinal(config: Config, commits: list[Commit]) -> int:
