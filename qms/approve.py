@@ -1,7 +1,10 @@
 """`qms approve`: record an approval as a commit by the approver.
 
-The commit sets `status: effective` and `effective:` on each document, changes
-nothing else, and carries one `Approves: ID@REV` trailer per document. Every
+The commit carries one `Approves: ID@REV` trailer per document. When the
+approval completes the document's approver roles, it also sets `status:
+effective` and `effective:`; while other roles still have to approve, it
+sets `status: review` and the document stays out of force. It changes nothing
+else. Every
 check runs before the first byte is written; if the commit fails, the files
 are put back as they were.
 """
@@ -35,6 +38,7 @@ class Approved:
     revision: str
     path: str
     roles: list[str]
+    waiting: list[str]  # approver roles that still have to approve this revision
     effective: str = ""
 
 
@@ -77,7 +81,11 @@ def approve(start: Path, ids: list[str], effective: str | None = None, sign: boo
     originals = {doc.path: (root / doc.path).read_bytes() for doc, _ in plan}
     try:
         for doc, approved in plan:
-            # A second approver of an effective document keeps its date unless told otherwise.
+            if approved.waiting:
+                if doc.status == "draft":
+                    write_atomically(root / doc.path, set_keys(originals[doc.path], {"status": "review"}, "status"))
+                continue
+            # A later approver of an effective document keeps its date unless told otherwise.
             kept = doc.data.get("effective") if doc.status == "effective" else None
             when = effective or (str(kept) if kept else date.today().isoformat())
             updated = set_keys(originals[doc.path], {"status": "effective", "effective": when}, "status")
@@ -115,7 +123,10 @@ def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name
         raise ApprovalRefusedError(
             f"{name} authored revision {revision} of {doc.id} and cannot approve it (segregation of duties)"
         )
-    return Approved(doc.id, revision, doc.path, held)
+    covered = set(held)
+    if current is not None and current.revision == revision:
+        covered.update(role for approval in current.approvals if approval.valid for role in approval.roles)
+    return Approved(doc.id, revision, doc.path, held, [role for role in approvers if role not in covered])
 
 
 def _is_date(text: str) -> bool:

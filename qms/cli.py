@@ -193,10 +193,11 @@ def approve(
     ] = None,
     sign: Annotated[bool, typer.Option("--sign", help="Sign the approval commit (git commit -S).")] = False,
 ) -> None:
-    """Approve documents as yourself: set them effective and commit with an Approves: trailer.
+    """Approve documents as yourself: commit with an Approves: trailer, and set them effective once every approver role has approved.
 
     Refuses when you hold none of a document's approver roles, or authored
-    the revision you are approving.
+    the revision you are approving. While other approver roles still have to
+    approve, the document stays in review.
 
     Examples:
 
@@ -206,7 +207,11 @@ def approve(
     """
     result = approve_documents(ctx.obj, ids, effective, sign)
     for doc in result.documents:
-        print(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}, effective {doc.effective}")
+        if doc.waiting:
+            print(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}; it stays in review "
+                  f"until {', '.join(doc.waiting)} approve{'s' if len(doc.waiting) == 1 else ''} too")
+        else:
+            print(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}, effective {doc.effective}")
     print(f"Committed {result.commit[:7]} as {result.approver}.")
 
 

@@ -135,3 +135,28 @@ def test_bad_effective_date_is_a_usage_error(git_repo: GitQmsRepo) -> None:
     run = git_repo.qms_as("chen-jing", "approve", "QP-01", "--effective", "2026-02-30")
     assert run.code == 2
     assert "--effective must be a real date" in run.stderr
+
+
+def test_document_stays_in_review_until_every_approver_role_has_approved(git_repo: GitQmsRepo) -> None:
+    """QP-01 needs the quality manager and the director: the first approval alone does not put it in force."""
+    _new_revision(git_repo)
+    text = git_repo.read(QP).replace("approvers: [quality-manager]", "approvers: [quality-manager, director]")
+    git_repo.write(QP, text)
+    git_repo.commit("Revision 3 of QP-01 also needs the director", who="li-na")
+
+    first = git_repo.qms_as("chen-jing", "approve", "QP-01", "--effective", "2026-03-01")
+    assert first.code == 0, first.stderr
+    assert "Approved QP-01 revision 3 as quality-manager; it stays in review until director approves too" in first.stdout
+    assert "status: review" in git_repo.read(QP)
+    assert git_repo.git("log", "-1", "--format=%(trailers:key=Approves,valueonly)") == "QP-01@3"
+    assert git_repo.qms("check", "--history").code == 0
+
+    second = git_repo.qms_as("wang-li", "approve", "QP-01", "--effective", "2026-03-01")
+    assert second.code == 0, second.stderr
+    assert "Approved QP-01 revision 3 as director, effective 2026-03-01" in second.stdout
+    assert "status: effective" in git_repo.read(QP)
+    history = git_repo.qms("history", "QP-01", "--format", "json")
+    assert history.code == 0, history.stderr
+    assert '"quality-manager"' in history.stdout and '"director"' in history.stdout
+    check = git_repo.qms("check", "--history", "--format", "json")
+    assert check.code == 0, check.stdout
