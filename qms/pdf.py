@@ -106,7 +106,8 @@ def _choose(docs: DocumentSet, ids: list[str], every: bool, draft: bool) -> list
         if doc is None:
             raise UsageError(f"there is no document {doc_id}{did_you_mean(doc_id, sorted(by_id), 0.85)}")
         if doc.is_record:
-            raise UsageError(f"{doc_id} ({doc.path}) is a record, not a controlled document; records are not printed as controlled copies")
+            raise UsageError(f"{doc_id} ({doc.path}) is a record, not a controlled document; "
+                             "only controlled documents are printed as controlled copies")
         if doc.status == "obsolete":
             successor = doc.data.get("superseded_by")
             raise UsageError(f"{doc_id} ({doc.path}) is obsolete and must not be issued"
