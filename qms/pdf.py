@@ -168,9 +168,9 @@ def _only_local(root: Path) -> Callable[..., dict[str, Any]]:
 
 def signature_rows(revision: Revision | None, t: dict[str, str], role_titles: dict[str, str]) -> list[dict[str, str]]:
     """The approval block: who prepared this revision, who approved it for use, in which role, when."""
+    rows: list[dict[str, str]] = []
     if revision is None:
-        return []
-    rows = []
+        revision = Revision("", "")
     for who in revision.authors:
         first = next(v for v in revision.versions if v.author is not None and v.author.email == who.email)
         rows.append({"kind": "author", "meaning": t["authored"], "name": who.name, "role": "",
@@ -180,9 +180,10 @@ def signature_rows(revision: Revision | None, t: dict[str, str], role_titles: di
             rows.append({"kind": "approver", "meaning": t["approved_for_use"], "name": approval.approver.name,
                          "role": ", ".join(role_titles.get(r, r) for r in approval.roles), "date": approval.date,
                          "signature": t["signature_" + approval.signature]})
-    if revision.before_adoption and not revision.approvals:
-        rows.append({"kind": "approver", "meaning": t["approved_for_use"], "name": t["before_adoption"], "role": "",
-                     "date": revision.effective or "", "signature": ""})
+    if not any(row["kind"] == "approver" for row in rows):  # say so, rather than leave the block silent
+        adopted = revision.before_adoption and not revision.approvals
+        rows.append({"kind": "approver", "meaning": t["approved_for_use"], "name": t["before_adoption" if adopted else "none"],
+                     "role": "", "date": (revision.effective or "") if adopted else "", "signature": ""})
     return rows
 
 
