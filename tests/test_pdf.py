@@ -150,6 +150,8 @@ def test_an_existing_different_file_is_kept_unless_forced(demo: Path, tmp_path: 
 
 
 def test_unknown_obsolete_and_draft_ids_are_refused_with_a_way_forward(demo: Path, tmp_path: Path) -> None:
+    nothing = make(demo, "-o", str(tmp_path))
+    assert nothing.code == 2 and "qms pdf QP-02" in nothing.stderr and "--all" in nothing.stderr
     unknown = make(demo, "QP-99", "-o", str(tmp_path))
     assert unknown.code == 2 and "there is no document QP-99" in unknown.stderr
     obsolete = make(demo, "QP-13", "-o", str(tmp_path))
@@ -166,6 +168,7 @@ def test_unknown_obsolete_and_draft_ids_are_refused_with_a_way_forward(demo: Pat
     assert marked.code == 0, marked.stderr
     pages = pages_text(tmp_path / "WI-04-03_revA-0_DRAFT.pdf")
     assert all("DRAFT" in text and "Uncontrolled when printed" in text for text in pages)
+    assert "Controlled copy" not in pages[0] and "approvedforuse" + "nonerecorded" in squash(pages[0])
 
 
 def test_uncommitted_changes_are_not_printed_as_a_controlled_copy(demo: Path, tmp_path: Path) -> None:
