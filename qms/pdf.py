@@ -200,7 +200,8 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
     return env.get_template("pdf.html").render(
         h=head, t=t, lang="zh-Hans" if language == "zh" else "en", fonts=FONTS[language], page_label=page_label,
         organisation=config.organisation, revision=revision, rows=earlier, role_titles=role_titles,
-        signatures=signature_rows(revision, t, role_titles), body=_body_html(doc, titles), draft=draft, change=doc.data.get("change"),
+        signatures=signature_rows(revision, t, role_titles), body=_body_html(doc, titles), draft=draft,
+        change=doc.data.get("change"),
         created=(revision.last.commit.author_date if revision else date.today().isoformat()),
     )
 
@@ -216,21 +217,24 @@ def make_pdfs(start: Path, ids: list[str], every: bool = False, output_dir: Path
     target_dir = (output_dir or Path.cwd()).resolve()
     if target_dir.exists() and not target_dir.is_dir():
         raise UsageError(f"{target_dir} is a file, not a folder; give --output-dir a folder")
-    target_dir.mkdir(parents=True, exist_ok=True)
-    fetcher = _only_local(config.root)
-    written = []
+    # Every refusal comes before the first file is written.
+    plans = []
     for doc in chosen:
         record = history.documents.get(doc.id or "")
         is_draft = doc.status != "effective"  # only reaches here with --draft
         revision = _current_revision(config, doc, record, is_draft)
         # The revision table lists this revision and those before it, newest first.
         rows = record.revisions[: record.revisions.index(revision) + 1] if record and revision else []
-        html = render_html(config, docs, doc, revision, rows[::-1], is_draft)
+        plans.append((doc, revision, rows[::-1], is_draft))
+    target_dir.mkdir(parents=True, exist_ok=True)
+    fetcher = _only_local(config.root)
+    written = []
+    for doc, revision, rows, is_draft in plans:
+        html = render_html(config, docs, doc, revision, rows, is_draft)
         identifier = hashlib.sha1(html.encode("utf-8")).hexdigest()[:32].encode()
         data = weasyprint.HTML(string=html, base_url=str(config.root / doc.path), url_fetcher=fetcher).write_pdf(
             identifier=identifier)
-        path = target_dir / file_name(doc, is_draft)
-        written.append(_write(doc, path, data, force))
+        written.append(_write(doc, target_dir / file_name(doc, is_draft), data, force))
     return written
 
 

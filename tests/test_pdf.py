@@ -176,10 +176,10 @@ def test_uncommitted_changes_are_not_printed_as_a_controlled_copy(demo: Path, tm
     shutil.copytree(demo, copy)
     path = copy / "procedures" / "qp-04-internal-communication.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nAn unapproved line.\n", encoding="utf-8")
-    run = make(copy, "QP-04", "-o", str(tmp_path / "out"))
+    run = make(copy, "QP-02", "QP-04", "-o", str(tmp_path / "out"))
     assert run.code == 2
     assert "procedures/qp-04-internal-communication.md has changes that are not committed" in run.stderr
-    assert not (tmp_path / "out" / "QP-04_revA-0.pdf").exists()
+    assert not (tmp_path / "out").exists()  # refused before anything was written, QP-02 included
 
 
 def test_front_matter_text_is_printed_as_text_not_markup(git_repo: GitQmsRepo, tmp_path: Path) -> None:
