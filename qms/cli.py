@@ -30,6 +30,7 @@ from qms.errors import QmsError, UsageError
 from qms.history import audit_trail_csv, document_history, revision_redline
 from qms.historyreport import render_json as history_json
 from qms.historyreport import render_text as history_text
+from qms.pdf import make_pdfs
 from qms.report import RENDERERS, render_text
 from qms.rules.catalogue import RULES
 
@@ -326,8 +327,6 @@ def pdf(
 
         qms pdf WI-04-03 --draft
     """
-    from qms.pdf import make_pdfs
-
     for item in make_pdfs(ctx.obj, ids or [], every, output_dir, force, draft):
         print(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
 
