@@ -30,6 +30,7 @@ from qms.errors import QmsError, UsageError
 from qms.history import audit_trail_csv, document_history, revision_redline
 from qms.historyreport import render_json as history_json
 from qms.historyreport import render_text as history_text
+from qms.pdf import make_pdfs
 from qms.report import RENDERERS, render_text
 from qms.rules.catalogue import RULES
 
@@ -308,6 +309,31 @@ def rules(
     for info in RULES.values():
         table.add_row(info.code, info.name, info.severity, info.summary)
     Console().print(table)
+
+
+@app.command()
+def pdf(
+    ctx: typer.Context,
+    ids: Annotated[Optional[list[str]], typer.Argument(metavar="[ID...]", help="The documents to print.")] = None,  # noqa: UP045
+    every: Annotated[bool, typer.Option("--all", help="Every published document: effective and not restricted.")] = False,
+    output_dir: Annotated[
+        Optional[Path], typer.Option("--output-dir", "-o", metavar="DIR", help="Where to write (default: here).")  # noqa: UP045
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a different file already at a copy's name.")] = False,
+    draft: Annotated[bool, typer.Option("--draft", help="Allow a draft or in-review document, marked DRAFT.")] = False,
+) -> None:
+    """Print controlled copies as PDF: ID_revREV.pdf with approvals, revision table and page headers.
+
+    Examples:
+
+        qms pdf QP-02
+
+        qms pdf --all --output-dir controlled-copies
+
+        qms pdf WI-04-03 --draft
+    """
+    for item in make_pdfs(ctx.obj, ids or [], every, output_dir, force, draft):
+        print(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
 
 
 def main(argv: list[str] | None = None) -> int:

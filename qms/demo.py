@@ -316,7 +316,7 @@ class _Builder:
         self.verify()
 
     def do_import(self, step: Step) -> None:
-        for name in (".gitignore", "mkdocs.yml", "portal", "schemas", "templates", *self.registries):
+        for name in (".gitignore", "mkdocs.yml", "portal", "docs/guides", "schemas", "templates", *self.registries):
             if (self.source / name).is_dir():
                 shutil.copytree(self.source / name, self.root / name)
             elif (self.source / name).is_file():

@@ -27,6 +27,7 @@ from qms import publish
 from qms.config import Config, load_config
 from qms.errors import QmsError
 from qms.gitlog import GitError
+from qms.guides import Guide, find_guides, section_title
 from qms.history import History, load_history
 from qms.loader import load_set
 from qms.model import Document, DocumentSet
@@ -41,6 +42,8 @@ ASSETS = ("assets/qms.css", "assets/qms.js")
 class QmsPluginConfig(MkDocsBaseConfig):
     # Include obsolete documents under an OBSOLETE banner (`qms build --audit`, or QMS_AUDIT=1).
     audit = config_options.Type(bool, default=False)
+    # A folder of guides (relative to the repository root) published under "How we work".
+    guides = config_options.Optional(config_options.Type(str))
 
 
 class QmsPlugin(BasePlugin[QmsPluginConfig]):
@@ -50,6 +53,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.history: History | None = None
         self.by_path: dict[str, Document] = {}
         self.audit = False
+        self.guides: list[Guide] = []
         self.env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
 
     # on_config: load the QMS once, before MkDocs looks at any file.
@@ -60,6 +64,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         try:
             self.qms = load_config(root)
             self.docs = load_set(self.qms)
+            self.guides = find_guides(self.qms.root, self.config.guides) if self.config.guides else []
         except QmsError as exc:
             raise PluginError(f"qms: {exc}") from None
         try:
@@ -90,6 +95,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             registers = [(self.t["register"], "register.md"), (self.t["records"], "records.md"),
                          (self.t["roles"], "roles.md")]
             config.nav = publish.navigation(self.docs, self.qms.language, registers, home, self.audit)
+            if self.guides:
+                config.nav.append({section_title(self.qms.language): [{g.title: g.src_uri} for g in self.guides]})
         return config
 
     def _add_assets(self, config: Any) -> None:
@@ -114,6 +121,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
                 inclusion = InclusionLevel.NOT_IN_NAV
             files.append(File(doc.path, root, config.site_dir, config.use_directory_urls, inclusion=inclusion))
             self.by_path[doc.path] = doc
+        for guide in self.guides:
+            files.append(File(guide.src_uri, str(guide.src_dir), config.site_dir, config.use_directory_urls))
         register = File.generated(config, "register.md", content="")
         register.content_string = self._register(register, files)
         files.append(register)
