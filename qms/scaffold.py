@@ -212,6 +212,12 @@ def new_document(start: Path, doc_type: str, title: str, parent: str | None = No
             if found is None or found.is_record:
                 raise UsageError(f"{option} {value}: there is no document {value} in this QMS")
             related[option] = found
+    today = date.today()
+    taken = [d.id for d in docs.documents if d.id]
+    if doc_id is None:
+        doc_id = next_id(spec.id_pattern.pattern, taken, numbers(parent) if parent else [], today.year, doc_type)
+    elif not spec.id_pattern.fullmatch(doc_id) or doc_id in taken:
+        raise UsageError(f"--id {doc_id} is {'taken' if doc_id in taken else 'not of the form ' + spec.id_pattern.pattern}")
     source = related.get("--parent") or related.get("--procedure")
     defaults = _defaults(config, doc_type)
     owner = owner or defaults.get("owner") or (source.data.get("owner") if source else None)
@@ -225,12 +231,6 @@ def new_document(start: Path, doc_type: str, title: str, parent: str | None = No
     if unknown:
         raise UsageError(f"{', '.join(unknown)} is not a role in {config.roles_file}; the roles are {', '.join(sorted(roles))}")
 
-    today = date.today()
-    taken = [d.id for d in docs.documents if d.id]
-    if doc_id is None:
-        doc_id = next_id(spec.id_pattern.pattern, taken, numbers(parent) if parent else [], today.year, doc_type)
-    elif not spec.id_pattern.fullmatch(doc_id) or doc_id in taken:
-        raise UsageError(f"--id {doc_id} is {'taken' if doc_id in taken else 'not of the form ' + spec.id_pattern.pattern}")
     folder = f"{spec.folder}/{today.year}" if is_record else spec.folder
     slug = _slug(title, words=6)
     rel = f"{folder}/{doc_id.lower()}{'-' + slug if slug else ''}.md"
