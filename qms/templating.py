@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from qms.errors import QmsError
 
-MAX_POWER = 64  # exponents above this are refused: 9 ** 9 ** 9 would run for hours
+MAX_POWER = 64  # exponents above this are refused: 9 ** 999999999 would run for minutes
 MAX_REPEAT = 100_000  # "x" * n and [x] * n may not build more items than this
 
 
