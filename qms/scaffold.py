@@ -251,7 +251,7 @@ def new_document(start: Path, doc_type: str, title: str, parent: str | None = No
                "parent": _brief(related.get("--parent")), "procedure": _brief(related.get("--procedure")),
                "references": [d.id for d in related.values()]}
     text = templates.render(name, context)
-    _validate(config, rel, text, templates._show(templates.source_of(name)))
+    _validate(config, rel, text, templates.display(templates.source_of(name)))
     write_new(config.root / rel, text.encode("utf-8"))
     return NewResult(doc_id, rel, name, _next_steps(doc_id, rel, title.strip(), is_record, approvers or []))
 

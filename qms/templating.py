@@ -82,11 +82,11 @@ class Templates:
         return Path(filename or name)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
-        where = self._show(self.source_of(name))
+        where = self.display(self.source_of(name))
         try:
             return self.env.get_template(name).render(**context)
         except TemplateSyntaxError as exc:
-            raise TemplateProblem(f"{self._show(Path(exc.filename)) if exc.filename else where}:{exc.lineno}: "
+            raise TemplateProblem(f"{self.display(Path(exc.filename)) if exc.filename else where}:{exc.lineno}: "
                                   f"{exc.message}; correct the template") from None
         except TemplateNotFound as exc:
             raise TemplateProblem(f"{self._at(exc, where)}: includes '{exc.name}', which is not a template in "
@@ -103,9 +103,9 @@ class Templates:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
         if not frames:
             return fallback
-        return f"{self._show(Path(frames[-1].filename))}:{frames[-1].lineno}"
+        return f"{self.display(Path(frames[-1].filename))}:{frames[-1].lineno}"
 
-    def _show(self, path: Path) -> str:
+    def display(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
