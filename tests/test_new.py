@@ -163,3 +163,17 @@ def test_a_symlink_in_templates_does_not_lead_outside(office: QmsRepo, tmp_path:
     assert "templates/procedure.md.j2:5: includes 'notes.j2'" in run.stderr
     assert "TOP-SECRET-VALUE" not in run.stdout + run.stderr
     assert not list((office.root / "procedures").glob("qp-02*"))
+
+
+def test_id_patterns_it_cannot_count_ask_for_an_id(office: QmsRepo) -> None:
+    office.write("qms.yml", DEFAULTS + "types:\n  procedure: {folder: procedures, id_pattern: 'QP-[A-Z]{2}'}\n")
+    office.edit("procedures/qp-01-document-control.md", "id: QP-01", "id: QP-AA")
+    office.edit("manual/qm-01-quality-manual.md", "[[QP-01]]", "[[QP-AA]]")
+    office.edit("records/2026/rec-2026-001-audit.md", "procedure: QP-01", "procedure: QP-AA")
+    run = office.qms("new", "procedure", "--title", "X")
+    assert run.code == 2
+    assert "qms new cannot number ids of the pattern 'QP-[A-Z]{2}'" in run.stderr and "--id" in run.stderr
+    given = office.qms("new", "procedure", "--title", "Purchasing", "--id", "QP-AB")
+    assert given.code == 0, given.stderr
+    assert given.stdout.startswith("Created procedures/qp-ab-purchasing.md (QP-AB).")
+    assert_clean(office)
