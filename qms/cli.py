@@ -33,6 +33,7 @@ from qms.historyreport import render_text as history_text
 from qms.pdf import make_pdfs
 from qms.report import RENDERERS, render_text
 from qms.rules.catalogue import RULES
+from qms.scaffold import init_repository, new_document
 
 app = typer.Typer(
     name="qms",
@@ -334,6 +335,70 @@ def pdf(
     """
     for item in make_pdfs(ctx.obj, ids or [], every, output_dir, force, draft):
         print(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
+def init(
+    target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder (default: here).")] = Path("."),
+    example: Annotated[bool, typer.Option("--example", help="Copy the sample government office instead of the blank set.")] = False,
+    blank: Annotated[bool, typer.Option("--blank", help="The minimal ISO 9001:2015 set (the default).")] = False,
+    lang: Annotated[str, typer.Option("--lang", metavar="LANG", help="en or zh: the language of the documents and the site.")] = "en",
+    organisation: Annotated[
+        Optional[str], typer.Option("--organisation", metavar="NAME", help="The organisation's name (default: from DIR).")  # noqa: UP045
+    ] = None,
+) -> None:
+    """Start a QMS repository: documents, roles, templates, CI files, and a first commit under your git name.
+
+    Refuses a folder that already holds a QMS, and never writes over a file.
+
+    Examples:
+
+        qms init my-qms
+
+        qms init my-qms --lang zh --organisation "某市人民政府办公室"
+
+        qms init demo-office --example
+    """
+    if example and blank:
+        raise UsageError("choose --example or --blank, not both")
+    result = init_repository(target, example, lang, organisation)
+    what = "the example office" if result.example else f"the blank ISO 9001:2015 set ({result.language})"
+    print(f"Started a QMS in {result.root} from {what}: {len(result.written)} files, "
+          f"first commit {result.commit[:7]} by {result.author}.")
+    for rel in result.kept:
+        print(f"Kept your own {rel} as it is.")
+    print(f"Next: cd {result.root} && qms check, then qms new procedure --title \"...\" to add a document. "
+          "Add the people who approve to manual/people.yml; push to GitHub or GitLab and the CI files check every change.")
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    doc_type: Annotated[str, typer.Argument(metavar="TYPE", help="procedure, work-instruction, form, manual, external or record.")],
+    title: Annotated[str, typer.Option("--title", "-t", help="The title of the new document.")],
+    parent: Annotated[Optional[str], typer.Option("--parent", metavar="ID", help="The procedure it belongs to.")] = None,  # noqa: UP045
+    kind: Annotated[Optional[str], typer.Option("--kind", help="A record's kind, e.g. nonconformity.")] = None,  # noqa: UP045
+    procedure: Annotated[
+        Optional[str], typer.Option("--procedure", metavar="ID", help="The procedure a record is evidence for.")  # noqa: UP045
+    ] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="The owner role (default from qms.yml).")] = None,  # noqa: UP045
+    approver: Annotated[
+        Optional[list[str]], typer.Option("--approver", metavar="ROLE", help="An approver role (repeat; default from qms.yml).")  # noqa: UP045
+    ] = None,
+    doc_id: Annotated[Optional[str], typer.Option("--id", help="Use this id instead of the next free one.")] = None,  # noqa: UP045
+) -> None:
+    """Add a document or record from a template, with the next free id, where its type lives.
+
+    Examples:
+
+        qms new procedure --title "Complaints Handling"
+
+        qms new work-instruction --parent QP-07 --title "Restoring a Backup"
+
+        qms new record --kind nonconformity --procedure QP-11 --title "Late reply to a department"
+    """
+    result = new_document(ctx.obj, doc_type, title, parent, kind, procedure, owner, approver, doc_id)
+    print(f"Created {result.path} ({result.id}).")
+    print("Next:")
+    for number, step in enumerate(result.next_steps, 1):
+        print(f"  {number}. {step}")
 
 
 def main(argv: list[str] | None = None) -> int:

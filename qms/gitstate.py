@@ -7,6 +7,7 @@ and whether they sign commits, and see whether a merge or rebase is under way.
 
 from __future__ import annotations
 
+import configparser
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,9 +50,17 @@ def open_repo(root: Path) -> Iterator[Repo]:
 
 def user_setup(repo: Repo) -> UserSetup:
     reader = repo.config_reader()
-    name = reader.get_value("user", "name", default=None)
-    email = reader.get_value("user", "email", default=None)
-    signs = str(reader.get_value("commit", "gpgsign", default="false")).lower() in ("true", "1", "yes", "on")
+
+    def value(section: str, option: str, default: str | None) -> object:
+        # GitPython raises for a section no config file has, default or not (identity may come from GIT_* variables).
+        try:
+            return reader.get_value(section, option, default=default)
+        except configparser.Error:
+            return default
+
+    name = value("user", "name", None)
+    email = value("user", "email", None)
+    signs = str(value("commit", "gpgsign", "false")).lower() in ("true", "1", "yes", "on")
     return UserSetup(str(name) if name else None, str(email) if email else None, signs)
 
 
