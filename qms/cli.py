@@ -335,6 +335,9 @@ def pdf(
     """
     for item in make_pdfs(ctx.obj, ids or [], every, output_dir, force, draft):
         print(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
+
+
+@app.command()
 def init(
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder (default: here).")] = Path("."),
     example: Annotated[bool, typer.Option("--example", help="Copy the sample government office instead of the blank set.")] = False,
