@@ -47,6 +47,10 @@ class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
+    junit = "junit"
+    gitlab = "gitlab"
+    markdown = "markdown"
 
 
 class ListFormat(str, Enum):
@@ -90,7 +94,8 @@ def _codes(values: list[str]) -> list[str]:
 def check(
     ctx: typer.Context,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text for people, json for tools, github for Actions.")
+        OutputFormat, typer.Option("--format", "-f", help="text for people, json for tools, github for Actions; "
+                                   "sarif, junit, gitlab (code quality) and markdown (job summary) for CI.")
     ] = OutputFormat.text,
     select: Annotated[
         Optional[list[str]],  # noqa: UP045
@@ -122,6 +127,8 @@ def check(
         qms check --select R,P --ignore R003
 
         qms check --since origin/main --format github
+
+        qms check --format sarif > qms.sarif
 
         qms check --history
     """
