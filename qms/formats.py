@@ -127,7 +127,7 @@ def render_gitlab(result: CheckResult) -> str:
     return json.dumps(issues, ensure_ascii=False, indent=2)
 
 
-def _md_cell(text: str) -> str:
+def md_cell(text: str) -> str:
     return html.escape(str(text), quote=False).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
@@ -142,7 +142,7 @@ def render_markdown(result: CheckResult) -> str:
     lines += [f"**{result.errors} errors, {result.warnings} warnings** in {files} files: {checked}.", "",
               "| severity | code | file | line | message |", "| --- | --- | --- | --- | --- |"]
     for f in result.findings:
-        code = f"[{f.code}]({rule_anchor(f.code)})" if f.code in RULES else _md_cell(f.code)
-        lines.append(f"| {f.severity} | {code} | {_md_cell(f.path)} | {f.line if f.line is not None else ''} "
-                     f"| {_md_cell(f.message)} |")
+        code = f"[{f.code}]({rule_anchor(f.code)})" if f.code in RULES else md_cell(f.code)
+        lines.append(f"| {f.severity} | {code} | {md_cell(f.path)} | {f.line if f.line is not None else ''} "
+                     f"| {md_cell(f.message)} |")
     return "\n".join(lines) + "\n"
