@@ -90,6 +90,14 @@ def _level(severity: str) -> str:
     return "error" if severity == ERROR else "warning"
 
 
+# XML 1.0 cannot hold most control characters, which a message may quote from a broken file.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def render_junit(result: CheckResult) -> str:
     """One testsuite per rule family (the code's letter), one failing testcase per finding."""
     root = ET.Element("testsuites", name="qms check", tests="0", failures="0", errors="0")
@@ -99,12 +107,13 @@ def render_junit(result: CheckResult) -> str:
         suite = ET.SubElement(root, "testsuite", name=f"qms {letter} rules", tests=str(len(findings)),
                               failures=str(len(findings)), errors="0", skipped="0")
         for f in findings:
-            where = f"{f.path}:{f.line}" if f.line is not None else f.path
-            case = ET.SubElement(suite, "testcase", name=f"{f.code} {where}", classname=f"qms.{f.code}", file=f.path)
+            path, message = _xml_text(f.path), _xml_text(f.message)
+            where = f"{path}:{f.line}" if f.line is not None else path
+            case = ET.SubElement(suite, "testcase", name=f"{f.code} {where}", classname=f"qms.{f.code}", file=path)
             if f.line is not None:
                 case.set("line", str(f.line))
-            failure = ET.SubElement(case, "failure", message=f.message, type=f"{f.severity} {f.code}")
-            failure.text = f"{f.severity} {f.code} {RULES[f.code].name if f.code in RULES else ''} at {where}: {f.message}"
+            failure = ET.SubElement(case, "failure", message=message, type=f"{f.severity} {f.code}")
+            failure.text = f"{f.severity} {f.code} {RULES[f.code].name if f.code in RULES else ''} at {where}: {message}"
     if not result.findings:
         suite = ET.SubElement(root, "testsuite", name="qms check", tests="1", failures="0", errors="0", skipped="0")
         ET.SubElement(suite, "testcase", classname="qms.check",

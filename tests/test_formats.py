@@ -142,3 +142,13 @@ def test_markdown_summary_carries_more_than_fifty_findings(repo: QmsRepo) -> Non
     assert run.code == 0
     assert "**0 errors, 60 warnings** in 60 files" in run.stdout
     assert sum(1 for line in run.stdout.splitlines() if line.startswith("| warning | [F006]")) == 60
+
+
+def test_junit_stays_well_formed_with_control_characters_in_a_message(repo: QmsRepo) -> None:
+    repo.edit(PROC, "owner: document-controller", 'owner: "doc\\x01controller"')
+    run = repo.qms("check", "--format", "junit")
+    assert run.code == 1
+    cases = {c.get("name"): c for c in ET.fromstring(run.stdout).iter("testcase")}
+    assert set(cases) == {f"P001 {PROC}:7", f"S001 {PROC}:7"}
+    case = cases[f"P001 {PROC}:7"]
+    assert "doc\ufffdcontroller" in case.find("failure").get("message")
