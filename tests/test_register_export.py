@@ -14,6 +14,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from qmsrepo import QmsRepo
 
 from qms.demo import build_demo
 
@@ -181,3 +182,28 @@ def test_export_refuses_a_folder_that_holds_files(demo: Path) -> None:
     empty.mkdir()
     qms(demo, "export", str(empty))
     assert (empty / "register.md").is_file()
+
+
+# --- without the demo
+
+
+def test_help_of_each_command_shows_examples(repo: QmsRepo) -> None:
+    for command, example in (("register", "qms register --format csv > register.csv"),
+                             ("export", "qms export /tmp/qms-markdown"), ("codeowners", "qms codeowners --check")):
+        run = repo.qms(command, "--help")
+        assert run.code == 0 and "Examples" in run.stdout and example in run.stdout, run.stdout
+
+
+def test_export_needs_the_git_history(repo: QmsRepo, tmp_path: Path) -> None:
+    run = repo.qms("export", str(tmp_path / "out"))
+    assert run.code == 2 and "Traceback" not in run.stderr and "git" in run.stderr
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_register_reads_the_working_tree_without_git(repo: QmsRepo) -> None:
+    rows = json.loads(repo.qms("register", "--format", "json").stdout)
+    assert [(r["id"], r["owner"], r["next_review"]) for r in rows] == [
+        ("QM-01", "Quality Manager", "2027-01-05"), ("QP-01", "Document Controller", "2027-02-01")]
+    records = list(csv.DictReader(io.StringIO(repo.qms("register", "--records", "--format", "csv").stdout)))
+    assert [(r["id"], r["kind"], r["procedure"], r["retention"]) for r in records] == [("REC-2026-001", "audit", "QP-01", "3y")]
