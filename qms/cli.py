@@ -24,13 +24,19 @@ from rich.table import Table
 from qms import __version__
 from qms.approve import approve as approve_documents
 from qms.check import run_check
+from qms.codeowners import codeowners as codeowners_file
 from qms.config import find_root
 from qms.demo import refresh_demo
 from qms.errors import QmsError, UsageError
+from qms.export import export as export_set
 from qms.history import audit_trail_csv, document_history, revision_redline
 from qms.historyreport import render_json as history_json
 from qms.historyreport import render_text as history_text
 from qms.pdf import make_pdfs
+from qms.register import print_table as print_register
+from qms.register import register as register_rows
+from qms.register import to_csv as register_csv
+from qms.register import to_json as register_json
 from qms.report import RENDERERS, render_text
 from qms.rules.catalogue import RULES
 from qms.scaffold import init_repository, new_document
@@ -49,6 +55,10 @@ class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
+    junit = "junit"
+    gitlab = "gitlab"
+    markdown = "markdown"
 
 
 class ListFormat(str, Enum):
@@ -92,7 +102,8 @@ def _codes(values: list[str]) -> list[str]:
 def check(
     ctx: typer.Context,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text for people, json for tools, github for Actions.")
+        OutputFormat, typer.Option("--format", "-f", help="text for people, json for tools, github for Actions; "
+                                   "sarif, junit, gitlab (code quality) and markdown (job summary) for CI.")
     ] = OutputFormat.text,
     select: Annotated[
         Optional[list[str]],  # noqa: UP045
@@ -124,6 +135,8 @@ def check(
         qms check --select R,P --ignore R003
 
         qms check --since origin/main --format github
+
+        qms check --format sarif > qms.sarif
 
         qms check --history
     """
@@ -402,6 +415,95 @@ def new(
     print("Next:")
     for number, step in enumerate(result.next_steps, 1):
         print(f"  {number}. {step}")
+
+
+class RegisterFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def codeowners(
+    ctx: typer.Context,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", metavar="PATH", help="Where to write it (default .github/CODEOWNERS)."),
+    ] = None,
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Only compare: exit 1 when the file is missing or out of date.")
+    ] = False,
+) -> None:
+    """Write CODEOWNERS: each document is owned by the handles of the people who hold its approver roles.
+
+    Handles come from the people roster (handle: "@name"). Refuses to replace
+    a CODEOWNERS written by hand.
+
+    Examples:
+
+        qms codeowners
+
+        qms codeowners --output CODEOWNERS
+
+        qms codeowners --check
+    """
+    outcome = codeowners_file(ctx.obj, output, check_only)
+    if check_only:
+        state = "up to date" if not outcome.changed else "out of date" if outcome.existed else "missing"
+        print(f"{outcome.path} is {state}{': run qms codeowners' if outcome.changed else ''}.")
+        raise typer.Exit(1 if outcome.changed else 0)
+    print(f"{'Wrote' if outcome.changed else 'Kept (already up to date)'} {outcome.path}.")
+
+
+@app.command()
+def register(
+    ctx: typer.Context,
+    records: Annotated[bool, typer.Option("--records", help="The records register instead of the document list.")] = False,
+    output_format: Annotated[
+        RegisterFormat, typer.Option("--format", "-f", help="table for people, csv for spreadsheets, json for tools.")
+    ] = RegisterFormat.table,
+    audit: Annotated[bool, typer.Option("--audit", help="Also list obsolete documents.")] = False,
+) -> None:
+    """Print the master document register (what is in force), or with --records the records register.
+
+    The same rows as the published site's registers.
+
+    Examples:
+
+        qms register
+
+        qms register --format csv > register.csv
+
+        qms register --records --format json
+    """
+    columns, rows = register_rows(ctx.obj, records, audit)
+    if output_format is RegisterFormat.csv:
+        sys.stdout.write(register_csv(columns, rows))
+    elif output_format is RegisterFormat.json:
+        sys.stdout.write(register_json(columns, rows) + "\n")
+    else:
+        print_register(columns, rows, Console(highlight=False))
+
+
+@app.command(name="export")
+def export_markdown(
+    ctx: typer.Context,
+    target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")],
+    audit: Annotated[bool, typer.Option("--audit", help="Also export obsolete documents, under an OBSOLETE banner.")] = False,
+) -> None:
+    """Export the published set as plain Markdown, headers and revision tables rendered in, for any site generator.
+
+    Writes the same documents as qms build, with their front-matter, the
+    registers and the roles matrix. Never writes into a folder that holds files.
+
+    Examples:
+
+        qms export /tmp/qms-markdown
+
+        qms export audit-copy --audit
+    """
+    summary = export_set(ctx.obj, target, audit)
+    print(f"Exported {summary.documents} documents and {summary.records} records to {summary.path}.")
 
 
 def main(argv: list[str] | None = None) -> int:

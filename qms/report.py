@@ -1,4 +1,4 @@
-"""Renderers for check findings: text for people, json for tools, github for Actions.
+"""Renderers for check findings: text for people, json for tools, github for Actions (CI formats in qms.formats).
 
 Reporters only render; what to report was decided by the check.
 """
@@ -12,10 +12,11 @@ from itertools import groupby
 from rich.console import Console
 from rich.markup import escape
 
+from qms import formats
 from qms.check import CheckResult
 from qms.model import ERROR, Finding
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab", "markdown")
 
 
 def render_text(result: CheckResult, console: Console) -> None:
@@ -94,4 +95,7 @@ def render_github(result: CheckResult) -> str:
     return "\n".join(lines)
 
 
-RENDERERS: dict[str, Callable[[CheckResult], str]] = {"json": render_json, "github": render_github}
+RENDERERS: dict[str, Callable[[CheckResult], str]] = {
+    "json": render_json, "github": render_github, "sarif": formats.render_sarif, "junit": formats.render_junit,
+    "gitlab": formats.render_gitlab, "markdown": formats.render_markdown,
+}

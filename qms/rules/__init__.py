@@ -51,7 +51,7 @@ class Context:
 
 def run_rules(config: Config, docs: DocumentSet, wanted: Callable[[str], bool]) -> list[Finding]:
     # Importing the families registers their rules.
-    from qms.rules import content, identity, people, references  # noqa: F401
+    from qms.rules import codeowners, content, identity, people, references  # noqa: F401
 
     context = Context(config, docs)
     findings: list[Finding] = []

@@ -69,6 +69,9 @@ _RULES = [
     RuleInfo("H008", "controlled-deleted", ERROR, "a controlled document or record was deleted"),
     RuleInfo("H009", "closed-record-edited", ERROR, "a closed record was changed"),
     RuleInfo("H010", "approval-refused", WARNING, "an approval does not count: wrong person, role, revision or signature"),
+    # Review routing on the forge (qms codeowners).
+    RuleInfo("O001", "codeowners-out-of-date", WARNING, "the generated CODEOWNERS no longer matches approvers and handles"),
+    RuleInfo("O002", "approver-without-handle", WARNING, "CODEOWNERS exists but no holder of an approver role has a handle"),
 ]
 
 RULES: dict[str, RuleInfo] = {rule.code: rule for rule in _RULES}
