@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: how long does it take to build the published site?
 
-On one synthetic QMS repository (generated once by make_history_repo.py and
+On one synthetic QMS repository (generated once by generate.py and
 cached under the work folder), in one run, the same pages are built three
 ways with the same theme (Material, navigation.sections + navigation.prune):
 
