@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: how fast is document history read from git?
 
-On one synthetic QMS repository (generated once by make_history_repo.py and
+On one synthetic QMS repository (generated once by generate.py and
 cached under the work folder), in one run:
 
   (a) floor: one bare `git log -M --name-status -z --first-parent
@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import make_history_repo as generator  # noqa: E402 - a sibling script, not a package
+import generate as generator  # noqa: E402 - a sibling script, not a package
 
 TARGET = 1.5
 FLOOR_CMD = ["git", "log", "-M", "--name-status", "-z", "--first-parent", "--diff-merges=first-parent"]
@@ -71,12 +71,12 @@ class Run:
 
 
 def generator_fingerprint() -> str:
-    """Changes when make_history_repo.py changes, so a stale cache is rebuilt."""
+    """Changes when generate.py changes, so a stale cache is rebuilt."""
     return hashlib.sha256(Path(generator.__file__).read_bytes()).hexdigest()[:16]
 
 
-def ensure_repo(workdir: Path, docs: int, commits: int, seed: int, layout: str) -> tuple[Path, dict]:
-    base = workdir / f"{docs}x{commits}-seed{seed}-{layout}"
+def ensure_repo(workdir: Path, docs: int, commits: int, seed: int, layout: str, records: int = 0) -> tuple[Path, dict]:
+    base = workdir / f"{docs}x{commits}x{records}-seed{seed}-{layout}"
     repo, stamp = base / "repo", base / "generated.json"
     if stamp.is_file():
         info = json.loads(stamp.read_text())
@@ -87,9 +87,9 @@ def ensure_repo(workdir: Path, docs: int, commits: int, seed: int, layout: str) 
     if base.exists():
         shutil.rmtree(base)
     base.mkdir(parents=True)
-    say(f"generating {docs:,} documents and {commits:,} commits ({layout} layout) in {repo} ...")
+    say(f"generating {docs:,} documents, {records:,} records and {commits:,} commits ({layout} layout) in {repo} ...")
     started = time.perf_counter()
-    stats = generator.build(repo, docs, commits, seed, layout)
+    stats = generator.build(repo, docs, commits, seed, layout, records)
     seconds = time.perf_counter() - started
     say(f"generated in {seconds:.1f} s")
     info = {"docs": docs, "commits": commits, "seed": seed, "layout": layout, "seconds": round(seconds, 2),
@@ -182,9 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", help="Python to run qms with (default: one that can import qms)")
     args = parser.parse_args(argv)
 
-    docs, commits = generator.SIZES[args.size]
+    docs, commits, records = generator.SIZES[args.size]
     docs, commits = args.docs or docs, args.commits or commits
-    repo, info = ensure_repo(args.workdir.resolve(), docs, commits, args.seed, args.layout)
+    repo, info = ensure_repo(args.workdir.resolve(), docs, commits, args.seed, args.layout, records)
     files = document_files(repo)
     first_parent = int(git_out(repo, "rev-list", "--first-parent", "--count", "HEAD"))
     notes: list[str] = []

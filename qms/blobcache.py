@@ -24,12 +24,25 @@ FORMAT = f"frontmatter-{__version__}-1.json"
 Entry = tuple[dict[str, Any] | None, str]
 
 
-def cache_path(root: Path) -> Path | None:
+def cache_path(root: Path, name: str = FORMAT) -> Path | None:
+    """Where cache `name` lives in this repository's git folder; None outside git."""
     try:
         git_dir = run_git(root, "rev-parse", "--absolute-git-dir").decode().strip()
     except GitError:
         return None
-    return Path(git_dir) / "qmskit" / FORMAT
+    return Path(git_dir) / "qmskit" / name
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace the cache file in one step; a cache that cannot be written is simply not kept."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except OSError:
+        return
 
 
 def load(path: Path | None) -> dict[str, Entry]:

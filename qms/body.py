@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 WIKI_LINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
@@ -43,16 +44,23 @@ def prose_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
         yield first_line + offset, INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def id_references(body: str, first_line: int) -> list[BodyRef]:
-    return [
+# Several rules ask for the same body's references: each body is scanned once.
+@lru_cache(maxsize=100_000)
+def id_references(body: str, first_line: int) -> tuple[BodyRef, ...]:
+    if "[[" not in body:
+        return ()
+    return tuple(
         BodyRef(match.group(1).strip(), line)
         for line, text in prose_lines(body, first_line)
         for match in WIKI_LINK.finditer(text)
-    ]
+    )
 
 
-def relative_links(body: str, first_line: int) -> list[BodyRef]:
+@lru_cache(maxsize=100_000)
+def relative_links(body: str, first_line: int) -> tuple[BodyRef, ...]:
     """Links to files in the repository: web addresses and #anchors left out."""
+    if "](" not in body:
+        return ()
     found = []
     for line, text in prose_lines(body, first_line):
         for match in MD_LINK.finditer(text):
@@ -62,4 +70,4 @@ def relative_links(body: str, first_line: int) -> list[BodyRef]:
             path = unquote(target.split("#", 1)[0].split("?", 1)[0])
             if path:
                 found.append(BodyRef(path, line))
-    return found
+    return tuple(found)

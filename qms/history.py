@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
 import re
 import tempfile
 from collections.abc import Iterable
@@ -22,6 +20,7 @@ from typing import Any
 from qms import blobcache
 from qms.config import Config, find_root, load_config
 from qms.errors import UsageError
+from qms.forkpool import fork_map
 from qms.frontmatter import SplitProblem, normalise_newlines, split_front_matter
 from qms.gitlog import (
     Commit,
@@ -188,31 +187,10 @@ def _parse_blob(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     return data, content_digest(data, split.body)
 
 
-# Below this many versions a second process costs more than it saves.
-PARALLEL_FROM = 2_000
-_PENDING: list[bytes] = []
-
-
-def _parse_slice(bounds: tuple[int, int]) -> list[tuple[dict[str, Any] | None, str]]:
-    return [_parse_blob(raw) for raw in _PENDING[bounds[0] : bounds[1]]]
-
-
 def parse_blobs(blobs: dict[str, bytes]) -> dict[str, tuple[dict[str, Any] | None, str]]:
-    """Parse every version, on every core when there are many (a forked worker sees the blobs for free)."""
-    global _PENDING
+    """Parse every version, on every core when there are many."""
     shas = list(blobs)
-    workers = min(os.cpu_count() or 1, 4)
-    if len(shas) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return {sha: _parse_blob(blobs[sha]) for sha in shas}
-    _PENDING = [blobs[sha] for sha in shas]
-    step = -(-len(shas) // workers)
-    bounds = [(start, min(start + step, len(shas))) for start in range(0, len(shas), step)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_parse_slice, bounds)
-    finally:
-        _PENDING = []
-    return dict(zip(shas, (item for part in parts for item in part)))
+    return dict(zip(shas, fork_map(_parse_blob, [blobs[sha] for sha in shas])))
 
 
 def load_history(config: Config, people: list[Person]) -> History:

@@ -21,10 +21,14 @@ ASSET_FOLDERS = {"assets"}
 
 
 def load_set(config: Config) -> DocumentSet:
+    # Imported here: checkcache builds on this module's load_document.
+    from qms.checkcache import load_documents
+
     docs = DocumentSet(root=str(config.root))
-    for rel in _walk(config, docs):
-        docs.files_seen += 1
-        document = _load_document(config, rel, docs.findings)
+    paths = _walk(config, docs)
+    docs.files_seen = len(paths)
+    for document, findings in load_documents(config, paths):
+        docs.findings.extend(findings)
         if document is not None:
             docs.documents.append(document)
     _load_registries(config, docs)
@@ -59,12 +63,13 @@ def _walk(config: Config, docs: DocumentSet) -> list[str]:
                     continue
                 kept.append(name)
             dirnames[:] = kept
+            # Plain strings here, not Path objects: this loop runs once per file of the set.
+            rel_dir = here.relative_to(root).as_posix()
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
-                path = here / name
-                rel = path.relative_to(root).as_posix()
-                if path.is_symlink() and not _check_symlink(root, path, docs):
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                if os.path.islink(os.path.join(dirpath, name)) and not _check_symlink(root, here / name, docs):
                     continue
                 if rel in registry_files:
                     continue
@@ -108,13 +113,22 @@ def _missing_folder(config: Config, folder: str) -> Finding:
                    f"the folder '{folder}' named here does not exist; create it or correct the folder name")
 
 
-def read_text(root: Path, rel: str, findings: list[Finding]) -> str | None:
-    """The file's text, BOM dropped and line ends made `\\n`; None (and a finding) if unreadable."""
+def read_bytes(root: Path, rel: str, findings: list[Finding]) -> bytes | None:
     try:
-        raw = (root / rel).read_bytes()
+        with open(os.path.join(root, rel), "rb") as handle:
+            return handle.read()
     except OSError as exc:
         findings.append(Finding(rel, None, "F001", ERROR, f"cannot be read: {exc.strerror}"))
         return None
+
+
+def read_text(root: Path, rel: str, findings: list[Finding]) -> str | None:
+    """The file's text, BOM dropped and line ends made `\\n`; None (and a finding) if unreadable."""
+    raw = read_bytes(root, rel, findings)
+    return None if raw is None else decode_text(rel, raw, findings)
+
+
+def decode_text(rel: str, raw: bytes, findings: list[Finding]) -> str | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -132,8 +146,9 @@ def read_text(root: Path, rel: str, findings: list[Finding]) -> str | None:
     return normalise_newlines(text)
 
 
-def _load_document(config: Config, rel: str, findings: list[Finding]) -> Document | None:
-    text = read_text(config.root, rel, findings)
+def load_document(config: Config, rel: str, raw: bytes, findings: list[Finding]) -> Document | None:
+    """The document in `raw` (the bytes of file `rel`); its problems go to `findings`."""
+    text = decode_text(rel, raw, findings)
     if text is None:
         return None
     try:

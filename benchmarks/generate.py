@@ -21,7 +21,7 @@ Everything is streamed into one `git fast-import` process: one `git commit`
 per commit would take minutes for 20,000 commits.
 
 Usage:
-    python benchmarks/make_history_repo.py DEST [--size small|medium|large]
+    python benchmarks/generate.py DEST [--size small|medium|large]
         [--docs N] [--commits M] [--seed S] [--layout flat|nested] [--check]
 """
 
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import subprocess
@@ -39,11 +40,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO
 
-# Presets: (documents, commits).
-SIZES: dict[str, tuple[int, int]] = {
-    "small": (200, 2_000),
-    "medium": (2_000, 20_000),
-    "large": (10_000, 50_000),
+# Presets: (documents, commits, records).
+SIZES: dict[str, tuple[int, int, int]] = {
+    "small": (200, 2_000, 2_000),
+    "medium": (2_000, 20_000, 20_000),
+    "large": (10_000, 50_000, 50_000),
 }
 
 # History runs from here to END; commit dates are spread evenly over it.
@@ -378,7 +379,8 @@ RECORD_KINDS = [("audit", "Internal audit", "internal-auditor", "5y"),
                 ("nonconformity", "Nonconformity report", "supervision-head", "3y"),
                 ("corrective-action", "Corrective action", "supervision-head", "3y"),
                 ("training", "Training session", "personnel-head", "5y"),
-                ("management-review", "Management review", "management-representative", "permanent")]
+                ("management-review", "Management review", "management-representative", "permanent"),
+                ("satisfaction-survey", "Satisfaction survey", "research-head", "3y")]
 
 
 # ---------------------------------------------------------------------------
@@ -429,7 +431,7 @@ class Episode:
 
 
 class Generator:
-    def __init__(self, out: BinaryIO, docs: int, commits: int, seed: int, layout: str) -> None:
+    def __init__(self, out: BinaryIO, docs: int, commits: int, seed: int, layout: str, records: int = 0) -> None:
         self.out = out
         self.rng = random.Random(seed)
         self.n_commits = commits
@@ -450,6 +452,8 @@ class Generator:
         self.procedures_in_force: list[str] = []  # what records may be evidence for
         self.episode: Episode | None = None
         self.records: list[Record] = []
+        self.n_records = records
+        self.record_numbers: dict[int, int] = {}  # year -> last record number
         self.open_records = Pool()
         self.last_nonconformity: str | None = None
         self.stats = {"create": 0, "revise": 0, "edit": 0, "approve": 0, "approved_docs": 0,
@@ -725,11 +729,26 @@ class Generator:
         return False
 
     def add_record(self) -> None:
-        """File a record of some event, evidence for a procedure in force."""
-        kind, title, owner, retention = self.rng.choice(RECORD_KINDS)
+        """File a batch of records (a week's registers), evidence for procedures in force.
+
+        The batch grows with the number of records asked for, so the total
+        comes close to it whatever the number of commits.
+        """
         stamp = self._tick()
+        left = self.n_records - len(self.records)
+        commits_left = max(1, self.n_commits - self.mark)
+        batch = max(1, -(-left // max(1, int(commits_left * 0.006)))) if left > 0 else 1
+        made = [self.make_record() for _ in range(batch)]
+        owner = made[0].owner
+        self.stats["record"] += 1
+        self.commit(MAIN, self.rng.choice(self.holders[owner]),
+                    f"File {made[0].id}" + (f" and {len(made) - 1} more records" if len(made) > 1 else "")
+                    + f": {made[0].title}\n", [(r.path, r.render()) for r in made], stamp=stamp)
+
+    def make_record(self) -> Record:
+        kind, title, owner, retention = self.rng.choice(RECORD_KINDS)
         year = self.when.year
-        number = 1 + sum(1 for r in self.records if r.date.startswith(str(year)))
+        number = self.record_numbers[year] = self.record_numbers.get(year, 0) + 1
         people = [p.id for p in self.people]
         extra: list[str] = []
         if kind == "audit":
@@ -740,6 +759,8 @@ class Generator:
             extra = [f"nonconformity: {self.last_nonconformity}"]
         elif kind in ("training", "management-review"):
             extra = [f"attendees: [{', '.join(self.rng.sample(people, 5))}]"]
+        elif kind == "satisfaction-survey":
+            extra = [f"respondents: {self.rng.randint(20, 400)}", f"satisfied_percent: {self.rng.randint(70, 99)}"]
         record = Record(f"REC-{year}-{number:03d}", kind, f"{title} {self.when:%Y-%m-%d}",
                         self.rng.choice(self.procedures_in_force), self.when.date().isoformat(), owner,
                         "open" if self.rng.random() < 0.3 else "closed", retention, extra,
@@ -749,9 +770,7 @@ class Generator:
             self.last_nonconformity = record.id
         if record.status == "open":
             self.open_records.add(len(self.records) - 1)
-        self.stats["record"] += 1
-        self.commit(MAIN, self.rng.choice(self.holders[owner]),
-                    f"File {record.id}: {record.title}\n", [(record.path, record.render())], stamp=stamp)
+        return record
 
     def close_record(self) -> None:
         index = self.open_records.choice(self.rng)
@@ -916,7 +935,7 @@ types:
   procedure: {folder: procedures, id_pattern: 'QP-\\d{2}'}
   work-instruction: {folder: procedures, id_pattern: 'WI-\\d{2}-\\d{2}'}
   form: {folder: procedures, id_pattern: 'F-\\d{2}-\\d{2}'}
-  record: {folder: records, id_pattern: 'REC-\\d{4}-\\d{3}'}
+  record: {folder: records, id_pattern: 'REC-\\d{4}-\\d{3,5}'}
 
 record_kinds:
   - audit
@@ -937,7 +956,7 @@ ignore: []
 README = """\
 # Synthetic QMS
 
-Generated by qmskit's benchmarks/make_history_repo.py to measure how fast
+Generated by qmskit's benchmarks/generate.py to measure how fast
 document history is read from git. Every name, date and text is invented.
 """
 
@@ -967,8 +986,50 @@ def git(dest: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(dest), *args], check=True)
 
 
-def build(dest: Path, docs: int, commits: int, seed: int = 1, layout: str = "flat") -> dict[str, int]:
-    """Create the repository at `dest` (which must be absent or empty)."""
+# Problems --plant adds in one last commit: (code qms check reports, file, what to change in a valid record).
+PLANTED: list[tuple[str, str, str]] = [
+    ("F004", "records/planted/rec-2026-90001-broken-yaml.md", "title: [never closed"),
+    ("S001", "records/planted/rec-2026-90002-unknown-kind.md", "kind: inspection"),
+    ("I002", "records/planted/rec-26-1-bad-id.md", "id: REC-26-1"),
+    ("R002", "records/planted/rec-2026-90004-dangling-link.md", "body: See [[QP-00]] for the steps."),
+    ("P006", "records/planted/rec-2026-90005-unknown-person.md", "attendees: [nobody-on-the-roster]"),
+]
+
+
+def planted_record(number: int, procedure: str, person: str, change: str) -> str:
+    """A valid training record with one change from PLANTED."""
+    fields = {"id": f"REC-2026-{number}", "title": f"Planted problem {number}", "type": "record",
+              "kind": "training", "procedure": procedure, "date": "2026-10-30", "owner": "personnel-head",
+              "status": "closed", "retention": "5y", "attendees": f"[{person}]"}
+    body = "The registry clerk records the training."
+    key, value = change.split(": ", 1)
+    if key == "body":
+        body = value
+    else:
+        fields[key] = value
+    return "\n".join(["---", *(f"{k}: {v}" for k, v in fields.items()), "---", "", body, ""])
+
+
+def plant(dest: Path, procedure: str, person: str) -> list[tuple[str, str]]:
+    """Commit the PLANTED problems; return the (code, path) pairs `qms check` must report."""
+    for number, (_code, path, change) in enumerate(PLANTED, start=90001):
+        target = dest / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(planted_record(number, procedure, person, change), encoding="utf-8")
+    git(dest, "add", "records/planted")
+    subprocess.run(["git", "-C", str(dest), "commit", "-q", "-m", "Add records with known problems"], check=True,
+                   env={**os.environ, "GIT_AUTHOR_DATE": "2026-10-31T09:00:00+08:00",
+                        "GIT_COMMITTER_DATE": "2026-10-31T09:00:00+08:00"})
+    return [(code, path) for code, path, _change in PLANTED]
+
+
+def build(dest: Path, docs: int, commits: int, seed: int = 1, layout: str = "flat", records: int = 0,
+          planted: bool = False) -> dict:
+    """Create the repository at `dest` (which must be absent or empty).
+
+    About `records` records are filed over the history (0: a few hundred, as
+    events happen). With `planted`, a last commit adds the PLANTED problems.
+    """
     if dest.exists() and any(dest.iterdir()):
         raise SystemExit(f"{dest} is not empty; choose a new folder")
     dest.mkdir(parents=True, exist_ok=True)
@@ -980,7 +1041,7 @@ def build(dest: Path, docs: int, commits: int, seed: int = 1, layout: str = "fla
                                 stdin=subprocess.PIPE)
     assert importer.stdin is not None
     try:
-        generator = Generator(importer.stdin, docs, commits, seed, layout)
+        generator = Generator(importer.stdin, docs, commits, seed, layout, records)
         stats = generator.run()
         importer.stdin.write(b"done\n")
     finally:
@@ -996,6 +1057,8 @@ def build(dest: Path, docs: int, commits: int, seed: int = 1, layout: str = "fla
     stats["commits"] = generator.mark
     stats["records"] = len(generator.records)
     stats["pending_at_end"] = len(generator.draft) + len(generator.review)
+    if planted:
+        stats["planted"] = plant(dest, generator.procedures_in_force[0], generator.people[0].id)
     return stats
 
 
@@ -1006,6 +1069,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="medium",
                         help="preset: small 200/2,000, medium 2,000/20,000, large 10,000/50,000")
     parser.add_argument("--docs", type=int, help="number of documents (overrides --size)")
+    parser.add_argument("--records", type=int, help="about this many records (overrides --size)")
+    parser.add_argument("--plant", action="store_true",
+                        help="add a last commit with known problems (see PLANTED) that qms check must report")
     parser.add_argument("--commits", type=int, help="number of commits (overrides --size)")
     parser.add_argument("--seed", type=int, default=1, help="random seed: same seed, same commit ids")
     parser.add_argument("--layout", choices=LAYOUTS, default="flat",
@@ -1014,14 +1080,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="run `python -m qms check --history` (or plain `check`) on the result")
     args = parser.parse_args(argv)
-    docs, commits = SIZES[args.size]
+    docs, commits, records = SIZES[args.size]
     docs = args.docs or docs
     commits = args.commits or commits
+    records = args.records if args.records is not None else records
     started = time.perf_counter()
-    stats = build(args.dest, docs, commits, args.seed, args.layout)
+    stats = build(args.dest, docs, commits, args.seed, args.layout, records, args.plant)
     elapsed = time.perf_counter() - started
     print(f"built {args.dest}: {docs:,} documents, {stats['commits']:,} commits in {elapsed:.1f} s")
-    print("  " + ", ".join(f"{k} {v:,}" for k, v in stats.items()))
+    print("  " + ", ".join(f"{k} {v:,}" for k, v in stats.items() if isinstance(v, int)))
     if args.check:
         # Change control over all of history where this qms has it, else the files at HEAD.
         result = subprocess.run([sys.executable, "-m", "qms", "check", "--history"], cwd=args.dest,
