@@ -41,7 +41,7 @@ def prose_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
             if closing and set(closing) == {fence[0]} and len(closing) >= len(fence):
                 fence = None
             continue
-        yield first_line + offset, INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text)
+        yield first_line + offset, INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text) if "`" in text else text
 
 
 # Several rules ask for the same body's references: each body is scanned once.

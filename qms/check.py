@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qms.against import CODE as H011
+from qms.against import compare, load_report
 from qms.config import load_config
 from qms.errors import ConfigError, UsageError
 from qms.gitlog import resolve_commit, run_git
@@ -63,6 +65,7 @@ def run_check(
     ignore: Sequence[str] = (),
     since: str | None = None,
     full_history: bool = False,
+    against: Path | None = None,
 ) -> CheckResult:
     """Content rules on the working tree; with `since` or `full_history`, change control over git too."""
     config = load_config(start)
@@ -75,10 +78,14 @@ def run_check(
     docs = load_set(config)
     findings = [f for f in docs.findings if wanted(f.code)]
     findings += run_rules(config, docs, wanted)
-    if since is not None or full_history:
+    saved = load_report(against) if against is not None else None
+    if since is not None or full_history or saved is not None:
         history = load_history(config, docs.people)
-        first = -1 if full_history else since_ordinal(config.root, history, since or "")
-        findings += run_history_rules(config, history, Roster(docs.people), first, wanted)
+        if since is not None or full_history:
+            first = -1 if full_history else since_ordinal(config.root, history, since or "")
+            findings += run_history_rules(config, history, Roster(docs.people), first, wanted)
+        if saved is not None and against is not None and wanted(H011):
+            findings += compare(history, saved, against.name)
     findings.sort(key=Finding.sort_key)
     records = sum(1 for d in docs.documents if d.is_record)
     return CheckResult(findings, len(docs.documents) - records, records, docs.files_seen)

@@ -120,6 +120,11 @@ def check(
     full_history: Annotated[
         bool, typer.Option("--history", help="Also apply change control to the whole git history.")
     ] = False,
+    against: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--against", metavar="FILE", help="Report approvals and revisions of a saved "
+                     "`qms history --format json` that history no longer holds (H011)."),
+    ] = None,
 ) -> None:
     """Check every document, record, role and person against the schemas and rules.
 
@@ -139,8 +144,10 @@ def check(
         qms check --format sarif > qms.sarif
 
         qms check --history
+
+        qms history --format json > approvals.json; qms check --history --against approvals.json
     """
-    result = run_check(ctx.obj, _codes(select or []), _codes(ignore or []), since, full_history)
+    result = run_check(ctx.obj, _codes(select or []), _codes(ignore or []), since, full_history, against)
     if output_format is OutputFormat.text:
         render_text(result, Console(highlight=False))
     else:

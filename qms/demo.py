@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from qms.check import run_check
 from qms.errors import QmsError
 
 
@@ -220,6 +221,14 @@ def _content(text: str) -> str:
     lines, rest = _front_matter(text)
     lifecycle = ("status:", "effective:", "superseded_by:")
     return "\n".join(line for line in lines if not line.startswith(lifecycle)) + rest
+
+
+def _check_sample(source: Path) -> None:
+    """Replay only a sample that passes `qms check`: its paths stay inside it and its files parse."""
+    result = run_check(source)
+    if result.errors:
+        raise DemoError(f"the sample in {source} has {result.errors} error(s), so it cannot be replayed; "
+                        f"`qms -C {source} check` lists them")
 
 
 class _Builder:
@@ -447,8 +456,13 @@ def build_demo(target: Path, source: Path, sign: bool = False) -> DemoSummary:
         raise DemoError(f"{source} holds no sample QMS (no qms.yml)")
     if shutil.which("git") is None:
         raise DemoError("git is not installed or not on PATH, and the demo is a git repository")
-    builder = _Builder(target, source, sign)
-    builder.run()
+    _check_sample(source)
+    try:
+        builder = _Builder(target, source, sign)
+        builder.run()
+    except (KeyError, StopIteration) as exc:
+        raise DemoError(f"the sample in {source} does not hold what the demo story needs (missing: {exc}); "
+                        "the demo replays qmskit's own sample, so give --from a copy of it") from None
     renamed = next(s for s in STORY if s.action == "rename")
     withdrawn = next(s for s in STORY if s.status == "obsolete").ids[0]
     return DemoSummary(

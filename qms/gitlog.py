@@ -307,7 +307,8 @@ def read_signatures(root: Path, shas: Iterable[str], allowed_signers: Path | Non
     ).decode("utf-8", "replace")
     result = {}
     for record in out.split("\x1e"):
-        fields = record.strip().split("\x1f")
+        # strip("\n"), not strip(): Python counts \x1f as white space, and a bad signature has empty trailing fields.
+        fields = record.strip("\n").split("\x1f")
         if len(fields) == 4:
             result[fields[0]] = Signature(fields[1], fields[2], fields[3])
     return result

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from qms.history import Approval, DocumentHistory, Identity, Revision
@@ -70,11 +71,12 @@ def _approvals_text(revision: Revision) -> str:
 
 def render_text(documents: list[DocumentHistory], console: Console) -> None:
     for doc in documents:
-        console.print(f"[bold]{doc.id}[/bold]  {doc.title}  [dim]{doc.path}[/dim]", highlight=False)
+        # Ids, titles and names are the authors' text, never rich markup.
+        console.print(f"[bold]{escape(doc.id)}[/bold]  {escape(doc.title)}  [dim]{escape(doc.path)}[/dim]", highlight=False)
         table = Table("rev", "status", "effective", "change", "authors", "approvals", "commits", box=None)
         for revision in doc.revisions:
             first, last = revision.versions[0].commit.short, revision.last.commit.short
-            table.add_row(
+            cells = (
                 revision.revision,
                 revision.status or "",
                 revision.effective or "",
@@ -83,5 +85,6 @@ def render_text(documents: list[DocumentHistory], console: Console) -> None:
                 _approvals_text(revision),
                 first if first == last else f"{first}..{last}",
             )
+            table.add_row(*map(escape, cells))
         console.print(table)
         console.print()

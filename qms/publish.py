@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 
 from qms.body import WIKI_LINK, prose_lines
 from qms.history import DocumentHistory, Revision
@@ -167,8 +168,12 @@ def navigation(docs: DocumentSet, language: str, registers: list[tuple[str, str]
     for doc in register_rows(docs, audit):
         by_type.setdefault(doc.type or "", []).append(doc)
 
+    def title(doc: Document) -> str:
+        # MkDocs themes print nav titles as HTML, unescaped: an author's "<" must stay text.
+        return escape(f"{doc.id} {doc.title}", quote=False)
+
     def entry(doc: Document) -> dict[str, object]:
-        return {f"{doc.id} {doc.title}": doc.path}
+        return {title(doc): doc.path}
 
     def process(doc_id: str) -> str:
         found = re.search(r"(\d+)", doc_id)
@@ -182,7 +187,7 @@ def navigation(docs: DocumentSet, language: str, registers: list[tuple[str, str]
     procedures = []
     for proc in by_type.get("procedure", []):
         children = [d for d in level_three if process(d.id or "") == process(proc.id or "")]
-        procedures.append({f"{proc.id} {proc.title}": [entry(proc), *map(entry, children)]} if children
+        procedures.append({title(proc): [entry(proc), *map(entry, children)]} if children
                           else entry(proc))
     orphans = [d for d in level_three if not any(process(d.id or "") == process(p.id or "")
                                                   for p in by_type.get("procedure", []))]

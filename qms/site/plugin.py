@@ -160,7 +160,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             lines += [f"## {kind}", "", "| " + " | ".join(t[h] for h in heads) + " |", "|" + " --- |" * len(heads)]
             for r in rows:
                 procedure = f"[{r.procedure}]({r.procedure_path})" if r.procedure_path else _cell(r.procedure)
-                cells = [f"[{r.id}]({r.path})", _cell(r.title), procedure, r.date, _cell(r.owner), r.status, r.retention]
+                cells = [f"[{r.id}]({r.path})", _cell(escape(r.title)), procedure, escape(r.date), _cell(escape(r.owner)),
+                         escape(r.status), escape(r.retention)]
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
         return "\n".join(lines)
@@ -177,7 +178,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
                  "| --- | --- | --- | --- | --- |"]
         for r in publish.role_rows(self.docs, self.audit):
             cells = [f'<span class="qms-role" data-qms-role="{escape(r.id)}">{_cell(escape(r.title))}</span>',
-                     _cell(", ".join(r.holders)), links(r.owns), links(r.approves), links(r.reads)]
+                     _cell(escape(", ".join(r.holders))), links(r.owns), links(r.approves), links(r.reads)]
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
 
@@ -189,6 +190,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         assert self.qms is not None
         # Material shows `status:` as a nav badge; lifecycle status is shown in the header instead.
         page.meta.pop("status", None)
+        # The theme prints the page title into <title> and the search index unescaped.
+        page.meta["title"] = escape(doc.title, quote=False)
         here = posixpath.dirname(doc.path)
         targets = {d.id: (posixpath.relpath(path, here), d.title) for path, d in self.by_path.items() if d.id}
         body = publish.link_ids(markdown, 1, targets)

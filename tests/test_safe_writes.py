@@ -1,0 +1,156 @@
+"""Writing commands never leave half a file, never touch a user's change, and stop when git is busy.
+
+A writer is killed (SIGKILL) at the moment it has written its temporary file,
+and again just after the rename, through the test-only QMS_TEST_WRITE_PAUSE
+hook in qms.frontmatter_edit.write_atomically. A new writing command is one
+entry in WRITERS.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from qmsrepo import PEOPLE, GitQmsRepo
+from test_approve import _new_revision
+
+QP = "procedures/qp-01-document-control.md"
+
+
+@dataclass(frozen=True)
+class Writer:
+    name: str
+    args: tuple[str, ...]
+    prepare: Callable[[GitQmsRepo], None]
+    written: str  # the file it edits
+    who: str = "chen-jing"
+
+
+WRITERS = [
+    Writer("approve", ("approve", "QP-01", "--effective", "2026-03-01"), _new_revision, QP),
+]
+
+
+def _env(who: str, **extra: str) -> dict[str, str]:
+    name, email = PEOPLE[who]
+    return {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email, **extra}
+
+
+def _kill_at(repo: GitQmsRepo, writer: Writer, point: str) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "qms", *writer.args], cwd=repo.root, stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, env=_env(writer.who, QMS_TEST_WRITE_PAUSE=point))
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline().decode()
+        assert line.startswith(f"qms: test pause {point}"), line + proc.stderr.read().decode()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def _state(repo: GitQmsRepo) -> tuple[str, str, str]:
+    return (repo.git("rev-parse", "HEAD"), repo.git("diff", "--cached", "--name-only"),
+            repo.git("status", "--porcelain", "--untracked-files=all", "--ignored"))
+
+
+@pytest.mark.parametrize("writer", WRITERS, ids=lambda w: w.name)
+@pytest.mark.parametrize("point", ["before-rename", "after-rename"])
+def test_killed_mid_write_leaves_old_or_new_bytes_and_nothing_stray(git_repo: GitQmsRepo, writer: Writer,
+                                                                    point: str) -> None:
+    writer.prepare(git_repo)
+    old = (git_repo.root / writer.written).read_bytes()
+    head, staged, status = _state(git_repo)
+    assert status == ""
+    _kill_at(git_repo, writer, point)
+    now = (git_repo.root / writer.written).read_bytes()
+    after_head, after_staged, after_status = _state(git_repo)
+    assert (after_head, after_staged) == (head, staged)  # no commit, nothing staged: the index is as it was
+    subprocess.run(["git", "fsck", "--no-dangling"], cwd=git_repo.root, check=True, capture_output=True)
+    if point == "before-rename":
+        assert now == old
+        assert after_status == ""  # no temporary file that git would see
+    else:
+        assert after_status == f"M {writer.written}"  # modified, not staged (git.strip() drops the leading blank)
+        assert b"status: effective" in now and b"status: review" in old
+        assert [line for line in now.splitlines() if not line.startswith((b"status:", b"effective:"))] == \
+            [line for line in old.splitlines() if not line.startswith((b"status:", b"effective:"))]
+    leftovers = list((git_repo.root / ".git").glob(".qms-write-*.tmp"))
+    assert len(leftovers) == (1 if point == "before-rename" else 0)
+    # The user puts the file back; the next run does the whole job and clears what the killed one left.
+    git_repo.git("checkout", "--", writer.written)
+    run = subprocess.run([sys.executable, "-m", "qms", *writer.args], cwd=git_repo.root, capture_output=True,
+                         text=True, env=_env(writer.who))
+    assert run.returncode == 0, run.stderr
+    assert list((git_repo.root / ".git").glob(".qms-write-*.tmp")) == []
+    assert git_repo.git("status", "--porcelain", "--untracked-files=all") == ""
+
+
+def _conflict(repo: GitQmsRepo) -> None:
+    """A side branch and main both change QP-01's body."""
+    _new_revision(repo)
+    repo.git("switch", "-q", "-c", "side")
+    repo.revise(QP, "Records are listed in an index.", "Records are listed in a book.")
+    repo.git("switch", "-q", "main")
+    repo.revise(QP, "Records are listed in an index.", "Records are listed in a register.")
+
+
+def _merging(repo: GitQmsRepo) -> None:
+    _conflict(repo)
+    merge = subprocess.run(["git", "merge", "side"], cwd=repo.root, capture_output=True, env=_env("li-na"))
+    assert merge.returncode != 0
+
+
+def _rebasing(repo: GitQmsRepo) -> None:
+    _conflict(repo)
+    repo.git("switch", "-q", "side")
+    rebase = subprocess.run(["git", "rebase", "main"], cwd=repo.root, capture_output=True, env=_env("li-na"))
+    assert rebase.returncode != 0
+
+
+def _locked(repo: GitQmsRepo) -> None:
+    _new_revision(repo)
+    (repo.root / ".git" / "index.lock").write_text("")
+
+
+@pytest.mark.parametrize(("prepare", "message"), [
+    (_locked, "another git command is running, or one crashed and left .git/index.lock"),
+    (_merging, "a merge is in progress; finish it (git commit) or abort it (git merge --abort) first"),
+    (_rebasing, "a rebase is in progress; finish it (git rebase --continue) or abort it first"),
+], ids=["index-lock", "merge", "rebase"])
+def test_approve_while_git_is_busy_changes_nothing(git_repo: GitQmsRepo, prepare, message: str) -> None:
+    prepare(git_repo)
+    files = {p: p.read_bytes() for p in git_repo.root.rglob("*") if p.is_file() and ".git" not in p.parts}
+    git_files = {p: p.read_bytes() for p in (git_repo.root / ".git").iterdir() if p.is_file()}
+    state = _state(git_repo) if not (git_repo.root / ".git" / "index.lock").exists() else None
+    run = subprocess.run([sys.executable, "-m", "qms", "approve", "QP-01"], cwd=git_repo.root, capture_output=True,
+                         text=True, env=_env("chen-jing"))
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+    assert {p: p.read_bytes() for p in files} == files
+    assert {p: p.read_bytes() for p in (git_repo.root / ".git").iterdir() if p.is_file()} == git_files
+    if state is not None:
+        assert _state(git_repo) == state
+
+
+def test_approve_never_overwrites_an_uncommitted_change(git_repo: GitQmsRepo) -> None:
+    """Edited but not committed, staged or not: approve refuses and both the file and the index stay as they were."""
+    _new_revision(git_repo)
+    git_repo.edit(QP, "Records are listed", "Work in progress. Records are listed")
+    git_repo.git("add", QP)
+    git_repo.edit(QP, "Work in progress.", "Work in progress, unstaged.")
+    edited = (git_repo.root / QP).read_bytes()
+    state = _state(git_repo)
+    run = subprocess.run([sys.executable, "-m", "qms", "approve", "QP-01"], cwd=git_repo.root, capture_output=True,
+                         text=True, env=_env("chen-jing"))
+    assert run.returncode == 2
+    assert f"{QP} has changes that are not committed" in run.stderr
+    assert (git_repo.root / QP).read_bytes() == edited
+    assert _state(git_repo) == state
