@@ -12,7 +12,7 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-SAMPLE = (".gitignore", "qms.yml", "mkdocs.yml", "manual", "procedures", "records", "schemas", "portal")
+SAMPLE = (".gitignore", "qms.yml", "mkdocs.yml", "manual", "procedures", "records", "schemas", "portal", "docs/guides")
 
 
 class BuildWithSample(build_py):

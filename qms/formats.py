@@ -21,17 +21,10 @@ from qms.check import CheckResult
 from qms.model import ERROR, Finding
 from qms.rules.catalogue import RULES
 
-# Where each rule's page section lives: docs/rules.md, one `## CODE name` section per rule.
-RULES_DOC_URL = "https://github.com/qmskit/qmskit/blob/main/docs/rules.md"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 # Line numbers in a message ("line 12", "qms.yml:12") move with unrelated edits; fingerprints leave them out.
 _LINE_MENTION = re.compile(r"\b(lines?)\s+\d+|(?<=\w):\d+\b")
-
-
-def rule_anchor(code: str) -> str:
-    """The GitHub and MkDocs anchor of a rule's section in docs/rules.md."""
-    return f"{RULES_DOC_URL}#{code.lower()}-{RULES[code].name}" if code in RULES else RULES_DOC_URL
 
 
 def fingerprints(findings: list[Finding]) -> list[str]:
@@ -53,9 +46,9 @@ def render_sarif(result: CheckResult) -> str:
         "id": code,
         "name": RULES[code].name,
         "shortDescription": {"text": RULES[code].summary},
-        "help": {"text": f"{RULES[code].summary}. See docs/rules.md, section {code}.",
-                 "markdown": f"{RULES[code].summary}. See [{code} {RULES[code].name}]({rule_anchor(code)})."},
-        "helpUri": rule_anchor(code),
+        # No helpUri: qmskit has no public address yet; docs/rules.md travels with the source.
+        "help": {"text": f"{RULES[code].summary}. `qms rules` lists every rule; qmskit's docs/rules.md, "
+                         f"section {code} {RULES[code].name}, explains it with examples."},
         "defaultConfiguration": {"level": _level(RULES[code].severity)},
     } for code in codes]
     results = []
@@ -151,7 +144,7 @@ def render_markdown(result: CheckResult) -> str:
     lines += [f"**{result.errors} errors, {result.warnings} warnings** in {files} files: {checked}.", "",
               "| severity | code | file | line | message |", "| --- | --- | --- | --- | --- |"]
     for f in result.findings:
-        code = f"[{f.code}]({rule_anchor(f.code)})" if f.code in RULES else md_cell(f.code)
+        code = md_cell(f.code)
         lines.append(f"| {f.severity} | {code} | {md_cell(f.path)} | {f.line if f.line is not None else ''} "
                      f"| {md_cell(f.message)} |")
     return "\n".join(lines) + "\n"

@@ -33,7 +33,7 @@ from qms.yamlsafe import parse_yaml
 PACKAGE = Path(__file__).resolve().parent
 LANGUAGES = ("en", "zh")
 # The sample office, as `qms demo` replays it: these are copied by `qms init --example`.
-SAMPLE_FILES = (".gitignore", "qms.yml", "mkdocs.yml", "manual", "procedures", "records", "schemas", "portal")
+SAMPLE_FILES = (".gitignore", "qms.yml", "mkdocs.yml", "manual", "procedures", "records", "schemas", "portal", "docs/guides")
 # Files shared by every new repository, and where each goes.
 COMMON = {"gitignore": ".gitignore", "github-workflow.yml.j2": ".github/workflows/qms.yml",
           "gitlab-ci.yml.j2": ".gitlab-ci.yml", "pre-commit-config.yaml.j2": ".pre-commit-config.yaml",

@@ -104,17 +104,18 @@ def test_approve_on_a_detached_head_is_refused(git_repo: GitQmsRepo) -> None:
 
 
 def test_second_approver_signs_off_an_effective_document(git_repo: GitQmsRepo) -> None:
-    """A document needs two roles: the second approval changes no byte but is still recorded."""
+    """A document needs two roles: the first approval is recorded and keeps it in review; the second puts it in force."""
     git_repo.edit(QP, "approvers: [quality-manager]", "approvers: [quality-manager, director]")
     git_repo.edit(QP, "revision: 2\nstatus: effective", "revision: 3\nstatus: review")
     git_repo.revise(QP, "change: Adds electronic approval.", "change: The director approves too.")
-    assert git_repo.qms_as("chen-jing", "approve", "QP-01", "--effective", "2026-03-01").code == 0
-    run = git_repo.check("--history")
-    assert [f["code"] for f in run.findings] == ["H006"]
-    assert "without a valid approval from a holder of director" in run.findings[0]["message"]
-    second = git_repo.qms_as("wang-li", "approve", "QP-01")
+    first = git_repo.qms_as("chen-jing", "approve", "QP-01")
+    assert first.code == 0, first.stderr
+    assert "stays in review until director approves too" in first.stdout
+    assert "status: review" in git_repo.read(QP)
+    assert git_repo.check("--history").code == 0
+    second = git_repo.qms_as("wang-li", "approve", "QP-01", "--effective", "2026-03-01")
     assert second.code == 0, second.stderr
-    assert "effective 2026-03-01" in second.stdout  # the first approval's date is kept
+    assert "effective 2026-03-01" in second.stdout
     assert "effective: 2026-03-01" in git_repo.read(QP)
     assert git_repo.check("--history").code == 0
     roles = [a["roles"] for a in git_repo.history("QP-01")[-1]["approvals"]]
