@@ -263,13 +263,18 @@ def demo(
     print(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
 
 
-def _mkdocs(root: Path, *args: str, audit: bool = False) -> int:
-    """Run MkDocs on the repository's mkdocs.yml; its exit code becomes ours."""
+def _mkdocs_command(root: Path, *args: str, audit: bool = False) -> tuple[list[str], dict[str, str]]:
+    """The MkDocs command line and environment for the repository's mkdocs.yml."""
     if not (root / "mkdocs.yml").is_file():
         raise UsageError(f"{root} has no mkdocs.yml; add one with the qms plugin (the README shows how)")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"QMS_AUDIT": "1"} if audit else {})}
-    return subprocess.run([sys.executable, "-m", "mkdocs", *args, "-f", str(root / "mkdocs.yml")],
-                          cwd=root, env=env).returncode
+    return [sys.executable, "-m", "mkdocs", *args, "-f", str(root / "mkdocs.yml")], env
+
+
+def _mkdocs(root: Path, *args: str, audit: bool = False) -> int:
+    """Run MkDocs on the repository's mkdocs.yml; its exit code becomes ours."""
+    argv, env = _mkdocs_command(root, *args, audit=audit)
+    return subprocess.run(argv, cwd=root, env=env).returncode
 
 
 @app.command()
@@ -308,7 +313,11 @@ def serve(
 
         qms serve --dev-addr 127.0.0.1:8001
     """
-    raise typer.Exit(_mkdocs(find_root(ctx.obj), "serve", "--dev-addr", dev_addr))
+    root = find_root(ctx.obj)
+    argv, env = _mkdocs_command(root, "serve", "--dev-addr", dev_addr)
+    # Become the server, so that stopping `qms serve` (Ctrl-C, or a signal from a supervisor) stops MkDocs too.
+    os.chdir(root)
+    os.execve(argv[0], argv, env)
 
 
 @app.command()
