@@ -143,15 +143,51 @@ def read_log(root: Path, while_git_works: Callable[[], None] | None = None) -> l
     side_log = {c.sha: c for c in _stream_log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
                                                 stdin=side_shas)} if side_shas else {}
     commits: list[Commit] = []
+    on_main: dict[str, str] = {}  # path -> blob, as the first-parent line has it
+    replayed: dict[str, str] = {}  # path -> blob, as the replay of main and side commits has it
     for commit in main:
-        for brought in side.get(commit.sha, []):
-            if brought in side_log:
-                side_log[brought].merged_by = commit.sha
-                commits.append(side_log[brought])
+        brought = [side_log[sha] for sha in side.get(commit.sha, []) if sha in side_log]
+        for side_commit in brought:
+            side_commit.merged_by = commit.sha
+            commits.append(side_commit)
+            _apply(replayed, side_commit.changes)
+        _apply(on_main, commit.changes)
+        _apply(replayed, commit.changes)
+        if brought:
+            # A merge that kept main's version of a file (`git merge -s ours`, or a conflict resolved
+            # that way) undid the side's change to it: say so, so nothing approved there counts on main.
+            touched = {p for c in brought for ch in c.changes for p in (ch.path, ch.old_path) if p}
+            commit.changes += _restore(on_main, replayed, touched)
         commits.append(commit)
     for ordinal, commit in enumerate(commits):
         commit.ordinal = ordinal
     return commits
+
+
+def _apply(tree: dict[str, str], changes: list[Change]) -> None:
+    for change in changes:
+        if change.status == "D":
+            tree.pop(change.path, None)
+            continue
+        if change.status == "R" and change.old_path:
+            tree.pop(change.old_path, None)
+        tree[change.path] = change.blob
+
+
+def _restore(on_main: dict[str, str], replayed: dict[str, str], paths: set[str]) -> list[Change]:
+    """Changes that bring the replayed files at `paths` back to what the merge's tree holds."""
+    restored = []
+    for path in sorted(paths, key=lambda p: p in on_main):  # deletions first, so a path's id is free again
+        want, have = on_main.get(path), replayed.get(path)
+        if want == have:
+            continue
+        if want is None:
+            restored.append(Change("D", path, "0" * 40, None, have))
+            replayed.pop(path)
+        else:
+            restored.append(Change("M" if have else "A", path, want, None, have))
+            replayed[path] = want
+    return restored
 
 
 def _stream_log(

@@ -186,3 +186,28 @@ def test_against_a_file_that_is_not_a_report(git_repo: GitQmsRepo, tmp_path: Pat
     assert run.code == 2
     assert expected in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_approval_hidden_in_a_merge_that_kept_mains_content_does_not_count(git_repo: GitQmsRepo) -> None:
+    """Chen Jing approves other content on a side branch; Li Na merges it with `-s ours`, so main keeps its own
+    unapproved text, and marks it effective. The trailer is reachable through the merge, but what it approved is not
+    what main holds."""
+    bump(git_repo)
+    git_repo.git("switch", "-q", "-c", "side")
+    git_repo.revise(QP, "Records are listed in an index.", "Records are listed in a register.")
+    assert git_repo.qms_as("chen-jing", "approve", "QP-01").code == 0
+    git_repo.git("switch", "-q", "main")
+    git_repo.revise(QP, "status: review", "status: effective")
+    git_repo.git("merge", "-q", "-s", "ours", "-m", "Merge side", "side", env=git_repo.identity("li-na"))
+    assert "Records are listed in an index." in git_repo.read(QP)  # main's text, never approved
+    assert git_repo.git("log", "--format=%(trailers:key=Approves,valueonly)", "HEAD").count("QP-01@3") == 1
+    run = git_repo.check("--history")
+    assert run.code == 1, run.findings
+    merge = git_repo.git("rev-parse", "--short=7", "HEAD")
+    (missing,) = find(run, "H006")
+    assert "QP-01 revision 3 became effective without a valid approval" in missing["message"]
+    (voided,) = find(run, "H007")
+    assert f"the content changed after this approval, in commit {merge}" in voided["message"]
+    revision = git_repo.history("QP-01")[-1]
+    assert [(a["person"], a["valid"]) for a in revision["approvals"]] == [("chen-jing", False)]
+    assert "content changed after this approval" in revision["approvals"][0]["problem"]
