@@ -19,6 +19,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from qms import __version__
@@ -529,7 +530,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     except QmsError as exc:
-        err.print(f"[red]qms: error:[/red] {exc}", markup=True, soft_wrap=True)
+        # The message quotes titles, ids and paths as their authors wrote them: text, never Rich markup.
+        err.print(f"[red]qms: error:[/red] {escape(str(exc))}", markup=True, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("qms: interrupted")

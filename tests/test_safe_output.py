@@ -86,3 +86,49 @@ def test_restricted_document_reaches_no_output_file(site: Path) -> None:
     assert (site / "search" / "search_index.json").is_file()
     assert [p.relative_to(site).as_posix() for p in files if MARKER.encode() in p.read_bytes()] == []
     assert [p.relative_to(site).as_posix() for p in files if b"qp-02-personnel" in p.read_bytes()] == []
+
+
+def _procedure(doc_id: str, title: str) -> str:
+    return (f"---\nid: {doc_id}\ntitle: {title}\ntype: procedure\nrevision: 1\nstatus: review\n"
+            "owner: document-controller\napprovers: [quality-manager]\n---\n\n# Body\n")
+
+
+CODEOWNERS_NAMES = {"QP-02": "a procedure with spaces.md", "QP-03": "hash #1.md", "QP-04": "line\n/* @evil.md",
+                    "QP-05": "[glob] *.md", "QP-06": "tab\tand\u3000wide space.md", "QP-07": "!not.md"}
+
+
+def test_codeowners_never_writes_a_rule_a_path_or_handle_did_not_mean(repo) -> None:
+    """Spaces, '#', globs and line breaks in file names, and handles that are not accounts, cannot add or change a rule."""
+    from fnmatch import fnmatchcase
+
+    for doc_id, name in CODEOWNERS_NAMES.items():
+        repo.write(f"procedures/{name}", _procedure(doc_id, "Awkward name"))
+    repo.edit("manual/people.yml", "  - id: chen-jing\n", '  - id: chen-jing\n    handle: "@chen-jing"\n')
+    repo.edit("manual/people.yml", "  - id: li-na\n", '  - id: li-na\n    handle: "@li-na\\n/** @evil"\n')
+    repo.edit("manual/people.yml", "  - id: wang-li\n", '  - id: wang-li\n    handle: "@wang li"\n')
+    run = repo.qms("codeowners")
+    assert run.code == 0, run.stderr
+    lines = repo.read(".github/CODEOWNERS").splitlines()
+    assert "/** @evil" not in repo.read(".github/CODEOWNERS")
+    rules = [line for line in lines if line and not line.startswith("#")]
+    # One rule per procedure, each of the form PATTERN @owner, and each pattern matches its own file only.
+    assert len(rules) == 1 + len(CODEOWNERS_NAMES)
+    paths = ["procedures/qp-01-document-control.md", *(f"procedures/{n}" for n in CODEOWNERS_NAMES.values())]
+    for rule in rules:
+        pattern, owner = rule.rsplit(" ", 1)
+        assert owner == "@chen-jing", rule
+        assert "\\" not in pattern.replace("\\ ", "") and "#" not in pattern and "[" not in pattern
+        matched = [p for p in paths if fnmatchcase("/" + p, pattern.replace("\\ ", " "))]
+        assert len(matched) == 1, (rule, matched)
+    # The manual's approver (wang-li) has no usable handle: a comment, on one line.
+    assert "# /manual/qm-01-quality-manual.md: no holder of director has a handle in manual/people.yml" in lines
+    assert repo.qms("codeowners", "--check").code == 0
+
+
+@pytest.mark.parametrize("value", ["[/]", "[bold]QP-99[/bold]", "QP-99\\", "[link=https://x.example]x[/link]"])
+def test_markup_in_an_error_message_prints_literally(git_repo, value: str) -> None:
+    for args in (("approve", value), ("new", "procedure", "--title", "X", "--parent", value)):
+        run = git_repo.qms_as("chen-jing", *args)
+        assert run.code == 2, run.stderr
+        assert "Traceback" not in run.stderr and "unexpected error" not in run.stderr
+        assert f"{value} " in run.stderr or f"{value}:" in run.stderr, run.stderr
