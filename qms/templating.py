@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import operator
 import os
+import signal
+import threading
 import traceback
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +27,22 @@ from qms.errors import QmsError
 
 MAX_POWER = 64  # exponents above this are refused: 9 ** 999999999 would run for minutes
 MAX_REPEAT = 100_000  # "x" * n and [x] * n may not build more items than this
+# A document is a few pages: a render past these limits is a template that loops or builds without end.
+MAX_OUTPUT = 2_000_000  # characters
+MAX_SECONDS = 5
+MAX_EXTRA_MEMORY = 512 << 20  # bytes of address space beyond what the process holds when the render starts
 
 
 class TemplateProblem(QmsError):
     """A template could not be rendered; the message names the file and the line."""
+
+
+class _TooLong(Exception):
+    """The render ran past MAX_SECONDS."""
+
+
+class _TooBig(Exception):
+    """The render wrote more than MAX_OUTPUT characters."""
 
 
 class _ConfinedLoader(FileSystemLoader):
@@ -84,7 +100,20 @@ class Templates:
     def render(self, name: str, context: dict[str, Any]) -> str:
         where = self.display(self.source_of(name))
         try:
-            return self.env.get_template(name).render(**context)
+            with _limits():
+                return _collect(self.env.get_template(name).generate(**context))
+        except _TooLong as exc:
+            raise TemplateProblem(f"{self._at(exc, where)}: the template still ran after {MAX_SECONDS} s, so it was "
+                                  "stopped; correct the loop that does not end") from None
+        except _TooBig as exc:
+            raise TemplateProblem(f"{self._at(exc, where)}: the template wrote more than {MAX_OUTPUT:,} characters, so "
+                                  "it was stopped; correct the loop that does not end") from None
+        except MemoryError as exc:
+            raise TemplateProblem(f"{self._at(exc, where)}: the template builds a value larger than a document "
+                                  "template may, so it was stopped; correct the template") from None
+        except RecursionError as exc:
+            raise TemplateProblem(f"{self._at(exc, where)}: a macro or include calls itself without end; "
+                                  "correct the template") from None
         except TemplateSyntaxError as exc:
             raise TemplateProblem(f"{self.display(Path(exc.filename)) if exc.filename else where}:{exc.lineno}: "
                                   f"{exc.message}; correct the template") from None
@@ -110,3 +139,61 @@ class Templates:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return f"qmskit's {path.parent.name}/{path.name}"
+
+
+def _collect(chunks: Generator[str, None, None]) -> str:
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            chunks.throw(_TooBig())  # raised where the template is, so the error names its line
+        out.append(chunk)
+    return "".join(out)
+
+
+@contextmanager
+def _limits() -> Iterator[None]:
+    """A time limit (SIGALRM, in the main thread only) and an address-space limit (Linux) around one render."""
+    with _time_limit(), _memory_limit():
+        yield
+
+
+@contextmanager
+def _time_limit() -> Iterator[None]:
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _TooLong()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _memory_limit() -> Iterator[None]:
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            in_use = int(statm.read().split()[0]) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    limit = in_use + MAX_EXTRA_MEMORY
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield  # already tighter than ours
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
