@@ -4,21 +4,19 @@ The same documents as the site (qms.publish decides), each with its
 front-matter kept, the header and the revision table from git rendered in as
 Markdown tables, and `[[ID]]` turned into relative links; plus the master
 register, the records register and the roles matrix. History comes from the
-one-pass index. The export is built beside DIR and renamed into place, so DIR
-holds either the whole export or nothing, and no existing file is touched.
+one-pass index. The export is built aside (in the git folder when DIR is in
+the repository) and renamed into place, so DIR holds either the whole export or
+nothing, and no existing file is touched.
 """
 
 from __future__ import annotations
 
-import os
 import posixpath
-import shutil
-import tempfile
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from qms import publish
+from qms import publish, safewrite
 from qms.config import Config, load_config
 from qms.errors import QmsError
 from qms.formats import md_cell
@@ -51,20 +49,11 @@ def export(start: Path, target: Path, audit: bool = False) -> ExportSummary:
     published = [d for d in docs.documents if publish.visibility(d, audit) == publish.PUBLISHED]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        staging.chmod(0o755)  # mkdtemp makes it private; the export is for publishing
+        with safewrite.folder_aside(target) as staging:
+            _write_pages(staging, config, docs, history, published, audit)
+            safewrite.move_into_place(staging, target)  # replaces the empty folder checked above
     except OSError as exc:
-        raise ExportError(f"cannot create the export folder beside {target}: {exc.strerror or exc}") from None
-    try:
-        _write_pages(staging, config, docs, history, published, audit)
-        if target.exists():
-            target.rmdir()  # empty, checked above
-        os.replace(staging, target)
-    except OSError as exc:
-        raise ExportError(f"cannot write the export to {target}: {exc.strerror or exc}") from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        raise ExportError(f"cannot write the export to {target}: {exc.strerror or exc}; nothing was written") from None
     records = sum(1 for d in published if d.is_record)
     return ExportSummary(target, len(published) - records, records)
 

@@ -13,13 +13,12 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from qms import __version__
+from qms import __version__, safewrite
 from qms.config import CONFIG_NAME, Config, find_root, load_config
 from qms.errors import NotAQmsRepositoryError, QmsError, UsageError
 from qms.frontmatter import SplitProblem, split_front_matter
@@ -110,21 +109,56 @@ def init_repository(target: Path, example: bool = False, language: str = "en", o
         raise ScaffoldError(f"{target} already has {', '.join(clashes[:5])}{' ...' if len(clashes) > 5 else ''}; "
                             "qms init never writes over a file, so start in a new or empty folder")
     written = [rel for rel in files if rel not in kept]
-    for rel in written:
-        write_new(target / rel, files[rel])
-    if top.returncode != 0:
-        _git(target, "init", "--quiet", "--initial-branch=main")
-    _git(target, "add", "--", *written)
-    stamp = now.isoformat()
     message = ("Start the quality management system from the qmskit example" if example
                else "Start the quality management system with qms init") + f"\n\nqmskit {__version__}\n"
-    commit = _git(target, "-c", "user.useConfigOnly=true", "commit", "--quiet", "-F", "-", "--", *written,
-                  stdin=message, env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}, check=False)
-    if commit.returncode != 0:
-        raise ScaffoldError(f"the files are written in {target}, but git could not commit them: "
-                            f"{commit.stderr.strip() or commit.stdout.strip()}; commit them yourself (git commit)")
+    commit = _Commit(written, message, now.isoformat())
+    # The tree is built aside and renamed into place, so a killed init leaves the folder as it was, or whole.
+    fresh = not target.exists() or not any(target.iterdir())
+    try:
+        # Inside an existing repository the folder is built in its git folder; elsewhere beside the target.
+        with safewrite.folder_aside(target / CONFIG_NAME if top.returncode == 0 else target) as staging:
+            for rel in written:
+                path = staging / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(files[rel])
+            if fresh:
+                # A new repository is committed before it moves in: it appears whole, first commit and all.
+                _git(staging, "init", "--quiet", "--initial-branch=main")
+                commit.make(staging, target)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                safewrite.move_into_place(staging, target)
+            else:
+                safewrite.move_beside(staging, target)
+    except safewrite.TargetExistsError as exc:
+        raise ScaffoldError(str(exc)) from None
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write the new QMS into {target}: {exc.strerror or exc}; nothing was changed "
+                            "there") from None
+    if not fresh:
+        if top.returncode != 0:
+            _git(target, "init", "--quiet", "--initial-branch=main")
+        commit.make(target, target)
     sha = _git(target, "rev-parse", "HEAD").stdout.strip()
     return InitResult(target, written, kept, sha, f"{name} <{email}>", example, language)
+
+
+@dataclass
+class _Commit:
+    """The first commit of a new QMS, under the user's own git identity."""
+
+    paths: list[str]
+    message: str
+    stamp: str
+
+    def make(self, where: Path, target: Path) -> None:
+        _git(where, "add", "--", *self.paths)
+        commit = _git(where, "-c", "user.useConfigOnly=true", "commit", "--quiet", "-F", "-", "--", *self.paths,
+                      stdin=self.message, env={"GIT_AUTHOR_DATE": self.stamp, "GIT_COMMITTER_DATE": self.stamp},
+                      check=False)
+        if commit.returncode != 0:
+            raise ScaffoldError(f"git could not commit the new QMS in {target}: "
+                                f"{commit.stderr.strip() or commit.stdout.strip()}"
+                                + ("; nothing was written" if where != target else "; commit the files yourself"))
 
 
 def _identity(where: Path) -> tuple[str, str]:
@@ -297,25 +331,11 @@ def _next_steps(doc_id: str, rel: str, title: str, is_record: bool, approvers: l
 # ---------------------------------------------------------------- helpers
 
 def write_new(path: Path, data: bytes) -> None:
-    """Write a file that must not exist yet: a temporary file, then a hard link, which never replaces one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write a file that must not exist yet; a file that appears meanwhile is left as it is."""
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, 0o644)
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            raise ScaffoldError(f"{path} appeared while writing; it was left as it is") from None
-        except OSError:  # a file system without hard links: check, then rename
-            if path.exists():
-                raise ScaffoldError(f"{path} appeared while writing; it was left as it is") from None
-            os.replace(temp, path)
-    finally:
-        Path(temp).unlink(missing_ok=True)
+        safewrite.write_new(path, data)
+    except safewrite.TargetExistsError as exc:
+        raise ScaffoldError(str(exc)) from None
 
 
 def _git(cwd: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None,

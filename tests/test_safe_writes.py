@@ -1,19 +1,22 @@
 """Writing commands never leave half a file, never touch a user's change, and stop when git is busy.
 
-A writer is killed (SIGKILL) at the moment it has written its temporary file,
-and again just after the rename, through the test-only QMS_TEST_WRITE_PAUSE
-hook in qms.frontmatter_edit.write_atomically. A new writing command is one
-entry in WRITERS.
+A writer is killed (SIGKILL) at the moment it has written its temporary file
+(or built its folder aside), and again just after the rename, through the
+test-only QMS_TEST_WRITE_PAUSE hook in qms.safewrite. A new writing command is
+one entry in WRITERS (approve, which edits a document) or FILE_WRITERS (the
+commands that make files and folders).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from qmsrepo import PEOPLE, GitQmsRepo
@@ -42,8 +45,8 @@ def _env(who: str, **extra: str) -> dict[str, str]:
             "GIT_COMMITTER_EMAIL": email, **extra}
 
 
-def _kill_at(repo: GitQmsRepo, writer: Writer, point: str) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "qms", *writer.args], cwd=repo.root, stderr=subprocess.PIPE,
+def _kill_at(repo: GitQmsRepo, writer: Writer, point: str, cwd: Path | None = None) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "qms", *writer.args], cwd=cwd or repo.root, stderr=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, env=_env(writer.who, QMS_TEST_WRITE_PAUSE=point))
     try:
         assert proc.stderr is not None
@@ -154,3 +157,126 @@ def test_approve_never_overwrites_an_uncommitted_change(git_repo: GitQmsRepo) ->
     assert f"{QP} has changes that are not committed" in run.stderr
     assert (git_repo.root / QP).read_bytes() == edited
     assert _state(git_repo) == state
+
+
+def _give_handles(repo: GitQmsRepo) -> None:
+    repo.edit("manual/people.yml", "  - id: chen-jing\n", '  - id: chen-jing\n    handle: "@chen-jing"\n')
+    repo.commit("Give Chen Jing a handle", who="li-na")
+
+
+def _outdated_codeowners(repo: GitQmsRepo) -> None:
+    """A generated CODEOWNERS, committed, that a new handle makes out of date."""
+    _give_handles(repo)
+    assert repo.qms("codeowners").code == 0
+    repo.commit("Add CODEOWNERS", who="li-na")
+    repo.edit("manual/people.yml", "  - id: wang-li\n", '  - id: wang-li\n    handle: "@wang-li"\n')
+    repo.commit("Give Wang Li a handle", who="li-na")
+
+
+def _nothing(repo: GitQmsRepo) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class FileWriter:
+    name: str
+    args: tuple[str, ...]
+    prepare: Callable[[GitQmsRepo], None] = _nothing
+    in_parent: bool = False  # runs in the folder that holds the repository (qms init makes its own)
+
+
+FILE_WRITERS = [
+    FileWriter("new", ("new", "procedure", "--title", "Backup and restore", "--owner", "document-controller",
+                       "--approver", "quality-manager")),
+    FileWriter("codeowners", ("codeowners",), _outdated_codeowners),
+    FileWriter("export", ("export", "published")),
+    FileWriter("pdf", ("pdf", "--all", "--output-dir", "copies")),
+    FileWriter("init", ("init", "office", "--organisation", "Harbour Office"), in_parent=True),
+]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file a user sees: the work tree without git's own folder."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and ".git" not in p.relative_to(folder).parts}
+
+
+def _readable(rel: str, data: bytes) -> object:
+    """A PDF by its text, page by page (its bytes carry the folder it was made in); anything else by its bytes."""
+    if not rel.endswith(".pdf"):
+        return data
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob(".qms-write-*"))
+
+
+def _run(writer: FileWriter, where: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "qms", *writer.args], cwd=where, capture_output=True, text=True,
+                         env=_env("chen-jing"))
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("writer", FILE_WRITERS, ids=lambda w: w.name)
+def test_every_writer_killed_mid_write_leaves_the_tree_as_it_was_or_whole(git_repo: GitQmsRepo, tmp_path: Path,
+                                                                         writer: FileWriter) -> None:
+    """Three copies of one repository: one written uninterrupted (the reference), one killed before the rename,
+    one killed after it. The killed ones hold the old files or the reference's, never a half file."""
+    writer.prepare(git_repo)
+    workspace = {}
+    for copy in ("reference", "before-rename", "after-rename"):
+        shutil.copytree(git_repo.root, tmp_path / copy / "qms-git", symlinks=True)
+        workspace[copy] = tmp_path / copy / ("" if writer.in_parent else "qms-git")
+    if writer.in_parent:  # qms init starts outside any repository
+        for copy in workspace.values():
+            shutil.rmtree(copy / "qms-git")
+    old = _files(workspace["reference"])
+    _run(writer, workspace["reference"])
+    reference = _files(workspace["reference"])
+    made = {rel for rel in reference if reference[rel] != old.get(rel)}
+    assert made, "the writer wrote nothing"
+
+    for point in ("before-rename", "after-rename"):
+        where = workspace[point]
+        repo = GitQmsRepo.__new__(GitQmsRepo)
+        repo.root = where
+        head = None if writer.in_parent else repo.git("rev-parse", "HEAD")
+        _kill_at(repo, Writer(writer.name, writer.args, _nothing, ""), point, cwd=where)
+        now = _files(where)
+        aside = {rel.split("/", 1)[0] for rel in now if ".qms-write-" in rel}
+        if writer.in_parent:  # no repository yet: the folder built aside is a dot-folder beside the new one
+            assert len(aside) <= 1 and all(name.startswith(".qms-write-") for name in aside), aside
+            now = {rel: data for rel, data in now.items() if rel.split("/", 1)[0] not in aside}
+        else:
+            assert aside == set(), "a temporary file where git or the user sees it"
+        changed = {rel for rel in set(now) | set(old) if now.get(rel) != old.get(rel)}
+        if point == "before-rename":
+            assert changed == set(), f"{point}: {sorted(changed)} changed"
+        else:
+            assert changed and changed <= made, f"{point}: {sorted(changed)} not among {sorted(made)}"
+            assert {rel: _readable(rel, now[rel]) for rel in changed} == \
+                {rel: _readable(rel, reference[rel]) for rel in changed}
+        if head is not None:
+            assert repo.git("rev-parse", "HEAD") == head and repo.git("diff", "--cached", "--name-only") == ""
+        if point == "before-rename":
+            # What the killed run left is cleared by the next one, which does the whole job.
+            _run(writer, where)
+            assert {rel: _readable(rel, data) for rel, data in _files(where).items()} == \
+                {rel: _readable(rel, data) for rel, data in reference.items()}
+            assert _leftovers(where) == []
+
+
+def test_codeowners_never_overwrites_an_uncommitted_change(git_repo: GitQmsRepo) -> None:
+    _outdated_codeowners(git_repo)
+    path = git_repo.root / ".github" / "CODEOWNERS"
+    edited = path.read_text(encoding="utf-8") + "/records/ @someone-by-hand\n"
+    path.write_text(edited, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "qms", "codeowners"], cwd=git_repo.root, capture_output=True,
+                         text=True, env=_env("chen-jing"))
+    assert run.returncode == 2
+    assert ".github/CODEOWNERS has changes that are not committed; they were left as they are" in run.stderr
+    assert path.read_text(encoding="utf-8") == edited
