@@ -19,7 +19,8 @@ from pathlib import Path
 from qms import publish, safewrite
 from qms.config import Config, load_config
 from qms.errors import QmsError
-from qms.formats import md_cell
+from qms.mdtext import cell as md_cell
+from qms.mdtext import link as md_link
 from qms.frontmatter import normalise_newlines, split_front_matter
 from qms.history import History, Revision, load_history
 from qms.loader import load_set
@@ -85,7 +86,7 @@ def _write_pages(out: Path, config: Config, docs: DocumentSet, history: History,
     write("register.md", _register(docs, config, role_titles, t, audit))
     write("records.md", _records(docs, role_titles, t, audit))
     write("roles.md", _roles(docs, t, audit))
-    write("index.md", f"# {config.organisation}\n\n- [{t['register']}](register.md)\n"
+    write("index.md", f"# {md_cell(config.organisation)}\n\n- [{t['register']}](register.md)\n"
                       f"- [{t['records']}](records.md)\n- [{t['roles']}](roles.md)\n")
 
 
@@ -125,7 +126,7 @@ def _register(docs: DocumentSet, config: Config, role_titles: dict[str, str], t:
     rows = []
     for doc in publish.register_rows(docs, audit):
         h = publish.header(doc, config.review_months, role_titles)
-        rows.append([f"[{md_cell(h.id)}]({doc.path})", md_cell(h.title), md_cell(doc.type or ""), md_cell(h.revision),
+        rows.append([md_link(h.id, doc.path), md_cell(h.title), md_cell(doc.type or ""), md_cell(h.revision),
                      md_cell(h.effective), md_cell(h.owner), md_cell(h.next_review)])
     heads = [t[k] for k in ("id", "title", "type", "revision", "effective", "owner", "next_review")]
     return f"# {t['register']}\n\n{_table(heads, rows)}\n"
@@ -134,8 +135,8 @@ def _register(docs: DocumentSet, config: Config, role_titles: dict[str, str], t:
 def _records(docs: DocumentSet, role_titles: dict[str, str], t: dict[str, str], audit: bool) -> str:
     parts = [f"# {t['records']}"]
     for kind, group in groupby(publish.record_rows(docs, role_titles, audit), key=lambda r: r.kind):
-        rows = [[f"[{md_cell(r.id)}]({r.path})", md_cell(r.title),
-                 f"[{md_cell(r.procedure)}]({r.procedure_path})" if r.procedure_path else md_cell(r.procedure),
+        rows = [[md_link(r.id, r.path), md_cell(r.title),
+                 md_link(r.procedure, r.procedure_path) if r.procedure_path else md_cell(r.procedure),
                  md_cell(r.date), md_cell(r.owner), md_cell(r.status), md_cell(r.retention)] for r in group]
         heads = [t[k] for k in ("record", "title", "procedure", "date", "owner", "status", "retention")]
         parts.append(f"## {md_cell(kind)}\n\n{_table(heads, rows)}")
@@ -144,7 +145,7 @@ def _records(docs: DocumentSet, role_titles: dict[str, str], t: dict[str, str], 
 
 def _roles(docs: DocumentSet, t: dict[str, str], audit: bool) -> str:
     def links(items: list[Document]) -> str:
-        return ", ".join(f"[{md_cell(d.id or '')}]({d.path})" for d in items)
+        return ", ".join(md_link(d.id or "", d.path) for d in items)
 
     rows = [[md_cell(r.title), md_cell(", ".join(r.holders)), links(r.owns), links(r.approves), links(r.reads)]
             for r in publish.role_rows(docs, audit)]

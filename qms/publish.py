@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from html import escape
+from urllib.parse import quote
 
+from qms import mdtext
 from qms.body import WIKI_LINK, prose_lines
 from qms.history import DocumentHistory, Revision
 from qms.model import Document, DocumentSet
@@ -75,14 +77,10 @@ def link_ids(body: str, first_line: int, target_url: dict[str, tuple[str, str]])
             if found is None:
                 return match.group(0)
             url, title = found
-            return f"[{match.group(1).strip()} {_md_text(title)}]({url})"
+            return f"[{match.group(1).strip()} {mdtext.cell(title)}]({quote(url)})"
 
         lines[index] = WIKI_LINK.sub(replace, lines[index])
     return "\n".join(lines)
-
-
-def _md_text(text: str) -> str:
-    return re.sub(r"([\[\]\\*_`<>])", r"\\\1", text)
 
 
 def revision_rows(history: DocumentHistory | None) -> list[Revision]:

@@ -1,14 +1,17 @@
-"""Authors' text reaches the published site as text, and restricted documents do not reach it at all.
+"""Authors' text reaches the published site, the Markdown export and PDFs as text; restricted documents reach none.
 
-A real `qms build` of a repository whose titles, role titles, person names and
-change summaries carry HTML, and which holds a restricted document with a
+A real `qms build`, `qms export` and `qms pdf --all` of a repository whose titles,
+role titles, person names, record kinds and change summaries carry HTML, Markdown
+links, table pipes and line breaks, and which holds a restricted document with a
 unique marker. The HTML is checked here; tests/browser/ loads it in Chromium.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,23 @@ REC = "records/2026/rec-2026-001-audit.md"
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'
 MARKER = "RESTRICTED-MARKER-5c1d9e"
+# Values that try to end a table cell or row, or to become a link, in generated Markdown.
+TABLE_BREAKER = 'Pipe | cell\\n\\n| x | y |\\n[click](javascript:alert(3)) ![i](x.png) a\\\\| **bold**'
+HOSTILE_RECORD = f"""\
+---
+id: REC-2026-002
+title: "{TABLE_BREAKER}"
+type: record
+kind: audit
+procedure: QP-01
+date: 2026-03-11
+owner: quality-manager
+status: closed
+retention: "3y | [x](javascript:alert(4))"
+---
+
+# A record with awkward values
+"""
 RESTRICTED = f"""\
 ---
 id: QP-02
@@ -46,6 +66,9 @@ def build_hostile_site(root: Path) -> Path:
     repo.edit(REC, "title: Internal audit of document control", f"title: '{SCRIPT} audit | pipe'")
     repo.edit("manual/roles.yml", "title: Document Controller", f"title: '{IMG} Controller'")
     repo.edit("manual/people.yml", "name: Li Na", f"name: '{SCRIPT} Li Na'")
+    repo.edit("manual/qm-01-quality-manual.md", "effective: 2026-01-05", f'effective: 2026-01-05\nchange: "{TABLE_BREAKER}"')
+    repo.edit("manual/roles.yml", "title: Quality Manager", f'title: "Quality {TABLE_BREAKER}"')
+    repo.write("records/2026/rec-2026-002-audit.md", HOSTILE_RECORD)
     repo.write("procedures/qp-02-personnel.md", RESTRICTED)
     repo.write("portal/index.md", "# Home\n")
     repo.write("mkdocs.yml", "site_name: Office\ndocs_dir: portal\ntheme:\n  name: material\n"
@@ -132,3 +155,76 @@ def test_markup_in_an_error_message_prints_literally(git_repo, value: str) -> No
         assert run.code == 2, run.stderr
         assert "Traceback" not in run.stderr and "unexpected error" not in run.stderr
         assert f"{value} " in run.stderr or f"{value}:" in run.stderr, run.stderr
+
+
+@pytest.fixture(scope="module")
+def published(site: Path) -> dict[str, Path]:
+    """The same repository exported as Markdown and printed with `qms pdf --all`."""
+    root = site.parent / "qms"
+    out = {"site": site, "export": site.parent / "export", "pdf": site.parent / "pdf"}
+    for args in (("export", str(out["export"])), ("pdf", "--all", "--output-dir", str(out["pdf"]))):
+        run = subprocess.run([sys.executable, "-m", "qms", *args], cwd=root, capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+    return out
+
+
+def _pdf_text(path: Path) -> str:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(path)
+    return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+
+
+def test_restricted_document_reaches_no_export_and_no_pdf(published: dict[str, Path]) -> None:
+    exported = [p for p in published["export"].rglob("*") if p.is_file()]
+    pdfs = sorted(published["pdf"].glob("*.pdf"))
+    # Something was published, so an empty folder cannot pass.
+    assert "procedures/qp-01-document-control.md" in [p.relative_to(published["export"]).as_posix() for p in exported]
+    assert [p.name for p in pdfs] == ["QM-01_rev1.pdf", "QP-01_rev2.pdf"]
+    assert "Document" in _pdf_text(pdfs[1])
+    for path in exported + pdfs:
+        assert MARKER.encode() not in path.read_bytes() and b"qp-02-personnel" not in path.read_bytes(), path
+        assert "QP-02" not in path.name
+    for path in pdfs:
+        assert MARKER not in _pdf_text(path) and "Personnel files" not in _pdf_text(path), path
+
+
+def _tables(html: str) -> list[str]:
+    return re.findall(r"<table.*?</table>", html, re.S)
+
+
+def test_values_cannot_break_a_generated_table_or_become_markup(published: dict[str, Path]) -> None:
+    site = published["site"]
+    pages = _html_files(site)
+    for name in ("records/index.html", "roles/index.html", "register/index.html",
+                 "manual/qm-01-quality-manual/index.html"):
+        tables = [t for t in _tables(pages[name]) if "<thead" in t]  # the header block is a form, not a table
+        assert tables, name
+        for table in tables:
+            heads = len(re.findall(r"<th[\s>]", table))
+            rows = re.findall(r"<tr[\s>].*?</tr>", table, re.S)[1:]
+            assert rows and all(len(re.findall(r"<td[\s>]", row)) == heads for row in rows), (name, rows)
+    for name, html in pages.items():
+        assert 'href="javascript:' not in html and 'src="x.png"' not in html, name
+        assert "<strong>bold</strong>" not in html, name
+    shown = unescape(re.sub(r"<[^>]+>", "", pages["records/index.html"]))
+    assert "Pipe | cell | x | y | [click](javascript:alert(3)) ![i](x.png) a\\| **bold**" in shown
+    assert "3y | [x](javascript:alert(4))" in shown
+    assert "Quality Pipe | cell" in unescape(re.sub(r"<[^>]+>", "", pages["roles/index.html"]))
+
+    for path in published["export"].rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n"):  # the front-matter is kept as the author wrote it: YAML, not Markdown
+            text = text.split("\n---\n", 1)[1]
+        assert "](javascript:" not in text and "<script" not in text and "<img" not in text, path
+        tables: list[list[str]] = []
+        for line in text.splitlines():
+            if line.startswith("|"):
+                if not tables or not tables[-1] or not tables[-1][-1:]:
+                    tables.append([])
+                tables[-1].append(line)
+            elif tables and tables[-1]:
+                tables.append([])
+        for table in [t for t in tables if t]:
+            cells = {len(re.findall(r"(?<!\\)\|", row)) for row in table}
+            assert len(cells) == 1, (path, table)

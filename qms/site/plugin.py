@@ -30,6 +30,7 @@ from qms.gitlog import GitError
 from qms.guides import Guide, find_guides, section_title
 from qms.history import History, load_history
 from qms.loader import load_set
+from qms.mdtext import cell, link
 from qms.model import Document, DocumentSet
 from qms.site.labels import labels
 
@@ -157,11 +158,11 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         lines = [f"# {t['records']}", ""]
         for kind, rows in groupby(publish.record_rows(self.docs, role_titles, self.audit), key=lambda r: r.kind):
             heads = ("record", "title", "procedure", "date", "owner", "status", "retention")
-            lines += [f"## {kind}", "", "| " + " | ".join(t[h] for h in heads) + " |", "|" + " --- |" * len(heads)]
+            lines += [f"## {cell(kind)}", "", "| " + " | ".join(t[h] for h in heads) + " |", "|" + " --- |" * len(heads)]
             for r in rows:
-                procedure = f"[{r.procedure}]({r.procedure_path})" if r.procedure_path else _cell(r.procedure)
-                cells = [f"[{r.id}]({r.path})", _cell(escape(r.title)), procedure, escape(r.date), _cell(escape(r.owner)),
-                         escape(r.status), escape(r.retention)]
+                procedure = link(r.procedure, r.procedure_path) if r.procedure_path else cell(r.procedure)
+                cells = [link(r.id, r.path), cell(r.title), procedure, cell(r.date), cell(r.owner), cell(r.status),
+                         cell(r.retention)]
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
         return "\n".join(lines)
@@ -171,14 +172,14 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         t = self.t
 
         def links(docs: list[Document]) -> str:
-            return ", ".join(f"[{d.id}]({d.path})" for d in docs)
+            return ", ".join(link(d.id or "", d.path) for d in docs)
 
         lines = [f"# {t['roles']}", "",
                  f"| {t['role']} | {t['holders']} | {t['owns']} | {t['approves']} | {t['reads']} |",
                  "| --- | --- | --- | --- | --- |"]
         for r in publish.role_rows(self.docs, self.audit):
-            cells = [f'<span class="qms-role" data-qms-role="{escape(r.id)}">{_cell(escape(r.title))}</span>',
-                     _cell(escape(", ".join(r.holders))), links(r.owns), links(r.approves), links(r.reads)]
+            cells = [f'<span class="qms-role" data-qms-role="{escape(" ".join(r.id.split()))}">{cell(r.title)}</span>',
+                     cell(", ".join(r.holders)), links(r.owns), links(r.approves), links(r.reads)]
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
 
@@ -211,6 +212,3 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         table = self.env.get_template("history.html").render(revisions=publish.revision_rows(record), t=self.t)
         return f"{head}\n\n{body}\n\n{table}\n"
 
-
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
