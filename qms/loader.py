@@ -7,6 +7,7 @@ walk goes on, so one run reports everything.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,9 @@ def _walk(config: Config, docs: DocumentSet) -> list[str]:
                     continue
                 if rel in registry_files:
                     continue
-                if name.lower().endswith(MARKDOWN_SUFFIXES):
+                if _UNFIT_NAME.search(rel):
+                    docs.findings.append(_unfit_name(rel))
+                elif name.lower().endswith(MARKDOWN_SUFFIXES):
                     found.append(rel)
                 else:
                     docs.findings.append(
@@ -82,6 +85,22 @@ def _walk(config: Config, docs: DocumentSet) -> list[str]:
                                 "move pictures into an assets/ folder and other files out of the document folders")
                     )
     return sorted(set(found))
+
+
+# Bytes that are not UTF-8 (read as lone surrogates) and control characters: no report, page or link can carry them.
+_UNFIT_NAME = re.compile("[\udc80-\udcff\x00-\x1f\x7f-\x9f]")
+
+
+def _unfit_name(rel: str) -> Finding:
+    shown = _UNFIT_NAME.sub(lambda m: _escaped(m.group()), rel)
+    return Finding(shown, None, "F001", ERROR,
+                   "the file name is not UTF-8 text or holds a control character (shown with \\ escapes), so the "
+                   "file is not read; rename it with letters, digits, spaces and - _ .")
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code - 0xDC00:02x}" if code >= 0xDC80 else char.encode("unicode_escape").decode("ascii")
 
 
 def _check_symlink(root: Path, path: Path, docs: DocumentSet) -> bool:
