@@ -209,10 +209,10 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
 def make_pdfs(start: Path, ids: list[str], every: bool = False, output_dir: Path | None = None,
               force: bool = False, draft: bool = False) -> list[Written]:
     """Render each chosen document to output_dir (default: the current folder) and say what was written."""
-    weasyprint = _weasyprint()
     config = load_config(start)
     docs = load_set(config)
     chosen = _choose(docs, ids, every, draft)
+    weasyprint = _weasyprint()  # after the cheap refusals: loading it takes a second
     history: History = load_history(config, docs.people)
     target_dir = (output_dir or Path.cwd()).resolve()
     if target_dir.exists() and not target_dir.is_dir():

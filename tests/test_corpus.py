@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from corpus.builder import REPOSITORIES, SECRET
 
+# Repositories whose qms.yml is missing or unusable: every command stops at reading it.
+WITHOUT_CONFIG = {"empty-git", "not-a-qms", "qms-yml-invalid", "qms-yml-wrong-shape", "qms-yml-list", "qms-yml-binary"}
 TIMEOUT = 30  # seconds; the slowest command here (a site build) takes a few
 MEMORY_LIMIT = 1 << 30  # 1 GB of address space per qms process
 
@@ -30,6 +32,9 @@ class Command:
     who: str | None = None  # a person from tests/qmsrepo.py's PEOPLE to run as
     writes: bool = False  # changes the repository: runs alone, after the others
     everywhere: bool = True  # False: only over the hostile repository (the others stop at the same first step)
+    # False: not over the repositories without a usable qms.yml, where every command stops at the same first step
+    # that check-json, history-json and the other commands above already take there.
+    without_config: bool = True
 
 
 COMMANDS = [
@@ -49,10 +54,21 @@ COMMANDS = [
     Command("rules-json", ("rules", "--format", "json"), everywhere=False),
     Command("build", ("build", "--site-dir", "{out}/site")),
     Command("demo", ("demo", "{out}/demo", "--from", ".")),
+    Command("register", ("register",), without_config=False),
+    Command("export", ("export", "{out}/export"), without_config=False),
+    Command("pdf", ("pdf", "--all", "--output-dir", "{out}/pdf"), without_config=False),
+    Command("pdf-hostile-id", ("pdf", "../../etc/passwd", "--output-dir", "{out}/pdf"), everywhere=False),
     Command("approve-stranger", ("approve", "QP-01"), who="stranger", writes=True),
     Command("approve-hostile-id", ("approve", "QP-25", "../../etc/passwd"), who="chen-jing", writes=True,
             everywhere=False),
     Command("approve", ("approve", "QP-01"), who="chen-jing", writes=True),
+    Command("new", ("new", "procedure", "--title", "From the corpus", "--owner", "document-controller",
+                    "--approver", "quality-manager"), who="li-na", writes=True, without_config=False),
+    Command("new-hostile", ("new", "record", "--kind", "audit", "--procedure", "QP-01", "--owner", "quality-manager",
+                            "--title", "[/] <script>alert(1)</script> ../../etc/passwd\n| x |"),
+            who="li-na", writes=True, everywhere=False),
+    Command("codeowners", ("codeowners",), who="li-na", writes=True, without_config=False),
+    Command("init-here", ("init", "."), who="li-na", writes=True),  # last: it may make a QMS where there was none
 ]
 
 
@@ -101,9 +117,19 @@ def _problems(outcome: Outcome) -> list[str]:
     if crash_logs:
         found.append(f"{where}: left a crash log: {crash_logs[0].read_text()[-1500:]}")
     for path in outcome.out_dir.rglob("*"):
-        if path.is_file() and not path.is_symlink() and SECRET.encode() in path.read_bytes():
+        if path.is_file() and not path.is_symlink() and SECRET in _text_of(path):
             found.append(f"{where}: {path} holds the secret from outside the repository")
     return found
+
+
+def _text_of(path: Path) -> str:
+    """What a reader of the file sees: a PDF's text (its streams are compressed), or the bytes as text."""
+    if path.suffix == ".pdf":
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(path)
+        return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    return path.read_bytes().decode("utf-8", "replace")
 
 
 @pytest.fixture(scope="module")
@@ -115,14 +141,21 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_every_command_survives_every_repository(corpus: dict[str, Path], tmp_path: Path) -> None:
     """A finding or a clear error for each (repository, command); the list of failures names them all."""
     def commands(repo: str, writes: bool) -> list[Command]:
-        return [c for c in COMMANDS if c.writes == writes and (c.everywhere or repo == "hostile")]
+        return [c for c in COMMANDS if c.writes == writes and (c.everywhere or repo == "hostile")
+                and (c.without_config or repo not in WITHOUT_CONFIG)]
 
-    readers = [(repo, root, c, tmp_path / repo / c.name) for repo, root in corpus.items() for c in commands(repo, False)]
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        outcomes = list(pool.map(lambda job: _run(*job), readers))
-        # Writing commands run after every reader, one at a time in each repository.
-        writers = [[(repo, root, c, tmp_path / repo / c.name) for c in commands(repo, True)] for repo, root in corpus.items()]
-        outcomes += [o for batch in pool.map(lambda jobs: [_run(*job) for job in jobs], writers) for o in batch]
+    with ThreadPoolExecutor(max_workers=3) as read_pool, ThreadPoolExecutor(max_workers=1) as write_pool:
+        reads = {repo: [read_pool.submit(_run, repo, root, c, tmp_path / repo / c.name) for c in commands(repo, False)]
+                 for repo, root in corpus.items()}
+
+        def then_write(repo: str, root: Path) -> list[Outcome]:
+            # A repository's writing commands wait for its own readers, then run one at a time; meanwhile the
+            # readers of the other repositories go on.
+            done = [future.result() for future in reads[repo]]
+            return done + [_run(repo, root, c, tmp_path / repo / c.name) for c in commands(repo, True)]
+
+        chains = [write_pool.submit(then_write, repo, root) for repo, root in corpus.items()]
+        outcomes = [outcome for chain in chains for outcome in chain.result()]
     problems = [p for outcome in outcomes for p in _problems(outcome)]
     assert not problems, "\n\n".join(problems)
     by_key = {(o.repo, o.command.name): o for o in outcomes}
@@ -149,3 +182,16 @@ def test_every_command_survives_every_repository(corpus: dict[str, Path], tmp_pa
     assert subprocess.run(["git", "grep", "-l", SECRET], cwd=corpus["hostile"], capture_output=True).stdout == b""
     missing = by_key[("missing-folder", "check-json")]
     assert "F010" in missing.output and "nowhere" in missing.output
+    # File names that are not UTF-8 or hold a line break: reported by name, with escapes, and not read.
+    for shown in ("procedures/bad-name-\\xff\\xfe.md", "procedures/new\\nline.md"):
+        assert f"{shown}\n" in check.output and "the file name is not UTF-8 text" in check.output, shown
+    # The writers and publishers did their job on the hostile repository, not just survived it.
+    for name in ("export", "pdf", "register", "new", "new-hostile", "codeowners"):
+        assert by_key[("hostile", name)].code == 0, by_key[("hostile", name)].output
+    assert (by_key[("hostile", "export")].out_dir / "export" / "register.md").is_file()
+    assert list((by_key[("hostile", "pdf")].out_dir / "pdf").glob("*.pdf"))
+    owners = (corpus["hostile"] / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
+    assert all(line == "" or line.startswith("#") for line in owners), owners  # nobody has a handle: no rule at all
+    assert by_key[("empty-git", "init-here")].code == 0 and (corpus["empty-git"] / "qms.yml").is_file()
+    assert by_key[("not-a-qms", "init-here")].code == 0
+    assert "already holds a QMS" in by_key[("hostile", "init-here")].output
