@@ -19,12 +19,12 @@ from pathlib import Path
 from qms.config import load_config
 from qms.errors import QmsError, UsageError
 from qms.frontmatter_edit import EditError, set_keys
-from qms.safewrite import write_atomically
 from qms.gitlog import GitError, run_git
 from qms.gitstate import ensure_ready_to_commit, open_repo, user_setup
 from qms.history import Roster, load_history
 from qms.loader import load_set
 from qms.model import Document
+from qms.safewrite import write_atomically
 
 IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$")
 

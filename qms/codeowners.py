@@ -16,9 +16,9 @@ from pathlib import Path
 
 from qms.config import Config, load_config
 from qms.errors import QmsError
-from qms.safewrite import write_atomically
 from qms.loader import load_set
 from qms.model import Document, DocumentSet
+from qms.safewrite import write_atomically
 
 DEFAULT_PATH = ".github/CODEOWNERS"
 # GitHub reads these three; GitLab also reads .gitlab/CODEOWNERS.

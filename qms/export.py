@@ -19,11 +19,11 @@ from pathlib import Path
 from qms import publish, safewrite
 from qms.config import Config, load_config
 from qms.errors import QmsError
-from qms.mdtext import cell as md_cell
-from qms.mdtext import link as md_link
 from qms.frontmatter import normalise_newlines, split_front_matter
 from qms.history import History, Revision, load_history
 from qms.loader import load_set
+from qms.mdtext import cell as md_cell
+from qms.mdtext import link as md_link
 from qms.model import Document, DocumentSet
 from qms.site.labels import labels
 

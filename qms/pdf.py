@@ -31,10 +31,10 @@ from qms import publish
 from qms.body import WIKI_LINK, prose_lines
 from qms.config import Config, load_config
 from qms.errors import QmsError, UsageError
-from qms.safewrite import write_atomically
 from qms.history import DocumentHistory, History, Revision, load_history
 from qms.loader import load_set
 from qms.model import Document, DocumentSet
+from qms.safewrite import write_atomically
 from qms.schemas import did_you_mean
 from qms.site.labels import labels
 
