@@ -115,6 +115,7 @@ def init_repository(target: Path, example: bool = False, language: str = "en", o
     # The tree is built aside and renamed into place, so a killed init leaves the folder as it was, or whole.
     fresh = not target.exists() or not any(target.iterdir())
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         # Inside an existing repository the folder is built in its git folder; elsewhere beside the target.
         with safewrite.folder_aside(target / CONFIG_NAME if top.returncode == 0 else target) as staging:
             for rel in written:
@@ -125,7 +126,6 @@ def init_repository(target: Path, example: bool = False, language: str = "en", o
                 # A new repository is committed before it moves in: it appears whole, first commit and all.
                 _git(staging, "init", "--quiet", "--initial-branch=main")
                 commit.make(staging, target)
-                target.parent.mkdir(parents=True, exist_ok=True)
                 safewrite.move_into_place(staging, target)
             else:
                 safewrite.move_beside(staging, target)
