@@ -211,3 +211,20 @@ def test_approval_hidden_in_a_merge_that_kept_mains_content_does_not_count(git_r
     revision = git_repo.history("QP-01")[-1]
     assert [(a["person"], a["valid"]) for a in revision["approvals"]] == [("chen-jing", False)]
     assert "content changed after this approval" in revision["approvals"][0]["problem"]
+
+
+def test_approval_of_the_very_content_main_kept_still_counts(git_repo: GitQmsRepo) -> None:
+    """The other side of the rule: `-s ours` drops the branch's status change, but the approved text is main's text,
+    so the approval covers what is in force. The merge that undid the branch's status is still shown (H005)."""
+    bump(git_repo)
+    git_repo.git("switch", "-q", "-c", "side")
+    assert git_repo.qms_as("chen-jing", "approve", "QP-01").code == 0
+    git_repo.git("switch", "-q", "main")
+    git_repo.git("merge", "-q", "-s", "ours", "-m", "Merge side", "side", env=git_repo.identity("li-na"))
+    assert "status: review" in git_repo.read(QP)
+    git_repo.revise(QP, "status: review", "status: effective")
+    run = git_repo.check("--history")
+    merge = git_repo.git("rev-parse", "--short=7", "HEAD~1")
+    assert [(f["code"], f["message"].split(":")[0]) for f in run.findings] == [("H005", f"commit {merge} by Li Na (li-na)")]
+    revision = git_repo.history("QP-01")[-1]
+    assert [(a["person"], a["valid"]) for a in revision["approvals"]] == [("chen-jing", True)]
