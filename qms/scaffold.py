@@ -132,8 +132,8 @@ def init_repository(target: Path, example: bool = False, language: str = "en", o
     except safewrite.TargetExistsError as exc:
         raise ScaffoldError(str(exc)) from None
     except OSError as exc:
-        raise ScaffoldError(f"cannot write the new QMS into {target}: {exc.strerror or exc}; nothing was changed "
-                            "there") from None
+        raise ScaffoldError(f"cannot write the new QMS into {target}: {exc.strerror or exc}"
+                            + ("; nothing was changed there" if fresh else "")) from None
     if not fresh:
         if top.returncode != 0:
             _git(target, "init", "--quiet", "--initial-branch=main")
