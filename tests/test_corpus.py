@@ -144,7 +144,7 @@ def test_every_command_survives_every_repository(corpus: dict[str, Path], tmp_pa
         return [c for c in COMMANDS if c.writes == writes and (c.everywhere or repo == "hostile")
                 and (c.without_config or repo not in WITHOUT_CONFIG)]
 
-    with ThreadPoolExecutor(max_workers=3) as read_pool, ThreadPoolExecutor(max_workers=1) as write_pool:
+    with ThreadPoolExecutor(max_workers=3) as read_pool, ThreadPoolExecutor(max_workers=2) as write_pool:
         reads = {repo: [read_pool.submit(_run, repo, root, c, tmp_path / repo / c.name) for c in commands(repo, False)]
                  for repo, root in corpus.items()}
 
