@@ -8,9 +8,7 @@ no longer matches the roster and the documents.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from qms.config import Config, load_config
 from qms.errors import QmsError
 from qms.loader import load_set
 from qms.model import Document, DocumentSet
-from qms.safewrite import write_atomically
+from qms.safewrite import has_uncommitted_change, write_atomically
 
 DEFAULT_PATH = ".github/CODEOWNERS"
 # GitHub reads these three; GitLab also reads .gitlab/CODEOWNERS.
@@ -120,7 +118,7 @@ def codeowners(start: Path, output: Path | None = None, check_only: bool = False
                 f"{path} was not written by `qms codeowners` (its first line is not '{MARKER} ...'); "
                 "it was left as it is. Move your rules elsewhere or delete the file, then run `qms codeowners` again")
     changed = current != wanted
-    if changed and not check_only and current is not None and _edited_since_commit(path):
+    if changed and not check_only and current is not None and has_uncommitted_change(path):
         raise CodeownersError(
             f"{path} has changes that are not committed; they were left as they are. Commit them or undo them "
             "(git restore), then run `qms codeowners` again")
@@ -131,16 +129,6 @@ def codeowners(start: Path, output: Path | None = None, check_only: bool = False
         except OSError as exc:
             raise CodeownersError(f"cannot write {path}: {exc.strerror or exc}") from None
     return Outcome(path, changed, current is not None)
-
-
-def _edited_since_commit(path: Path) -> bool:
-    """Whether git holds `path` and it differs from the last commit (an untracked file is ours to replace)."""
-    try:
-        proc = subprocess.run(["git", "status", "--porcelain", "--", path.name], cwd=path.parent, capture_output=True,
-                              text=True, env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
-    except OSError:
-        return False
-    return proc.returncode == 0 and any(line[:2] not in ("??", "!!") for line in proc.stdout.splitlines())
 
 
 def existing(root: Path) -> list[tuple[str, str]]:

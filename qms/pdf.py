@@ -34,7 +34,7 @@ from qms.errors import QmsError, UsageError
 from qms.history import DocumentHistory, History, Revision, load_history
 from qms.loader import load_set
 from qms.model import Document, DocumentSet
-from qms.safewrite import write_atomically
+from qms.safewrite import has_uncommitted_change, write_atomically
 from qms.schemas import did_you_mean
 from qms.site.labels import labels
 
@@ -246,6 +246,9 @@ def _write(doc: Document, path: Path, data: bytes, force: bool) -> Written:
         if not force:
             raise PdfExistsError(f"{path} already exists and differs from the copy of {doc.id} revision {doc.revision} "
                                  "made now; move it away, or give --force to replace it")
+        if has_uncommitted_change(path):
+            raise PdfExistsError(f"{path} has changes git has not committed; commit or move it away first "
+                                 "(--force replaces only a committed or untracked copy)")
         state = "replaced"
     write_atomically(path, data)
     return Written(doc.id or "", doc.revision or "", path, state)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -207,3 +208,24 @@ def test_missing_pango_is_a_clear_message_not_a_traceback(demo: Path, tmp_path: 
     run = run_qms("pdf", "QP-04", "-o", str(tmp_path / "out"), cwd=demo, env={"PYTHONPATH": str(fake.parent)})
     assert run.code == 2
     assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_force_never_replaces_a_copy_with_uncommitted_changes(demo: Path, tmp_path: Path) -> None:
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    git = ["git", "-C", str(copies), "-c", "user.name=Controller", "-c", "user.email=c@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    target = copies / "QP-04_revA-0.pdf"
+    target.write_bytes(b"the copy filed last year")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "File the copy"], check=True)
+    target.write_bytes(b"the copy with an auditor's notes, not yet committed")
+
+    refused = make(demo, "QP-04", "-o", str(copies), "--force")
+    assert refused.code == 2 and "not committed" in refused.stderr and "Traceback" not in refused.stderr
+    assert target.read_bytes() == b"the copy with an auditor's notes, not yet committed"
+
+    subprocess.run([*git, "commit", "-q", "-am", "Keep the notes"], check=True)
+    forced = make(demo, "QP-04", "-o", str(copies), "--force")
+    assert forced.code == 0 and f"Replaced {target}" in forced.stdout
+    assert target.read_bytes().startswith(b"%PDF-")
