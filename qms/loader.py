@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from qms.blobids import IndexIds
 from qms.config import CONFIG_NAME, Config
 from qms.frontmatter import SplitProblem, normalise_newlines, split_front_matter
 from qms.model import ERROR, WARNING, Document, DocumentSet, Finding, Located, Person, Role
@@ -25,9 +26,10 @@ def load_set(config: Config) -> DocumentSet:
     from qms.checkcache import load_documents
 
     docs = DocumentSet(root=str(config.root))
+    index = IndexIds(config.root, config.folders())  # git lists blob ids while the folders are walked
     paths = _walk(config, docs)
     docs.files_seen = len(paths)
-    for document, findings in load_documents(config, paths):
+    for document, findings in load_documents(config, paths, index):
         docs.findings.extend(findings)
         if document is not None:
             docs.documents.append(document)

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from qms import publish
-from qms.body import id_references, relative_links
 from qms.model import Document, Finding
 from qms.revisions import RevisionError, is_after_first
 from qms.rules import Context, as_list, rule
@@ -50,7 +49,7 @@ def unresolved_front_matter(ctx: Context) -> Iterator[Finding]:
 def unresolved_body_ids(ctx: Context) -> Iterator[Finding]:
     known = sorted(ctx.by_id)
     for doc in ctx.docs.documents:
-        for ref in id_references(doc.body, doc.body_line):
+        for ref in doc.id_references():
             if ref.target not in ctx.by_id:
                 yield ctx.finding(
                     "R002", doc.path, ref.line,
@@ -70,7 +69,7 @@ def resolve_link(doc_path: str, target: str) -> str | None:
 def broken_links(ctx: Context) -> Iterator[Finding]:
     root = ctx.config.root
     for doc in ctx.docs.documents:
-        for ref in relative_links(doc.body, doc.body_line):
+        for ref in doc.relative_links():
             resolved = resolve_link(doc.path, ref.target)
             if resolved is None:
                 yield ctx.finding(
@@ -95,8 +94,8 @@ def relies_on_uncontrolled(ctx: Context) -> Iterator[Finding]:
             for index, target in enumerate(as_list(doc.data.get("references")))
             if isinstance(target, str)
         ]
-        relied_on += [(ref.target, ref.line) for ref in id_references(doc.body, doc.body_line)]
-        for ref in relative_links(doc.body, doc.body_line):
+        relied_on += [(ref.target, ref.line) for ref in doc.id_references()]
+        for ref in doc.relative_links():
             target_doc = by_path.get(resolve_link(doc.path, ref.target) or "")
             if target_doc is not None and target_doc.id is not None:
                 relied_on.append((target_doc.id, ref.line))
@@ -125,8 +124,8 @@ def links_to_unpublished(ctx: Context) -> Iterator[Finding]:
         if publish.visibility(doc) != publish.PUBLISHED:
             continue
         links: list[tuple[str, int, str]] = [(ref.target, ref.line, f"[[{ref.target}]]")
-                                             for ref in id_references(doc.body, doc.body_line)]
-        for ref in relative_links(doc.body, doc.body_line):
+                                             for ref in doc.id_references()]
+        for ref in doc.relative_links():
             target_doc = by_path.get(resolve_link(doc.path, ref.target) or "")
             if target_doc is not None and target_doc.id is not None:
                 links.append((target_doc.id, ref.line, f'the link "{ref.target}"'))
