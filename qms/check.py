@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from qms.against import CODE as H011
-from qms.against import compare, load_report
 from qms.config import load_config
 from qms.errors import ConfigError, UsageError
-from qms.gitlog import resolve_commit, run_git
-from qms.history import History, Roster, load_history
 from qms.loader import load_set
 from qms.model import ERROR, WARNING, Finding
 from qms.rules import run_rules
 from qms.rules.catalogue import RULES
-from qms.rules.history import run_history_rules
+
+if TYPE_CHECKING:  # history is read only for --since, --history and --against
+    from qms.history import History
 
 
 @dataclass
@@ -78,8 +77,17 @@ def run_check(
     docs = load_set(config)
     findings = [f for f in docs.findings if wanted(f.code)]
     findings += run_rules(config, docs, wanted)
-    saved = load_report(against) if against is not None else None
+    saved = None
+    if against is not None:
+        from qms.against import load_report
+
+        saved = load_report(against)
     if since is not None or full_history or saved is not None:
+        from qms.against import CODE as H011
+        from qms.against import compare
+        from qms.history import Roster, load_history
+        from qms.rules.history import run_history_rules
+
         history = load_history(config, docs.people)
         if since is not None or full_history:
             first = -1 if full_history else since_ordinal(config.root, history, since or "")
@@ -93,6 +101,8 @@ def run_check(
 
 def since_ordinal(root: Path, history: History, rev: str) -> int:
     """The last history commit at or before `rev` on the first-parent line."""
+    from qms.gitlog import resolve_commit, run_git
+
     sha = resolve_commit(root, rev)
     reachable = set(run_git(root, "rev-list", "--first-parent", sha).decode().split())
     return max((c.ordinal for c in history.commits if c.sha in reachable), default=-1)

@@ -63,7 +63,7 @@ def _walk_folder(root: Path, here: Path, rel_dir: str, registry_files: set[str],
     # os.scandir, not os.walk: its entries know whether they are links without one more stat per file.
     try:
         with os.scandir(here) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+            entries = list(listing)
     except OSError:  # an unreadable folder is passed over, as os.walk does
         return
     folders = []
@@ -96,7 +96,7 @@ def _walk_folder(root: Path, here: Path, rel_dir: str, registry_files: set[str],
                         "this file is not Markdown (.md) and is not part of the document set; "
                         "move pictures into an assets/ folder and other files out of the document folders")
             )
-    for path, rel in folders:
+    for path, rel in sorted(folders):
         _walk_folder(root, path, rel, registry_files, found, docs)
 
 
