@@ -26,7 +26,6 @@ import json
 import marshal
 import os
 import pickle
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +47,6 @@ MAGIC = b"qmskit-check-cache 2"
 #  findings as (line, code, severity, message), body line, [[ID]] references, relative links)
 Entry = tuple[Any, ...]
 Loaded = tuple[Document | None, list[Finding]]
-# Values this short are interned before pickling: statuses, types, roles and keys repeat in every file.
-_SHORT = 40
 
 
 def blob_id(raw: bytes) -> str:
@@ -105,23 +102,13 @@ def write_cache(path: Path | None, fingerprint: str, entries: dict[str, Entry]) 
             os.unlink(path.with_name(old))
 
 
-def _interned(value: Any) -> Any:
-    if isinstance(value, str):
-        return sys.intern(value) if len(value) <= _SHORT else value
-    if isinstance(value, dict):
-        return {sys.intern(key) if isinstance(key, str) else key: _interned(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_interned(item) for item in value]
-    return value
-
-
 def to_entry(document: Document | None, findings: list[Finding]) -> Entry:
     found = tuple((f.line, f.code, f.severity, f.message) for f in findings)
     if document is None:
         return (None, b"", found, 1, (), ())
     refs = tuple((ref.target, ref.line) for ref in id_references(document.body, document.body_line))
     links = tuple((ref.target, ref.line) for ref in relative_links(document.body, document.body_line))
-    return (_interned(document.data), marshal.dumps(document.lines), found, document.body_line, refs, links)
+    return (document.data, marshal.dumps(document.lines), found, document.body_line, refs, links)
 
 
 class CachedDocument(Document):

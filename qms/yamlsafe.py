@@ -17,6 +17,7 @@ reported instead of silently resolved.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,28 @@ import yaml
 
 from qms.model import KeyPath
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A plain (unquoted) scalar whose type `_plain` decides, in place of PyYAML's resolver.
+_PLAIN = "!qmskit-plain"
+# PyYAML's own float pattern, so that what counts as a float here is exactly what PyYAML tags float.
+_FLOAT = next(pattern for tag, pattern in yaml.resolver.Resolver.yaml_implicit_resolvers["."]
+              if tag.endswith(":float"))
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Leaves plain scalars untyped: their type is decided once, in `_plain`.
+
+    PyYAML's resolver tries several patterns on every scalar, keys included,
+    only for most of its answers (dates, yes/no, octal) to be undone below.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN
+        return super().resolve(kind, value, implicit)
 
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 # Past this many expanded nodes a front-matter block is an attack, not a document.
@@ -147,7 +169,8 @@ class _Builder:
                     YamlProblem("F004", self.line(key_node), "a key must be a plain word, not a list or mapping")
                 )
                 continue
-            key = str(key_node.value)
+            # Interned: the same few keys recur in every file, and the check cache stores each once.
+            key = sys.intern(str(key_node.value))
             key_line = self.line(key_node)
             if key in mapping:
                 first = self.result.lines.get((*path, key))
@@ -165,8 +188,30 @@ class _Builder:
         return mapping
 
 
+def _plain(text: str) -> Any:
+    """What PyYAML's resolver would tag a plain scalar, then the rules of `_scalar` below, in one step."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if text[0] in "+-.0123456789":
+        if _PLAIN_INT.fullmatch(text):
+            return int(text)
+        if _FLOAT.match(text):
+            try:
+                number = float(text)
+            except ValueError:
+                return text
+            return number if repr(number) == text else text
+    return text
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
     text = node.value
+    if node.tag == _PLAIN:
+        return _plain(text)
     if node.style:  # quoted or block scalars are always text
         return text
     tag = node.tag
