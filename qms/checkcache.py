@@ -125,9 +125,9 @@ class CachedDocument(Document):
         data, lines, _found, body_line, refs, links = entry
         self.path = path
         self.data = data
-        self.id = Document.id.fget(self)  # type: ignore[attr-defined]
-        self.type = Document.type.fget(self)  # type: ignore[attr-defined]
-        self.status = Document.status.fget(self)  # type: ignore[attr-defined]
+        # As Document's properties have it: text, or None for anything else.
+        self.id, self.type, self.status = (value if type(value) is str else None
+                                           for value in (data.get("id"), data.get("type"), data.get("status")))
         self.is_record = self.type == "record"
         self.start_line = 1
         self.body_line = body_line
@@ -169,7 +169,8 @@ class CachedDocument(Document):
 
 def from_entry(root: Path, rel: str, entry: Entry) -> Loaded:
     """What loading the file found before; nothing is parsed or read."""
-    findings = [Finding(rel, line, code, severity, message) for line, code, severity, message in entry[2]]
+    found = entry[2]
+    findings = [Finding(rel, line, code, severity, message) for line, code, severity, message in found] if found else []
     return (CachedDocument(root, rel, entry) if entry[0] is not None else None), findings
 
 
@@ -190,7 +191,7 @@ def load_documents(config: Config, paths: list[str], index: IndexIds | None = No
     root = config.root
     results: list[Loaded | None] = []
     kept: dict[str, Entry] = {}
-    misses: list[tuple[int, str, bytes]] = []
+    misses: list[tuple[int, str, bytes | None]] = []
     for number, rel in enumerate(paths):
         sha = known.get(rel)
         raw = None
@@ -206,21 +207,22 @@ def load_documents(config: Config, paths: list[str], index: IndexIds | None = No
             kept[sha] = entry
             results.append(from_entry(root, rel, entry))
             continue
-        if raw is None:
-            findings = []
-            raw = read_bytes(root, rel, findings)
-            if raw is None:
-                results.append((None, findings))
-                continue
-        misses.append((number, sha, raw))
+        misses.append((number, sha, raw))  # raw is None when git gave the id: the worker reads the file
         results.append(None)
 
-    def parse(item: tuple[int, str, bytes]) -> Entry:
+    def parse(item: tuple[int, str, bytes | None]) -> Entry | Loaded:
         number, _sha, raw = item
         findings: list[Finding] = []
+        if raw is None:
+            raw = read_bytes(root, paths[number], findings)
+            if raw is None:  # gone or unreadable since git listed it: reported, never cached
+                return None, findings
         return to_entry(load_document(config, paths[number], raw, findings), findings)
 
     for (number, sha, _raw), entry in zip(misses, fork_map(parse, misses)):
+        if len(entry) == 2:
+            results[number] = entry
+            continue
         kept[sha] = entry
         results[number] = from_entry(root, paths[number], entry)
     if misses or kept.keys() != cached.keys():

@@ -31,6 +31,7 @@ _PLAIN = "!qmskit-plain"
 # PyYAML's own float pattern, so that what counts as a float here is exactly what PyYAML tags float.
 _FLOAT = next(pattern for tag, pattern in yaml.resolver.Resolver.yaml_implicit_resolvers["."]
               if tag.endswith(":float"))
+_ScalarNode = yaml.ScalarNode
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
 _FALSE = frozenset(("false", "False", "FALSE"))
@@ -47,6 +48,13 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         if kind is yaml.ScalarNode and implicit[0]:
             return _PLAIN
         return super().resolve(kind, value, implicit)
+
+    # The safe loader has no path resolvers, so tracking the path they would need is wasted work.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 # Past this many expanded nodes a front-matter block is an attack, not a document.
@@ -155,14 +163,24 @@ class _Builder:
             return _scalar(node)
         if isinstance(node, yaml.SequenceNode):
             items = []
+            lines = self.result.lines
             for index, child in enumerate(node.value):
-                self.result.lines[(*path, index)] = self.line(child)
-                items.append(self.build(child, (*path, index), depth + 1))
+                item_path = (*path, index)
+                lines[item_path] = self.first_line + child.start_mark.line
+                items.append(self.child(child, item_path, depth))
             return items
         return self.build_mapping(node, path, depth)
 
+    def child(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
+        """`build(node, path, depth + 1)`, with the common case - a scalar in budget and depth - done here."""
+        if type(node) is yaml.ScalarNode and depth < MAX_DEPTH and self.budget > 0:
+            self.budget -= 1
+            return _scalar(node)
+        return self.build(node, path, depth + 1)
+
     def build_mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
+        lines = self.result.lines
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.result.problems.append(
@@ -171,20 +189,26 @@ class _Builder:
                 continue
             # Interned: the same few keys recur in every file, and the check cache stores each once.
             key = sys.intern(str(key_node.value))
-            key_line = self.line(key_node)
+            key_line = self.first_line + key_node.start_mark.line
+            key_path = (*path, key)
             if key in mapping:
-                first = self.result.lines.get((*path, key))
+                first = lines.get(key_path)
                 self.result.problems.append(
                     YamlProblem(
                         "F005",
                         key_line,
-                        f"key '{_dotted((*path, key))}' appears twice (lines {first} and {key_line}); "
+                        f"key '{_dotted(key_path)}' appears twice (lines {first} and {key_line}); "
                         "keep one of them",
                     )
                 )
                 continue
-            self.result.lines[(*path, key)] = key_line
-            mapping[key] = self.build(value_node, (*path, key), depth + 1)
+            lines[key_path] = key_line
+            # `self.child` inlined: this line runs for most of the half million values of a large set.
+            if type(value_node) is _ScalarNode and depth < MAX_DEPTH and self.budget > 0:
+                self.budget -= 1
+                mapping[key] = _plain(value_node.value) if value_node.tag == _PLAIN else _scalar(value_node)
+            else:
+                mapping[key] = self.build(value_node, key_path, depth + 1)
         return mapping
 
 
