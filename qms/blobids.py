@@ -14,11 +14,13 @@ Both git commands start at once and run while the caller walks the folders.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
-# Regular files only: a symlink's blob is its target's name, not the content read through it.
-_FILE_MODES = (b"100644", b"100755")
+# "<mode> <blob> <stage>\t<path>\0" for regular files (a symlink's blob is its target's name, not the
+# content read through it) at stage 0 (a file in a merge conflict has stages 1-3 and is read instead).
+_ENTRY = re.compile(r"(?:\A|(?<=\0))(?:100644|100755) ([0-9a-f]+) 0\t([^\0]*)\0")
 
 
 class IndexIds:
@@ -41,17 +43,7 @@ class IndexIds:
         outputs = [run.communicate()[0] for run in self._runs]
         if len(outputs) != 2 or any(run.returncode != 0 for run in self._runs):
             return {}  # not a git repository, or git failed: read everything
-        listed, modified = outputs
-        changed = set(modified.split(b"\0"))
-        found: dict[str, str] = {}
-        for record in listed.split(b"\0"):
-            # "<mode> <blob> <stage>\t<path>"
-            meta, _, path = record.partition(b"\t")
-            fields = meta.split(b" ")
-            if len(fields) != 3 or fields[0] not in _FILE_MODES or fields[2] != b"0" or path in changed:
-                continue
-            try:
-                found[path.decode("utf-8")] = fields[1].decode("ascii")
-            except UnicodeDecodeError:  # a path in another encoding: read it like an untracked file
-                continue
-        return found
+        # Decoded as os.scandir decodes names, so that the paths compare equal to the walk's.
+        listed, modified = (os.fsdecode(output) for output in outputs)
+        changed = set(modified.split("\0"))
+        return {path: blob for blob, path in _ENTRY.findall(listed) if path not in changed}

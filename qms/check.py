@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,9 +76,10 @@ def run_check(
         line = config.source.lines.get(("ignore",)) if config.source else None
         raise ConfigError(f"qms.yml:{line or 1}: ignore: {exc}") from None
     wanted = CodeFilter(select, [*config.ignore, *ignore])
-    docs = load_set(config)
-    findings = [f for f in docs.findings if wanted(f.code)]
-    findings += run_rules(config, docs, wanted)
+    with no_cycle_collection():
+        docs = load_set(config)
+        findings = [f for f in docs.findings if wanted(f.code)]
+        findings += run_rules(config, docs, wanted)
     saved = None
     if against is not None:
         from qms.against import load_report
@@ -97,6 +100,19 @@ def run_check(
     findings.sort(key=Finding.sort_key)
     records = sum(1 for d in docs.documents if d.is_record)
     return CheckResult(findings, len(docs.documents) - records, records, docs.files_seen)
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Loading builds millions of small objects and no reference cycles: the cycle collector would
+    walk them again and again for nothing (a sixth of a warm check's time on 22,000 files)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def since_ordinal(root: Path, history: History, rev: str) -> int:

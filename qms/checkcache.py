@@ -106,8 +106,9 @@ def to_entry(document: Document | None, findings: list[Finding]) -> Entry:
     found = tuple((f.line, f.code, f.severity, f.message) for f in findings)
     if document is None:
         return (None, b"", found, 1, (), ())
-    refs = tuple((ref.target, ref.line) for ref in id_references(document.body, document.body_line))
-    links = tuple((ref.target, ref.line) for ref in relative_links(document.body, document.body_line))
+    # Unwrapped: each body is scanned once here, so the memo would only hash it and keep it.
+    refs = tuple((ref.target, ref.line) for ref in id_references.__wrapped__(document.body, document.body_line))
+    links = tuple((ref.target, ref.line) for ref in relative_links.__wrapped__(document.body, document.body_line))
     return (document.data, marshal.dumps(document.lines), found, document.body_line, refs, links)
 
 

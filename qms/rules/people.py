@@ -138,7 +138,10 @@ def unknown_people(ctx: Context) -> Iterator[Finding]:
     known = {person.id for person in ctx.docs.people}
     for doc in ctx.records():
         for key in PERSON_LIST_KEYS:
-            for index, person in enumerate(as_list(doc.data.get(key))):
+            people = doc.data.get(key)
+            if not people:
+                continue
+            for index, person in enumerate(as_list(people)):
                 if isinstance(person, str) and person not in known:
                     yield ctx.finding(
                         "P006", doc.path, doc.line_of((key, index)),

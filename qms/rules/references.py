@@ -127,11 +127,11 @@ def links_to_unpublished(ctx: Context) -> Iterator[Finding]:
     """
     by_path = {d.path: d for d in ctx.docs.documents}
     for doc in ctx.docs.documents:
-        if publish.visibility(doc) != publish.PUBLISHED:
+        ids, files = doc.id_references(), doc.relative_links()
+        if not (ids or files) or publish.visibility(doc) != publish.PUBLISHED:
             continue
-        links: list[tuple[str, int, str]] = [(ref.target, ref.line, f"[[{ref.target}]]")
-                                             for ref in doc.id_references()]
-        for ref in doc.relative_links():
+        links: list[tuple[str, int, str]] = [(ref.target, ref.line, f"[[{ref.target}]]") for ref in ids]
+        for ref in files:
             target_doc = by_path.get(resolve_link(doc.path, ref.target) or "")
             if target_doc is not None and target_doc.id is not None:
                 links.append((target_doc.id, ref.line, f'the link "{ref.target}"'))
