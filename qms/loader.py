@@ -19,6 +19,8 @@ from qms.yamlsafe import parse_yaml
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 ASSET_FOLDERS = {"assets"}
+# Most documents fit in one read of this size; a shorter answer means the end of the file.
+_FIRST_READ = 1 << 16
 
 
 def load_set(config: Config) -> DocumentSet:
@@ -130,12 +132,24 @@ def _missing_folder(config: Config, folder: str) -> Finding:
 
 
 def read_bytes(root: Path, rel: str, findings: list[Finding]) -> bytes | None:
+    # os.open and os.read, not open(): half the cost, for tens of thousands of small files.
     try:
-        with open(os.path.join(root, rel), "rb") as handle:
-            return handle.read()
+        handle = os.open(os.path.join(root, rel), os.O_RDONLY)
+        try:
+            data = os.read(handle, _FIRST_READ)
+            if len(data) < _FIRST_READ:
+                return data
+            parts = [data]
+            while data:
+                data = os.read(handle, 1 << 20)
+                parts.append(data)
+            return b"".join(parts)
+        finally:
+            os.close(handle)
     except OSError as exc:
         findings.append(Finding(rel, None, "F001", ERROR, f"cannot be read: {exc.strerror}"))
         return None
+
 
 
 def read_text(root: Path, rel: str, findings: list[Finding]) -> str | None:
