@@ -112,6 +112,8 @@ def no_cycle_collection() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # Frozen first, or the first collection after this would walk all of them once more.
+            gc.freeze()
             gc.enable()
 
 
