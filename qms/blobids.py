@@ -18,9 +18,11 @@ import re
 import subprocess
 from pathlib import Path
 
-# "<mode> <blob> <stage>\t<path>\0" for regular files (a symlink's blob is its target's name, not the
-# content read through it) at stage 0 (a file in a merge conflict has stages 1-3 and is read instead).
-_ENTRY = re.compile(r"(?:\A|(?<=\0))(?:100644|100755) ([0-9a-f]+) 0\t([^\0]*)\0")
+# "H <mode> <blob> <stage>\t<path>\0": tag H, a plain cached file (git diff-files keeps quiet about files
+# marked assume-unchanged or skip-worktree, tagged h and S, even when they change: those are read);
+# a regular file (a symlink's blob is its target's name, not the content read through it);
+# stage 0 (a file in a merge conflict has stages 1-3 and is read instead).
+_ENTRY = re.compile(r"(?:\A|(?<=\0))H (?:100644|100755) ([0-9a-f]+) 0\t([^\0]*)\0")
 
 
 class IndexIds:
@@ -32,7 +34,7 @@ class IndexIds:
         spec = ["--", *folders]
         self._runs: list[subprocess.Popen[bytes]] = []
         try:
-            for args in (["ls-files", "-s", "-z", *spec], ["diff-files", "--name-only", "--relative", "-z", *spec]):
+            for args in (["ls-files", "-s", "-v", "-z", *spec], ["diff-files", "--name-only", "--relative", "-z", *spec]):
                 self._runs.append(subprocess.Popen(["git", *args], cwd=root, env=env, stdin=subprocess.DEVNULL,
                                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
         except OSError:  # no git on this machine: every file is read and hashed

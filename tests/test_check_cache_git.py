@@ -47,3 +47,19 @@ def test_files_git_ignores_are_checked_too(tmp_path: Path) -> None:
     repo.write("records/drafts/rec-2026-002.md", repo.read("records/2026/rec-2026-001-audit.md"))
     reported = {f["path"] for f in repo.check().findings if f["code"] == "I001"}
     assert reported == {"records/drafts/rec-2026-002.md", "records/2026/rec-2026-001-audit.md"}
+
+
+def test_files_git_is_told_to_overlook_are_read_all_the_same(tmp_path: Path) -> None:
+    """assume-unchanged and skip-worktree silence git diff-files; the check reads those files itself."""
+    repo = QmsRepo(tmp_path / "qms")
+    git(repo.root, "init", "-q")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "QMS")
+    assert_clean(repo)
+    record = "records/2026/rec-2026-001-audit.md"
+    git(repo.root, "update-index", "--assume-unchanged", DOC)
+    git(repo.root, "update-index", "--skip-worktree", record)
+    repo.edit(DOC, "status: effective", "status: approved")
+    repo.edit(record, "status: closed", "status: shut")
+    reported = {f["path"] for f in repo.check().findings if f["code"] == "S001"}
+    assert reported == {DOC, record}
