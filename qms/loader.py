@@ -21,6 +21,8 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 ASSET_FOLDERS = {"assets"}
 # Most documents fit in one read of this size; a shorter answer means the end of the file.
 _FIRST_READ = 1 << 16
+# O_BINARY on Windows, where os.open would otherwise turn CRLF into LF and stop at Ctrl-Z.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 
 def load_set(config: Config) -> DocumentSet:
@@ -134,7 +136,7 @@ def _missing_folder(config: Config, folder: str) -> Finding:
 def read_bytes(root: Path, rel: str, findings: list[Finding]) -> bytes | None:
     # os.open and os.read, not open(): half the cost, for tens of thousands of small files.
     try:
-        handle = os.open(os.path.join(root, rel), os.O_RDONLY)
+        handle = os.open(os.path.join(root, rel), _READ_FLAGS)
         try:
             data = os.read(handle, _FIRST_READ)
             if len(data) < _FIRST_READ:
