@@ -153,7 +153,6 @@ def read_bytes(root: Path, rel: str, findings: list[Finding]) -> bytes | None:
         return None
 
 
-
 def read_text(root: Path, rel: str, findings: list[Finding]) -> str | None:
     """The file's text, BOM dropped and line ends made `\\n`; None (and a finding) if unreadable."""
     raw = read_bytes(root, rel, findings)
