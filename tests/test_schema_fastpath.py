@@ -65,3 +65,26 @@ def test_the_fast_check_never_passes_what_jsonschema_reports(base, changes, drop
     data = {key: value for key, value in {**valid, **changes}.items() if key not in dropped}
     if SCHEMAS.is_valid(name, data):
         assert python_errors(name, data) == []
+
+
+# Each key with values a person might write, valid or not: both validators must agree on every one.
+TRIES = {
+    "revision": [2, "2", 1.1, "A/0", True, None, [2]],
+    "status": ["draft", "review", "effective", "obsolete", "Effective", "", 3],
+    "owner": ["quality-manager", "Quality Manager", "quality_manager", "qm-", "-qm", "q1", ""],
+    "approvers": [["director"], [], ["director", "director"], "director", [["director"]], ["Director"]],
+    "effective": ["2026-03-01", "2026-02-29", "2024-02-29", "2026-3-1", "01/03/2026", 20260301, ""],
+    "clauses": [["7.5"], [7.5], [7], ["7.5", True], "7.5", [None]],
+    "review_months": [12, 0, 121, 1.0, 12.5, "12", True],
+    "classification": ["public", "internal", "restricted", "secret", None],
+    "superseded_by": ["QP-08", None, "", 8],
+    "references": [["QM-01"], [""], "QM-01", [1]],
+    "colour": ["blue"],
+}
+
+
+def test_both_validators_agree_on_plausible_values() -> None:
+    for key, values in TRIES.items():
+        for value in values:
+            data = {**PROCEDURE, key: value}
+            assert SCHEMAS.is_valid("procedure", data) == (python_errors("procedure", data) == []), (key, value)
