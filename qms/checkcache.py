@@ -1,37 +1,51 @@
 """Load the working tree's documents for `qms check`, parsing only what changed.
 
-Each file is keyed by its git blob id (the SHA-1 git gives the same bytes,
-so it equals what `git ls-files -s` lists for an unchanged tracked file, and
-untracked or modified files get their own id the same way). What loading a
-blob found - front-matter, key lines and the file's own findings - is kept
-in `.git/qmskit/` between runs, so an unchanged file is never parsed or
-validated twice. Files that are not in the cache are parsed on every core.
+Each file is keyed by its git blob id. For a tracked file git says is
+unchanged, the id comes from git's index and the file is not even opened
+(`qms.blobids`); any other file is read and hashed the way git would hash it.
+What loading a blob found is kept in `.git/qmskit/` between runs: the
+front-matter, the line of every key, the file's own findings (YAML and
+schema), and the `[[ID]]` references and relative links of its body. An
+unchanged file is never parsed, validated or scanned twice, and its body is
+read only if something asks for it (the site, a PDF), never by the check.
+Files that are not in the cache are parsed on every core.
 
 The cache is one file: a header line with the settings it was made under and
-a checksum of the JSON that follows. A cache made under other settings
-(qmskit version, types, record kinds, the repository's schemas), damaged,
-truncated or edited is ignored and rebuilt, never trusted.
+a checksum of the pickled entries that follow. A cache made under other
+settings (qmskit version, types, record kinds, the repository's schemas),
+damaged, truncated or edited is ignored and rebuilt, never trusted; its
+unpickler accepts plain values only, never a class.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
+import marshal
+import os
+import pickle
 from pathlib import Path
 from typing import Any
 
 from qms import __version__, blobcache
+from qms.blobids import IndexIds
+from qms.body import BodyRef, id_references, relative_links
 from qms.config import Config
 from qms.forkpool import fork_map
 from qms.frontmatter import normalise_newlines, split_front_matter
 from qms.loader import load_document, read_bytes
-from qms.model import Document, Finding
+from qms.model import Document, Finding, KeyPath
 
-NAME = "check-cache.json"
-MAGIC = b"qmskit-check-cache 1"
+NAME = "check-cache.pickle"
+OLD_NAMES = ("check-cache.json",)
+MAGIC = b"qmskit-check-cache 2"
 
-# blob id -> (front-matter or None when no document was made, key lines, findings)
-Entry = list[Any]
+# One file's entry, all plain values:
+# (front-matter or None when no document was made, its key lines as marshal bytes,
+#  findings as (line, code, severity, message), body line, [[ID]] references, relative links)
+Entry = tuple[Any, ...]
 Loaded = tuple[Document | None, list[Finding]]
 
 
@@ -49,6 +63,13 @@ def settings_fingerprint(config: Config) -> str:
     return hashlib.blake2b(json.dumps(parts).encode(), digest_size=16).hexdigest()
 
 
+class _PlainUnpickler(pickle.Unpickler):
+    """Entries are tuples, dicts, lists, text, bytes and numbers: a pickle that names a class is not ours."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"the cache names {module}.{name}")
+
+
 def read_cache(path: Path | None, fingerprint: str) -> dict[str, Entry]:
     """The entries of a sound cache made under the same settings; {} otherwise."""
     if path is None:
@@ -64,8 +85,8 @@ def read_cache(path: Path | None, fingerprint: str) -> dict[str, Entry]:
     if fields[3].decode("ascii", "replace") != hashlib.blake2b(body, digest_size=16).hexdigest():
         return {}
     try:
-        entries = json.loads(body)
-    except ValueError:
+        entries = _PlainUnpickler(io.BytesIO(body)).load()
+    except Exception:  # any unreadable pickle is simply not used
         return {}
     return entries if isinstance(entries, dict) else {}
 
@@ -73,70 +94,138 @@ def read_cache(path: Path | None, fingerprint: str) -> dict[str, Entry]:
 def write_cache(path: Path | None, fingerprint: str, entries: dict[str, Entry]) -> None:
     if path is None:
         return
-    body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = pickle.dumps(entries, protocol=5)
     checksum = hashlib.blake2b(body, digest_size=16).hexdigest()
     blobcache.write_atomically(path, b"%s %s %s\n" % (MAGIC, fingerprint.encode(), checksum.encode()) + body)
+    for old in OLD_NAMES:  # the JSON cache of earlier versions is never read again
+        with contextlib.suppress(OSError):
+            os.unlink(path.with_name(old))
 
 
 def to_entry(document: Document | None, findings: list[Finding]) -> Entry:
-    lines = [[*key, line] for key, line in document.lines.items()] if document is not None else []
-    return [document.data if document is not None else None, lines,
-            [[f.line, f.code, f.severity, f.message] for f in findings]]
+    found = tuple((f.line, f.code, f.severity, f.message) for f in findings)
+    if document is None:
+        return (None, b"", found, 1, (), ())
+    # Unwrapped: each body is scanned once here, so the memo would only hash it and keep it.
+    refs = tuple((ref.target, ref.line) for ref in id_references.__wrapped__(document.body, document.body_line))
+    links = tuple((ref.target, ref.line) for ref in relative_links.__wrapped__(document.body, document.body_line))
+    return (document.data, marshal.dumps(document.lines), found, document.body_line, refs, links)
 
 
-def from_entry(rel: str, raw: bytes, entry: Entry) -> Loaded:
-    """What loading `raw` found before; the body is split again (cheap), the YAML is not parsed."""
-    data, lines, found = entry
-    findings = [Finding(rel, line, code, severity, message) for line, code, severity, message in found]
-    if data is None:
-        return None, findings
-    split = split_front_matter(normalise_newlines(raw.decode("utf-8-sig")))
-    keyed = {tuple(item[:-1]): item[-1] for item in lines}
-    return Document(rel, data, keyed, 1, split.body, split.body_line), findings
+class CachedDocument(Document):
+    """A document made from its cache entry: its key lines are decoded, and its body read, only when asked for."""
+
+    # Plain attributes in place of Document's properties: the rules ask each of
+    # tens of thousands of documents for these many times, and the data never changes.
+    id: str | None = None  # type: ignore[assignment]
+    type: str | None = None  # type: ignore[assignment]
+    status: str | None = None  # type: ignore[assignment]
+    is_record: bool = False  # type: ignore[assignment]
+
+    def __init__(self, root: Path, path: str, entry: Entry) -> None:
+        data, lines, _found, body_line, refs, links = entry
+        self.path = path
+        self.data = data
+        # As Document's properties have it: text, or None for anything else.
+        self.id, self.type, self.status = (value if type(value) is str else None
+                                           for value in (data.get("id"), data.get("type"), data.get("status")))
+        self.is_record = self.type == "record"
+        self.start_line = 1
+        self.body_line = body_line
+        self._root = root
+        self._lines_blob: bytes = lines
+        self._lines: dict[KeyPath, int] | None = None
+        self._body: str | None = None
+        self._refs = refs
+        self._links = links
+
+    @property  # type: ignore[override]
+    def lines(self) -> dict[KeyPath, int]:
+        if self._lines is None:
+            self._lines = marshal.loads(self._lines_blob)
+        return self._lines
+
+    @lines.setter
+    def lines(self, value: dict[KeyPath, int]) -> None:
+        self._lines = value
+
+    @property  # type: ignore[override]
+    def body(self) -> str:
+        if self._body is None:
+            with open(os.path.join(self._root, self.path), "rb") as handle:
+                text = normalise_newlines(handle.read().decode("utf-8-sig", "replace"))
+            self._body = split_front_matter(text).body
+        return self._body
+
+    @body.setter
+    def body(self, value: str) -> None:
+        self._body = value
+
+    def id_references(self) -> tuple[BodyRef, ...]:
+        return tuple(BodyRef(target, line) for target, line in self._refs)
+
+    def relative_links(self) -> tuple[BodyRef, ...]:
+        return tuple(BodyRef(target, line) for target, line in self._links)
 
 
-def load_documents(config: Config, paths: list[str]) -> list[Loaded]:
+def from_entry(root: Path, rel: str, entry: Entry) -> Loaded:
+    """What loading the file found before; nothing is parsed or read."""
+    found = entry[2]
+    findings = [Finding(rel, line, code, severity, message) for line, code, severity, message in found] if found else []
+    return (CachedDocument(root, rel, entry) if entry[0] is not None else None), findings
+
+
+def _sound(entry: Any) -> bool:
+    """An entry of the wrong shape is parsed afresh instead."""
+    return (type(entry) is tuple and len(entry) == 6 and (entry[0] is None or type(entry[0]) is dict)
+            and type(entry[1]) is bytes and type(entry[2]) is tuple and type(entry[3]) is int
+            and type(entry[4]) is tuple and type(entry[5]) is tuple
+            and (not entry[2] or all(type(f) is tuple and len(f) == 4 for f in entry[2])))
+
+
+def load_documents(config: Config, paths: list[str], index: IndexIds | None = None) -> list[Loaded]:
     """Every file in `paths` as (document or None, its findings), in order."""
     cache_file = blobcache.cache_path(config.root, NAME)
     fingerprint = settings_fingerprint(config)
     cached = read_cache(cache_file, fingerprint)
+    known = index.result() if index is not None else {}
+    root = config.root
     results: list[Loaded | None] = []
     kept: dict[str, Entry] = {}
-    misses: list[tuple[int, str, bytes]] = []
-    for index, rel in enumerate(paths):
-        findings: list[Finding] = []
-        raw = read_bytes(config.root, rel, findings)
-        if raw is None:
-            results.append((None, findings))
-            continue
-        sha = blob_id(raw)
+    misses: list[tuple[int, str, bytes | None]] = []
+    for number, rel in enumerate(paths):
+        sha = known.get(rel)
+        raw = None
+        if sha is None:
+            findings: list[Finding] = []
+            raw = read_bytes(root, rel, findings)
+            if raw is None:
+                results.append((None, findings))
+                continue
+            sha = blob_id(raw)
         entry = cached.get(sha)
-        loaded = _try_entry(rel, raw, entry) if entry is not None else None
-        if loaded is None:
-            misses.append((index, sha, raw))
-        else:
+        if entry is not None and _sound(entry):
             kept[sha] = entry
-        results.append(loaded)
+            results.append(from_entry(root, rel, entry))
+            continue
+        misses.append((number, sha, raw))  # raw is None when git gave the id: the worker reads the file
+        results.append(None)
 
-    def parse(item: tuple[int, str, bytes]) -> Loaded:
-        index, _sha, raw = item
+    def parse(item: tuple[int, str, bytes | None]) -> Entry | Loaded:
+        number, _sha, raw = item
         findings: list[Finding] = []
-        return load_document(config, paths[index], raw, findings), findings
+        if raw is None:
+            raw = read_bytes(root, paths[number], findings)
+            if raw is None:  # gone or unreadable since git listed it: reported, never cached
+                return None, findings
+        return to_entry(load_document(config, paths[number], raw, findings), findings)
 
-    for (index, sha, _raw), loaded in zip(misses, fork_map(parse, misses)):
-        results[index] = loaded
-        kept[sha] = to_entry(*loaded)
+    for (number, sha, _raw), entry in zip(misses, fork_map(parse, misses)):
+        if len(entry) == 2:
+            results[number] = entry
+            continue
+        kept[sha] = entry
+        results[number] = from_entry(root, paths[number], entry)
     if misses or kept.keys() != cached.keys():
         write_cache(cache_file, fingerprint, kept)
     return [loaded for loaded in results if loaded is not None]
-
-
-def _try_entry(rel: str, raw: bytes, entry: Any) -> Loaded | None:
-    """An entry of the wrong shape is parsed afresh instead."""
-    try:
-        document, findings = from_entry(rel, raw, entry)
-    except (TypeError, ValueError, AttributeError, UnicodeDecodeError):
-        return None
-    if document is not None and not isinstance(document.data, dict):
-        return None
-    return document, findings

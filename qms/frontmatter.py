@@ -30,22 +30,28 @@ def normalise_newlines(text: str) -> str:
 
 def split_front_matter(text: str) -> Split:
     """`text` is decoded, BOM-free, with `\\n` line ends."""
-    lines = text.split("\n")
-    if lines[0].rstrip() != FENCE:
+    # Line by line up to the closing fence only: the body, however long, is never split into lines.
+    end = text.find("\n")
+    if (text if end < 0 else text[:end]).rstrip() != FENCE:
         raise SplitProblem(
             "F002",
             1,
             "no front-matter: the file must start with a '---' line, then the YAML keys "
             "(id, title, type, ...), then another '---' line",
         )
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in CLOSERS:
+    start = position = end + 1
+    index = 1
+    while end >= 0:
+        end = text.find("\n", position)
+        if (text[position:] if end < 0 else text[position:end]).rstrip() in CLOSERS:
             return Split(
-                yaml_text="\n".join(lines[1:index]),
+                yaml_text=text[start : position - 1] if position > start else "",
                 yaml_line=2,
-                body="\n".join(lines[index + 1 :]),
+                body="" if end < 0 else text[end + 1 :],
                 body_line=index + 2,
             )
+        position = end + 1
+        index += 1
     raise SplitProblem(
         "F003",
         1,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from qms.body import BodyRef, id_references, relative_links
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -52,6 +54,13 @@ class Document(Located):
 
     body: str = ""
     body_line: int = 1
+
+    def id_references(self) -> tuple[BodyRef, ...]:
+        """The body's `[[ID]]` references (a cached document knows them without reading its body)."""
+        return id_references(self.body, self.body_line)
+
+    def relative_links(self) -> tuple[BodyRef, ...]:
+        return relative_links(self.body, self.body_line)
 
     @property
     def id(self) -> str | None:

@@ -4,6 +4,13 @@ Shipped schemas live in `qms/schemas/`. A repository's own `schemas/` folder
 overrides them file by file. Every schema is registered as `urn:qmskit:NAME`
 (the repository's version when it has one), and every shipped schema also as
 `urn:qmskit:shipped:NAME`, so an override can extend the original.
+
+Two validators share the work. jsonschema-rs (compiled, about a hundred times
+faster) answers "is this valid?" for every file. Only a file it rejects goes
+through jsonschema, whose errors carry what the messages below need (key
+path, keyword, schema). Where jsonschema-rs is stricter than jsonschema (a
+regex `$` before a final newline, an e-mail address), jsonschema has the last
+word, so the findings are exactly jsonschema's.
 """
 
 from __future__ import annotations
@@ -15,16 +22,20 @@ from collections.abc import Iterator
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource, Unresolvable
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from qms.errors import ConfigError
 from qms.model import KeyPath, Located
+
+if TYPE_CHECKING:  # jsonschema and referencing load only when a file fails the fast check
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
+
+try:
+    import jsonschema_rs
+except ImportError:  # no wheel for this platform: jsonschema does all the work, more slowly
+    jsonschema_rs = None
 
 SUFFIX = ".schema.json"
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
@@ -48,26 +59,36 @@ class SchemaSet:
         if repo_schema_dir is not None and repo_schema_dir.is_dir():
             for path in sorted(repo_schema_dir.glob(f"*{SUFFIX}")):
                 effective[path.name[: -len(SUFFIX)]] = _read_repo_schema(path)
-        resources_: list[tuple[str, Resource[Any]]] = []
-        for name, contents in shipped.items():
-            uri = f"urn:qmskit:shipped:{name}"
-            resource = Resource.from_contents({**contents, "$id": uri}, default_specification=DRAFT202012)
-            resources_.append((uri, resource))
+        # (uri, contents) of every schema, for both validators' registries.
+        self._resources = [(f"urn:qmskit:shipped:{name}", {**contents, "$id": f"urn:qmskit:shipped:{name}"})
+                           for name, contents in shipped.items()]
         self._schemas: dict[str, dict[str, Any]] = {}
         for name, contents in effective.items():
             uri = f"urn:qmskit:{name}"
             self._schemas[name] = {**contents, "$id": uri}
-            # A schema without "$schema" (common in a repository's own) is read as 2020-12.
-            resource = Resource.from_contents(self._schemas[name], default_specification=DRAFT202012)
-            resources_.append((uri, resource))
-        self.registry: Registry[Any] = Registry().with_resources(resources_)
+            self._resources.append((uri, self._schemas[name]))
         self._validators: dict[str, Draft202012Validator] = {}
+        self._fast: dict[str, Any] = {}
+        self._declared: dict[str, set[str]] = {}
 
     def has(self, name: str) -> bool:
         return name in self._schemas
 
+    @cached_property
+    def registry(self) -> Registry[Any]:
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        # A schema without "$schema" (common in a repository's own) is read as 2020-12.
+        return Registry().with_resources(
+            (uri, Resource.from_contents(contents, default_specification=DRAFT202012))
+            for uri, contents in self._resources
+        )
+
     def validator(self, name: str) -> Draft202012Validator:
         if name not in self._validators:
+            from jsonschema import Draft202012Validator
+
             self._validators[name] = Draft202012Validator(
                 self._schemas[name],
                 registry=self.registry,
@@ -76,18 +97,51 @@ class SchemaSet:
         return self._validators[name]
 
     @cached_property
+    def _fast_registry(self) -> Any:
+        return jsonschema_rs.Registry(self._resources, draft=jsonschema_rs.Draft202012)
+
+    def fast_validator(self, name: str) -> Any:
+        """jsonschema-rs's compiled validator for `name`, or None where it cannot compile the schema."""
+        if name not in self._fast:
+            self._fast[name] = None
+            if jsonschema_rs is not None:
+                try:
+                    # Read as 2020-12 and never fetched from the network, as jsonschema does here.
+                    self._fast[name] = jsonschema_rs.Draft202012Validator(
+                        self._schemas[name], registry=self._fast_registry, validate_formats=True, offline=True)
+                except Exception:  # jsonschema reports what is wrong with the schema
+                    self._fast[name] = None
+        return self._fast[name]
+
+    def is_valid(self, name: str, data: Any) -> bool:
+        """True when `data` surely meets schema `name`; False means "ask jsonschema"."""
+        fast = self.fast_validator(name)
+        if fast is None:
+            return False
+        try:
+            return bool(fast.is_valid(data))
+        except Exception:  # a value it cannot take (an integer past 64 bits, say): jsonschema decides
+            return False
+
+    @cached_property
     def vocabulary(self) -> list[str]:
         """Every key any schema declares: the pool for "did you mean" on unknown keys."""
         keys: set[str] = set()
-        for schema in self._schemas.values():
-            keys.update(_declared_keys(schema, self.registry, set()))
+        for name in self._schemas:
+            keys.update(self.declared_keys(name))
         return sorted(keys)
 
     def declared_keys(self, name: str) -> set[str]:
-        return _declared_keys(self._schemas[name], self.registry, set())
+        if name not in self._declared:
+            self._declared[name] = _declared_keys(self._schemas[name], self.registry, set())
+        return self._declared[name]
 
     def errors(self, name: str, located: Located) -> Iterator[tuple[int, str]]:
         """(line, message) for each way `located.data` breaks schema `name`."""
+        if self.is_valid(name, located.data):
+            return
+        from referencing.exceptions import NoSuchResource, Unresolvable
+
         try:
             declared, vocabulary = self.declared_keys(name), self.vocabulary
             errors = list(self.validator(name).iter_errors(located.data))
@@ -110,6 +164,8 @@ def _read_repo_schema(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{where}:{exc.lineno}: is not valid JSON ({exc.msg}, column {exc.colno})") from None
     if not isinstance(contents, dict):
         raise ConfigError(f"{where}: a JSON Schema must be an object ({{...}})")
+    from jsonschema import Draft202012Validator
+
     try:
         Draft202012Validator.check_schema(contents)
     except Exception as exc:  # SchemaError carries a long repr; keep its first line

@@ -17,6 +17,7 @@ reported instead of silently resolved.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,36 @@ import yaml
 
 from qms.model import KeyPath
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A plain (unquoted) scalar whose type `_plain` decides, in place of PyYAML's resolver.
+_PLAIN = "!qmskit-plain"
+# PyYAML's own float pattern, so that what counts as a float here is exactly what PyYAML tags float.
+_FLOAT = next(pattern for tag, pattern in yaml.resolver.Resolver.yaml_implicit_resolvers["."]
+              if tag.endswith(":float"))
+_ScalarNode = yaml.ScalarNode
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Leaves plain scalars untyped: their type is decided once, in `_plain`.
+
+    PyYAML's resolver tries several patterns on every scalar, keys included,
+    only for most of its answers (dates, yes/no, octal) to be undone below.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN
+        return super().resolve(kind, value, implicit)
+
+    # The safe loader has no path resolvers, so tracking the path they would need is wasted work.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 # Past this many expanded nodes a front-matter block is an attack, not a document.
@@ -133,40 +163,79 @@ class _Builder:
             return _scalar(node)
         if isinstance(node, yaml.SequenceNode):
             items = []
+            lines = self.result.lines
             for index, child in enumerate(node.value):
-                self.result.lines[(*path, index)] = self.line(child)
-                items.append(self.build(child, (*path, index), depth + 1))
+                item_path = (*path, index)
+                lines[item_path] = self.first_line + child.start_mark.line
+                items.append(self.child(child, item_path, depth))
             return items
         return self.build_mapping(node, path, depth)
 
+    def child(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
+        """`build(node, path, depth + 1)`, with the common case - a scalar in budget and depth - done here."""
+        if type(node) is yaml.ScalarNode and depth < MAX_DEPTH and self.budget > 0:
+            self.budget -= 1
+            return _scalar(node)
+        return self.build(node, path, depth + 1)
+
     def build_mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
+        lines = self.result.lines
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.result.problems.append(
                     YamlProblem("F004", self.line(key_node), "a key must be a plain word, not a list or mapping")
                 )
                 continue
-            key = str(key_node.value)
-            key_line = self.line(key_node)
+            # Interned: the same few keys recur in every file, and the check cache stores each once.
+            key = sys.intern(str(key_node.value))
+            key_line = self.first_line + key_node.start_mark.line
+            key_path = (*path, key)
             if key in mapping:
-                first = self.result.lines.get((*path, key))
+                first = lines.get(key_path)
                 self.result.problems.append(
                     YamlProblem(
                         "F005",
                         key_line,
-                        f"key '{_dotted((*path, key))}' appears twice (lines {first} and {key_line}); "
+                        f"key '{_dotted(key_path)}' appears twice (lines {first} and {key_line}); "
                         "keep one of them",
                     )
                 )
                 continue
-            self.result.lines[(*path, key)] = key_line
-            mapping[key] = self.build(value_node, (*path, key), depth + 1)
+            lines[key_path] = key_line
+            # `self.child` inlined: this line runs for most of the half million values of a large set.
+            if type(value_node) is _ScalarNode and depth < MAX_DEPTH and self.budget > 0:
+                self.budget -= 1
+                mapping[key] = _plain(value_node.value) if value_node.tag == _PLAIN else _scalar(value_node)
+            else:
+                mapping[key] = self.build(value_node, key_path, depth + 1)
         return mapping
+
+
+def _plain(text: str) -> Any:
+    """What PyYAML's resolver would tag a plain scalar, then the rules of `_scalar` below, in one step."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if text[0] in "+-.0123456789":
+        if _PLAIN_INT.fullmatch(text):
+            return int(text)
+        if _FLOAT.match(text):
+            try:
+                number = float(text)
+            except ValueError:
+                return text
+            return number if repr(number) == text else text
+    return text
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     text = node.value
+    if node.tag == _PLAIN:
+        return _plain(text)
     if node.style:  # quoted or block scalars are always text
         return text
     tag = node.tag

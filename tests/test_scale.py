@@ -3,8 +3,11 @@ a damaged cache is ignored and rebuilt, and every planted problem is reported.""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
+import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +16,7 @@ import pytest
 from qmsrepo import run_qms
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-CACHE = Path(".git/qmskit/check-cache.json")
+CACHE = Path(".git/qmskit/check-cache.pickle")
 
 
 def _generator():
@@ -72,14 +75,23 @@ def _garbage(data: bytes) -> bytes:
 def _wrong_entry(data: bytes) -> bytes:
     """The unknown-kind record's entry claims the file is clean; the checksum line is kept."""
     header, _, body = data.partition(b"\n")
-    entries = json.loads(body)
+    entries = pickle.loads(body)
     changed = 0
-    for entry in entries.values():
+    for sha, entry in entries.items():
         if any(f[1] == "S001" for f in entry[2]):
-            entry[2] = []
+            entries[sha] = (entry[0], entry[1], (), *entry[3:])
             changed += 1
     assert changed == 1
-    return header + b"\n" + json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+    return header + b"\n" + pickle.dumps(entries, protocol=5)
+
+
+def _not_plain(data: bytes) -> bytes:
+    """A pickle that would build an object (here a harmless one) under a correct checksum is still refused."""
+    header, _, _body = data.partition(b"\n")
+    magic, version, fingerprint, _checksum = header.split(b" ")
+    body = pickle.dumps({"x": Path("/")}, protocol=5)
+    checksum = hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+    return b" ".join([magic, version, fingerprint, checksum]) + b"\n" + body
 
 
 def _wrong_settings(data: bytes) -> bytes:
@@ -88,7 +100,7 @@ def _wrong_settings(data: bytes) -> bytes:
     return b" ".join([magic, version, b"0" * 32, checksum]) + b"\n" + body
 
 
-@pytest.mark.parametrize("damage", [_truncate, _garbage, _wrong_entry, _wrong_settings])
+@pytest.mark.parametrize("damage", [_truncate, _garbage, _wrong_entry, _wrong_settings, _not_plain])
 def test_damaged_cache_is_ignored_and_rebuilt(small: Path, uncached: tuple[int, dict], damage) -> None:
     cache = small / CACHE
     good = cache.read_bytes()
@@ -109,3 +121,32 @@ def test_changed_file_is_parsed_again(small: Path, uncached: tuple[int, dict]) -
     expected = [f for f in uncached[1]["findings"] if f["path"] != "records/planted/rec-2026-90002-unknown-kind.md"]
     assert (code, report["findings"]) == (1, expected)
     assert len(expected) == len(uncached[1]["findings"]) - 1
+
+
+def test_same_size_edit_with_its_old_time_is_parsed_again(small: Path, uncached: tuple[int, dict]) -> None:
+    """Git's index says which tracked files changed; an edit that keeps size and time is still seen."""
+    rel = "records/planted/rec-2026-90002-unknown-kind.md"
+    edited = small / rel
+    original = edited.read_bytes()
+    times = edited.stat()
+    edited.write_bytes(original.replace(b"kind: inspection", b"kind: inspectiom"))
+    os.utime(edited, ns=(times.st_atime_ns, times.st_mtime_ns))
+    try:
+        code, report = check_json(small)
+    finally:
+        edited.write_bytes(original)
+    messages = [f["message"] for f in report["findings"] if f["path"] == rel]
+    assert code == 1 and len(messages) == 1 and '"inspectiom"' in messages[0]
+
+
+def test_untracked_file_is_checked(small: Path, uncached: tuple[int, dict]) -> None:
+    """A file git does not track yet has no blob id in the index: it is read and checked all the same."""
+    extra = small / "records/planted/rec-2026-90009-untracked.md"
+    source = (small / "records/planted/rec-2026-90004-dangling-link.md").read_text("utf-8")
+    extra.write_text(source.replace("REC-2026-90004", "REC-2026-90009"), "utf-8")
+    try:
+        _code, report = check_json(small)
+    finally:
+        extra.unlink()
+    assert [f["code"] for f in report["findings"] if f["path"] == extra.relative_to(small).as_posix()] == ["R002"]
+    assert check_json(small) == uncached

@@ -11,10 +11,11 @@ from qms.rules import Context, rule
 
 @rule("O001")
 def codeowners_out_of_date(ctx: Context) -> Iterator[Finding]:
+    generated = [(rel, text) for rel, text in existing(ctx.config.root) if is_generated(text)]
+    if not generated:
+        return  # nothing to compare: rendering it would cost a pass over every document
     wanted = render(ctx.config, ctx.docs).splitlines()
-    for rel, text in existing(ctx.config.root):
-        if not is_generated(text):
-            continue
+    for rel, text in generated:
         have = text.splitlines()
         if have == wanted:
             continue

@@ -135,13 +135,16 @@ def duplicate_people_and_roles(ctx: Context) -> Iterator[Finding]:
 def unknown_people(ctx: Context) -> Iterator[Finding]:
     if ctx.docs.people_file is None:
         return
-    known = sorted({person.id for person in ctx.docs.people})
+    known = {person.id for person in ctx.docs.people}
     for doc in ctx.records():
         for key in PERSON_LIST_KEYS:
-            for index, person in enumerate(as_list(doc.data.get(key))):
+            people = doc.data.get(key)
+            if not people:
+                continue
+            for index, person in enumerate(as_list(people)):
                 if isinstance(person, str) and person not in known:
                     yield ctx.finding(
                         "P006", doc.path, doc.line_of((key, index)),
                         f'{key}: "{person}" is not a person in {ctx.config.people_file}'
-                        f"{did_you_mean(person, known)}",
+                        f"{did_you_mean(person, sorted(known))}",
                     )

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from qms import publish
-from qms.body import id_references, relative_links
-from qms.model import Document, Finding
+from qms.model import Document, Finding, KeyPath
 from qms.revisions import RevisionError, is_after_first
 from qms.rules import Context, as_list, rule
 from qms.schemas import did_you_mean
@@ -22,36 +21,41 @@ NO_SUCCESSOR = "none"
 ID_CUTOFF = 0.85
 
 
-def front_matter_references(doc: Document) -> Iterator[tuple[str, str, int]]:
-    """(key name, id, line) for every id the front-matter names."""
+def front_matter_references(doc: Document) -> Iterator[tuple[str, str, KeyPath]]:
+    """(key name, id, key path) for every id the front-matter names."""
+    data = doc.data
     for key in LIST_KEYS:
-        for index, target in enumerate(as_list(doc.data.get(key))):
-            if isinstance(target, str):
-                yield key, target, doc.line_of((key, index))
+        if key in data:
+            for index, target in enumerate(as_list(data[key])):
+                if isinstance(target, str):
+                    yield key, target, (key, index)
     for key in SINGLE_KEYS:
-        target = doc.data.get(key)
+        target = data.get(key)
         if isinstance(target, str) and not (key == "superseded_by" and target.lower() == NO_SUCCESSOR):
-            yield key, target, doc.line_of((key,))
+            yield key, target, (key,)
 
 
 @rule("R001")
 def unresolved_front_matter(ctx: Context) -> Iterator[Finding]:
-    known = sorted(ctx.by_id)
+    known: list[str] = []
     for doc in ctx.docs.documents:
-        for key, target, line in front_matter_references(doc):
+        for key, target, where in front_matter_references(doc):
             if target not in ctx.by_id:
+                # Lines and suggestions only for what is reported: most references resolve.
+                known = known or sorted(ctx.by_id)
                 yield ctx.finding(
-                    "R001", doc.path, line,
+                    "R001", doc.path, doc.line_of(where),
                     f'{key}: "{target}" is not the id of any document or record{did_you_mean(target, known, ID_CUTOFF)}',
                 )
 
 
 @rule("R002")
 def unresolved_body_ids(ctx: Context) -> Iterator[Finding]:
-    known = sorted(ctx.by_id)
+    known: list[str] = []
     for doc in ctx.docs.documents:
-        for ref in id_references(doc.body, doc.body_line):
+        for ref in doc.id_references():
             if ref.target not in ctx.by_id:
+                known = known or sorted(ctx.by_id)
                 yield ctx.finding(
                     "R002", doc.path, ref.line,
                     f"[[{ref.target}]] names no document or record{did_you_mean(ref.target, known, ID_CUTOFF)}",
@@ -70,7 +74,7 @@ def resolve_link(doc_path: str, target: str) -> str | None:
 def broken_links(ctx: Context) -> Iterator[Finding]:
     root = ctx.config.root
     for doc in ctx.docs.documents:
-        for ref in relative_links(doc.body, doc.body_line):
+        for ref in doc.relative_links():
             resolved = resolve_link(doc.path, ref.target)
             if resolved is None:
                 yield ctx.finding(
@@ -90,21 +94,22 @@ def relies_on_uncontrolled(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.documents():
         if doc.status != "effective":
             continue
-        relied_on: list[tuple[str, int]] = [
-            (target, doc.line_of(("references", index)))
+        # A key path (its line looked up only if reported) or a body line, for each id relied on.
+        relied_on: list[tuple[str, KeyPath | int]] = [
+            (target, ("references", index))
             for index, target in enumerate(as_list(doc.data.get("references")))
             if isinstance(target, str)
         ]
-        relied_on += [(ref.target, ref.line) for ref in id_references(doc.body, doc.body_line)]
-        for ref in relative_links(doc.body, doc.body_line):
+        relied_on += [(ref.target, ref.line) for ref in doc.id_references()]
+        for ref in doc.relative_links():
             target_doc = by_path.get(resolve_link(doc.path, ref.target) or "")
             if target_doc is not None and target_doc.id is not None:
                 relied_on.append((target_doc.id, ref.line))
-        for target, line in relied_on:
+        for target, where in relied_on:
             other = ctx.by_id.get(target)
             if other is not None and not other.is_record and not _in_force(ctx, other):
                 yield ctx.finding(
-                    "R004", doc.path, line,
+                    "R004", doc.path, where if isinstance(where, int) else doc.line_of(where),
                     f"this effective document relies on {target}, which is {other.status}"
                     f"{_successor_hint(other)}; staff would be sent to a document that is not in force",
                 )
@@ -122,11 +127,11 @@ def links_to_unpublished(ctx: Context) -> Iterator[Finding]:
     """
     by_path = {d.path: d for d in ctx.docs.documents}
     for doc in ctx.docs.documents:
-        if publish.visibility(doc) != publish.PUBLISHED:
+        ids, files = doc.id_references(), doc.relative_links()
+        if not (ids or files) or publish.visibility(doc) != publish.PUBLISHED:
             continue
-        links: list[tuple[str, int, str]] = [(ref.target, ref.line, f"[[{ref.target}]]")
-                                             for ref in id_references(doc.body, doc.body_line)]
-        for ref in relative_links(doc.body, doc.body_line):
+        links: list[tuple[str, int, str]] = [(ref.target, ref.line, f"[[{ref.target}]]") for ref in ids]
+        for ref in files:
             target_doc = by_path.get(resolve_link(doc.path, ref.target) or "")
             if target_doc is not None and target_doc.id is not None:
                 links.append((target_doc.id, ref.line, f'the link "{ref.target}"'))
