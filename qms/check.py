@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +14,11 @@ from qms.errors import ConfigError, UsageError
 from qms.gitlog import resolve_commit, run_git
 from qms.history import History, Roster, load_history
 from qms.loader import load_set
-from qms.model import ERROR, WARNING, Finding
+from qms.model import ERROR, WARNING, DocumentSet, Finding
 from qms.rules import run_rules
 from qms.rules.catalogue import RULES
 from qms.rules.history import run_history_rules
+from qms.since import load_since
 
 
 @dataclass
@@ -79,7 +81,13 @@ def run_check(
     findings = [f for f in docs.findings if wanted(f.code)]
     findings += run_rules(config, docs, wanted)
     saved = load_report(against) if against is not None else None
-    if since is not None or full_history or saved is not None:
+    quick = None
+    if since is not None and not full_history and saved is None:
+        quick = load_since(config, docs.people, since, _shared_ids(docs))
+    if quick is not None:
+        history, first = quick
+        findings += run_history_rules(config, history, Roster(docs.people), first, wanted)
+    elif since is not None or full_history or saved is not None:
         history = load_history(config, docs.people)
         if since is not None or full_history:
             first = -1 if full_history else since_ordinal(config.root, history, since or "")
@@ -89,6 +97,11 @@ def run_check(
     findings.sort(key=Finding.sort_key)
     records = sum(1 for d in docs.documents if d.is_record)
     return CheckResult(findings, len(docs.documents) - records, records, docs.files_seen)
+
+
+def _shared_ids(docs: DocumentSet) -> set[str]:
+    counts = Counter(d.id for d in docs.documents if d.id)
+    return {doc_id for doc_id, count in counts.items() if count > 1}
 
 
 def since_ordinal(root: Path, history: History, rev: str) -> int:

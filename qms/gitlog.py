@@ -137,8 +137,29 @@ def read_log(root: Path, while_git_works: Callable[[], None] | None = None) -> l
     """
     # Newest first, as git finds them: --reverse would hold all output back until the end.
     main = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", "HEAD"], while_git_works)[::-1]
+    return _with_side_commits(root, main)
+
+
+def read_range(root: Path, base: str) -> list[Commit] | None:
+    """The commits `read_log` would list after `base`, oldest first, or None when `base` is not on HEAD's
+    first-parent line (the caller then reads the whole history).
+
+    Only the commits of the range are read, with their merges' side commits, so a pull request's check
+    costs what the pull request changed, not what the repository holds.
+    """
+    main = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", f"{base}..HEAD"])[::-1]
+    if not main:
+        head = run_git(root, "rev-parse", "HEAD").decode().strip()
+        return [] if head == base else None
+    if not main[0].parents or main[0].parents[0] != base:
+        return None
+    return _with_side_commits(root, main, exclude=base)
+
+
+def _with_side_commits(root: Path, main: list[Commit], exclude: str | None = None) -> list[Commit]:
+    """Put each merge's side-branch commits just before it, and number the whole list."""
     main_line = [c.sha for c in main]
-    side = _side_commits(root, main_line) if any(c.is_merge for c in main) else {}
+    side = _side_commits(root, main_line, exclude) if any(c.is_merge for c in main) else {}
     side_shas = [sha for shas in side.values() for sha in shas]
     side_log = {c.sha: c for c in _stream_log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
                                                 stdin=side_shas)} if side_shas else {}
@@ -215,11 +236,15 @@ def _parse_commits(raw: bytes) -> list[Commit]:
     return commits
 
 
-def _side_commits(root: Path, main_line: list[str]) -> dict[str, list[str]]:
-    """For each first-parent merge, the commits it brought in, oldest first (one rev-list, no diffs)."""
+def _side_commits(root: Path, main_line: list[str], exclude: str | None = None) -> dict[str, list[str]]:
+    """For each first-parent merge, the commits it brought in, oldest first (one rev-list, no diffs).
+
+    With `exclude`, commits it reaches were brought in at or before it, so they are left out.
+    """
     order: list[str] = []
     parents: dict[str, list[str]] = {}
-    for line in run_git(root, "rev-list", "--topo-order", "--parents", "HEAD").decode().splitlines():
+    limit = [f"^{exclude}"] if exclude else []
+    for line in run_git(root, "rev-list", "--topo-order", "--parents", "HEAD", *limit).decode().splitlines():
         sha, *rest = line.split()
         order.append(sha)
         parents[sha] = rest

@@ -54,6 +54,7 @@ class Version:
     deleted: bool = False
     blob: str = ""  # git blob id of the file as this commit left it
     author: Identity | None = None  # who changed the content here; None for lifecycle-only commits
+    seed: bool = False  # the state at the start of a `--since` range, whose authors are not read
 
     def get(self, key: str) -> Any:
         return self.data.get(key) if self.data else None
@@ -204,16 +205,33 @@ def load_history(config: Config, people: list[Person]) -> History:
         cached.update(blobcache.load(cache_file))
 
     commits = read_log(root, while_git_works=load_cache)
-    is_doc = _document_path_test(config)
+    is_doc = document_path_test(config)
+    parsed = parse_versions(root, commits, is_doc, cached, cache_file)
+    history = History(commits, {})
+    index_versions(history, commits, parsed, is_doc, {})
+    roster = Roster(people)
+    judge_history(config, history, roster)
+    history.baseline = _baseline_ordinal(config, commits)
+    for doc in history.documents.values():
+        for revision in doc.revisions:
+            revision.before_adoption = _in_force_by(revision, history.baseline)
+    return history
+
+
+def parse_versions(root: Path, commits: list[Commit], is_doc, cached: dict[str, tuple[dict[str, Any] | None, str]],
+                   cache_file: Path | None, extra: Iterable[str] = ()) -> dict[str, tuple[dict[str, Any] | None, str]]:
+    """Front-matter and content digest of every document version the commits (and `extra` blobs) name."""
     blob_ids = [c.blob for commit in commits for c in commit.changes if c.status != "D" and is_doc(c.path)]
-    missing = {sha for sha in blob_ids if sha not in cached}
+    missing = {sha for sha in (*blob_ids, *extra) if sha not in cached}
     if missing:
         cached.update(parse_blobs(read_blobs(root, missing)))
         blobcache.save(cache_file, cached)
-    parsed = cached
+    return cached
 
-    history = History(commits, {})
-    at_path: dict[str, str] = {}  # path -> id of the document there now
+
+def index_versions(history: History, commits: list[Commit], parsed: dict[str, tuple[dict[str, Any] | None, str]],
+                   is_doc, at_path: dict[str, str]) -> None:
+    """Add each commit's document changes to the history, by id; `at_path` maps path -> id as history stands."""
     for commit in commits:
         for change in commit.changes:
             if change.status == "D":
@@ -237,19 +255,16 @@ def load_history(config: Config, people: list[Person]) -> History:
             doc = history.documents.setdefault(doc_id, DocumentHistory(doc_id))
             doc.versions.append(Version(commit, change.path, data, digest, blob=change.blob))
 
-    roster = Roster(people)
+
+def judge_history(config: Config, history: History, roster: Roster) -> None:
+    """Revisions, approvals and signatures from the indexed versions."""
     for doc in history.documents.values():
         _build_revisions(doc, roster)
     _attach_approvals(history, roster)
     _judge_signatures(config, history, roster)
-    history.baseline = _baseline_ordinal(config, commits)
-    for doc in history.documents.values():
-        for revision in doc.revisions:
-            revision.before_adoption = _in_force_by(revision, history.baseline)
-    return history
 
 
-def _document_path_test(config: Config):
+def document_path_test(config: Config):
     folders = tuple(f + "/" for f in config.folders())
     registries = config.registry_files()
 
@@ -269,7 +284,7 @@ def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:
             doc.revisions.append(Revision(doc.id, label))
         revision = doc.revisions[-1]
         revision.versions.append(version)
-        if version.content != previous_content:
+        if version.content != previous_content and not version.seed:
             who = version.author = roster.identify(version.commit.author_name, version.commit.author_email)
             if all(a.email.lower() != who.email.lower() and (who.person is None or a.person != who.person)
                    for a in revision.authors):
