@@ -46,7 +46,7 @@ _FORMAT = "%x1e" + "%x1f".join(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     status: str  # A, M, D, T, R or C
     path: str  # the path after the change (the old path for D)
@@ -55,7 +55,7 @@ class Change:
     old_blob: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Commit:
     sha: str
     parents: list[str]
@@ -225,14 +225,10 @@ def _parse_commits(raw: bytes) -> list[Commit]:
     for chunk in raw.decode("utf-8", "surrogateescape").split("\x1e"):
         if not chunk:
             continue
-        fields = chunk.split("\x1f")
-        commit = Commit(
-            sha=fields[0], parents=fields[1].split(), author_name=fields[2], author_email=fields[3],
-            author_date=fields[4], committer_name=fields[5], committer_email=fields[6],
-            committer_date=fields[7], approves=[t.strip() for t in fields[8].split("\x1d") if t.strip()],
-        )
-        commit.changes = _parse_raw(fields[9])
-        commits.append(commit)
+        sha, parents, an, ae, ad, cn, ce, cd, trailers, raw_changes = chunk.split("\x1f", 9)
+        approves = [t.strip() for t in trailers.split("\x1d") if t.strip()] if trailers else []
+        commits.append(Commit(sha, parents.split(), an, ae, ad, cn, ce, cd, approves, 0, None,
+                              _parse_raw(raw_changes)))
     return commits
 
 
@@ -268,19 +264,21 @@ def _side_commits(root: Path, main_line: list[str], exclude: str | None = None) 
 
 
 def _parse_raw(text: str) -> list[Change]:
-    tokens = [t for t in text.lstrip("\n\x00").split("\x00")]
+    """Changes from `--raw -z` output: ":mode mode old new STATUS\0path\0" (two paths for R and C)."""
+    tokens = text.split("\x00")
     changes = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index].lstrip("\n")
-        if not token.startswith(":"):
-            index += 1
-            continue
-        _, _, old_blob, new_blob, status = token[1:].split(" ")[:5]
-        kind = status[0]
-        if kind in "RC":
-            old_path, new_path = tokens[index + 1], tokens[index + 2]
-            changes.append(Change(kind, new_path, new_blob, old_path, old_blob))
+    index, count = 0, len(tokens)
+    while index < count:
+        token = tokens[index]
+        if token[:1] != ":":
+            token = token.lstrip("\n")
+            if token[:1] != ":":
+                index += 1
+                continue
+        fields = token[1:].split(" ")
+        old_blob, new_blob, kind = fields[2], fields[3], fields[4][:1]
+        if kind == "R" or kind == "C":
+            changes.append(Change(kind, tokens[index + 2], new_blob, tokens[index + 1], old_blob))
             index += 3
         else:
             changes.append(Change(kind, tokens[index + 1], new_blob, None, old_blob))

@@ -7,6 +7,7 @@ is renamed or moved keeps its history. Old front-matter is read in bulk from
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -17,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from qms import blobcache
+from qms import __version__, blobcache
 from qms.config import Config, find_root, load_config
 from qms.errors import UsageError
 from qms.forkpool import fork_map
@@ -39,11 +40,15 @@ from qms.yamlsafe import parse_yaml
 
 # Keys an approval or a withdrawal sets; a change to anything else is a change of content.
 LIFECYCLE_KEYS = frozenset({"status", "effective", "superseded_by"})
+# The front-matter keys history, its rules and its reports read from old versions.
+HISTORY_KEYS = ("id", "title", "type", "revision", "status", "change", "effective", "approvers", "superseded_by")
+# The parse cache of old versions (in .git/qmskit), holding only HISTORY_KEYS of each.
+CACHE_NAME = f"history-{__version__}-2.json"
 TRAILER = re.compile(r"^\s*(?P<id>[^@\s]+)@(?P<revision>\S+)\s*$")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Version:
     """A document as one commit left it."""
 
@@ -70,7 +75,7 @@ class Version:
         return value if isinstance(value, str) else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Identity:
     """A person from the roster, or the raw git identity when the roster does not know it."""
 
@@ -82,7 +87,7 @@ class Identity:
         return f"{self.name} ({self.person})" if self.person else f"{self.name} <{self.email}>"
 
 
-@dataclass
+@dataclass(slots=True)
 class Approval:
     document: str
     revision: str
@@ -101,7 +106,7 @@ class Approval:
         return self.commit.author_date[:10]
 
 
-@dataclass
+@dataclass(slots=True)
 class Revision:
     document: str
     revision: str
@@ -129,7 +134,7 @@ class Revision:
         return self.last.status
 
 
-@dataclass
+@dataclass(slots=True)
 class DocumentHistory:
     id: str
     versions: list[Version] = field(default_factory=list)
@@ -164,10 +169,16 @@ class Roster:
     def __init__(self, people: list[Person]) -> None:
         self.people = {p.id: p for p in people}
         self.by_email = {email.lower(): p for p in people for email in p.emails}
+        self._known: dict[tuple[str, str], Identity] = {}
 
     def identify(self, name: str, email: str) -> Identity:
-        person = self.by_email.get(email.lower())
-        return Identity(person.name, email, person.id) if person else Identity(name, email)
+        # One object per git identity: tens of thousands of commits share a few dozen people.
+        found = self._known.get((name, email))
+        if found is None:
+            person = self.by_email.get(email.lower())
+            found = Identity(person.name, email, person.id) if person else Identity(name, email)
+            self._known[(name, email)] = found
+        return found
 
 
 def content_digest(data: dict[str, Any] | None, body: str) -> str:
@@ -185,7 +196,9 @@ def _parse_blob(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         return None, content_digest(None, raw.decode("utf-8", "replace"))
     parsed = parse_yaml(split.yaml_text, split.yaml_line)
     data = parsed.value if isinstance(parsed.value, dict) and not parsed.problems else None
-    return data, content_digest(data, split.body)
+    digest = content_digest(data, split.body)
+    # Only the keys history reads are kept: every version of every file is held at once.
+    return ({k: data[k] for k in HISTORY_KEYS if k in data} if data is not None else None), digest
 
 
 def parse_blobs(blobs: dict[str, bytes]) -> dict[str, tuple[dict[str, Any] | None, str]]:
@@ -198,7 +211,7 @@ def load_history(config: Config, people: list[Person]) -> History:
     """Read the whole first-parent history of the document folders in one pass."""
     root = config.root
     ensure_full_history(root)
-    cache_file = blobcache.cache_path(root)
+    cache_file = blobcache.cache_path(root, CACHE_NAME)
     cached: dict[str, tuple[dict[str, Any] | None, str]] = {}
 
     def load_cache() -> None:
@@ -232,28 +245,34 @@ def parse_versions(root: Path, commits: list[Commit], is_doc, cached: dict[str, 
 def index_versions(history: History, commits: list[Commit], parsed: dict[str, tuple[dict[str, Any] | None, str]],
                    is_doc, at_path: dict[str, str]) -> None:
     """Add each commit's document changes to the history, by id; `at_path` maps path -> id as history stands."""
+    documents = history.documents
+    missing = (None, "")
     for commit in commits:
         for change in commit.changes:
+            path = change.path
             if change.status == "D":
-                doc_id = at_path.pop(change.path, None)
+                doc_id = at_path.pop(path, None)
                 if doc_id is not None:
-                    last = history.documents[doc_id].versions[-1]
-                    history.documents[doc_id].versions.append(
-                        Version(commit, change.path, last.data, last.content, deleted=True, blob=last.blob)
+                    last = documents[doc_id].versions[-1]
+                    documents[doc_id].versions.append(
+                        Version(commit, path, last.data, last.content, deleted=True, blob=last.blob)
                     )
                 continue
-            if not is_doc(change.path):
+            if not is_doc(path):
                 continue
-            data, digest = parsed.get(change.blob, (None, ""))
-            before = at_path.pop(change.old_path, None) if change.old_path else at_path.get(change.path)
-            doc_id = data.get("id") if data and isinstance(data.get("id"), str) else before
+            data, digest = parsed.get(change.blob, missing)
+            before = at_path.pop(change.old_path, None) if change.old_path else at_path.get(path)
+            found = data.get("id") if data else None
+            doc_id = found if isinstance(found, str) else before
             if doc_id is None:
                 continue
             if before is not None and before != doc_id:
-                history.id_changes.append((commit, before, doc_id, change.path))
-            at_path[change.path] = doc_id
-            doc = history.documents.setdefault(doc_id, DocumentHistory(doc_id))
-            doc.versions.append(Version(commit, change.path, data, digest, blob=change.blob))
+                history.id_changes.append((commit, before, doc_id, path))
+            at_path[path] = doc_id
+            doc = documents.get(doc_id)
+            if doc is None:
+                doc = documents[doc_id] = DocumentHistory(doc_id)
+            doc.versions.append(Version(commit, path, data, digest, blob=change.blob))
 
 
 def judge_history(config: Config, history: History, roster: Roster) -> None:
@@ -268,6 +287,7 @@ def document_path_test(config: Config):
     folders = tuple(f + "/" for f in config.folders())
     registries = config.registry_files()
 
+    @functools.lru_cache(maxsize=None)
     def is_doc(path: str) -> bool:
         return path.startswith(folders) and path.lower().endswith((".md", ".markdown")) and path not in registries
 
@@ -276,19 +296,27 @@ def document_path_test(config: Config):
 
 def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:
     previous_content = None
+    revision = None
+    emails: set[str] = set()
+    persons: set[str] = set()
     for version in doc.versions:
         if version.deleted:
             continue
         label = version.revision or "?"
-        if not doc.revisions or doc.revisions[-1].revision != label:
-            doc.revisions.append(Revision(doc.id, label))
-        revision = doc.revisions[-1]
+        if revision is None or revision.revision != label:
+            revision = Revision(doc.id, label)
+            doc.revisions.append(revision)
+            emails, persons = set(), set()
         revision.versions.append(version)
         if version.content != previous_content and not version.seed:
-            who = version.author = roster.identify(version.commit.author_name, version.commit.author_email)
-            if all(a.email.lower() != who.email.lower() and (who.person is None or a.person != who.person)
-                   for a in revision.authors):
+            commit = version.commit
+            who = version.author = roster.identify(commit.author_name, commit.author_email)
+            email = who.email.lower()
+            if email not in emails and (who.person is None or who.person not in persons):
                 revision.authors.append(who)
+                emails.add(email)
+                if who.person is not None:
+                    persons.add(who.person)
         previous_content = version.content
 
 

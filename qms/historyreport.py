@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from qms.history import Approval, DocumentHistory, Identity, Revision
+from qms.history import Approval, DocumentHistory, Identity, Revision, Version
 
 
 def _identity(who: Identity) -> dict[str, Any]:
@@ -29,10 +29,23 @@ def _approval(approval: Approval) -> dict[str, Any]:
     }
 
 
-def revision_row(doc: DocumentHistory, revision: Revision) -> dict[str, Any]:
+def _commit(version: Version) -> dict[str, Any]:
+    commit = version.commit
+    return {"commit": commit.sha, "author": commit.author_name, "email": commit.author_email,
+            "date": commit.author_date}
+
+
+def revision_row(doc: DocumentHistory, revision: Revision, title: str | None = None) -> dict[str, Any]:
+    return {**_row_head(doc, revision, doc.title if title is None else title),
+            "commits": [_commit(v) for v in revision.versions],
+            "first_commit": revision.versions[0].commit.sha,
+            "last_commit": revision.last.commit.sha}
+
+
+def _row_head(doc: DocumentHistory, revision: Revision, title: str) -> dict[str, Any]:
     return {
         "id": doc.id,
-        "title": doc.title,
+        "title": title,
         "path": revision.last.path,
         "revision": revision.revision,
         "status": revision.status,
@@ -41,19 +54,30 @@ def revision_row(doc: DocumentHistory, revision: Revision) -> dict[str, Any]:
         "authors": [_identity(a) for a in revision.authors],
         "approvals": [_approval(a) for a in revision.approvals],
         "approved_before_adoption": revision.before_adoption,
-        "commits": [
-            {"commit": v.commit.sha, "author": v.commit.author_name, "email": v.commit.author_email,
-             "date": v.commit.author_date}
-            for v in revision.versions
-        ],
-        "first_commit": revision.versions[0].commit.sha,
-        "last_commit": revision.last.commit.sha,
     }
 
 
 def render_json(documents: list[DocumentHistory]) -> str:
-    # One revision per line: readable, and encoded by json's C encoder (indent= would not be).
-    rows = [json.dumps(revision_row(doc, rev), ensure_ascii=False) for doc in documents for rev in doc.revisions]
+    """One revision per line: readable, and encoded by json's C encoder (indent= would not be).
+
+    A commit that files a week's records appears in each of their rows: it is encoded once.
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    encoded: dict[str, str] = {}
+
+    def commit_json(version: Version) -> str:
+        text = encoded.get(version.commit.sha)
+        if text is None:
+            text = encoded[version.commit.sha] = dumps(_commit(version))
+        return text
+
+    rows = []
+    for doc in documents:
+        title = doc.title
+        for rev in doc.revisions:
+            head = dumps(_row_head(doc, rev, title))
+            rows.append(f'{head[:-1]}, "commits": [{", ".join(map(commit_json, rev.versions))}], '
+                        f'"first_commit": "{rev.versions[0].commit.sha}", "last_commit": "{rev.last.commit.sha}"}}')
     return "[\n" + ",\n".join(rows) + "\n]" if rows else "[]"
 
 
