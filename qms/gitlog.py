@@ -204,14 +204,15 @@ def _stream_log(
         reader = threading.Thread(target=drain, daemon=True)
         reader.start()
         commits: list[Commit] = []
+        names: dict[str, str] = {}
         pending = b""
         while chunk := chunks.get():
             pending += chunk
             cut = pending.rfind(b"\x1e")
             if cut > 0:
-                commits += _parse_commits(pending[:cut])
+                commits += _parse_commits(pending[:cut], names)
                 pending = pending[cut:]
-        commits += _parse_commits(pending)
+        commits += _parse_commits(pending, names)
         reader.join()
         if proc.wait() != 0:
             errors.seek(0)
@@ -220,15 +221,18 @@ def _stream_log(
     return commits
 
 
-def _parse_commits(raw: bytes) -> list[Commit]:
+def _parse_commits(raw: bytes, names: dict[str, str] | None = None) -> list[Commit]:
+    """Commits from the log's text; `names` shares one string per name and email across calls."""
     commits = []
+    names = {} if names is None else names
+    share = names.setdefault
     for chunk in raw.decode("utf-8", "surrogateescape").split("\x1e"):
         if not chunk:
             continue
         sha, parents, an, ae, ad, cn, ce, cd, trailers, raw_changes = chunk.split("\x1f", 9)
         approves = [t.strip() for t in trailers.split("\x1d") if t.strip()] if trailers else []
-        commits.append(Commit(sha, parents.split(), an, ae, ad, cn, ce, cd, approves, 0, None,
-                              _parse_raw(raw_changes)))
+        commits.append(Commit(sha, parents.split(), share(an, an), share(ae, ae), ad, share(cn, cn), share(ce, ce),
+                              cd, approves, 0, None, _parse_raw(raw_changes)))
     return commits
 
 
@@ -281,7 +285,7 @@ def _parse_raw(text: str) -> list[Change]:
             changes.append(Change(kind, tokens[index + 2], new_blob, tokens[index + 1], old_blob))
             index += 3
         else:
-            changes.append(Change(kind, tokens[index + 1], new_blob, None, old_blob))
+            changes.append(Change(kind, tokens[index + 1], new_blob))
             index += 2
     return changes
 

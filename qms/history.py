@@ -18,7 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from qms import __version__, blobcache
+from qms import historycache
+from qms.historycache import INDEX, Front, project
 from qms.config import Config, find_root, load_config
 from qms.errors import UsageError
 from qms.forkpool import fork_map
@@ -40,10 +41,7 @@ from qms.yamlsafe import parse_yaml
 
 # Keys an approval or a withdrawal sets; a change to anything else is a change of content.
 LIFECYCLE_KEYS = frozenset({"status", "effective", "superseded_by"})
-# The front-matter keys history, its rules and its reports read from old versions.
-HISTORY_KEYS = ("id", "title", "type", "revision", "status", "change", "effective", "approvers", "superseded_by")
-# The parse cache of old versions (in .git/qmskit), holding only HISTORY_KEYS of each.
-CACHE_NAME = f"history-{__version__}-2.json"
+ID = INDEX["id"]
 TRAILER = re.compile(r"^\s*(?P<id>[^@\s]+)@(?P<revision>\S+)\s*$")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -54,7 +52,7 @@ class Version:
 
     commit: Commit
     path: str
-    data: dict[str, Any] | None  # None when the front-matter could not be read
+    data: Front | None  # historycache.FIELDS of the front-matter; None when it could not be read
     content: str  # digest of everything but the lifecycle keys
     deleted: bool = False
     blob: str = ""  # git blob id of the file as this commit left it
@@ -62,7 +60,8 @@ class Version:
     seed: bool = False  # the state at the start of a `--since` range, whose authors are not read
 
     def get(self, key: str) -> Any:
-        return self.data.get(key) if self.data else None
+        """A front-matter value (one of historycache.FIELDS), or None."""
+        return self.data[INDEX[key]] if self.data else None
 
     @property
     def revision(self) -> str | None:
@@ -187,7 +186,7 @@ def content_digest(data: dict[str, Any] | None, body: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
 
 
-def _parse_blob(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+def _parse_blob(raw: bytes) -> tuple[Front | None, str]:
     """(front-matter, content digest) of one stored version of a document."""
     try:
         text = normalise_newlines(raw.decode("utf-8-sig"))
@@ -196,12 +195,11 @@ def _parse_blob(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         return None, content_digest(None, raw.decode("utf-8", "replace"))
     parsed = parse_yaml(split.yaml_text, split.yaml_line)
     data = parsed.value if isinstance(parsed.value, dict) and not parsed.problems else None
-    digest = content_digest(data, split.body)
     # Only the keys history reads are kept: every version of every file is held at once.
-    return ({k: data[k] for k in HISTORY_KEYS if k in data} if data is not None else None), digest
+    return project(data), content_digest(data, split.body)
 
 
-def parse_blobs(blobs: dict[str, bytes]) -> dict[str, tuple[dict[str, Any] | None, str]]:
+def parse_blobs(blobs: dict[str, bytes]) -> dict[str, tuple[Front | None, str]]:
     """Parse every version, on every core when there are many."""
     shas = list(blobs)
     return dict(zip(shas, fork_map(_parse_blob, [blobs[sha] for sha in shas])))
@@ -211,15 +209,14 @@ def load_history(config: Config, people: list[Person]) -> History:
     """Read the whole first-parent history of the document folders in one pass."""
     root = config.root
     ensure_full_history(root)
-    cache_file = blobcache.cache_path(root, CACHE_NAME)
-    cached: dict[str, tuple[dict[str, Any] | None, str]] = {}
+    cached: dict[str, tuple[Front | None, str]] = {}
 
     def load_cache() -> None:
-        cached.update(blobcache.load(cache_file))
+        cached.update(historycache.load(root))
 
     commits = read_log(root, while_git_works=load_cache)
     is_doc = document_path_test(config)
-    parsed = parse_versions(root, commits, is_doc, cached, cache_file)
+    parsed = parse_versions(root, commits, is_doc, cached)
     history = History(commits, {})
     index_versions(history, commits, parsed, is_doc, {})
     roster = Roster(people)
@@ -231,18 +228,18 @@ def load_history(config: Config, people: list[Person]) -> History:
     return history
 
 
-def parse_versions(root: Path, commits: list[Commit], is_doc, cached: dict[str, tuple[dict[str, Any] | None, str]],
-                   cache_file: Path | None, extra: Iterable[str] = ()) -> dict[str, tuple[dict[str, Any] | None, str]]:
+def parse_versions(root: Path, commits: list[Commit], is_doc, cached: dict[str, tuple[Front | None, str]],
+                   extra: Iterable[str] = ()) -> dict[str, tuple[Front | None, str]]:
     """Front-matter and content digest of every document version the commits (and `extra` blobs) name."""
     blob_ids = [c.blob for commit in commits for c in commit.changes if c.status != "D" and is_doc(c.path)]
     missing = {sha for sha in (*blob_ids, *extra) if sha not in cached}
     if missing:
         cached.update(parse_blobs(read_blobs(root, missing)))
-        blobcache.save(cache_file, cached)
+        historycache.save(root, cached)
     return cached
 
 
-def index_versions(history: History, commits: list[Commit], parsed: dict[str, tuple[dict[str, Any] | None, str]],
+def index_versions(history: History, commits: list[Commit], parsed: dict[str, tuple[Front | None, str]],
                    is_doc, at_path: dict[str, str]) -> None:
     """Add each commit's document changes to the history, by id; `at_path` maps path -> id as history stands."""
     documents = history.documents
@@ -262,7 +259,7 @@ def index_versions(history: History, commits: list[Commit], parsed: dict[str, tu
                 continue
             data, digest = parsed.get(change.blob, missing)
             before = at_path.pop(change.old_path, None) if change.old_path else at_path.get(path)
-            found = data.get("id") if data else None
+            found = data[ID] if data else None
             doc_id = found if isinstance(found, str) else before
             if doc_id is None:
                 continue

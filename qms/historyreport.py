@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -57,8 +58,8 @@ def _row_head(doc: DocumentHistory, revision: Revision, title: str) -> dict[str,
     }
 
 
-def render_json(documents: list[DocumentHistory]) -> str:
-    """One revision per line: readable, and encoded by json's C encoder (indent= would not be).
+def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
+    """One revision per line, written as it is encoded: the rows of 50,000 records are never all in memory.
 
     A commit that files a week's records appears in each of their rows: it is encoded once.
     """
@@ -71,14 +72,28 @@ def render_json(documents: list[DocumentHistory]) -> str:
             text = encoded[version.commit.sha] = dumps(_commit(version))
         return text
 
-    rows = []
+    rows: list[str] = []
+    opened = False
     for doc in documents:
         title = doc.title
         for rev in doc.revisions:
             head = dumps(_row_head(doc, rev, title))
             rows.append(f'{head[:-1]}, "commits": [{", ".join(map(commit_json, rev.versions))}], '
                         f'"first_commit": "{rev.versions[0].commit.sha}", "last_commit": "{rev.last.commit.sha}"}}')
-    return "[\n" + ",\n".join(rows) + "\n]" if rows else "[]"
+            if len(rows) == 1_000:
+                out.write((",\n" if opened else "[\n") + ",\n".join(rows))
+                rows, opened = [], True
+    if rows:
+        out.write((",\n" if opened else "[\n") + ",\n".join(rows))
+        opened = True
+    out.write("\n]\n" if opened else "[]\n")
+
+
+def render_json(documents: list[DocumentHistory]) -> str:
+    """The whole JSON report as one string (see `write_json`), without the final newline."""
+    out = io.StringIO()
+    write_json(documents, out)
+    return out.getvalue()[:-1]
 
 
 def _approvals_text(revision: Revision) -> str:

@@ -16,7 +16,7 @@ always what `qms check --history` reports for the commits after REV.
 
 from __future__ import annotations
 
-from qms import blobcache
+from qms import historycache
 from qms.config import Config
 from qms.gitlog import Commit, ensure_full_history, read_blobs, read_range, resolve_commit, run_git
 from qms.history import (
@@ -68,7 +68,7 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: set[s
     at_path: dict[str, str] = {}
     for path, blob in at_base.items():
         data, digest = parsed.get(blob, (None, ""))
-        doc_id = data.get("id") if data else None
+        doc_id = data[historycache.INDEX["id"]] if data else None
         if not isinstance(doc_id, str) or doc_id in history.documents:
             return None  # the id at REV comes from older history, or two files share it
         at_path[path] = doc_id
@@ -93,8 +93,7 @@ def _parse(root, commits: list[Commit], is_doc, extra: list[str]):
     blobs.update(extra)
     if len(blobs) < DIRECT_PARSE_LIMIT:
         return parse_blobs(read_blobs(root, blobs))
-    cache_file = blobcache.cache_path(root)
-    return parse_versions(root, commits, is_doc, blobcache.load(cache_file), cache_file, extra)
+    return parse_versions(root, commits, is_doc, historycache.load(root), extra)
 
 
 def _needs_older_history(doc: DocumentHistory) -> bool:
