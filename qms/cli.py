@@ -30,7 +30,7 @@ from qms.demo import refresh_demo
 from qms.errors import QmsError, UsageError
 from qms.export import export as export_set
 from qms.history import audit_trail_csv, document_history, revision_redline
-from qms.historyreport import write_json as write_history_json
+from qms.historyreport import render_json as history_json
 from qms.historyreport import render_text as history_text
 from qms.pdf import make_pdfs
 from qms.register import print_table as print_register
@@ -184,7 +184,7 @@ def history(
         return
     documents = document_history(ctx.obj, document_id)
     if output_format is HistoryFormat.json:
-        write_history_json(documents, sys.stdout)
+        history_json(documents, sys.stdout)
     else:
         history_text(documents, Console(highlight=False))
 

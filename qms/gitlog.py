@@ -135,9 +135,36 @@ def read_log(root: Path, while_git_works: Callable[[], None] | None = None) -> l
     keeps only the document changes anyway. The output is parsed as it streams,
     and `while_git_works` runs once git has started, so Python's work overlaps git's.
     """
-    # Newest first, as git finds them: --reverse would hold all output back until the end.
-    main = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", "HEAD"], while_git_works)[::-1]
-    return _with_side_commits(root, main)
+    from qms import logcache  # the cache module builds on this one
+
+    known = logcache.load(root)
+    if not known:
+        # Newest first, as git finds them: --reverse would hold all output back until the end.
+        main = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", "HEAD"], while_git_works)[::-1]
+        commits = _with_side_commits(root, main)
+        logcache.save(root, commits)
+        return commits
+    # Commits read before are taken from the cache: only the shape of history (one rev-list) and
+    # the commits added since are asked of git.
+    order, parents = _commit_graph(root)
+    main_line = []
+    sha: str | None = order[0] if order else None
+    while sha is not None:
+        main_line.append(sha)
+        sha = parents[sha][0] if parents[sha] else None
+    main_line.reverse()
+    side = _side_commits(root, main_line, graph=(order, parents))
+    wanted = [*main_line, *(s for shas in side.values() for s in shas)]
+    missing = [s for s in wanted if s not in known]
+    read = {c.sha: c for c in _stream_log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
+                                           while_git_works, stdin=missing)} if missing else {}
+    if not missing and while_git_works is not None:
+        while_git_works()
+    by_sha = {s: read[s] if s in read else logcache.commit(s, known[s]) for s in wanted if s in read or s in known}
+    commits = _assemble([by_sha[s] for s in main_line], side, by_sha)
+    if missing:
+        logcache.save(root, commits)
+    return commits
 
 
 def read_range(root: Path, base: str) -> list[Commit] | None:
@@ -163,6 +190,10 @@ def _with_side_commits(root: Path, main: list[Commit], exclude: str | None = Non
     side_shas = [sha for shas in side.values() for sha in shas]
     side_log = {c.sha: c for c in _stream_log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
                                                 stdin=side_shas)} if side_shas else {}
+    return _assemble(main, side, side_log)
+
+
+def _assemble(main: list[Commit], side: dict[str, list[str]], side_log: dict[str, Commit]) -> list[Commit]:
     commits: list[Commit] = []
     for commit in main:
         for brought in side.get(commit.sha, []):
@@ -236,11 +267,9 @@ def _parse_commits(raw: bytes, names: dict[str, str] | None = None) -> list[Comm
     return commits
 
 
-def _side_commits(root: Path, main_line: list[str], exclude: str | None = None) -> dict[str, list[str]]:
-    """For each first-parent merge, the commits it brought in, oldest first (one rev-list, no diffs).
-
-    With `exclude`, commits it reaches were brought in at or before it, so they are left out.
-    """
+def _commit_graph(root: Path, exclude: str | None = None) -> tuple[list[str], dict[str, list[str]]]:
+    """Every commit HEAD reaches (not those `exclude` reaches), newest first in topological order, and
+    each one's parents: one rev-list, no diffs."""
     order: list[str] = []
     parents: dict[str, list[str]] = {}
     limit = [f"^{exclude}"] if exclude else []
@@ -248,6 +277,16 @@ def _side_commits(root: Path, main_line: list[str], exclude: str | None = None) 
         sha, *rest = line.split()
         order.append(sha)
         parents[sha] = rest
+    return order, parents
+
+
+def _side_commits(root: Path, main_line: list[str], exclude: str | None = None,
+                  graph: tuple[list[str], dict[str, list[str]]] | None = None) -> dict[str, list[str]]:
+    """For each first-parent merge, the commits it brought in, oldest first.
+
+    With `exclude`, commits it reaches were brought in at or before it, so they are left out.
+    """
+    order, parents = graph or _commit_graph(root, exclude)
     position = {sha: index for index, sha in enumerate(order)}
     seen = set(main_line)
     side: dict[str, list[str]] = {}

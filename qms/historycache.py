@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from qms import __version__
@@ -21,6 +22,7 @@ from qms.blobcache import cache_path, write_atomically
 # The front-matter keys history, its rules and its reports read from old versions, in tuple order.
 FIELDS = ("id", "title", "type", "revision", "status", "change", "effective", "approvers", "superseded_by")
 INDEX = {key: index for index, key in enumerate(FIELDS)}
+APPROVERS = INDEX["approvers"]
 NAME = f"history-{__version__}-3.json"
 
 Front = tuple  # one value per FIELDS entry, None where the key is absent
@@ -31,21 +33,15 @@ class Interner:
     """One shared object per distinct value, so that repeated statuses, roles and dates cost nothing."""
 
     def __init__(self) -> None:
-        self.seen: dict[Any, Any] = {}
+        self.lists: dict[tuple[str, ...], list[str]] = {}
 
-    def value(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.seen.setdefault(value, value)
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            key = ("list", *value)
-            found = self.seen.get(key)
-            if found is None:
-                found = self.seen[key] = [self.seen.setdefault(v, v) for v in value]
-            return found
-        return value
-
-    def front(self, values: list[Any] | tuple[Any, ...]) -> Front:
-        return tuple(self.value(v) for v in values)
+    def front(self, values: list[Any]) -> Front:
+        approvers = values[APPROVERS]
+        if approvers.__class__ is list:
+            key = tuple(approvers) if all(v.__class__ is str for v in approvers) else None
+            if key is not None:
+                values[APPROVERS] = self.lists.setdefault(key, [intern(v) for v in approvers])
+        return tuple([intern(v) if v.__class__ is str else v for v in values])
 
 
 def project(data: dict[str, Any] | None, interner: Interner | None = None) -> Front | None:

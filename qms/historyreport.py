@@ -89,11 +89,15 @@ def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
     out.write("\n]\n" if opened else "[]\n")
 
 
-def render_json(documents: list[DocumentHistory]) -> str:
-    """The whole JSON report as one string (see `write_json`), without the final newline."""
-    out = io.StringIO()
-    write_json(documents, out)
-    return out.getvalue()[:-1]
+def render_json(documents: list[DocumentHistory], out: TextIO | None = None) -> str:
+    """The JSON report, without the final newline; with `out`, written there as it is encoded
+    (`write_json`, newline included) and "" returned."""
+    if out is not None:
+        write_json(documents, out)
+        return ""
+    buffer = io.StringIO()
+    write_json(documents, buffer)
+    return buffer.getvalue()[:-1]
 
 
 def _approvals_text(revision: Revision) -> str:
