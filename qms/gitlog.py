@@ -139,11 +139,7 @@ def read_log(root: Path, while_git_works: Callable[[], None] | None = None) -> l
 
     known = logcache.load(root)
     if not known:
-        # Newest first, as git finds them: --reverse would hold all output back until the end.
-        main = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", "HEAD"], while_git_works)[::-1]
-        commits = _with_side_commits(root, main)
-        logcache.save(root, commits)
-        return commits
+        return _read_whole_log(root, while_git_works)
     # Commits read before are taken from the cache: only the shape of history (one rev-list) and
     # the commits added since are asked of git.
     order, parents = _commit_graph(root)
@@ -160,10 +156,23 @@ def read_log(root: Path, while_git_works: Callable[[], None] | None = None) -> l
                                            while_git_works, stdin=missing)} if missing else {}
     if not missing and while_git_works is not None:
         while_git_works()
-    by_sha = {s: read[s] if s in read else logcache.commit(s, known[s]) for s in wanted if s in read or s in known}
+    try:
+        by_sha = {s: read[s] if s in read else logcache.commit(s, known.get(s)) for s in wanted}
+    except logcache.DamagedCache:
+        return _read_whole_log(root)
     commits = _assemble([by_sha[s] for s in main_line], side, by_sha)
     if missing:
         logcache.save(root, commits)
+    return commits
+
+
+def _read_whole_log(root: Path, while_git_works: Callable[[], None] | None = None) -> list[Commit]:
+    from qms import logcache
+
+    # Newest first, as git finds them: --reverse would hold all output back until the end.
+    main = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", "HEAD"], while_git_works)[::-1]
+    commits = _with_side_commits(root, main)
+    logcache.save(root, commits)
     return commits
 
 

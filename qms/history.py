@@ -41,7 +41,7 @@ from qms.yamlsafe import parse_yaml
 
 # Keys an approval or a withdrawal sets; a change to anything else is a change of content.
 LIFECYCLE_KEYS = frozenset({"status", "effective", "superseded_by"})
-ID = INDEX["id"]
+ID, REVISION, STATUS = INDEX["id"], INDEX["revision"], INDEX["status"]
 TRAILER = re.compile(r"^\s*(?P<id>[^@\s]+)@(?P<revision>\S+)\s*$")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -65,12 +65,12 @@ class Version:
 
     @property
     def revision(self) -> str | None:
-        value = self.get("revision")
+        value = self.data[REVISION] if self.data else None
         return None if value is None or isinstance(value, (dict, list, bool)) else str(value)
 
     @property
     def status(self) -> str | None:
-        value = self.get("status")
+        value = self.data[STATUS] if self.data else None
         return value if isinstance(value, str) else None
 
 
@@ -294,8 +294,7 @@ def document_path_test(config: Config):
 def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:
     previous_content = None
     revision = None
-    emails: set[str] = set()
-    persons: set[str] = set()
+    identify = roster.identify
     for version in doc.versions:
         if version.deleted:
             continue
@@ -303,17 +302,17 @@ def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:
         if revision is None or revision.revision != label:
             revision = Revision(doc.id, label)
             doc.revisions.append(revision)
-            emails, persons = set(), set()
         revision.versions.append(version)
         if version.content != previous_content and not version.seed:
             commit = version.commit
-            who = version.author = roster.identify(commit.author_name, commit.author_email)
-            email = who.email.lower()
-            if email not in emails and (who.person is None or who.person not in persons):
-                revision.authors.append(who)
-                emails.add(email)
-                if who.person is not None:
-                    persons.add(who.person)
+            who = version.author = identify(commit.author_name, commit.author_email)
+            if who not in revision.authors:  # the same identity is the same object (Roster.identify)
+                email = who.email.lower()
+                for known in revision.authors:
+                    if known.email.lower() == email or (who.person is not None and known.person == who.person):
+                        break
+                else:
+                    revision.authors.append(who)
         previous_content = version.content
 
 

@@ -61,15 +61,23 @@ def _row_head(doc: DocumentHistory, revision: Revision, title: str) -> dict[str,
 def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
     """One revision per line, written as it is encoded: the rows of 50,000 records are never all in memory.
 
-    A commit that files a week's records appears in each of their rows: it is encoded once.
+    The row is the one `revision_row` gives, key for key. A commit that files a week's records appears in
+    each of their rows, and a few dozen people write them all: each is encoded once.
     """
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    encoded: dict[str, str] = {}
+    commits: dict[str, str] = {}
+    people: dict[int, str] = {}
 
     def commit_json(version: Version) -> str:
-        text = encoded.get(version.commit.sha)
+        text = commits.get(version.commit.sha)
         if text is None:
-            text = encoded[version.commit.sha] = dumps(_commit(version))
+            text = commits[version.commit.sha] = dumps(_commit(version))
+        return text
+
+    def person_json(who: Identity) -> str:
+        text = people.get(id(who))
+        if text is None:
+            text = people[id(who)] = dumps(_identity(who))
         return text
 
     rows: list[str] = []
@@ -77,8 +85,12 @@ def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
     for doc in documents:
         title = doc.title
         for rev in doc.revisions:
-            head = dumps(_row_head(doc, rev, title))
-            rows.append(f'{head[:-1]}, "commits": [{", ".join(map(commit_json, rev.versions))}], '
+            head = dumps({"id": doc.id, "title": title, "path": rev.last.path, "revision": rev.revision,
+                          "status": rev.status, "effective": rev.effective, "change": rev.change})
+            rows.append(f'{head[:-1]}, "authors": [{", ".join(map(person_json, rev.authors))}], '
+                        f'"approvals": {dumps([_approval(a) for a in rev.approvals])}, '
+                        f'"approved_before_adoption": {"true" if rev.before_adoption else "false"}, '
+                        f'"commits": [{", ".join(map(commit_json, rev.versions))}], '
                         f'"first_commit": "{rev.versions[0].commit.sha}", "last_commit": "{rev.last.commit.sha}"}}')
             if len(rows) == 1_000:
                 out.write((",\n" if opened else "[\n") + ",\n".join(rows))

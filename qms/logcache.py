@@ -25,7 +25,12 @@ NAME = f"log-{__version__}-1.json"
 Entry = list[Any]  # [parents, author name, email, date, committer name, email, date, approves, changes]
 
 
+class DamagedCache(ValueError):
+    """An entry does not have the shape `save` writes: the whole file is ignored."""
+
+
 def load(root: Path) -> dict[str, Entry]:
+    """The cached entries, not yet checked: `commit` checks each as it is used."""
     path = cache_path(root, NAME)
     if path is None:
         return {}
@@ -33,22 +38,29 @@ def load(root: Path) -> dict[str, Entry]:
         raw = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
-    if not isinstance(raw, dict) or not all(_valid(entry) for entry in raw.values()):
-        return {}
-    return raw
-
-
-def _valid(entry: Any) -> bool:
-    return (isinstance(entry, list) and len(entry) == 9 and all(isinstance(v, str) for v in entry[:7])
-            and isinstance(entry[7], list) and isinstance(entry[8], list)
-            and all(isinstance(c, list) and len(c) == 4 for c in entry[8]))
+    return raw if isinstance(raw, dict) else {}
 
 
 def commit(sha: str, entry: Entry) -> Commit:
-    parents, an, ae, ad, cn, ce, cd, approves, changes = entry
-    # A few dozen people write tens of thousands of commits: one string each.
-    return Commit(sha, parents.split(), intern(an), intern(ae), ad, intern(cn), intern(ce), cd, approves, 0, None,
-                  [Change(status, path, blob, old_path) for status, path, blob, old_path in changes])
+    """The commit an entry describes, or DamagedCache."""
+    try:
+        parents, an, ae, ad, cn, ce, cd, approves, changes = entry
+        if not (parents.__class__ is an.__class__ is ae.__class__ is ad.__class__ is cn.__class__
+                is ce.__class__ is cd.__class__ is str and approves.__class__ is list
+                and all(a.__class__ is str for a in approves)):
+            raise DamagedCache(sha)
+        # A few dozen people write tens of thousands of commits: one string each.
+        return Commit(sha, parents.split(), intern(an), intern(ae), ad, intern(cn), intern(ce), cd, approves, 0,
+                      None, [_change(*c) for c in changes])
+    except (TypeError, ValueError) as exc:
+        raise DamagedCache(sha) from exc
+
+
+def _change(status: str, path: str, blob: str, old_path: str | None) -> Change:
+    if not (status.__class__ is path.__class__ is blob.__class__ is str
+            and (old_path is None or old_path.__class__ is str)):
+        raise DamagedCache(path)
+    return Change(status, path, blob, old_path)
 
 
 def save(root: Path, commits: list[Commit]) -> None:
