@@ -192,6 +192,56 @@ def read_range(root: Path, base: str) -> list[Commit] | None:
     return _with_side_commits(root, main, exclude=base)
 
 
+def read_before(root: Path, base: str, paths: list[str], ids: set[str]) -> list[Commit] | None:
+    """The commits up to `base` that `read_log` would list and that change one of `paths` or approve one of
+    `ids`, oldest first, each with only its changes to `paths`; None when one of the files came there by a
+    rename (its older history is under another name, and the caller reads the whole history).
+    """
+    wanted = set(paths)
+    touched = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", base], paths=paths)
+    order, parents = _commit_graph(root)
+    main_line = []
+    sha: str | None = base
+    while sha is not None:
+        main_line.append(sha)
+        sha = parents[sha][0] if parents[sha] else None
+    main_line.reverse()
+    side = _side_commits(root, main_line, graph=(order, parents))
+    place: dict[str, int] = {}
+    for merge in main_line:
+        for brought in side.get(merge, []):
+            place[brought] = len(place)
+        place[merge] = len(place)
+    side_shas = [s for shas in side.values() for s in shas]
+    approving = [line.partition("\x1f")[0] for line in run_git(
+        root, "log", "--format=%H%x1f%(trailers:key=Approves,valueonly,separator=%x1f)", base).decode(
+        "utf-8", "surrogateescape").splitlines()
+        if any(t.strip().partition("@")[0] in ids for t in line.split("\x1f")[1:])]
+    found = {c.sha: c for c in touched}
+    extra = sorted({*side_shas, *approving} - found.keys())
+    for commit in _stream_log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
+                              stdin=extra) if extra else []:
+        commit.changes = [c for c in commit.changes if c.path in wanted or c.old_path in wanted]
+        if commit.changes or commit.sha in approving:
+            found[commit.sha] = commit
+    for commit in found.values():
+        for change in commit.changes:
+            if change.path in wanted and (change.status in "RC" and change.old_path not in wanted
+                                          or change.status == "A" and _renamed_into(root, commit, change.path)):
+                return None
+    if any(sha not in place for sha in found):
+        return None
+    return sorted(found.values(), key=lambda c: place[c.sha])
+
+
+def _renamed_into(root: Path, commit: Commit, path: str) -> bool:
+    """Whether `path`, which a path-limited log shows as added, came from another file by a rename."""
+    if not commit.parents:
+        return False
+    out = run_git(root, "diff-tree", "-r", "-M", "--raw", "--no-abbrev", "-z", commit.parents[0], commit.sha)
+    return any(c.path == path and c.status in "RC" for c in _parse_raw(out.decode("utf-8", "surrogateescape")))
+
+
 def _with_side_commits(root: Path, main: list[Commit], exclude: str | None = None) -> list[Commit]:
     """Put each merge's side-branch commits just before it, and number the whole list."""
     main_line = [c.sha for c in main]
@@ -217,10 +267,12 @@ def _assemble(main: list[Commit], side: dict[str, list[str]], side_log: dict[str
 
 def _stream_log(
     root: Path, options: list[str], while_git_works: Callable[[], None] | None = None,
-    stdin: list[str] | None = None,
+    stdin: list[str] | None = None, paths: list[str] | None = None,
 ) -> list[Commit]:
-    """Parsed `git log` with each commit's file changes, read as git writes it."""
+    """Parsed `git log` with each commit's file changes, read as git writes it; `paths` limits it to those files."""
     args = ["git", "log", *options, "-M", "--raw", "--no-abbrev", "-z", f"--format={_FORMAT}"]
+    if paths is not None:
+        args = ["git", "--literal-pathspecs", *args[1:], "--", *paths]
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(args, cwd=root, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,

@@ -7,18 +7,25 @@ REV is all the past they need. This module reads the commits of REV..HEAD
 (first-parent line, with each merge's side-branch commits, as the whole-history
 index does), the version at REV of each document they touch, and nothing else.
 
-Where a finding would depend on history before REV that the seed does not
-carry (who wrote the revision that is being approved, approvals given before
-REV, an adoption baseline after REV, an id held by two files), `load_since`
-returns None and the caller reads the whole history instead: the result is
-always what `qms check --history` reports for the commits after REV.
+Where a finding depends on history before REV (who wrote the revision that
+is being approved, approvals it had before REV), the history of those files
+alone is read too (`gitlog.read_before`: one path-limited `git log`, plus the
+side-branch commits and approvals that concern them). Where even that is not
+enough (a file renamed into place before REV, an adoption baseline after REV,
+an id held by two files, an approval of a file the range does not touch),
+`load_since` returns None and the caller reads the whole history: the result
+is always what `qms check --history` reports for the commits after REV,
+but for one case it cannot see: a document deleted before REV and created
+again in the range under the same id is judged as a new document.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from qms import historycache
 from qms.config import Config
-from qms.gitlog import Commit, ensure_full_history, read_blobs, read_range, resolve_commit, run_git
+from qms.gitlog import Commit, ensure_full_history, read_before, read_blobs, read_range, resolve_commit, run_git
 from qms.history import (
     DocumentHistory,
     History,
@@ -51,11 +58,8 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: set[s
     commits = read_range(root, base)
     if commits is None:
         return None
-    seed_commit = Commit(base, [], "", "", "", "", "", "", [], ordinal=0)
-    for commit in commits:
-        commit.ordinal += 1
     if not commits:
-        return History([seed_commit], {}), 0
+        return History([Commit(base, [], "", "", "", "", "", "", [])], {}), 0
     if not _baseline_before(config, commits):
         return None
     is_doc = document_path_test(config)
@@ -63,10 +67,40 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: set[s
                       for path in (change.path, change.old_path) if path and is_doc(path)})
     at_base = _blobs_at(root, base, touched)
     parsed = _parse(root, commits, is_doc, list(at_base.values()))
+    built = _build(config, people, base, [], commits, at_base, parsed, shared_ids)
+    if built is None or not built[1]:
+        return None if built is None else (built[0], 0)
+    # Some documents need their history before REV: read it for their files alone.
+    deep = {doc.path_at_base: doc.id for doc in built[1]}
+    older = read_before(root, base, sorted(deep), set(deep.values()))
+    if older is None:
+        return None
+    parsed.update(_parse(root, older, is_doc, [], known=parsed))
+    built = _build(config, people, base, older, commits, at_base, parsed, shared_ids, deep)
+    if built is None or built[1]:
+        return None
+    return built[0], len(older)
 
-    history = History([seed_commit, *commits], {})
+
+def _build(config: Config, people: list[Person], base: str, older: list[Commit], commits: list[Commit],
+           at_base: dict[str, str], parsed, shared_ids: set[str], deep: dict[str, str] | None = None):
+    """(history, documents that need older history) from the `older` commits of some files, the state at
+    REV of the others, and the range; None when the whole history must be read."""
+    is_doc = document_path_test(config)
+    deep = deep or {}
+    for ordinal, commit in enumerate(older):
+        commit.ordinal = ordinal
+    seed_commit = Commit(base, [], "", "", "", "", "", "", [], ordinal=len(older))
+    for ordinal, commit in enumerate(commits, start=len(older) + 1):
+        commit.ordinal = ordinal
+    history = History([*older, seed_commit, *commits], {})
     at_path: dict[str, str] = {}
+    index_versions(history, older, parsed, is_doc, at_path)
+    if {path: at_path.get(path) for path in deep} != deep:
+        return None  # the older history does not end where the state at REV begins
     for path, blob in at_base.items():
+        if path in deep:
+            continue
         data, digest = parsed.get(blob, (None, ""))
         doc_id = data[historycache.INDEX["id"]] if data else None
         if not isinstance(doc_id, str) or doc_id in history.documents:
@@ -81,16 +115,22 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: set[s
     if any(name not in history.documents for name in named):
         return None  # an approval of a document the range does not touch is judged on its older history
     judge_history(config, history, Roster(people))
-    if any(_needs_older_history(doc) for doc in history.documents.values()):
-        return None
-    return history, 0
+    return history, [_Deep(doc.id, doc.versions[0].path) for doc in history.documents.values()
+                     if _needs_older_history(doc)]
 
 
-def _parse(root, commits: list[Commit], is_doc, extra: list[str]):
+@dataclass(frozen=True)
+class _Deep:
+    id: str
+    path_at_base: str  # the seed's path: the file as it was at REV
+
+
+def _parse(root, commits: list[Commit], is_doc, extra: list[str], known=None):
     """Parsed versions: directly for a pull request's few files; through the parse cache for a long range,
     whose loading costs more than parsing a few hundred files."""
     blobs = {c.blob for commit in commits for c in commit.changes if c.status != "D" and is_doc(c.path)}
     blobs.update(extra)
+    blobs -= (known or {}).keys()
     if len(blobs) < DIRECT_PARSE_LIMIT:
         return parse_blobs(read_blobs(root, blobs))
     return parse_versions(root, commits, is_doc, historycache.load(root), extra)

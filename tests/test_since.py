@@ -112,11 +112,40 @@ def add_violations(root: Path) -> None:
     git(root, "merge", "-q", "--no-ff", "-m", "Merge the revision", "revise", env=STRANGER)
 
 
+def approve_own_revision(root: Path) -> str:
+    """A holder of the approver role revises a document, then approves it in the next commit.
+
+    Returns the revision commit: from there, judging the approval needs who wrote the revision
+    before REV, which the state at REV does not say.
+    """
+    config = load_config(root)
+    path = git(root, "grep", "-l", "^status: effective", "--", "procedures").split()[5]
+    text = (root / path).read_text(encoding="utf-8")
+    approver_role = next(line for line in text.splitlines() if line.startswith("approvers: "))
+    role = approver_role.partition("[")[2].partition("]")[0].split(",")[0].strip()
+    person = next(p for p in load_people(config) if role in p.roles)
+    who = {"GIT_AUTHOR_NAME": person.name, "GIT_AUTHOR_EMAIL": person.emails[0],
+           "GIT_COMMITTER_NAME": person.name, "GIT_COMMITTER_EMAIL": person.emails[0]}
+    revision = next(line for line in text.splitlines() if line.startswith("revision: "))
+    doc_id = next(line for line in text.splitlines() if line.startswith("id: "))[4:].strip()
+    new = int(revision.split()[1]) + 1
+    text = text.replace(revision, f"revision: {new}").replace("status: effective", "status: review")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("change: "))
+    text = text.replace("\n---\n", "\nchange: Shortens a step.\n---\n", 1) + "\nA shorter step.\n"
+    (root / path).write_text(text, encoding="utf-8")
+    git(root, "commit", "-q", "-am", "Revise a procedure", env=who)
+    revised = git(root, "rev-parse", "HEAD").strip()
+    (root / path).write_text(text.replace("status: review", "status: effective"), encoding="utf-8")
+    git(root, "commit", "-q", "-am", f"Approve it\n\nApproves: {doc_id}@{new}", env=who)
+    return revised
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("since") / "qms"
     _generator().build(root, docs=40, commits=900, seed=3, layout="flat", records=150)
     add_violations(root)
+    approve_own_revision(root)
     return root
 
 
@@ -134,6 +163,16 @@ def test_since_matches_history_on_the_demo(tmp_path: Path) -> None:
     line = git(demo.path, "rev-list", "--first-parent", "HEAD").split()
     features = compare_since_with_history(demo.path, line[::3])
     assert {"merge", "rename", "approval", "finding"} <= features
+
+
+def test_approval_of_a_revision_opened_before_rev_reads_that_revision_s_history(generated: Path) -> None:
+    """The author of the revision approves it after REV: refused, as the whole history says."""
+    revised = git(generated, "rev-parse", "HEAD~1").strip()
+    findings = history_findings(generated, "--since", revised)
+    by_code = {json.loads(f)["code"]: json.loads(f)["message"] for f in findings}
+    assert sorted(by_code) == ["H006", "H010"]
+    assert "segregation of duties" in by_code["H010"]
+    assert load_since(load_config(generated), load_people(load_config(generated)), revised) is not None
 
 
 def test_since_head_reports_no_change_control_finding(generated: Path) -> None:
