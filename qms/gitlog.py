@@ -226,8 +226,8 @@ def read_before(root: Path, base: str, paths: list[str], ids: set[str]) -> list[
             found[commit.sha] = commit
     for commit in found.values():
         for change in commit.changes:
-            if change.path in wanted and (change.status in "RC" and change.old_path not in wanted
-                                          or change.status == "A" and _renamed_into(root, commit, change.path)):
+            if change.path in wanted and ((change.status in "RC" and change.old_path not in wanted)
+                                          or (change.status == "A" and _renamed_into(root, commit, change.path))):
                 return None
     if any(sha not in place for sha in found):
         return None

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from qms import historycache
-from qms.historycache import INDEX, Front, project
 from qms.config import Config, find_root, load_config
 from qms.errors import UsageError
 from qms.forkpool import fork_map
@@ -34,6 +33,7 @@ from qms.gitlog import (
     resolve_commit,
     run_git,
 )
+from qms.historycache import INDEX, Front, project
 from qms.loader import load_people, load_set
 from qms.model import Person
 from qms.schemas import did_you_mean
@@ -284,7 +284,7 @@ def document_path_test(config: Config):
     folders = tuple(f + "/" for f in config.folders())
     registries = config.registry_files()
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def is_doc(path: str) -> bool:
         return path.startswith(folders) and path.lower().endswith((".md", ".markdown")) and path not in registries
 
