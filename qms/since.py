@@ -43,6 +43,11 @@ from qms.rules.history import became_effective
 
 # Below this many versions to read, parsing them costs less than loading the parse cache.
 DIRECT_PARSE_LIMIT = 2_000
+# File names given to one git command (well inside any system's limit on a command line).
+PATHS_PER_CALL = 500
+# Up to this many documents, reading their own older history (a path-limited git log, about 0.7 s for one
+# at 20,000 commits, and a git diff-tree for each file's creation) is shorter than reading all of history.
+OLDER_HISTORY_LIMIT = 10
 
 
 def load_since(config: Config, people: list[Person], rev: str, shared_ids: set[str] = frozenset()
@@ -70,8 +75,11 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: set[s
     built = _build(config, people, base, [], commits, at_base, parsed, shared_ids)
     if built is None or not built[1]:
         return None if built is None else (built[0], 0)
-    # Some documents need their history before REV: read it for their files alone.
+    # Some documents need their history before REV: read it for their files alone, unless they are so
+    # many that reading the whole history is the shorter way.
     deep = {doc.path_at_base: doc.id for doc in built[1]}
+    if len(deep) > OLDER_HISTORY_LIMIT:
+        return None
     older = read_before(root, base, sorted(deep), set(deep.values()))
     if older is None:
         return None
@@ -160,11 +168,13 @@ def _blobs_at(root, base: str, paths: list[str]) -> dict[str, str]:
     """path -> blob id at commit `base`, for those of `paths` that exist there."""
     if not paths:
         return {}
-    out = run_git(root, "--literal-pathspecs", "ls-tree", "-z", "--full-tree", base, "--", *paths)
     found = {}
-    for entry in out.decode("utf-8", "surrogateescape").split("\x00"):
-        meta, _, path = entry.partition("\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[1] == "blob":
-            found[path] = parts[2]
+    for start in range(0, len(paths), PATHS_PER_CALL):  # a long range must not overflow the command line
+        chunk = paths[start:start + PATHS_PER_CALL]
+        out = run_git(root, "--literal-pathspecs", "ls-tree", "-z", "--full-tree", base, "--", *chunk)
+        for entry in out.decode("utf-8", "surrogateescape").split("\x00"):
+            meta, _, path = entry.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                found[path] = parts[2]
     return found
