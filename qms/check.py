@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from qms.config import load_config
 from qms.errors import ConfigError, UsageError
 from qms.loader import load_set
-from qms.model import ERROR, WARNING, Finding
+from qms.model import ERROR, WARNING, DocumentSet, Finding
 from qms.rules import run_rules
 from qms.rules.catalogue import RULES
 
@@ -85,7 +86,18 @@ def run_check(
         from qms.against import load_report
 
         saved = load_report(against)
-    if since is not None or full_history or saved is not None:
+    quick = None
+    if since is not None and not full_history and saved is None:
+        from qms.since import load_since
+
+        quick = load_since(config, docs.people, since, _shared_ids(docs))
+    if quick is not None:
+        from qms.history import Roster
+        from qms.rules.history import run_history_rules
+
+        history, first = quick
+        findings += run_history_rules(config, history, Roster(docs.people), first, wanted)
+    elif since is not None or full_history or saved is not None:
         from qms.against import CODE as H011
         from qms.against import compare
         from qms.history import Roster, load_history
@@ -115,6 +127,11 @@ def no_cycle_collection() -> Iterator[None]:
             # Frozen first, or the first collection after this would walk all of them once more.
             gc.freeze()
             gc.enable()
+
+
+def _shared_ids(docs: DocumentSet) -> set[str]:
+    counts = Counter(d.id for d in docs.documents if d.id)
+    return {doc_id for doc_id, count in counts.items() if count > 1}
 
 
 def since_ordinal(root: Path, history: History, rev: str) -> int:

@@ -177,7 +177,7 @@ def history(
         return
     documents = document_history(ctx.obj, document_id)
     if output_format is HistoryFormat.json:
-        sys.stdout.write(history_json(documents) + "\n")
+        history_json(documents, sys.stdout)
     else:
         history_text(documents, Console(highlight=False))
 

@@ -46,7 +46,7 @@ _FORMAT = "%x1e" + "%x1f".join(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     status: str  # A, M, D, T, R or C
     path: str  # the path after the change (the old path for D)
@@ -55,7 +55,7 @@ class Change:
     old_blob: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Commit:
     sha: str
     parents: list[str]
@@ -135,13 +135,124 @@ def read_log(root: Path, while_git_works: Callable[[], None] | None = None) -> l
     keeps only the document changes anyway. The output is parsed as it streams,
     and `while_git_works` runs once git has started, so Python's work overlaps git's.
     """
+    from qms import logcache  # the cache module builds on this one
+
+    known = logcache.load(root)
+    if not known:
+        return _read_whole_log(root, while_git_works)
+    # Commits read before are taken from the cache: only the shape of history (one rev-list) and
+    # the commits added since are asked of git.
+    order, parents = _commit_graph(root)
+    main_line = []
+    sha: str | None = order[0] if order else None
+    while sha is not None:
+        main_line.append(sha)
+        sha = parents[sha][0] if parents[sha] else None
+    main_line.reverse()
+    side = _side_commits(root, main_line, graph=(order, parents))
+    wanted = [*main_line, *(s for shas in side.values() for s in shas)]
+    missing = [s for s in wanted if s not in known]
+    read = {c.sha: c for c in _stream_log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
+                                           while_git_works, stdin=missing)} if missing else {}
+    if not missing and while_git_works is not None:
+        while_git_works()
+    try:
+        by_sha = {s: read[s] if s in read else logcache.commit(s, known.get(s)) for s in wanted}
+    except logcache.DamagedCache:
+        return _read_whole_log(root)
+    commits = _assemble([by_sha[s] for s in main_line], side, by_sha)
+    if missing:
+        logcache.save(root, commits)
+    return commits
+
+
+def _read_whole_log(root: Path, while_git_works: Callable[[], None] | None = None) -> list[Commit]:
+    from qms import logcache
+
     # Newest first, as git finds them: --reverse would hold all output back until the end.
     main = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", "HEAD"], while_git_works)[::-1]
+    commits = _with_side_commits(root, main)
+    logcache.save(root, commits)
+    return commits
+
+
+def read_range(root: Path, base: str) -> list[Commit] | None:
+    """The commits `read_log` would list after `base`, oldest first, or None when `base` is not on HEAD's
+    first-parent line (the caller then reads the whole history).
+
+    Only the commits of the range are read, with their merges' side commits, so a pull request's check
+    costs what the pull request changed, not what the repository holds.
+    """
+    main = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", f"{base}..HEAD"])[::-1]
+    if not main:
+        head = run_git(root, "rev-parse", "HEAD").decode().strip()
+        return [] if head == base else None
+    if not main[0].parents or main[0].parents[0] != base:
+        return None
+    return _with_side_commits(root, main, exclude=base)
+
+
+def read_before(root: Path, base: str, paths: list[str], ids: set[str]) -> list[Commit] | None:
+    """The commits up to `base` that `read_log` would list and that change one of `paths` or approve one of
+    `ids`, oldest first, each with only its changes to `paths`; None when one of the files came there by a
+    rename (its older history is under another name, and the caller reads the whole history).
+    """
+    wanted = set(paths)
+    touched = _stream_log(root, ["--first-parent", "--diff-merges=first-parent", base], paths=paths)
+    order, parents = _commit_graph(root)
+    main_line = []
+    sha: str | None = base
+    while sha is not None:
+        main_line.append(sha)
+        sha = parents[sha][0] if parents[sha] else None
+    main_line.reverse()
+    side = _side_commits(root, main_line, graph=(order, parents))
+    place: dict[str, int] = {}
+    for merge in main_line:
+        for brought in side.get(merge, []):
+            place[brought] = len(place)
+        place[merge] = len(place)
+    side_shas = [s for shas in side.values() for s in shas]
+    approving = [line.partition("\x1f")[0] for line in run_git(
+        root, "log", "--format=%H%x1f%(trailers:key=Approves,valueonly,separator=%x1f)", base).decode(
+        "utf-8", "surrogateescape").splitlines()
+        if any(t.strip().partition("@")[0] in ids for t in line.split("\x1f")[1:])]
+    found = {c.sha: c for c in touched}
+    extra = sorted({*side_shas, *approving} - found.keys())
+    for commit in _stream_log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
+                              stdin=extra) if extra else []:
+        commit.changes = [c for c in commit.changes if c.path in wanted or c.old_path in wanted]
+        if commit.changes or commit.sha in approving:
+            found[commit.sha] = commit
+    for commit in found.values():
+        for change in commit.changes:
+            if change.path in wanted and ((change.status in "RC" and change.old_path not in wanted)
+                                          or (change.status == "A" and _renamed_into(root, commit, change.path))):
+                return None
+    if any(sha not in place for sha in found):
+        return None
+    return sorted(found.values(), key=lambda c: place[c.sha])
+
+
+def _renamed_into(root: Path, commit: Commit, path: str) -> bool:
+    """Whether `path`, which a path-limited log shows as added, came from another file by a rename."""
+    if not commit.parents:
+        return False
+    out = run_git(root, "diff-tree", "-r", "-M", "--raw", "--no-abbrev", "-z", commit.parents[0], commit.sha)
+    return any(c.path == path and c.status in "RC" for c in _parse_raw(out.decode("utf-8", "surrogateescape")))
+
+
+def _with_side_commits(root: Path, main: list[Commit], exclude: str | None = None) -> list[Commit]:
+    """Put each merge's side-branch commits just before it, and number the whole list."""
     main_line = [c.sha for c in main]
-    side = _side_commits(root, main_line) if any(c.is_merge for c in main) else {}
+    side = _side_commits(root, main_line, exclude) if any(c.is_merge for c in main) else {}
     side_shas = [sha for shas in side.values() for sha in shas]
     side_log = {c.sha: c for c in _stream_log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
                                                 stdin=side_shas)} if side_shas else {}
+    return _assemble(main, side, side_log)
+
+
+def _assemble(main: list[Commit], side: dict[str, list[str]], side_log: dict[str, Commit]) -> list[Commit]:
     commits: list[Commit] = []
     on_main: dict[str, str] = {}  # path -> blob, as the first-parent line has it
     replayed: dict[str, str] = {}  # path -> blob, as the replay of main and side commits has it
@@ -192,10 +303,12 @@ def _restore(on_main: dict[str, str], replayed: dict[str, str], paths: set[str])
 
 def _stream_log(
     root: Path, options: list[str], while_git_works: Callable[[], None] | None = None,
-    stdin: list[str] | None = None,
+    stdin: list[str] | None = None, paths: list[str] | None = None,
 ) -> list[Commit]:
-    """Parsed `git log` with each commit's file changes, read as git writes it."""
+    """Parsed `git log` with each commit's file changes, read as git writes it; `paths` limits it to those files."""
     args = ["git", "log", *options, "-M", "--raw", "--no-abbrev", "-z", f"--format={_FORMAT}"]
+    if paths is not None:
+        args = ["git", "--literal-pathspecs", *args[1:], "--", *paths]
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(args, cwd=root, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
@@ -219,14 +332,15 @@ def _stream_log(
         reader = threading.Thread(target=drain, daemon=True)
         reader.start()
         commits: list[Commit] = []
+        names: dict[str, str] = {}
         pending = b""
         while chunk := chunks.get():
             pending += chunk
             cut = pending.rfind(b"\x1e")
             if cut > 0:
-                commits += _parse_commits(pending[:cut])
+                commits += _parse_commits(pending[:cut], names)
                 pending = pending[cut:]
-        commits += _parse_commits(pending)
+        commits += _parse_commits(pending, names)
         reader.join()
         if proc.wait() != 0:
             errors.seek(0)
@@ -235,30 +349,41 @@ def _stream_log(
     return commits
 
 
-def _parse_commits(raw: bytes) -> list[Commit]:
+def _parse_commits(raw: bytes, names: dict[str, str] | None = None) -> list[Commit]:
+    """Commits from the log's text; `names` shares one string per name and email across calls."""
     commits = []
+    names = {} if names is None else names
+    share = names.setdefault
     for chunk in raw.decode("utf-8", "surrogateescape").split("\x1e"):
         if not chunk:
             continue
-        fields = chunk.split("\x1f")
-        commit = Commit(
-            sha=fields[0], parents=fields[1].split(), author_name=fields[2], author_email=fields[3],
-            author_date=fields[4], committer_name=fields[5], committer_email=fields[6],
-            committer_date=fields[7], approves=[t.strip() for t in fields[8].split("\x1d") if t.strip()],
-        )
-        commit.changes = _parse_raw(fields[9])
-        commits.append(commit)
+        sha, parents, an, ae, ad, cn, ce, cd, trailers, raw_changes = chunk.split("\x1f", 9)
+        approves = [t.strip() for t in trailers.split("\x1d") if t.strip()] if trailers else []
+        commits.append(Commit(sha, parents.split(), share(an, an), share(ae, ae), ad, share(cn, cn), share(ce, ce),
+                              cd, approves, 0, None, _parse_raw(raw_changes)))
     return commits
 
 
-def _side_commits(root: Path, main_line: list[str]) -> dict[str, list[str]]:
-    """For each first-parent merge, the commits it brought in, oldest first (one rev-list, no diffs)."""
+def _commit_graph(root: Path, exclude: str | None = None) -> tuple[list[str], dict[str, list[str]]]:
+    """Every commit HEAD reaches (not those `exclude` reaches), newest first in topological order, and
+    each one's parents: one rev-list, no diffs."""
     order: list[str] = []
     parents: dict[str, list[str]] = {}
-    for line in run_git(root, "rev-list", "--topo-order", "--parents", "HEAD").decode().splitlines():
+    limit = [f"^{exclude}"] if exclude else []
+    for line in run_git(root, "rev-list", "--topo-order", "--parents", "HEAD", *limit).decode().splitlines():
         sha, *rest = line.split()
         order.append(sha)
         parents[sha] = rest
+    return order, parents
+
+
+def _side_commits(root: Path, main_line: list[str], exclude: str | None = None,
+                  graph: tuple[list[str], dict[str, list[str]]] | None = None) -> dict[str, list[str]]:
+    """For each first-parent merge, the commits it brought in, oldest first.
+
+    With `exclude`, commits it reaches were brought in at or before it, so they are left out.
+    """
+    order, parents = graph or _commit_graph(root, exclude)
     position = {sha: index for index, sha in enumerate(order)}
     seen = set(main_line)
     side: dict[str, list[str]] = {}
@@ -279,22 +404,24 @@ def _side_commits(root: Path, main_line: list[str]) -> dict[str, list[str]]:
 
 
 def _parse_raw(text: str) -> list[Change]:
-    tokens = [t for t in text.lstrip("\n\x00").split("\x00")]
+    """Changes from `--raw -z` output: ":mode mode old new STATUS\0path\0" (two paths for R and C)."""
+    tokens = text.split("\x00")
     changes = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index].lstrip("\n")
-        if not token.startswith(":"):
-            index += 1
-            continue
-        _, _, old_blob, new_blob, status = token[1:].split(" ")[:5]
-        kind = status[0]
-        if kind in "RC":
-            old_path, new_path = tokens[index + 1], tokens[index + 2]
-            changes.append(Change(kind, new_path, new_blob, old_path, old_blob))
+    index, count = 0, len(tokens)
+    while index < count:
+        token = tokens[index]
+        if token[:1] != ":":
+            token = token.lstrip("\n")
+            if token[:1] != ":":
+                index += 1
+                continue
+        fields = token[1:].split(" ")
+        old_blob, new_blob, kind = fields[2], fields[3], fields[4][:1]
+        if kind == "R" or kind == "C":
+            changes.append(Change(kind, tokens[index + 2], new_blob, tokens[index + 1], old_blob))
             index += 3
         else:
-            changes.append(Change(kind, tokens[index + 1], new_blob, None, old_blob))
+            changes.append(Change(kind, tokens[index + 1], new_blob))
             index += 2
     return changes
 

@@ -7,6 +7,7 @@ is renamed or moved keeps its history. Old front-matter is read in bulk from
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -17,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from qms import blobcache
+from qms import historycache
 from qms.config import Config, find_root, load_config
 from qms.errors import UsageError
 from qms.forkpool import fork_map
@@ -32,6 +33,7 @@ from qms.gitlog import (
     resolve_commit,
     run_git,
 )
+from qms.historycache import INDEX, Front, project
 from qms.loader import load_people, load_set
 from qms.model import Person
 from qms.schemas import did_you_mean
@@ -39,37 +41,40 @@ from qms.yamlsafe import parse_yaml
 
 # Keys an approval or a withdrawal sets; a change to anything else is a change of content.
 LIFECYCLE_KEYS = frozenset({"status", "effective", "superseded_by"})
+ID, REVISION, STATUS = INDEX["id"], INDEX["revision"], INDEX["status"]
 TRAILER = re.compile(r"^\s*(?P<id>[^@\s]+)@(?P<revision>\S+)\s*$")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Version:
     """A document as one commit left it."""
 
     commit: Commit
     path: str
-    data: dict[str, Any] | None  # None when the front-matter could not be read
+    data: Front | None  # historycache.FIELDS of the front-matter; None when it could not be read
     content: str  # digest of everything but the lifecycle keys
     deleted: bool = False
     blob: str = ""  # git blob id of the file as this commit left it
     author: Identity | None = None  # who changed the content here; None for lifecycle-only commits
+    seed: bool = False  # the state at the start of a `--since` range, whose authors are not read
 
     def get(self, key: str) -> Any:
-        return self.data.get(key) if self.data else None
+        """A front-matter value (one of historycache.FIELDS), or None."""
+        return self.data[INDEX[key]] if self.data else None
 
     @property
     def revision(self) -> str | None:
-        value = self.get("revision")
+        value = self.data[REVISION] if self.data else None
         return None if value is None or isinstance(value, (dict, list, bool)) else str(value)
 
     @property
     def status(self) -> str | None:
-        value = self.get("status")
+        value = self.data[STATUS] if self.data else None
         return value if isinstance(value, str) else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Identity:
     """A person from the roster, or the raw git identity when the roster does not know it."""
 
@@ -81,7 +86,7 @@ class Identity:
         return f"{self.name} ({self.person})" if self.person else f"{self.name} <{self.email}>"
 
 
-@dataclass
+@dataclass(slots=True)
 class Approval:
     document: str
     revision: str
@@ -100,7 +105,7 @@ class Approval:
         return self.commit.author_date[:10]
 
 
-@dataclass
+@dataclass(slots=True)
 class Revision:
     document: str
     revision: str
@@ -128,7 +133,7 @@ class Revision:
         return self.last.status
 
 
-@dataclass
+@dataclass(slots=True)
 class DocumentHistory:
     id: str
     versions: list[Version] = field(default_factory=list)
@@ -163,10 +168,16 @@ class Roster:
     def __init__(self, people: list[Person]) -> None:
         self.people = {p.id: p for p in people}
         self.by_email = {email.lower(): p for p in people for email in p.emails}
+        self._known: dict[tuple[str, str], Identity] = {}
 
     def identify(self, name: str, email: str) -> Identity:
-        person = self.by_email.get(email.lower())
-        return Identity(person.name, email, person.id) if person else Identity(name, email)
+        # One object per git identity: tens of thousands of commits share a few dozen people.
+        found = self._known.get((name, email))
+        if found is None:
+            person = self.by_email.get(email.lower())
+            found = Identity(person.name, email, person.id) if person else Identity(name, email)
+            self._known[(name, email)] = found
+        return found
 
 
 def content_digest(data: dict[str, Any] | None, body: str) -> str:
@@ -175,7 +186,7 @@ def content_digest(data: dict[str, Any] | None, body: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
 
 
-def _parse_blob(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+def _parse_blob(raw: bytes) -> tuple[Front | None, str]:
     """(front-matter, content digest) of one stored version of a document."""
     try:
         text = normalise_newlines(raw.decode("utf-8-sig"))
@@ -184,10 +195,11 @@ def _parse_blob(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         return None, content_digest(None, raw.decode("utf-8", "replace"))
     parsed = parse_yaml(split.yaml_text, split.yaml_line)
     data = parsed.value if isinstance(parsed.value, dict) and not parsed.problems else None
-    return data, content_digest(data, split.body)
+    # Only the keys history reads are kept: every version of every file is held at once.
+    return project(data), content_digest(data, split.body)
 
 
-def parse_blobs(blobs: dict[str, bytes]) -> dict[str, tuple[dict[str, Any] | None, str]]:
+def parse_blobs(blobs: dict[str, bytes]) -> dict[str, tuple[Front | None, str]]:
     """Parse every version, on every core when there are many."""
     shas = list(blobs)
     return dict(zip(shas, fork_map(_parse_blob, [blobs[sha] for sha in shas])))
@@ -197,51 +209,18 @@ def load_history(config: Config, people: list[Person]) -> History:
     """Read the whole first-parent history of the document folders in one pass."""
     root = config.root
     ensure_full_history(root)
-    cache_file = blobcache.cache_path(root)
-    cached: dict[str, tuple[dict[str, Any] | None, str]] = {}
+    cached: dict[str, tuple[Front | None, str]] = {}
 
     def load_cache() -> None:
-        cached.update(blobcache.load(cache_file))
+        cached.update(historycache.load(root))
 
     commits = read_log(root, while_git_works=load_cache)
-    is_doc = _document_path_test(config)
-    blob_ids = [c.blob for commit in commits for c in commit.changes if c.status != "D" and is_doc(c.path)]
-    missing = {sha for sha in blob_ids if sha not in cached}
-    if missing:
-        cached.update(parse_blobs(read_blobs(root, missing)))
-        blobcache.save(cache_file, cached)
-    parsed = cached
-
+    is_doc = document_path_test(config)
+    parsed = parse_versions(root, commits, is_doc, cached)
     history = History(commits, {})
-    at_path: dict[str, str] = {}  # path -> id of the document there now
-    for commit in commits:
-        for change in commit.changes:
-            if change.status == "D":
-                doc_id = at_path.pop(change.path, None)
-                if doc_id is not None:
-                    last = history.documents[doc_id].versions[-1]
-                    history.documents[doc_id].versions.append(
-                        Version(commit, change.path, last.data, last.content, deleted=True, blob=last.blob)
-                    )
-                continue
-            if not is_doc(change.path):
-                continue
-            data, digest = parsed.get(change.blob, (None, ""))
-            before = at_path.pop(change.old_path, None) if change.old_path else at_path.get(change.path)
-            doc_id = data.get("id") if data and isinstance(data.get("id"), str) else before
-            if doc_id is None:
-                continue
-            if before is not None and before != doc_id:
-                history.id_changes.append((commit, before, doc_id, change.path))
-            at_path[change.path] = doc_id
-            doc = history.documents.setdefault(doc_id, DocumentHistory(doc_id))
-            doc.versions.append(Version(commit, change.path, data, digest, blob=change.blob))
-
+    index_versions(history, commits, parsed, is_doc, {})
     roster = Roster(people)
-    for doc in history.documents.values():
-        _build_revisions(doc, roster)
-    _attach_approvals(history, roster)
-    _judge_signatures(config, history, roster)
+    judge_history(config, history, roster)
     history.baseline = _baseline_ordinal(config, commits)
     for doc in history.documents.values():
         for revision in doc.revisions:
@@ -249,10 +228,63 @@ def load_history(config: Config, people: list[Person]) -> History:
     return history
 
 
-def _document_path_test(config: Config):
+def parse_versions(root: Path, commits: list[Commit], is_doc, cached: dict[str, tuple[Front | None, str]],
+                   extra: Iterable[str] = ()) -> dict[str, tuple[Front | None, str]]:
+    """Front-matter and content digest of every document version the commits (and `extra` blobs) name."""
+    blob_ids = [c.blob for commit in commits for c in commit.changes if c.status != "D" and is_doc(c.path)]
+    missing = {sha for sha in (*blob_ids, *extra) if sha not in cached}
+    if missing:
+        cached.update(parse_blobs(read_blobs(root, missing)))
+        historycache.save(root, cached)
+    return cached
+
+
+def index_versions(history: History, commits: list[Commit], parsed: dict[str, tuple[Front | None, str]],
+                   is_doc, at_path: dict[str, str]) -> None:
+    """Add each commit's document changes to the history, by id; `at_path` maps path -> id as history stands."""
+    documents = history.documents
+    missing = (None, "")
+    for commit in commits:
+        for change in commit.changes:
+            path = change.path
+            if change.status == "D":
+                doc_id = at_path.pop(path, None)
+                if doc_id is not None:
+                    last = documents[doc_id].versions[-1]
+                    documents[doc_id].versions.append(
+                        Version(commit, path, last.data, last.content, deleted=True, blob=last.blob)
+                    )
+                continue
+            if not is_doc(path):
+                continue
+            data, digest = parsed.get(change.blob, missing)
+            before = at_path.pop(change.old_path, None) if change.old_path else at_path.get(path)
+            found = data[ID] if data else None
+            doc_id = found if isinstance(found, str) else before
+            if doc_id is None:
+                continue
+            if before is not None and before != doc_id:
+                history.id_changes.append((commit, before, doc_id, path))
+            at_path[path] = doc_id
+            doc = documents.get(doc_id)
+            if doc is None:
+                doc = documents[doc_id] = DocumentHistory(doc_id)
+            doc.versions.append(Version(commit, path, data, digest, blob=change.blob))
+
+
+def judge_history(config: Config, history: History, roster: Roster) -> None:
+    """Revisions, approvals and signatures from the indexed versions."""
+    for doc in history.documents.values():
+        _build_revisions(doc, roster)
+    _attach_approvals(history, roster)
+    _judge_signatures(config, history, roster)
+
+
+def document_path_test(config: Config):
     folders = tuple(f + "/" for f in config.folders())
     registries = config.registry_files()
 
+    @functools.cache
     def is_doc(path: str) -> bool:
         return path.startswith(folders) and path.lower().endswith((".md", ".markdown")) and path not in registries
 
@@ -261,19 +293,26 @@ def _document_path_test(config: Config):
 
 def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:
     previous_content = None
+    revision = None
+    identify = roster.identify
     for version in doc.versions:
         if version.deleted:
             continue
         label = version.revision or "?"
-        if not doc.revisions or doc.revisions[-1].revision != label:
-            doc.revisions.append(Revision(doc.id, label))
-        revision = doc.revisions[-1]
+        if revision is None or revision.revision != label:
+            revision = Revision(doc.id, label)
+            doc.revisions.append(revision)
         revision.versions.append(version)
-        if version.content != previous_content:
-            who = version.author = roster.identify(version.commit.author_name, version.commit.author_email)
-            if all(a.email.lower() != who.email.lower() and (who.person is None or a.person != who.person)
-                   for a in revision.authors):
-                revision.authors.append(who)
+        if version.content != previous_content and not version.seed:
+            commit = version.commit
+            who = version.author = identify(commit.author_name, commit.author_email)
+            if who not in revision.authors:  # the same identity is the same object (Roster.identify)
+                email = who.email.lower()
+                for known in revision.authors:
+                    if known.email.lower() == email or (who.person is not None and known.person == who.person):
+                        break
+                else:
+                    revision.authors.append(who)
         previous_content = version.content
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from qms.history import Approval, DocumentHistory, Identity, Revision
+from qms.history import Approval, DocumentHistory, Identity, Revision, Version
 
 
 def _identity(who: Identity) -> dict[str, Any]:
@@ -29,10 +30,23 @@ def _approval(approval: Approval) -> dict[str, Any]:
     }
 
 
-def revision_row(doc: DocumentHistory, revision: Revision) -> dict[str, Any]:
+def _commit(version: Version) -> dict[str, Any]:
+    commit = version.commit
+    return {"commit": commit.sha, "author": commit.author_name, "email": commit.author_email,
+            "date": commit.author_date}
+
+
+def revision_row(doc: DocumentHistory, revision: Revision, title: str | None = None) -> dict[str, Any]:
+    return {**_row_head(doc, revision, doc.title if title is None else title),
+            "commits": [_commit(v) for v in revision.versions],
+            "first_commit": revision.versions[0].commit.sha,
+            "last_commit": revision.last.commit.sha}
+
+
+def _row_head(doc: DocumentHistory, revision: Revision, title: str) -> dict[str, Any]:
     return {
         "id": doc.id,
-        "title": doc.title,
+        "title": title,
         "path": revision.last.path,
         "revision": revision.revision,
         "status": revision.status,
@@ -41,20 +55,61 @@ def revision_row(doc: DocumentHistory, revision: Revision) -> dict[str, Any]:
         "authors": [_identity(a) for a in revision.authors],
         "approvals": [_approval(a) for a in revision.approvals],
         "approved_before_adoption": revision.before_adoption,
-        "commits": [
-            {"commit": v.commit.sha, "author": v.commit.author_name, "email": v.commit.author_email,
-             "date": v.commit.author_date}
-            for v in revision.versions
-        ],
-        "first_commit": revision.versions[0].commit.sha,
-        "last_commit": revision.last.commit.sha,
     }
 
 
-def render_json(documents: list[DocumentHistory]) -> str:
-    # One revision per line: readable, and encoded by json's C encoder (indent= would not be).
-    rows = [json.dumps(revision_row(doc, rev), ensure_ascii=False) for doc in documents for rev in doc.revisions]
-    return "[\n" + ",\n".join(rows) + "\n]" if rows else "[]"
+def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
+    """One revision per line, written as it is encoded: the rows of 50,000 records are never all in memory.
+
+    The row is the one `revision_row` gives, key for key. A commit that files a week's records appears in
+    each of their rows, and a few dozen people write them all: each is encoded once.
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    commits: dict[str, str] = {}
+    people: dict[int, str] = {}
+
+    def commit_json(version: Version) -> str:
+        text = commits.get(version.commit.sha)
+        if text is None:
+            text = commits[version.commit.sha] = dumps(_commit(version))
+        return text
+
+    def person_json(who: Identity) -> str:
+        text = people.get(id(who))
+        if text is None:
+            text = people[id(who)] = dumps(_identity(who))
+        return text
+
+    rows: list[str] = []
+    opened = False
+    for doc in documents:
+        title = doc.title
+        for rev in doc.revisions:
+            head = dumps({"id": doc.id, "title": title, "path": rev.last.path, "revision": rev.revision,
+                          "status": rev.status, "effective": rev.effective, "change": rev.change})
+            rows.append(f'{head[:-1]}, "authors": [{", ".join(map(person_json, rev.authors))}], '
+                        f'"approvals": {dumps([_approval(a) for a in rev.approvals])}, '
+                        f'"approved_before_adoption": {"true" if rev.before_adoption else "false"}, '
+                        f'"commits": [{", ".join(map(commit_json, rev.versions))}], '
+                        f'"first_commit": "{rev.versions[0].commit.sha}", "last_commit": "{rev.last.commit.sha}"}}')
+            if len(rows) == 1_000:
+                out.write((",\n" if opened else "[\n") + ",\n".join(rows))
+                rows, opened = [], True
+    if rows:
+        out.write((",\n" if opened else "[\n") + ",\n".join(rows))
+        opened = True
+    out.write("\n]\n" if opened else "[]\n")
+
+
+def render_json(documents: list[DocumentHistory], out: TextIO | None = None) -> str:
+    """The JSON report, without the final newline; with `out`, written there as it is encoded
+    (`write_json`, newline included) and "" returned."""
+    if out is not None:
+        write_json(documents, out)
+        return ""
+    buffer = io.StringIO()
+    write_json(documents, buffer)
+    return buffer.getvalue()[:-1]
 
 
 def _approvals_text(revision: Revision) -> str:

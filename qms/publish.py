@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from html import escape
+from typing import Protocol
 from urllib.parse import quote
 
 from qms import mdtext
@@ -66,8 +67,16 @@ def header(doc: Document, review_months: int, role_titles: dict[str, str], today
                   role_titles.get(owner, owner), ", ".join(role_titles.get(r, r) for r in approvers), next_review)
 
 
-def link_ids(body: str, first_line: int, target_url: dict[str, tuple[str, str]]) -> str:
-    """`[[ID]]` outside code becomes a Markdown link titled with the target's title."""
+class Targets(Protocol):
+    """Where `[[ID]]` links go: (url, title) for an id, or None when it is not published."""
+
+    def get(self, doc_id: str, /) -> tuple[str, str] | None: ...
+
+
+def link_ids(body: str, first_line: int, target_url: Targets) -> str:
+    """`[[ID]]` outside code becomes a Markdown link titled with the target's title.
+
+    `target_url` is a dict, or anything that works out a link when asked for one id."""
     lines = body.split("\n")
     for line_number, _ in prose_lines(body, first_line):
         index = line_number - first_line

@@ -164,7 +164,7 @@ def test_parse_cache_gives_identical_history_and_survives_corruption(git_repo: G
     """The second run reads front-matter from the cache in .git; a corrupt cache is ignored and rebuilt."""
     _revise_and_approve(git_repo)
     cold = git_repo.qms("history", "--format", "json").stdout
-    (cache,) = (git_repo.root / ".git" / "qmskit").glob("frontmatter-*.json")
+    (cache,) = (git_repo.root / ".git" / "qmskit").glob("history-*.json")
     assert git_repo.git("status", "--porcelain") == ""  # the cache is never in the work tree
     warm = git_repo.qms("history", "--format", "json").stdout
     assert warm == cold

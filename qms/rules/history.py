@@ -102,7 +102,7 @@ class HistoryRules:
             yield Finding(path, None, code, RULES[code].severity,
                           f"commit {approval.commit.short} by {approval.approver.label()}: approval of "
                           f"{revision.document}@{revision.revision} refused: {approval.problem}")
-        became = _became_effective(revision)
+        became = became_effective(revision)
         if became is None or not self.in_range(became) or revision.before_adoption:
             return
         approvers = [r for r in (revision.last.get("approvers") or []) if isinstance(r, str)]
@@ -118,7 +118,7 @@ def _rank(status: str | None) -> int:
     return STATUS_ORDER.get(status or "", -1)
 
 
-def _became_effective(revision: Revision) -> Version | None:
+def became_effective(revision: Revision) -> Version | None:
     for version in revision.versions:
         if version.status == "effective" and not version.deleted:
             return version

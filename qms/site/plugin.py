@@ -53,6 +53,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.docs = DocumentSet(root="")
         self.history: History | None = None
         self.by_path: dict[str, Document] = {}
+        self.targets: dict[str, tuple[str, str]] | None = None  # id -> (path, title) of published pages
         self.audit = False
         self.guides: list[Guide] = []
         self.env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
@@ -122,6 +123,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
                 inclusion = InclusionLevel.NOT_IN_NAV
             files.append(File(doc.path, root, config.site_dir, config.use_directory_urls, inclusion=inclusion))
             self.by_path[doc.path] = doc
+        self.targets = None
         for guide in self.guides:
             files.append(File(guide.src_uri, str(guide.src_dir), config.site_dir, config.use_directory_urls))
         register = File.generated(config, "register.md", content="")
@@ -193,9 +195,11 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         page.meta.pop("status", None)
         # The theme prints the page title into <title> and the search index unescaped.
         page.meta["title"] = escape(doc.title, quote=False)
-        here = posixpath.dirname(doc.path)
-        targets = {d.id: (posixpath.relpath(path, here), d.title) for path, d in self.by_path.items() if d.id}
-        body = publish.link_ids(markdown, 1, targets)
+        if self.targets is None:
+            self.targets = {d.id: (path, d.title) for path, d in self.by_path.items() if d.id}
+        # Only the ids this page names get a relative link: a table of every target per page cost
+        # a million relpath calls on a site of a thousand pages.
+        body = publish.link_ids(markdown, 1, RelativeTargets(self.targets, posixpath.dirname(doc.path)))
         if doc.is_record:
             return body
         role_titles = {r.id: r.title for r in self.docs.roles}
@@ -211,4 +215,16 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         record = self.history.documents.get(doc.id or "") if self.history else None
         table = self.env.get_template("history.html").render(revisions=publish.revision_rows(record), t=self.t)
         return f"{head}\n\n{body}\n\n{table}\n"
+
+
+class RelativeTargets:
+    """id -> (link relative to one page, title), worked out only for the ids that page names."""
+
+    def __init__(self, targets: dict[str, tuple[str, str]], here: str) -> None:
+        self.targets = targets
+        self.here = here
+
+    def get(self, doc_id: str) -> tuple[str, str] | None:
+        found = self.targets.get(doc_id)
+        return None if found is None else (posixpath.relpath(found[0], self.here), found[1])
 
