@@ -79,6 +79,9 @@ class Commit:
         return len(self.parents) > 1
 
 
+PATHS_PER_CALL = 500  # paths per git command line
+
+
 def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
@@ -249,13 +252,36 @@ def _with_side_commits(root: Path, main: list[Commit], exclude: str | None = Non
     side_shas = [sha for shas in side.values() for sha in shas]
     side_log = {c.sha: c for c in _stream_log(root, ["--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"],
                                                 stdin=side_shas)} if side_shas else {}
-    return _assemble(main, side, side_log)
+    start: dict[str, str] = {}
+    if exclude is not None and side_log:
+        # A range starts from the files as they were at its base, not from an empty tree, or a merge
+        # that kept main's version of a file would look as if it deleted the file.
+        touched = {p for c in side_log.values() for ch in c.changes for p in (ch.path, ch.old_path) if p}
+        start = blobs_at(root, exclude, sorted(touched))
+    return _assemble(main, side, side_log, start)
 
 
-def _assemble(main: list[Commit], side: dict[str, list[str]], side_log: dict[str, Commit]) -> list[Commit]:
+def blobs_at(root: Path, base: str, paths: list[str]) -> dict[str, str]:
+    """path -> blob id at commit `base`, for those of `paths` that exist there."""
+    if not paths:
+        return {}
+    found = {}
+    for start in range(0, len(paths), PATHS_PER_CALL):  # a long range must not overflow the command line
+        chunk = paths[start:start + PATHS_PER_CALL]
+        out = run_git(root, "--literal-pathspecs", "ls-tree", "-z", "--full-tree", base, "--", *chunk)
+        for entry in out.decode("utf-8", "surrogateescape").split("\x00"):
+            meta, _, path = entry.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                found[path] = parts[2]
+    return found
+
+
+def _assemble(main: list[Commit], side: dict[str, list[str]], side_log: dict[str, Commit],
+              start: dict[str, str] | None = None) -> list[Commit]:
     commits: list[Commit] = []
-    on_main: dict[str, str] = {}  # path -> blob, as the first-parent line has it
-    replayed: dict[str, str] = {}  # path -> blob, as the replay of main and side commits has it
+    on_main: dict[str, str] = dict(start or {})  # path -> blob, as the first-parent line has it
+    replayed: dict[str, str] = dict(start or {})  # path -> blob, as the replay of main and side commits has it
     for commit in main:
         brought = [side_log[sha] for sha in side.get(commit.sha, []) if sha in side_log]
         for side_commit in brought:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from qms import historycache
 from qms.config import Config
-from qms.gitlog import Commit, ensure_full_history, read_before, read_blobs, read_range, resolve_commit, run_git
+from qms.gitlog import Commit, blobs_at, ensure_full_history, read_before, read_blobs, read_range, resolve_commit
 from qms.history import (
     DocumentHistory,
     History,
@@ -43,8 +43,6 @@ from qms.rules.history import became_effective
 
 # Below this many versions to read, parsing them costs less than loading the parse cache.
 DIRECT_PARSE_LIMIT = 2_000
-# File names given to one git command (well inside any system's limit on a command line).
-PATHS_PER_CALL = 500
 # Up to this many documents, reading their own older history (a path-limited git log, about 0.7 s for one
 # at 20,000 commits, and a git diff-tree for each file's creation) is shorter than reading all of history.
 OLDER_HISTORY_LIMIT = 10
@@ -70,7 +68,7 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: set[s
     is_doc = document_path_test(config)
     touched = sorted({path for commit in commits for change in commit.changes
                       for path in (change.path, change.old_path) if path and is_doc(path)})
-    at_base = _blobs_at(root, base, touched)
+    at_base = blobs_at(root, base, touched)
     parsed = _parse(root, commits, is_doc, list(at_base.values()))
     built = _build(config, people, base, [], commits, at_base, parsed, shared_ids)
     if built is None or not built[1]:
@@ -162,19 +160,3 @@ def _baseline_before(config: Config, commits: list[Commit]) -> bool:
     if config.baseline is None:
         return True
     return _baseline_ordinal(config, commits) < commits[0].ordinal
-
-
-def _blobs_at(root, base: str, paths: list[str]) -> dict[str, str]:
-    """path -> blob id at commit `base`, for those of `paths` that exist there."""
-    if not paths:
-        return {}
-    found = {}
-    for start in range(0, len(paths), PATHS_PER_CALL):  # a long range must not overflow the command line
-        chunk = paths[start:start + PATHS_PER_CALL]
-        out = run_git(root, "--literal-pathspecs", "ls-tree", "-z", "--full-tree", base, "--", *chunk)
-        for entry in out.decode("utf-8", "surrogateescape").split("\x00"):
-            meta, _, path = entry.partition("\t")
-            parts = meta.split()
-            if len(parts) == 3 and parts[1] == "blob":
-                found[path] = parts[2]
-    return found

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from qmsrepo import GitQmsRepo, find
+from qmsrepo import GitQmsRepo, QmsRun, find
 from test_change_control import bump, hand_approval
 from test_signatures import ssh_key
 
@@ -193,6 +193,7 @@ def test_approval_hidden_in_a_merge_that_kept_mains_content_does_not_count(git_r
     unapproved text, and marks it effective. The trailer is reachable through the merge, but what it approved is not
     what main holds."""
     bump(git_repo)
+    base = git_repo.git("rev-parse", "HEAD").strip()
     git_repo.git("switch", "-q", "-c", "side")
     git_repo.revise(QP, "Records are listed in an index.", "Records are listed in a register.")
     assert git_repo.qms_as("chen-jing", "approve", "QP-01").code == 0
@@ -211,12 +212,15 @@ def test_approval_hidden_in_a_merge_that_kept_mains_content_does_not_count(git_r
     revision = git_repo.history("QP-01")[-1]
     assert [(a["person"], a["valid"]) for a in revision["approvals"]] == [("chen-jing", False)]
     assert "content changed after this approval" in revision["approvals"][0]["problem"]
+    # The pull-request check, which reads only the range, reaches the same verdict.
+    assert same_findings(git_repo.check("--since", base), run)
 
 
 def test_approval_of_the_very_content_main_kept_still_counts(git_repo: GitQmsRepo) -> None:
     """The other side of the rule: `-s ours` drops the branch's status change, but the approved text is main's text,
     so the approval covers what is in force. The merge that undid the branch's status is still shown (H005)."""
     bump(git_repo)
+    base = git_repo.git("rev-parse", "HEAD").strip()
     git_repo.git("switch", "-q", "-c", "side")
     assert git_repo.qms_as("chen-jing", "approve", "QP-01").code == 0
     git_repo.git("switch", "-q", "main")
@@ -228,3 +232,11 @@ def test_approval_of_the_very_content_main_kept_still_counts(git_repo: GitQmsRep
     assert [(f["code"], f["message"].split(":")[0]) for f in run.findings] == [("H005", f"commit {merge} by Li Na (li-na)")]
     revision = git_repo.history("QP-01")[-1]
     assert [(a["person"], a["valid"]) for a in revision["approvals"]] == [("chen-jing", True)]
+    assert same_findings(git_repo.check("--since", base), run)
+
+
+def same_findings(one: QmsRun, other: QmsRun) -> bool:
+    def key(run: QmsRun) -> list[tuple[str, str, str]]:
+        return sorted((f["code"], f["path"], f["message"]) for f in run.findings)
+    assert one.code == other.code, (one.findings, other.findings)
+    return key(one) == key(other)
