@@ -57,6 +57,12 @@ def test_github_workflow_steps(office: tuple[User, Path, str]) -> None:
     assert set(triggers) == {"pull_request", "push", "workflow_dispatch"} and triggers["push"] == {"branches": ["main"]}
     steps = _steps(root)
     assert steps["actions/checkout@v4"]["with"] == {"fetch-depth": 0}
+    names = list(steps)
+    cache = steps["Keep qmskit's cache between runs"]
+    assert names.index("Keep qmskit's cache between runs") < names.index("Check the pull request")
+    assert cache["uses"] == "actions/cache@v4" and cache["with"]["path"] == ".git/qmskit"
+    assert cache["with"]["key"] == "qmskit-${{ runner.os }}-${{ github.sha }}"
+    assert cache["with"]["restore-keys"] == "qmskit-${{ runner.os }}-"
     assert steps["Install qmskit"]["run"] == f'pip install "qmskit=={__version__}"'
     pr = steps["Check the pull request"]
     assert pr["if"] == "github.event_name == 'pull_request'"
@@ -82,6 +88,8 @@ def test_github_steps_run_here(office: tuple[User, Path, str], tmp_path: Path, n
     summary = tmp_path / "summary.md"
     run = _run(_steps(root)[name]["run"], root, user, base, summary)
     assert run.returncode == 0, run.stdout + run.stderr
+    # The folder the workflow keeps between runs is where qms keeps what it learned.
+    assert (root / _steps(root)["Keep qmskit's cache between runs"]["with"]["path"] / "check-cache.pickle").is_file()
     if name == "Build the site":
         assert (root / "site/index.html").is_file()
     if name == "Summary of every finding":
@@ -106,6 +114,7 @@ def test_gitlab_pipeline(office: tuple[User, Path, str], tmp_path: Path) -> None
     pipeline = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert pipeline["variables"]["GIT_DEPTH"] == "0"
     assert pipeline["default"]["before_script"] == [f'pip install "qmskit=={__version__}"']
+    assert pipeline["default"]["cache"] == {"key": "qmskit", "paths": [".git/qmskit/"]}
     mr = pipeline["check-merge-request"]
     assert mr["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
     assert mr["script"][:2] == [
