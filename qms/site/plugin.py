@@ -54,6 +54,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.history: History | None = None
         self.by_path: dict[str, Document] = {}
         self.targets: dict[str, tuple[str, str]] | None = None  # id -> (path, title) of published pages
+        self.framing: dict[str, tuple[str, str]] = {}  # page path -> (header, revision table) HTML
         self.audit = False
         self.guides: list[Guide] = []
         self.env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
@@ -185,7 +186,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
 
-    # on_page_markdown: add the header and revision table, and resolve [[ID]].
+    # on_page_markdown: resolve [[ID]], and make the header and revision table for on_page_content.
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         doc = self.by_path.get(page.file.src_uri)
         if doc is None:
@@ -214,7 +215,17 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         head = self.env.get_template("header.html").render(h=h, t=self.t, banner=banner)
         record = self.history.documents.get(doc.id or "") if self.history else None
         table = self.env.get_template("history.html").render(revisions=publish.revision_rows(record), t=self.t)
-        return f"{head}\n\n{body}\n\n{table}\n"
+        self.framing[page.file.src_uri] = (head, table)
+        return body
+
+    # on_page_content: the header and revision table are HTML already; added after Markdown, they are
+    # not parsed again by its raw-HTML reader (a tenth of a large site's build).
+    def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
+        framing = self.framing.pop(page.file.src_uri, None)
+        if framing is None:
+            return html
+        head, table = framing
+        return f"{head}\n{html}\n{table}"
 
 
 class RelativeTargets:
