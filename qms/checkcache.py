@@ -29,7 +29,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from qms import __version__, blobcache
+from qms import __version__, caches
 from qms.blobids import IndexIds
 from qms.body import BodyRef, id_references, relative_links
 from qms.config import Config
@@ -96,7 +96,7 @@ def write_cache(path: Path | None, fingerprint: str, entries: dict[str, Entry]) 
         return
     body = pickle.dumps(entries, protocol=5)
     checksum = hashlib.blake2b(body, digest_size=16).hexdigest()
-    blobcache.write_atomically(path, b"%s %s %s\n" % (MAGIC, fingerprint.encode(), checksum.encode()) + body)
+    caches.write_atomically(path, b"%s %s %s\n" % (MAGIC, fingerprint.encode(), checksum.encode()) + body)
     for old in OLD_NAMES:  # the JSON cache of earlier versions is never read again
         with contextlib.suppress(OSError):
             os.unlink(path.with_name(old))
@@ -185,7 +185,7 @@ def _sound(entry: Any) -> bool:
 
 def load_documents(config: Config, paths: list[str], index: IndexIds | None = None) -> list[Loaded]:
     """Every file in `paths` as (document or None, its findings), in order."""
-    cache_file = blobcache.cache_path(config.root, NAME)
+    cache_file = caches.cache_path(config.root, NAME)
     fingerprint = settings_fingerprint(config)
     cached = read_cache(cache_file, fingerprint)
     known = index.result() if index is not None else {}

@@ -17,7 +17,7 @@ from sys import intern
 from typing import Any
 
 from qms import __version__
-from qms.blobcache import cache_path, write_atomically
+from qms.caches import cache_path, read_mapping, write_atomically
 
 # The front-matter keys history, its rules and its reports read from old versions, in tuple order.
 FIELDS = ("id", "title", "type", "revision", "status", "change", "effective", "approvers", "superseded_by")
@@ -53,15 +53,7 @@ def project(data: dict[str, Any] | None, interner: Interner | None = None) -> Fr
 
 
 def load(root: Path) -> dict[str, Entry]:
-    path = cache_path(root, NAME)
-    if path is None:
-        return {}
-    try:
-        raw = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(raw, dict):
-        return {}
+    raw = read_mapping(root, NAME)
     interner = Interner()
     entries: dict[str, Entry] = {}
     width = len(FIELDS)

@@ -17,7 +17,7 @@ from sys import intern
 from typing import Any
 
 from qms import __version__
-from qms.blobcache import cache_path, write_atomically
+from qms.caches import cache_path, read_mapping, write_atomically
 from qms.gitlog import Change, Commit
 
 NAME = f"log-{__version__}-1.json"
@@ -31,14 +31,7 @@ class DamagedCache(ValueError):
 
 def load(root: Path) -> dict[str, Entry]:
     """The cached entries, not yet checked: `commit` checks each as it is used."""
-    path = cache_path(root, NAME)
-    if path is None:
-        return {}
-    try:
-        raw = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return {}
-    return raw if isinstance(raw, dict) else {}
+    return read_mapping(root, NAME)
 
 
 def commit(sha: str, entry: Entry) -> Commit:
