@@ -16,7 +16,8 @@ STOCK = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 EDGES = ["", "~", "null", "Null", "NULL", "nULL", "true", "True", "TRUE", "tRUE", "false", "FALSE", "yes", "No", "on",
          "OFF", "0", "-0", "+7", "007", "0o17", "0x1F", "0b101", "1_000", "1:30", "12", "-12", "1.10", "1.1", "96.5",
          "1e+20", "1.0e+20", "1.5e-07", "-.5", ".5", "5.", "1_000.5", "1:30.5", ".inf", "-.Inf", ".nan", "nan", "inf",
-         "2026-02-30", "2026-01-01", "2026-01-01 10:00:00", "<<", "=", "A/0", "3y", "QP-07", "1.0.0", "+", "-", "."]
+         "2026-02-30", "2026-01-01", "2026-01-01 10:00:00", "<<", "=", "A/0", "3y", "QP-07", "1.0.0", "+", "."]
+# Every edge is a plain scalar as written (`v: -` would be a list, so "-" is not one).
 NUMBERISH = st.from_regex(r"[-+]?[0-9_]{0,4}(\.[0-9_]{0,4})?([eE][-+]?[0-9]{1,3})?", fullmatch=True)
 WORDS = st.text(alphabet="0123456789.-+_:eExXoObB~nulTrUEfalsyNO ", min_size=1, max_size=10)
 
@@ -44,10 +45,7 @@ def same(a, b) -> bool:
 
 @pytest.mark.parametrize("text", EDGES)
 def test_edges_are_typed_as_before(text: str) -> None:
-    try:
-        expected = stock_value(text)
-    except NotPlain:
-        pytest.skip("not a YAML plain scalar")
+    expected = stock_value(text)
     assert same(parse_yaml(f"v: {text}\n").value["v"], expected)
 
 
