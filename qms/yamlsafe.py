@@ -224,12 +224,17 @@ def _plain(text: str) -> Any:
         if _PLAIN_INT.fullmatch(text):
             return int(text)
         if _FLOAT.match(text):
-            try:
-                number = float(text)
-            except ValueError:
-                return text
-            return number if repr(number) == text else text
+            return _float_or_text(text)
     return text
+
+
+def _float_or_text(text: str) -> Any:
+    """A number only when it reads back as written: `1.10` stays text, so no revision loses its zero."""
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return number if repr(number) == text else text
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
@@ -247,11 +252,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if tag.endswith(":int"):
         return int(text) if _PLAIN_INT.fullmatch(text) else text
     if tag.endswith(":float"):
-        try:
-            number = float(text)
-        except ValueError:
-            return text
-        return number if repr(number) == text else text
+        return _float_or_text(text)
     return text
 
 
