@@ -221,7 +221,7 @@ def load_history(config: Config, people: list[Person]) -> History:
     index_versions(history, commits, parsed, is_doc, {})
     roster = Roster(people)
     judge_history(config, history, roster)
-    history.baseline = _baseline_ordinal(config, commits)
+    history.baseline = baseline_ordinal(config, commits)
     for doc in history.documents.values():
         for revision in doc.revisions:
             revision.before_adoption = _in_force_by(revision, history.baseline)
@@ -442,7 +442,7 @@ def _authors_until(revision: Revision, ordinal: int) -> set[str]:
             for v in revision.versions if v.author is not None and v.commit.ordinal <= ordinal}
 
 
-def _baseline_ordinal(config: Config, commits: list[Commit]) -> int:
+def baseline_ordinal(config: Config, commits: list[Commit]) -> int:
     baseline = config.baseline
     if baseline is None:
         return -1

@@ -31,7 +31,7 @@ from qms.history import (
     History,
     Roster,
     Version,
-    _baseline_ordinal,
+    baseline_ordinal,
     document_path_test,
     index_versions,
     judge_history,
@@ -159,4 +159,4 @@ def _baseline_before(config: Config, commits: list[Commit]) -> bool:
     """True when the adoption baseline (if any) lies at or before REV, so it changes nothing in the range."""
     if config.baseline is None:
         return True
-    return _baseline_ordinal(config, commits) < commits[0].ordinal
+    return baseline_ordinal(config, commits) < commits[0].ordinal
