@@ -240,7 +240,8 @@ def demo(
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")] = Path("qms-demo"),
     source: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--from", metavar="SAMPLE", help="The sample QMS to replay (default: the QMS you are in)."),
+        typer.Option("--from", metavar="SAMPLE",
+                     help="The sample QMS to replay (default: the QMS you are in, or else the sample office qmskit ships)."),
     ] = None,
 ) -> None:
     """Build a demonstration QMS repository: the sample with two years of scripted git history.
@@ -255,8 +256,16 @@ def demo(
     """
     from qms.config import find_root
     from qms.demo import refresh_demo
+    from qms.errors import NotAQmsRepositoryError
+    from qms.scaffold import sample_root
 
-    sample = source if source is not None else find_root(ctx.obj)
+    if source is not None:
+        sample = source
+    else:
+        try:
+            sample = find_root(ctx.obj)
+        except NotAQmsRepositoryError:
+            sample = sample_root()
     summary, built = refresh_demo(target, sample)
     print(f"{'Built' if built else 'Kept'} the demo QMS in {summary.path}: {summary.commits} commits, "
           f"{summary.documents} documents and {summary.records} records.")

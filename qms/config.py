@@ -87,7 +87,7 @@ def find_root(start: Path) -> Path:
     raise NotAQmsRepositoryError(
         f"{start} is not a QMS repository: no {CONFIG_NAME} here or in any parent folder. "
         f"To start one, add a {CONFIG_NAME} at the top of the repository "
-        "(the README's 'Start a QMS' section shows a minimal one)."
+        "(the README's 'Settings: qms.yml' section shows a minimal one), or run `qms init`."
     )
 
 

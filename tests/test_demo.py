@@ -165,3 +165,17 @@ def test_qms_demo_command_builds_keeps_and_refuses(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert "already exists and is not this demo" in refused.stderr
     assert manual.read_text(encoding="utf-8") == "my own work\n"
+
+
+def test_qms_demo_outside_a_qms_replays_the_sample_office_qmskit_ships(tmp_path: Path) -> None:
+    """Run from any folder (here, an empty one), `qms demo` needs no checkout of qmskit: it replays the
+    sample office that comes with it, and the result is the demo built from this checkout."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = subprocess.run([sys.executable, "-m", "qms", "demo", "office"], cwd=elsewhere, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "Built the demo QMS in office: 57 commits, 30 documents and 14 records." in run.stdout
+    built = elsewhere / "office"
+    assert (built / "qms.yml").is_file() and (built / "procedures").is_dir()
+    check = subprocess.run([sys.executable, "-m", "qms", "check"], cwd=built, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
