@@ -40,7 +40,7 @@ from qms.model import Document, Finding, KeyPath
 
 NAME = "check-cache.pickle"
 OLD_NAMES = ("check-cache.json",)
-MAGIC = b"qmskit-check-cache 2"
+MAGIC = b"qmskit-check-cache 3"  # a new number whenever what is kept for a file changes
 
 # One file's entry, all plain values:
 # (front-matter or None when no document was made, its key lines as marshal bytes,

@@ -201,6 +201,13 @@ def load_document(config: Config, rel: str, raw: bytes, findings: list[Finding])
     text = decode_text(rel, raw, findings)
     if text is None:
         return None
+    if "<<<<<<<" in text:  # a substring test first: the pattern runs only on the rare file that needs it
+        unfinished = _conflict_markers(text)
+        if unfinished is not None:
+            findings.append(Finding(rel, unfinished[0], "F011", ERROR,
+                                    f"git's conflict markers are still in the file (<<<<<<< on line {unfinished[0]}, "
+                                    f">>>>>>> on line {unfinished[1]}): the merge of this file is not finished; keep "
+                                    "the right text, delete the marker lines, then `git add` the file"))
     try:
         split = split_front_matter(text)
     except SplitProblem as problem:
@@ -221,6 +228,19 @@ def load_document(config: Config, rel: str, raw: bytes, findings: list[Finding])
     document = Document(rel, data, parsed.lines, 1, split.body, split.body_line)
     findings.extend(_schema_findings(config, document))
     return document
+
+
+_CONFLICT_START = re.compile(r"^<{7}(?: |$)", re.MULTILINE)
+_CONFLICT_END = re.compile(r"^>{7}(?: |$)", re.MULTILINE)
+
+
+def _conflict_markers(text: str) -> tuple[int, int] | None:
+    """(line of <<<<<<<, line of the >>>>>>> after it) when git left a conflict in the text."""
+    start = _CONFLICT_START.search(text)
+    end = _CONFLICT_END.search(text, start.end()) if start else None
+    if start is None or end is None:
+        return None
+    return text.count("\n", 0, start.start()) + 1, text.count("\n", 0, end.start()) + 1
 
 
 def _schema_findings(config: Config, doc: Document) -> list[Finding]:

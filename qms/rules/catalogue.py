@@ -31,6 +31,7 @@ _RULES = [
     RuleInfo("F008", "yaml-too-complex", ERROR, "YAML aliases or nesting expand too far"),
     RuleInfo("F009", "symlink-outside", ERROR, "a symbolic link points outside the repository"),
     RuleInfo("F010", "missing-folder", WARNING, "a folder named in qms.yml does not exist"),
+    RuleInfo("F011", "merge-conflict", ERROR, "git's conflict markers are still in the file"),
     # Schemas.
     RuleInfo("S001", "schema", ERROR, "front-matter does not match the schema of its type"),
     RuleInfo("S002", "registry-schema", ERROR, "the roles registry or people roster is missing or invalid"),
