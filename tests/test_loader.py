@@ -1,4 +1,4 @@
-"""Reading files (F001-F010): bad input becomes a finding with file and line, never a traceback."""
+"""Reading files (F001-F011): bad input becomes a finding with file and line, never a traceback."""
 
 from __future__ import annotations
 
