@@ -59,10 +59,6 @@ class Config:
     schemas: SchemaSet | None = None
     source: Located | None = None
 
-    @property
-    def document_types(self) -> list[str]:
-        return [name for name in self.types if name != "record"]
-
     def folders(self) -> list[str]:
         """The top-most folders that hold documents (nested ones are inside them)."""
         every = sorted({spec.folder.strip("/") for spec in self.types.values()})

@@ -36,32 +36,11 @@ def _commit(version: Version) -> dict[str, Any]:
             "date": commit.author_date}
 
 
-def revision_row(doc: DocumentHistory, revision: Revision, title: str | None = None) -> dict[str, Any]:
-    return {**_row_head(doc, revision, doc.title if title is None else title),
-            "commits": [_commit(v) for v in revision.versions],
-            "first_commit": revision.versions[0].commit.sha,
-            "last_commit": revision.last.commit.sha}
-
-
-def _row_head(doc: DocumentHistory, revision: Revision, title: str) -> dict[str, Any]:
-    return {
-        "id": doc.id,
-        "title": title,
-        "path": revision.last.path,
-        "revision": revision.revision,
-        "status": revision.status,
-        "effective": revision.effective,
-        "change": revision.change,
-        "authors": [_identity(a) for a in revision.authors],
-        "approvals": [_approval(a) for a in revision.approvals],
-        "approved_before_adoption": revision.before_adoption,
-    }
-
-
 def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
     """One revision per line, written as it is encoded: the rows of 50,000 records are never all in memory.
 
-    The row is the one `revision_row` gives, key for key. A commit that files a week's records appears in
+    Each row holds id, title, path, revision, status, effective, change, authors, approvals,
+    approved_before_adoption, commits, first_commit and last_commit. A commit that files a week's records appears in
     each of their rows, and a few dozen people write them all: each is encoded once.
     """
     dumps = json.JSONEncoder(ensure_ascii=False).encode

@@ -16,8 +16,6 @@ from qms import formats
 from qms.check import CheckResult
 from qms.model import ERROR, Finding
 
-FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab", "markdown")
-
 
 def render_text(result: CheckResult, console: Console) -> None:
     for path, group in groupby(result.findings, key=lambda f: f.path):
