@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+SCHEMES = ("integer", "letter", "major-minor", "letter-number")
+
 # The first revision of each scheme: later ones must say what changed.
 FIRST = {"integer": "1", "letter": "A", "major-minor": "1.0", "letter-number": "A/0"}
 
