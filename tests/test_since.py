@@ -97,13 +97,7 @@ def add_violations(root: Path) -> None:
     git(root, "commit", "-q", "-m", "Delete a procedure", env=STRANGER)
     git(root, "switch", "-q", "-c", "revise")
     third = root / effective[2]
-    text = third.read_text(encoding="utf-8")
-    revision = next(line for line in text.splitlines() if line.startswith("revision: "))
-    doc_id = next(line for line in text.splitlines() if line.startswith("id: "))[4:].strip()
-    new = int(revision.split()[1]) + 1
-    text = text.replace(revision, f"revision: {new}").replace("status: effective", "status: review")
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("change: "))
-    text = text.replace("\n---\n", "\nchange: Adds a step.\n---\n", 1) + "\nA new step.\n"
+    doc_id, new, text = next_revision(third.read_text(encoding="utf-8"), "Adds a step.", "A new step.")
     third.write_text(text, encoding="utf-8")
     git(root, "commit", "-q", "-am", "Revise a procedure", env=STRANGER)
     third.write_text(text.replace("status: review", "status: effective"), encoding="utf-8")
@@ -126,12 +120,7 @@ def approve_own_revision(root: Path) -> str:
     person = next(p for p in load_people(config) if role in p.roles)
     who = {"GIT_AUTHOR_NAME": person.name, "GIT_AUTHOR_EMAIL": person.emails[0],
            "GIT_COMMITTER_NAME": person.name, "GIT_COMMITTER_EMAIL": person.emails[0]}
-    revision = next(line for line in text.splitlines() if line.startswith("revision: "))
-    doc_id = next(line for line in text.splitlines() if line.startswith("id: "))[4:].strip()
-    new = int(revision.split()[1]) + 1
-    text = text.replace(revision, f"revision: {new}").replace("status: effective", "status: review")
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("change: "))
-    text = text.replace("\n---\n", "\nchange: Shortens a step.\n---\n", 1) + "\nA shorter step.\n"
+    doc_id, new, text = next_revision(text, "Shortens a step.", "A shorter step.")
     (root / path).write_text(text, encoding="utf-8")
     git(root, "commit", "-q", "-am", "Revise a procedure", env=who)
     revised = git(root, "rev-parse", "HEAD").strip()
@@ -177,3 +166,13 @@ def test_approval_of_a_revision_opened_before_rev_reads_that_revision_s_history(
 
 def test_since_head_reports_no_change_control_finding(generated: Path) -> None:
     assert history_findings(generated, "--since", "HEAD") == []
+
+
+def next_revision(text: str, change: str, added: str) -> tuple[str, int, str]:
+    """(id, new revision, text) of an effective document opened at its next revision, in review."""
+    revision = next(line for line in text.splitlines() if line.startswith("revision: "))
+    doc_id = next(line for line in text.splitlines() if line.startswith("id: "))[4:].strip()
+    new = int(revision.split()[1]) + 1
+    text = text.replace(revision, f"revision: {new}").replace("status: effective", "status: review")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("change: "))
+    return doc_id, new, text.replace("\n---\n", f"\nchange: {change}\n---\n", 1) + f"\n{added}\n"
