@@ -109,9 +109,10 @@ def package_versions(bin_dir: Path) -> str:
 
 def published_paths(repo: Path) -> list[str]:
     """What the qms build publishes (audit off): effective, unrestricted documents, and records."""
-    from qms.config import load_config
-    from qms.loader import load_set
-    from qms.publish import PUBLISHED, visibility
+    from qms.load.config import load_config
+    from qms.load.documents import load_set
+    from qms.publish.visibility import PUBLISHED
+    from qms.publish import visibility
 
     docs = load_set(load_config(repo))
     return sorted(d.path for d in docs.documents if visibility(d) == PUBLISHED)

@@ -133,8 +133,8 @@ def check(
 
         qms history --format json > approvals.json; qms check --history --against approvals.json
     """
-    from qms.check import run_check
-    from qms.report import RENDERERS, render_text
+    from qms.report.findings import RENDERERS, render_text
+    from qms.rules.runner import run_check
 
     result = run_check(ctx.obj, _codes(select or []), _codes(ignore or []), since, full_history, against)
     if output_format is OutputFormat.text:
@@ -168,9 +168,9 @@ def history(
 
         qms history --format csv --from 2026-01-01 --to 2026-06-30 > audit-trail.csv
     """
-    from qms.history import audit_trail_csv, document_history
-    from qms.historyreport import render_json as history_json
-    from qms.historyreport import render_text as history_text
+    from qms.commands.history import audit_trail_csv, document_history
+    from qms.report.history import render_json as history_json
+    from qms.report.history import render_text as history_text
 
     if output_format is HistoryFormat.csv:
         sys.stdout.write(audit_trail_csv(ctx.obj, document_id, since_date, until_date))
@@ -195,7 +195,7 @@ def diff(
 
         qms diff QP-02 A/0 B/0
     """
-    from qms.history import revision_redline
+    from qms.commands.diff import revision_redline
 
     sys.stdout.write(revision_redline(ctx.obj, document_id, rev_a, rev_b))
 
@@ -222,7 +222,7 @@ def approve(
 
         qms approve QP-07 WI-07-01 --effective 2027-01-01 --sign
     """
-    from qms.approve import approve as approve_documents
+    from qms.commands.approve import approve as approve_documents
 
     result = approve_documents(ctx.obj, ids, effective, sign)
     for doc in result.documents:
@@ -254,10 +254,10 @@ def demo(
 
         qms demo /tmp/qms-demo && cd /tmp/qms-demo && qms history QP-02
     """
-    from qms.config import find_root
-    from qms.demo import refresh_demo
+    from qms.commands.demo import refresh_demo
+    from qms.commands.scaffold import sample_root
     from qms.errors import NotAQmsRepositoryError
-    from qms.scaffold import sample_root
+    from qms.load.config import find_root
 
     if source is not None:
         sample = source
@@ -300,7 +300,7 @@ def build(
 
         qms build --audit --site-dir audit-site
     """
-    from qms.config import find_root
+    from qms.load.config import find_root
 
     root = find_root(ctx.obj)
     args = ["build", "--quiet", *(["--site-dir", str(site_dir.resolve())] if site_dir else [])]
@@ -324,7 +324,7 @@ def serve(
 
         qms serve --dev-addr 127.0.0.1:8001
     """
-    from qms.config import find_root
+    from qms.load.config import find_root
 
     root = find_root(ctx.obj)
     argv, env = _mkdocs_command(root, "serve", "--dev-addr", dev_addr)
@@ -379,7 +379,7 @@ def pdf(
 
         qms pdf WI-04-03 --draft
     """
-    from qms.pdf import make_pdfs
+    from qms.commands.pdf import make_pdfs
 
     for item in make_pdfs(ctx.obj, ids or [], every, output_dir, force, draft):
         print(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
@@ -407,7 +407,7 @@ def init(
 
         qms init demo-office --example
     """
-    from qms.scaffold import init_repository
+    from qms.commands.scaffold import init_repository
 
     if example and blank:
         raise UsageError("choose --example or --blank, not both")
@@ -447,7 +447,7 @@ def new(
 
         qms new record --kind nonconformity --procedure QP-11 --title "Late reply to a department"
     """
-    from qms.scaffold import new_document
+    from qms.commands.scaffold import new_document
 
     result = new_document(ctx.obj, doc_type, title, parent, kind, procedure, owner, approver, doc_id)
     print(f"Created {result.path} ({result.id}).")
@@ -486,7 +486,7 @@ def codeowners(
 
         qms codeowners --check
     """
-    from qms.codeowners import codeowners as codeowners_file
+    from qms.commands.codeowners import codeowners as codeowners_file
 
     outcome = codeowners_file(ctx.obj, output, check_only)
     if check_only:
@@ -517,10 +517,10 @@ def register(
 
         qms register --records --format json
     """
-    from qms.register import print_table as print_register
-    from qms.register import register as register_rows
-    from qms.register import to_csv as register_csv
-    from qms.register import to_json as register_json
+    from qms.publish.register import register as register_rows
+    from qms.report.register import print_table as print_register
+    from qms.report.register import to_csv as register_csv
+    from qms.report.register import to_json as register_json
 
     columns, rows = register_rows(ctx.obj, records, audit)
     if output_format is RegisterFormat.csv:
@@ -548,7 +548,7 @@ def export_markdown(
 
         qms export audit-copy --audit
     """
-    from qms.export import export as export_set
+    from qms.commands.export import export as export_set
 
     summary = export_set(ctx.obj, target, audit)
     print(f"Exported {summary.documents} documents and {summary.records} records to {summary.path}.")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from qms.body import BodyRef, id_references, relative_links
+from qms.text.body import BodyRef, id_references, relative_links
+from qms.text.yamlsafe import KeyPath
 
 ERROR = "error"
 WARNING = "warning"
 
-# A path into a YAML value: keys and list indexes, e.g. ("approvers", 1).
-KeyPath = tuple[Any, ...]
 
 
 @dataclass(frozen=True, order=True)

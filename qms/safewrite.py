@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,16 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 TEMP_PREFIX = ".qms-write-"
-
-
-def has_uncommitted_change(path: Path) -> bool:
-    """Whether git tracks `path` and it differs from the last commit (an untracked file is the command's to replace)."""
-    try:
-        proc = subprocess.run(["git", "status", "--porcelain", "--", path.name], cwd=path.parent, capture_output=True,
-                              text=True, env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
-    except OSError:
-        return False
-    return proc.returncode == 0 and any(line[:2] not in ("??", "!!") for line in proc.stdout.splitlines())
 
 
 class TargetExistsError(FileExistsError):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qms.demo import DemoError, DemoSummary, build_demo
+from qms.commands.demo import DemoError, DemoSummary, build_demo
 from qms.errors import QmsError
 
 SAMPLE = Path(__file__).resolve().parent.parent

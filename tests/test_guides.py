@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO_ROOT
 
 from qms.cli import main
-from qms.demo import build_demo
+from qms.commands.demo import build_demo
 
 GUIDES = sorted((REPO_ROOT / "docs" / "guides").glob("*.md"))
 FENCE = re.compile(r"^```console\n(.*?)^```", re.S | re.M)

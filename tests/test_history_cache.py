@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from qmsrepo import run_qms
 
-from qms.demo import build_demo
+from qms.commands.demo import build_demo
 
 SAMPLE = Path(__file__).resolve().parent.parent
 DIRECTOR = {"GIT_AUTHOR_NAME": "Wang Jianguo", "GIT_AUTHOR_EMAIL": "wang.jianguo@example.org",

@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 from qmsrepo import GitQmsRepo, QmsRun, run_qms
 
-from qms.demo import build_demo
+from qms.commands.demo import build_demo
 
 SAMPLE = Path(__file__).resolve().parent.parent
 QP = "procedures/qp-01-document-control.md"

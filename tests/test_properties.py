@@ -7,11 +7,11 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qms.body import id_references
-from qms.frontmatter import split_front_matter
-from qms.frontmatter_edit import set_keys
-from qms.revisions import SCHEMES, parse_revision
-from qms.yamlsafe import parse_yaml
+from qms.text.body import id_references
+from qms.text.frontmatter import split_front_matter
+from qms.text.frontmatter_edit import set_keys
+from qms.text.revisions import SCHEMES, parse_revision
+from qms.text.yamlsafe import parse_yaml
 
 FEW = settings(max_examples=60, deadline=None)
 

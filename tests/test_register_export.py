@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from qmsrepo import QmsRepo
 
-from qms.demo import build_demo
+from qms.commands.demo import build_demo
 
 SAMPLE = Path(__file__).resolve().parent.parent
 RESTRICTED = "procedures/f-03-09-staff-addresses.md"

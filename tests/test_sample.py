@@ -9,8 +9,8 @@ import pytest
 from conftest import REPO_ROOT
 from qmsrepo import run_qms
 
-from qms.config import load_config
-from qms.loader import load_set
+from qms.load.config import load_config
+from qms.load.documents import load_set
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

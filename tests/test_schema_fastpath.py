@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qms.model import Located
-from qms.schemas import SchemaSet
+from qms.load.schemas import SchemaSet
 
 SCHEMAS = SchemaSet()
 

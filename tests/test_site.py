@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qms.demo import build_demo
+from qms.commands.demo import build_demo
 
 SAMPLE = Path(__file__).resolve().parent.parent
 
@@ -222,7 +222,7 @@ def test_header_says_in_force_from_when_the_date_is_ahead() -> None:
     from datetime import date
 
     from qms.model import Document
-    from qms.publish import header
+    from qms.publish.pages import header
 
     doc = Document("procedures/qp-09.md", {"id": "QP-09", "title": "Surveys", "revision": "B/0",
                                            "status": "effective", "effective": "2027-01-01",

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from qms.yamlsafe import _scalar, parse_yaml
+from qms.text.yamlsafe import _scalar, parse_yaml
 
 STOCK = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from qms.config import Config
+from qms.load.config import Config
 from qms.model import Document, DocumentSet, Finding
 from qms.rules.catalogue import RULES
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qms.codeowners import approver_roles, existing, handles, is_generated, render
 from qms.model import Finding
+from qms.publish.codeowners import approver_roles, existing, handles, is_generated, render
 from qms.rules import Context, rule
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qms.clauses import load_catalogue
+from qms.load.clauses import load_catalogue
 from qms.model import Finding
-from qms.revisions import RevisionError, is_after_first, parse_revision
 from qms.rules import Context, as_list, rule
-from qms.schemas import did_you_mean
+from qms.text.revisions import RevisionError, is_after_first, parse_revision
+from qms.text.suggest import did_you_mean
 
 RETENTION = re.compile(r"(?:[1-9][0-9]*[dwmy]|permanent)")
 

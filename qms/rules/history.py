@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from qms.config import Config
-from qms.history import History, Revision, Roster, Version, version_at
+from qms.history.model import History, Revision, Version, became_effective, version_at
+from qms.history.roster import Roster
+from qms.load.config import Config
 from qms.model import Finding
-from qms.revisions import RevisionError, parse_revision
 from qms.rules.catalogue import RULES
+from qms.text.revisions import RevisionError, parse_revision
 
 STATUS_ORDER = {"draft": 0, "review": 1, "effective": 2, "obsolete": 3}
 RESTART = ("draft", "review")
@@ -116,13 +117,6 @@ class HistoryRules:
 
 def _rank(status: str | None) -> int:
     return STATUS_ORDER.get(status or "", -1)
-
-
-def became_effective(revision: Revision) -> Version | None:
-    for version in revision.versions:
-        if version.status == "effective" and not version.deleted:
-            return version
-    return None
 
 
 def run_history_rules(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from qms.model import Finding
 from qms.rules import Context, as_list, rule
-from qms.schemas import did_you_mean
+from qms.text.suggest import did_you_mean
 
 ROLE_LIST_KEYS = ("approvers", "distribution")
 # Record keys that name people from the roster, not roles.

@@ -7,11 +7,11 @@ import posixpath
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from qms import publish
 from qms.model import Document, Finding, KeyPath
-from qms.revisions import RevisionError, is_after_first
+from qms.publish import pages as publish
 from qms.rules import Context, as_list, rule
-from qms.schemas import did_you_mean
+from qms.text.revisions import RevisionError, is_after_first
+from qms.text.suggest import did_you_mean
 
 # Front-matter keys that name other documents or records, as lists or single ids.
 LIST_KEYS = ("references", "supersedes")

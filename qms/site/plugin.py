@@ -23,16 +23,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from qms import publish
-from qms.config import Config, load_config
 from qms.errors import QmsError
-from qms.gitlog import GitError
-from qms.guides import Guide, find_guides, section_title
-from qms.history import History, load_history
-from qms.loader import load_set
-from qms.mdtext import cell, link
+from qms.git.runner import GitError
+from qms.history.index import load_history
+from qms.history.model import History
+from qms.load.config import Config, load_config
+from qms.load.documents import load_set
 from qms.model import Document, DocumentSet
-from qms.site.labels import labels
+from qms.publish import pages as publish
+from qms.publish.guides import Guide, find_guides, section_title
+from qms.publish.labels import labels
+from qms.text.mdtext import cell, link
 
 log = logging.getLogger("mkdocs.plugins.qms")
 

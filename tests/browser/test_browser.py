@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from qms.demo import build_demo
+from qms.commands.demo import build_demo
 
 SAMPLE = Path(__file__).resolve().parents[2]
 SHOTS = SAMPLE / "test-output" / "browser"

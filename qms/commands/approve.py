@@ -1,0 +1,144 @@
+"""`qms approve`: record an approval as a commit by the approver.
+
+The commit carries one `Approves: ID@REV` trailer per document. When the
+approval completes the document's approver roles, it also sets `status:
+effective` and `effective:`; while other roles still have to approve, it
+sets `status: review` and the document stays out of force. It changes nothing
+else. Every
+check runs before the first byte is written; if the commit fails, the files
+are put back as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from qms.errors import QmsError, UsageError
+from qms.git.repo import ensure_ready_to_commit, open_repo, user_setup
+from qms.git.runner import GitError, run_git
+from qms.history.index import load_history
+from qms.history.roster import Roster
+from qms.load.config import load_config
+from qms.load.documents import load_set
+from qms.model import Document
+from qms.safewrite import write_atomically
+from qms.text.frontmatter_edit import EditError, set_keys
+
+IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$")
+
+
+class ApprovalRefusedError(QmsError):
+    """The approval would break the approval model; nothing was written."""
+
+
+@dataclass
+class Approved:
+    id: str
+    revision: str
+    path: str
+    roles: list[str]
+    waiting: list[str]  # approver roles that still have to approve this revision
+    effective: str = ""
+
+
+@dataclass
+class ApproveResult:
+    commit: str
+    approver: str
+    documents: list[Approved]
+
+
+def approve(start: Path, ids: list[str], effective: str | None = None, sign: bool = False) -> ApproveResult:
+    if effective is not None and not _is_date(effective):
+        raise UsageError(f'--effective must be a real date written YYYY-MM-DD (found "{effective}")')
+    config = load_config(start)
+    root = config.root
+    docs = load_set(config)
+    roster = Roster(docs.people)
+    with open_repo(root) as repo:
+        ensure_ready_to_commit(repo)
+        signs = sign or user_setup(repo).signs_commits
+    ident = IDENT.match(run_git(root, "var", "GIT_AUTHOR_IDENT").decode().strip())
+    if ident is None:
+        raise GitError("git does not know who you are; set user.name and user.email (git config)")
+    approver = roster.identify(ident["name"], ident["email"])
+    if approver.person is None:
+        raise ApprovalRefusedError(
+            f"your git email {ident['email']} is not in {config.people_file}; approvals are made under the "
+            "approver's own git identity (git config user.email)"
+        )
+    person = roster.people[approver.person]
+    history = load_history(config, docs.people)
+    by_id = docs.by_id()
+    plan: list[tuple[Document, Approved]] = []
+    for doc_id in dict.fromkeys(ids):
+        doc = by_id.get(doc_id)
+        if doc is None or doc.is_record:
+            raise UsageError(f"{doc_id} is not a controlled document in this repository")
+        plan.append((doc, _check_one(root, doc, person.roles, approver.person, person.name, history)))
+
+    originals = {doc.path: (root / doc.path).read_bytes() for doc, _ in plan}
+    try:
+        for doc, approved in plan:
+            if approved.waiting:
+                if doc.status == "draft":
+                    write_atomically(root / doc.path, set_keys(originals[doc.path], {"status": "review"}, "status"))
+                continue
+            # A later approver of an effective document keeps its date unless told otherwise.
+            kept = doc.data.get("effective") if doc.status == "effective" else None
+            when = effective or (str(kept) if kept else date.today().isoformat())
+            updated = set_keys(originals[doc.path], {"status": "effective", "effective": when}, "status")
+            write_atomically(root / doc.path, updated)
+            approved.effective = when
+        message = _message([a for _, a in plan])
+        run_git(root, "commit", "--quiet", "--allow-empty", *(["-S"] if signs else []), "-m", message, "--", *originals)
+    except (GitError, EditError, OSError) as exc:
+        for rel, data in originals.items():
+            write_atomically(root / rel, data)
+        raise ApprovalRefusedError(f"the approval commit failed and the files were put back: {exc}") from None
+    sha = run_git(root, "rev-parse", "HEAD").decode().strip()
+    return ApproveResult(sha, approver.label(), [a for _, a in plan])
+
+
+def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name: str, history) -> Approved:
+    assert doc.id is not None
+    if doc.status not in ("draft", "review", "effective"):
+        raise ApprovalRefusedError(f"{doc.id} is {doc.status}; only a draft or a document in review can be approved")
+    if run_git(root, "status", "--porcelain", "--", doc.path).strip():
+        raise ApprovalRefusedError(
+            f"{doc.path} has changes that are not committed; an approval covers committed content only, "
+            "so commit the changes (or set them aside) first"
+        )
+    approvers = [r for r in doc.data.get("approvers") or [] if isinstance(r, str)]
+    held = [r for r in approvers if r in roles]
+    if not held:
+        raise ApprovalRefusedError(
+            f"{name} holds none of the approver roles of {doc.id} ({', '.join(approvers)})"
+        )
+    revision = doc.revision or "?"
+    record = history.documents.get(doc.id)
+    current = record.revisions[-1] if record and record.revisions else None
+    if current is not None and current.revision == revision and any(a.person == person_id for a in current.authors):
+        raise ApprovalRefusedError(
+            f"{name} authored revision {revision} of {doc.id} and cannot approve it (segregation of duties)"
+        )
+    covered = set(held)
+    if current is not None and current.revision == revision:
+        covered.update(role for approval in current.approvals if approval.valid for role in approval.roles)
+    return Approved(doc.id, revision, doc.path, held, [role for role in approvers if role not in covered])
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _message(approved: list[Approved]) -> str:
+    names = ", ".join(f"{a.id} revision {a.revision}" for a in approved)
+    trailers = "\n".join(f"Approves: {a.id}@{a.revision}" for a in approved)
+    return f"Approve {names}\n\n{trailers}\n"

@@ -1,0 +1,256 @@
+"""Controlled copies as PDF: `qms pdf ID` and `qms pdf --all`.
+
+One document becomes one PDF named ID_revREV.pdf. Its front page holds the
+document's particulars, the approval block (who approved, in which role, when,
+and what the signature means) and the revision table, all read from git through
+the one-pass history index. Every page carries the id, title, revision,
+effective date, "Page N of M" and "Uncontrolled when printed" in its margins.
+
+The Markdown body is rendered with the `markdown` library (as MkDocs does), the
+page with a Jinja2 template whose autoescaping keeps front-matter text as text,
+and the PDF by WeasyPrint, called directly. Output is reproducible: the PDF's
+dates and identifier come from git, so regenerating an unchanged revision gives
+the same bytes, and a different file already at the target name is never
+replaced without --force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import markdown
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from qms.errors import QmsError, UsageError
+from qms.git.worktree import has_uncommitted_change
+from qms.history.index import load_history
+from qms.history.model import DocumentHistory, History, Revision
+from qms.load.config import Config, load_config
+from qms.load.documents import load_set
+from qms.model import Document, DocumentSet
+from qms.publish import pages as publish
+from qms.publish.labels import labels
+from qms.safewrite import write_atomically
+from qms.text.body import WIKI_LINK, prose_lines
+from qms.text.suggest import did_you_mean
+
+# Words the PDF adds to the site's labels, in each language.
+WORDS = {
+    "en": {"uncontrolled_short": "Uncontrolled when printed", "page": "Page {page} of {pages}",
+           "approval": "Approval", "meaning": "Meaning", "name": "Name", "signed": "Signature",
+           "approved_for_use": "approved for use", "authored": "prepared (author)",
+           "signature_verified": "signed, verified by git", "signature_unverified": "signed, not verified",
+           "signature_none": "not signed", "controlled_copy": "Controlled copy",
+           "draft_mark": "DRAFT", "none": "none recorded", "references": "References"},
+    "zh": {"uncontrolled_short": "打印件为非受控文件", "page": "第 {page} 页 共 {pages} 页",
+           "approval": "审批", "meaning": "签署含义", "name": "姓名", "signed": "签名",
+           "approved_for_use": "批准发布实施", "authored": "编写", "signature_verified": "已签名（git 已验证）",
+           "signature_unverified": "已签名（未验证）", "signature_none": "未签名", "controlled_copy": "受控文件",
+           "draft_mark": "草稿", "none": "无记录", "references": "引用文件"},
+}
+FONTS = {
+    "en": '"DejaVu Sans", "Noto Sans", "Noto Sans CJK SC", sans-serif',
+    "zh": '"Noto Serif CJK SC", "Noto Sans CJK SC", "DejaVu Serif", serif',
+}
+
+
+class PdfUnavailableError(QmsError):
+    """WeasyPrint is installed but its system libraries (Pango) are not."""
+
+
+class PdfExistsError(QmsError):
+    """A different file already holds the controlled copy's name."""
+
+
+@dataclass
+class Written:
+    document: str
+    revision: str
+    path: Path
+    state: str  # "written", "unchanged" or "replaced"
+
+
+def file_name(doc: Document, draft: bool = False) -> str:
+    """ID_revREV.pdf; characters a file name cannot hold (the / of A/0) become '-'."""
+    revision = re.sub(r"[^A-Za-z0-9.]+", "-", doc.revision or "none").strip("-")
+    return f"{doc.id}_rev{revision}{'_DRAFT' if draft else ''}.pdf"
+
+
+def _weasyprint() -> Any:
+    try:
+        import weasyprint
+    except (OSError, ImportError) as exc:
+        raise PdfUnavailableError(
+            f"PDF output needs WeasyPrint and the Pango text library, and they could not be loaded ({exc}). "
+            "Install Pango: on Debian or Ubuntu 'apt-get install libpango-1.0-0 libpangoft2-1.0-0', "
+            "on Fedora 'dnf install pango', on macOS 'brew install pango'; then run the command again."
+        ) from None
+    return weasyprint
+
+
+def _choose(docs: DocumentSet, ids: list[str], every: bool, draft: bool) -> list[Document]:
+    by_id = docs.by_id()
+    if every:
+        if ids:
+            raise UsageError("give either document ids or --all, not both")
+        return [d for d in publish.register_rows(docs) if publish.visibility(d) == publish.PUBLISHED]
+    if not ids:
+        raise UsageError("name the documents to print (for example: qms pdf QP-02), or give --all for the published set")
+    chosen = []
+    for doc_id in ids:
+        doc = by_id.get(doc_id)
+        if doc is None:
+            raise UsageError(f"there is no document {doc_id}{did_you_mean(doc_id, sorted(by_id), 0.85)}")
+        if doc.is_record:
+            raise UsageError(f"{doc_id} ({doc.path}) is a record, not a controlled document; "
+                             "only controlled documents are printed as controlled copies")
+        if doc.status == "obsolete":
+            successor = doc.data.get("superseded_by")
+            raise UsageError(f"{doc_id} ({doc.path}) is obsolete and must not be issued"
+                             + (f"; print its successor instead: qms pdf {successor}" if successor else ""))
+        if doc.status != "effective" and not draft:
+            raise UsageError(f"{doc_id} ({doc.path}) is {doc.status or 'without a status'}, not approved; "
+                             f"to print a review copy marked DRAFT on every page, run: qms pdf {doc_id} --draft")
+        chosen.append(doc)
+    return chosen
+
+
+def _git_blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest()
+
+
+def _current_revision(config: Config, doc: Document, record: DocumentHistory | None, draft: bool) -> Revision | None:
+    """The history of the revision in the file, refusing a controlled copy of uncommitted content."""
+    revision = next((r for r in reversed(record.revisions) if r.revision == doc.revision), None) if record else None
+    if draft:
+        return revision
+    on_disk = _git_blob_id((config.root / doc.path).read_bytes())
+    if revision is None or revision.last.blob != on_disk:
+        raise UsageError(f"{doc.path} has changes that are not committed, so its copy would not match the approved "
+                         f"record; commit them (or undo them), then print again")
+    return revision
+
+
+def _body_html(doc: Document, titles: dict[str, str]) -> str:
+    """The Markdown body as HTML, with [[ID]] written out as the id and title of the document it names."""
+    lines = doc.body.split("\n")
+    for line_number, _ in prose_lines(doc.body, 1):
+
+        def name(match: re.Match[str]) -> str:
+            target = match.group(1).strip()
+            title = titles.get(target)
+            return f"**{target}** {_md_text(title)}" if title else match.group(0)
+
+        lines[line_number - 1] = WIKI_LINK.sub(name, lines[line_number - 1])
+    return markdown.markdown("\n".join(lines), extensions=["tables", "fenced_code", "sane_lists", "attr_list", "def_list"])
+
+
+def _md_text(text: str) -> str:
+    return re.sub(r"([\[\]\\*_`<>])", r"\\\1", text)
+
+
+def _only_local(root: Path) -> Callable[..., dict[str, Any]]:
+    """WeasyPrint may read images inside the repository, and nothing from the network."""
+    weasyprint = _weasyprint()
+    inside = root.resolve().as_uri() + "/"
+
+    def fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if not url.startswith(inside):
+            raise ValueError(f"a controlled copy only embeds files from the repository, not {url}")
+        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+
+    return fetch
+
+
+def signature_rows(revision: Revision | None, t: dict[str, str], role_titles: dict[str, str]) -> list[dict[str, str]]:
+    """The approval block: who prepared this revision, who approved it for use, in which role, when."""
+    rows: list[dict[str, str]] = []
+    if revision is None:
+        revision = Revision("", "")
+    for who in revision.authors:
+        first = next(v for v in revision.versions if v.author is not None and v.author.email == who.email)
+        rows.append({"kind": "author", "meaning": t["authored"], "name": who.name, "role": "",
+                     "date": first.commit.author_date[:10], "signature": ""})
+    for approval in revision.approvals:
+        if approval.valid:
+            rows.append({"kind": "approver", "meaning": t["approved_for_use"], "name": approval.approver.name,
+                         "role": ", ".join(role_titles.get(r, r) for r in approval.roles), "date": approval.date,
+                         "signature": t["signature_" + approval.signature]})
+    if not any(row["kind"] == "approver" for row in rows):  # say so, rather than leave the block silent
+        adopted = revision.before_adoption and not revision.approvals
+        rows.append({"kind": "approver", "meaning": t["approved_for_use"], "name": t["before_adoption" if adopted else "none"],
+                     "role": "", "date": (revision.effective or "") if adopted else "", "signature": ""})
+    return rows
+
+
+def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revision | None,
+                earlier: list[Revision], draft: bool) -> str:
+    """The controlled copy as one HTML page; `earlier` is the revision table, newest first."""
+    language = "zh" if config.language.lower().startswith("zh") else "en"
+    t = {**labels(language), **WORDS[language]}
+    role_titles = {r.id: r.title for r in docs.roles}
+    titles = {d.id: d.title for d in docs.documents if d.id}
+    head = publish.header(doc, config.review_months, role_titles)
+    env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
+    page_label = t["page"].replace('"', "").format(page='" counter(page) "', pages='" counter(pages) "')
+    return env.get_template("pdf.html").render(
+        h=head, t=t, lang="zh-Hans" if language == "zh" else "en", fonts=FONTS[language], page_label=page_label,
+        organisation=config.organisation, revision=revision, rows=earlier, role_titles=role_titles,
+        signatures=signature_rows(revision, t, role_titles), body=_body_html(doc, titles), draft=draft,
+        change=doc.data.get("change"),
+        created=(revision.last.commit.author_date if revision else date.today().isoformat()),
+    )
+
+
+def make_pdfs(start: Path, ids: list[str], every: bool = False, output_dir: Path | None = None,
+              force: bool = False, draft: bool = False) -> list[Written]:
+    """Render each chosen document to output_dir (default: the current folder) and say what was written."""
+    config = load_config(start)
+    docs = load_set(config)
+    chosen = _choose(docs, ids, every, draft)
+    weasyprint = _weasyprint()  # after the cheap refusals: loading it takes a second
+    history: History = load_history(config, docs.people)
+    target_dir = (output_dir or Path.cwd()).resolve()
+    if target_dir.exists() and not target_dir.is_dir():
+        raise UsageError(f"{target_dir} is a file, not a folder; give --output-dir a folder")
+    # Every refusal comes before the first file is written.
+    plans = []
+    for doc in chosen:
+        record = history.documents.get(doc.id or "")
+        is_draft = doc.status != "effective"  # only reaches here with --draft
+        revision = _current_revision(config, doc, record, is_draft)
+        # The revision table lists this revision and those before it, newest first.
+        rows = record.revisions[: record.revisions.index(revision) + 1] if record and revision else []
+        plans.append((doc, revision, rows[::-1], is_draft))
+    target_dir.mkdir(parents=True, exist_ok=True)
+    fetcher = _only_local(config.root)
+    written = []
+    for doc, revision, rows, is_draft in plans:
+        html = render_html(config, docs, doc, revision, rows, is_draft)
+        identifier = hashlib.sha1(html.encode("utf-8")).hexdigest()[:32].encode()
+        data = weasyprint.HTML(string=html, base_url=str(config.root / doc.path), url_fetcher=fetcher).write_pdf(
+            identifier=identifier)
+        written.append(_write(doc, target_dir / file_name(doc, is_draft), data, force))
+    return written
+
+
+def _write(doc: Document, path: Path, data: bytes, force: bool) -> Written:
+    state = "written"
+    if path.exists():
+        if path.read_bytes() == data:
+            return Written(doc.id or "", doc.revision or "", path, "unchanged")
+        if not force:
+            raise PdfExistsError(f"{path} already exists and differs from the copy of {doc.id} revision {doc.revision} "
+                                 "made now; move it away, or give --force to replace it")
+        if has_uncommitted_change(path):
+            raise PdfExistsError(f"{path} has changes git has not committed; commit or move it away first "
+                                 "(--force replaces only a committed or untracked copy)")
+        state = "replaced"
+    write_atomically(path, data)
+    return Written(doc.id or "", doc.revision or "", path, state)

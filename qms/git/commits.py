@@ -1,0 +1,50 @@
+"""What git says about a commit: its header, its file changes against the first parent, its signature."""
+
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Change:
+    status: str  # A, M, D, T, R or C
+    path: str  # the path after the change (the old path for D)
+    blob: str  # blob id after the change (zeros for D)
+    old_path: str | None = None
+    old_blob: str | None = None
+
+
+@dataclass(slots=True)
+class Commit:
+    sha: str
+    parents: list[str]
+    author_name: str
+    author_email: str
+    author_date: str
+    committer_name: str
+    committer_email: str
+    committer_date: str
+    approves: list[str]
+    ordinal: int = 0
+    merged_by: str | None = None  # the first-parent merge that brought this side commit in
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+
+@dataclass(frozen=True)
+class Signature:
+    status: str  # git's %G?: G good, B bad, U good but untrusted, N none, E cannot check, ...
+    signer: str  # %GS: the principal (SSH) or user id (GPG)
+    key: str  # %GF: fingerprint of the key
+
+    @property
+    def verified(self) -> bool:
+        return self.status == "G"

@@ -1,0 +1,79 @@
+"""The one door to git: every git process qmskit starts is started here, with one environment and one translation of git's errors."""
+
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from qms.errors import QmsError
+
+
+class GitError(QmsError):
+    """Git could not give the history a command needs."""
+
+
+class NotAGitRepositoryError(GitError):
+    pass
+
+
+class ShallowCloneError(GitError):
+    pass
+
+
+class NoCommitsError(GitError):
+    pass
+
+
+class UnknownRevisionError(GitError):
+    pass
+
+
+PATHS_PER_CALL = 500  # paths per git command line
+
+
+def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, env=env)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH; install git to read the QMS history") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+    return proc.stdout
+
+
+def ensure_full_history(root: Path) -> None:
+    """Stop clearly when history is missing or partial, instead of printing half of it."""
+    try:
+        inside = run_git(root, "rev-parse", "--is-inside-work-tree").strip()
+    except GitError:
+        inside = b""
+    if inside != b"true":
+        raise NotAGitRepositoryError(
+            f"{root} is not inside a git repository, so there is no revision history to read; "
+            "run `git init` and commit the documents first"
+        )
+    if run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true":
+        raise ShallowCloneError(
+            "this is a shallow clone, so the revision history is incomplete. Fetch the whole history "
+            "with `git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)"
+        )
+    try:
+        run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except GitError:
+        raise NoCommitsError(
+            "the repository has no commits yet, so there is no history; commit the documents first"
+        ) from None
+
+
+def resolve_commit(root: Path, rev: str) -> str:
+    try:
+        return run_git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
+    except GitError:
+        raise UnknownRevisionError(
+            f"'{rev}' is not a commit, branch or tag in this repository "
+            "(in CI, fetch the base branch and full history first)"
+        ) from None

@@ -1,0 +1,199 @@
+"""One pass over git history -> every document's versions, revisions and approvals.
+
+Indexed by document id, read from each version's front-matter, so a file that
+is renamed or moved keeps its history. Old front-matter is read in bulk from
+`git cat-file --batch`, never one git process per file.
+"""
+
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from qms.forkpool import fork_map
+from qms.git.commits import Commit
+from qms.git.log import read_blobs, read_log
+from qms.git.runner import ensure_full_history, resolve_commit, run_git
+from qms.history import cache as historycache
+from qms.history.approvals import attach_approvals, judge_signatures
+from qms.history.cache import Front, project
+from qms.history.model import ID, LIFECYCLE_KEYS, DocumentHistory, History, Revision, Version
+from qms.history.roster import Roster
+from qms.load.config import Config
+from qms.model import Person
+from qms.text.frontmatter import SplitProblem, normalise_newlines, split_front_matter
+from qms.text.yamlsafe import parse_yaml
+
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def content_digest(data: dict[str, Any] | None, body: str) -> str:
+    kept = {k: v for k, v in (data or {}).items() if k not in LIFECYCLE_KEYS}
+    text = json.dumps(kept, sort_keys=True, ensure_ascii=False, default=str) + "\x00" + body
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+
+
+def _parse_blob(raw: bytes) -> tuple[Front | None, str]:
+    """(front-matter, content digest) of one stored version of a document."""
+    try:
+        text = normalise_newlines(raw.decode("utf-8-sig"))
+        split = split_front_matter(text)
+    except (UnicodeDecodeError, SplitProblem):
+        return None, content_digest(None, raw.decode("utf-8", "replace"))
+    parsed = parse_yaml(split.yaml_text, split.yaml_line)
+    data = parsed.value if isinstance(parsed.value, dict) and not parsed.problems else None
+    # Only the keys history reads are kept: every version of every file is held at once.
+    return project(data), content_digest(data, split.body)
+
+
+def parse_blobs(blobs: dict[str, bytes]) -> dict[str, tuple[Front | None, str]]:
+    """Parse every version, on every core when there are many."""
+    shas = list(blobs)
+    return dict(zip(shas, fork_map(_parse_blob, [blobs[sha] for sha in shas])))
+
+
+def load_history(config: Config, people: list[Person]) -> History:
+    """Read the whole first-parent history of the document folders in one pass."""
+    root = config.root
+    ensure_full_history(root)
+    cached: dict[str, tuple[Front | None, str]] = {}
+
+    def load_cache() -> None:
+        cached.update(historycache.load(root))
+
+    commits = read_log(root, while_git_works=load_cache)
+    is_doc = document_path_test(config)
+    parsed = parse_versions(root, commits, is_doc, cached)
+    history = History(commits, {})
+    index_versions(history, commits, parsed, is_doc, {})
+    roster = Roster(people)
+    judge_history(config, history, roster)
+    history.baseline = baseline_ordinal(config, commits)
+    for doc in history.documents.values():
+        for revision in doc.revisions:
+            revision.before_adoption = _in_force_by(revision, history.baseline)
+    return history
+
+
+def parse_versions(root: Path, commits: list[Commit], is_doc, cached: dict[str, tuple[Front | None, str]],
+                   extra: Iterable[str] = ()) -> dict[str, tuple[Front | None, str]]:
+    """Front-matter and content digest of every document version the commits (and `extra` blobs) name."""
+    blob_ids = [c.blob for commit in commits for c in commit.changes if c.status != "D" and is_doc(c.path)]
+    missing = {sha for sha in (*blob_ids, *extra) if sha not in cached}
+    if missing:
+        cached.update(parse_blobs(read_blobs(root, missing)))
+        historycache.save(root, cached)
+    return cached
+
+
+def index_versions(history: History, commits: list[Commit], parsed: dict[str, tuple[Front | None, str]],
+                   is_doc, at_path: dict[str, str]) -> None:
+    """Add each commit's document changes to the history, by id; `at_path` maps path -> id as history stands."""
+    documents = history.documents
+    missing = (None, "")
+    for commit in commits:
+        for change in commit.changes:
+            path = change.path
+            if change.status == "D":
+                doc_id = at_path.pop(path, None)
+                if doc_id is not None:
+                    last = documents[doc_id].versions[-1]
+                    documents[doc_id].versions.append(
+                        Version(commit, path, last.data, last.content, deleted=True, blob=last.blob)
+                    )
+                continue
+            if not is_doc(path):
+                continue
+            data, digest = parsed.get(change.blob, missing)
+            before = at_path.pop(change.old_path, None) if change.old_path else at_path.get(path)
+            found = data[ID] if data else None
+            doc_id = found if isinstance(found, str) else before
+            if doc_id is None:
+                continue
+            if before is not None and before != doc_id:
+                history.id_changes.append((commit, before, doc_id, path))
+            at_path[path] = doc_id
+            doc = documents.get(doc_id)
+            if doc is None:
+                doc = documents[doc_id] = DocumentHistory(doc_id)
+            doc.versions.append(Version(commit, path, data, digest, blob=change.blob))
+
+
+def document_path_test(config: Config):
+    folders = tuple(f + "/" for f in config.folders())
+    registries = config.registry_files()
+
+    @functools.cache
+    def is_doc(path: str) -> bool:
+        return path.startswith(folders) and path.lower().endswith((".md", ".markdown")) and path not in registries
+
+    return is_doc
+
+
+def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:
+    previous_content = None
+    revision = None
+    identify = roster.identify
+    for version in doc.versions:
+        if version.deleted:
+            continue
+        label = version.revision or "?"
+        if revision is None or revision.revision != label:
+            revision = Revision(doc.id, label)
+            doc.revisions.append(revision)
+        revision.versions.append(version)
+        if version.content != previous_content and not version.seed:
+            commit = version.commit
+            who = version.author = identify(commit.author_name, commit.author_email)
+            if who not in revision.authors:  # the same identity is the same object (Roster.identify)
+                email = who.email.lower()
+                for known in revision.authors:
+                    if known.email.lower() == email or (who.person is not None and known.person == who.person):
+                        break
+                else:
+                    revision.authors.append(who)
+        previous_content = version.content
+
+
+def baseline_ordinal(config: Config, commits: list[Commit]) -> int:
+    baseline = config.baseline
+    if baseline is None:
+        return -1
+    text = str(baseline)
+    if DATE_ONLY.match(text) or "T" in text:
+        limit = datetime.fromisoformat(text if "T" in text else text + "T23:59:59+00:00")
+        if limit.tzinfo is None:
+            limit = limit.replace(tzinfo=timezone.utc)
+        last = -1
+        for commit in commits:
+            if datetime.fromisoformat(commit.committer_date) <= limit:
+                last = commit.ordinal
+        return last
+    sha = resolve_commit(config.root, text)
+    for commit in commits:
+        if commit.sha == sha:
+            return commit.ordinal
+    # The baseline commit touched no document: take the last document commit before it.
+    ancestors = set(run_git(config.root, "rev-list", "--first-parent", sha).decode().split())
+    return max((c.ordinal for c in commits if c.sha in ancestors), default=-1)
+
+
+def _in_force_by(revision: Revision, baseline: int) -> bool:
+    return baseline >= 0 and any(
+        v.status == "effective" and v.commit.ordinal <= baseline for v in revision.versions
+    )
+
+
+def judge_history(config: Config, history: History, roster: Roster) -> None:
+    """Revisions, approvals and signatures from the indexed versions."""
+    for doc in history.documents.values():
+        _build_revisions(doc, roster)
+    attach_approvals(history, roster)
+    judge_signatures(config, history, roster)

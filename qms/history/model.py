@@ -1,0 +1,147 @@
+"""The history model: versions of a document, its revisions, their approvals. Built by qms.history.index."""
+
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from qms.git.commits import Commit
+from qms.history.cache import INDEX, Front
+
+# Keys an approval or a withdrawal sets; a change to anything else is a change of content.
+LIFECYCLE_KEYS = frozenset({"status", "effective", "superseded_by"})
+
+
+ID, REVISION, STATUS = INDEX["id"], INDEX["revision"], INDEX["status"]
+
+
+@dataclass(slots=True)
+class Version:
+    """A document as one commit left it."""
+
+    commit: Commit
+    path: str
+    data: Front | None  # historycache.FIELDS of the front-matter; None when it could not be read
+    content: str  # digest of everything but the lifecycle keys
+    deleted: bool = False
+    blob: str = ""  # git blob id of the file as this commit left it
+    author: Identity | None = None  # who changed the content here; None for lifecycle-only commits
+    seed: bool = False  # the state at the start of a `--since` range, whose authors are not read
+
+    def get(self, key: str) -> Any:
+        """A front-matter value (one of historycache.FIELDS), or None."""
+        return self.data[INDEX[key]] if self.data else None
+
+    @property
+    def revision(self) -> str | None:
+        value = self.data[REVISION] if self.data else None
+        return None if value is None or isinstance(value, (dict, list, bool)) else str(value)
+
+    @property
+    def status(self) -> str | None:
+        value = self.data[STATUS] if self.data else None
+        return value if isinstance(value, str) else None
+
+
+@dataclass(slots=True)
+class Identity:
+    """A person from the roster, or the raw git identity when the roster does not know it."""
+
+    name: str
+    email: str
+    person: str | None = None
+
+    def label(self) -> str:
+        return f"{self.name} ({self.person})" if self.person else f"{self.name} <{self.email}>"
+
+
+@dataclass(slots=True)
+class Approval:
+    document: str
+    revision: str
+    commit: Commit
+    approver: Identity
+    roles: list[str] = field(default_factory=list)
+    problem: str | None = None  # why it does not count, or None
+    signature: str = "none"  # verified, unverified, none
+
+    @property
+    def valid(self) -> bool:
+        return self.problem is None
+
+    @property
+    def date(self) -> str:
+        return self.commit.author_date[:10]
+
+
+@dataclass(slots=True)
+class Revision:
+    document: str
+    revision: str
+    versions: list[Version] = field(default_factory=list)
+    authors: list[Identity] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)
+    before_adoption: bool = False
+
+    @property
+    def last(self) -> Version:
+        return self.versions[-1]
+
+    @property
+    def effective(self) -> str | None:
+        value = self.last.get("effective")
+        return str(value) if value is not None else None
+
+    @property
+    def change(self) -> str | None:
+        value = self.last.get("change")
+        return str(value) if value is not None else None
+
+    @property
+    def status(self) -> str | None:
+        return self.last.status
+
+
+@dataclass(slots=True)
+class DocumentHistory:
+    id: str
+    versions: list[Version] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.versions[-1].path
+
+    @property
+    def title(self) -> str:
+        for version in reversed(self.versions):
+            if version.get("title"):
+                return str(version.get("title"))
+        return ""
+
+
+@dataclass
+class History:
+    commits: list[Commit]
+    documents: dict[str, DocumentHistory]
+    # (commit, old id, new id, path) where a file's id was changed in place.
+    id_changes: list[tuple[Commit, str, str, str]] = field(default_factory=list)
+    # Approvals whose trailer names no document, or a revision it never had at that commit.
+    stray_approvals: list[Approval] = field(default_factory=list)
+    baseline: int = -1  # ordinal of the last commit before adoption; -1 for none
+
+
+def version_at(revision: Revision, ordinal: int) -> Version:
+    current = revision.versions[0]
+    for version in revision.versions:
+        if version.commit.ordinal <= ordinal:
+            current = version
+    return current
+
+
+def became_effective(revision: Revision) -> Version | None:
+    for version in revision.versions:
+        if version.status == "effective" and not version.deleted:
+            return version
+    return None

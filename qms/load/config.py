@@ -1,0 +1,147 @@
+"""qms.yml: find it, read it, check it against its schema, fill in defaults."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qms.errors import ConfigError, NotAQmsRepositoryError, UsageError
+from qms.load.schemas import SchemaSet
+from qms.model import Located
+from qms.text.yamlsafe import parse_yaml
+
+CONFIG_NAME = "qms.yml"
+
+# The document types of DESIGN.md, used for any type qms.yml does not set.
+DEFAULT_TYPES: dict[str, dict[str, str]] = {
+    "manual": {"folder": "manual", "id_pattern": r"QM-\d{2}"},
+    "external": {"folder": "manual/external", "id_pattern": r"EXT-\d{2}"},
+    "procedure": {"folder": "procedures", "id_pattern": r"QP-\d{2}"},
+    "work-instruction": {"folder": "procedures", "id_pattern": r"WI-\d{2}-\d{2}"},
+    "form": {"folder": "procedures", "id_pattern": r"F-\d{2}-\d{2}"},
+    "record": {"folder": "records", "id_pattern": r"REC-\d{4}-\d{3}"},
+}
+DEFAULT_RECORD_KINDS = [
+    "audit",
+    "nonconformity",
+    "corrective-action",
+    "management-review",
+    "satisfaction-survey",
+    "training",
+]
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    name: str
+    folder: str
+    id_pattern: re.Pattern[str]
+
+
+@dataclass
+class Config:
+    root: Path
+    organisation: str
+    language: str = "en"
+    revision_scheme: str = "integer"
+    review_months: int = 12
+    types: dict[str, TypeSpec] = field(default_factory=dict)
+    record_kinds: list[str] = field(default_factory=lambda: list(DEFAULT_RECORD_KINDS))
+    roles_file: str = "manual/roles.yml"
+    people_file: str = "manual/people.yml"
+    clause_catalogue: str = "iso9001-2015"
+    ignore: list[str] = field(default_factory=list)
+    # Commit or date before which revisions in force count as approved before adoption.
+    baseline: str | None = None
+    require_signature: bool = False
+    schemas: SchemaSet | None = None
+    source: Located | None = None
+
+    def folders(self) -> list[str]:
+        """The top-most folders that hold documents (nested ones are inside them)."""
+        every = sorted({spec.folder.strip("/") for spec in self.types.values()})
+        top: list[str] = []
+        for folder in every:
+            if not any(folder == t or folder.startswith(t + "/") for t in top):
+                top.append(folder)
+        return top
+
+    def registry_files(self) -> set[str]:
+        return {self.roles_file, self.people_file}
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that holds qms.yml."""
+    if not start.is_dir():
+        raise UsageError(f"{start} is not a folder")
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise NotAQmsRepositoryError(
+        f"{start} is not a QMS repository: no {CONFIG_NAME} here or in any parent folder. "
+        f"To start one, add a {CONFIG_NAME} at the top of the repository "
+        "(the README's 'Settings: qms.yml' section shows a minimal one), or run `qms init`."
+    )
+
+
+def load_config(start: Path) -> Config:
+    root = find_root(start)
+    path = root / CONFIG_NAME
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{CONFIG_NAME}:{line}: is not UTF-8 text; save it as UTF-8") from None
+    parsed = parse_yaml(text.replace("\r\n", "\n"))
+    if parsed.problems:
+        problem = parsed.problems[0]
+        raise ConfigError(f"{CONFIG_NAME}:{problem.line or 1}: {problem.message}")
+    data = parsed.value if parsed.value is not None else {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{CONFIG_NAME}:1: must be a set of key: value settings, not {type(data).__name__}")
+    located = Located(CONFIG_NAME, data, parsed.lines)
+    schemas = SchemaSet(root / "schemas")
+    for line, message in schemas.errors("qms", located):
+        raise ConfigError(f"{CONFIG_NAME}:{line}: {message}")
+    return _build(root, data, located, schemas)
+
+
+def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSet) -> Config:
+    merged = {**DEFAULT_TYPES, **(data.get("types") or {})}
+    types: dict[str, TypeSpec] = {}
+    for name, spec in merged.items():
+        try:
+            pattern = re.compile(spec["id_pattern"])
+        except re.error as exc:
+            line = located.line_of(("types", name, "id_pattern"))
+            raise ConfigError(
+                f"{CONFIG_NAME}:{line}: id_pattern of {name} is not a valid regular expression ({exc})"
+            ) from None
+        types[name] = TypeSpec(name, spec["folder"].strip("/"), pattern)
+    config = Config(
+        root=root,
+        organisation=data["organisation"],
+        types=types,
+        schemas=schemas,
+        source=located,
+    )
+    for key, attr in (
+        ("language", "language"),
+        ("revision_scheme", "revision_scheme"),
+        ("review_months", "review_months"),
+        ("record_kinds", "record_kinds"),
+        ("roles", "roles_file"),
+        ("people", "people_file"),
+        ("clause_catalogue", "clause_catalogue"),
+        ("ignore", "ignore"),
+        ("baseline", "baseline"),
+    ):
+        if key in data and data[key] is not None:
+            setattr(config, attr, data[key])
+    approvals = data.get("approvals") or {}
+    config.require_signature = bool(approvals.get("require_signature", False))
+    return config

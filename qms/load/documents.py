@@ -1,0 +1,209 @@
+"""Walk the configured folders and load every document, record, role and person into a DocumentSet.
+
+The orchestrator: the cache (qms.load.cache) decides which files need reading, and
+the reader (qms.load.reader) reads each one.
+"""
+
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from qms.git.blobids import IndexIds
+from qms.load.config import CONFIG_NAME, Config
+from qms.load.reader import MARKDOWN_SUFFIXES, read_text
+from qms.model import ERROR, WARNING, DocumentSet, Finding, Located, Person, Role
+from qms.text.yamlsafe import parse_yaml
+
+ASSET_FOLDERS = {"assets"}
+
+
+def load_set(config: Config) -> DocumentSet:
+    # Imported here: checkcache builds on this module's load_document.
+    from qms.load.cache import load_documents
+
+    docs = DocumentSet(root=str(config.root))
+    index = IndexIds(config.root, config.folders())  # git lists blob ids while the folders are walked
+    paths = _walk(config, docs)
+    docs.files_seen = len(paths)
+    for document, findings in load_documents(config, paths, index):
+        docs.findings.extend(findings)
+        if document is not None:
+            docs.documents.append(document)
+    _load_registries(config, docs)
+    return docs
+
+
+def load_people(config: Config) -> list[Person]:
+    """Just the roster and roles, for commands that read history rather than the working tree."""
+    docs = DocumentSet(root=str(config.root))
+    _load_registries(config, docs)
+    return docs.people
+
+
+def _walk(config: Config, docs: DocumentSet) -> list[str]:
+    """Relative paths of the Markdown files to load; other files become findings."""
+    root = config.root
+    found: list[str] = []
+    registry_files = config.registry_files()
+    for folder in config.folders():
+        top = root / folder
+        if not top.is_dir():
+            docs.findings.append(_missing_folder(config, folder))
+            continue
+        _walk_folder(root, top, Path(folder).as_posix(), registry_files, found, docs)
+    return sorted(set(found))
+
+
+def _walk_folder(root: Path, here: Path, rel_dir: str, registry_files: set[str], found: list[str],
+                 docs: DocumentSet) -> None:
+    # os.scandir, not os.walk: its entries know whether they are links without one more stat per file.
+    try:
+        with os.scandir(here) as listing:
+            entries = list(listing)
+    except OSError:  # an unreadable folder is passed over, as os.walk does
+        return
+    folders = []
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        rel = f"{rel_dir}/{name}" if rel_dir not in (".", "") else name
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            if name in ASSET_FOLDERS:
+                continue
+            if entry.is_symlink():
+                _check_symlink(root, here / name, docs)
+                continue
+            folders.append((here / name, rel))
+            continue
+        if entry.is_symlink() and not _check_symlink(root, here / name, docs):
+            continue
+        if rel in registry_files:
+            continue
+        if _UNFIT_NAME.search(rel):
+            docs.findings.append(_unfit_name(rel))
+        elif name.lower().endswith(MARKDOWN_SUFFIXES):
+            found.append(rel)
+        else:
+            docs.findings.append(
+                Finding(rel, None, "F006", WARNING,
+                        "this file is not Markdown (.md) and is not part of the document set; "
+                        "move pictures into an assets/ folder and other files out of the document folders")
+            )
+    for path, rel in sorted(folders):
+        _walk_folder(root, path, rel, registry_files, found, docs)
+
+
+# Bytes that are not UTF-8 (read as lone surrogates) and control characters: no report, page or link can carry them.
+_UNFIT_NAME = re.compile("[\udc80-\udcff\x00-\x1f\x7f-\x9f]")
+
+
+def _unfit_name(rel: str) -> Finding:
+    shown = _UNFIT_NAME.sub(lambda m: _escaped(m.group()), rel)
+    return Finding(shown, None, "F001", ERROR,
+                   "the file name is not UTF-8 text or holds a control character (shown with \\ escapes), so the "
+                   "file is not read; rename it with letters, digits, spaces and - _ .")
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code - 0xDC00:02x}" if code >= 0xDC80 else char.encode("unicode_escape").decode("ascii")
+
+
+def _check_symlink(root: Path, path: Path, docs: DocumentSet) -> bool:
+    """True when a symlink stays inside the repository and may be read."""
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a link that loops: reading it reports F001
+        return True
+    if target == root or root in target.parents:
+        # A broken link is kept too, so that reading it reports F001 instead of skipping it.
+        return path.is_file() or not target.exists()
+    rel = path.relative_to(root).as_posix()
+    docs.findings.append(
+        Finding(rel, None, "F009", ERROR,
+                "this symbolic link points outside the repository and is not followed; "
+                "copy the file into the repository instead")
+    )
+    return False
+
+
+def _missing_folder(config: Config, folder: str) -> Finding:
+    line = None
+    if config.source is not None:
+        for name, spec in config.types.items():
+            if spec.folder == folder:
+                line = config.source.lines.get(("types", name, "folder"))
+                break
+    return Finding(CONFIG_NAME, line, "F010", WARNING,
+                   f"the folder '{folder}' named here does not exist; create it or correct the folder name")
+
+
+def _load_registries(config: Config, docs: DocumentSet) -> None:
+    docs.roles_file = _load_yaml_file(config, config.roles_file, "roles", docs.findings)
+    docs.people_file = _load_yaml_file(config, config.people_file, "people", docs.findings)
+    if docs.roles_file is not None:
+        for index, item in enumerate(_list(docs.roles_file.data.get("roles"))):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                reports_to = item.get("reports_to")
+                docs.roles.append(
+                    Role(item["id"], str(item.get("title", "")),
+                         reports_to if isinstance(reports_to, str) else None,
+                         docs.roles_file.line_of(("roles", index)))
+                )
+    if docs.people_file is not None:
+        for index, item in enumerate(_list(docs.people_file.data.get("people"))):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                docs.people.append(
+                    Person(item["id"], str(item.get("name", "")),
+                           _strings(item.get("emails")), _strings(item.get("roles")),
+                           docs.people_file.line_of(("people", index)),
+                           [docs.people_file.line_of(("people", index, "roles", i))
+                            for i in range(len(_strings(item.get("roles"))))],
+                           _strings(item.get("signing_keys")))
+                )
+
+
+def _list(value: Any) -> list[Any]:
+    """A YAML list, or [] for anything else (S002 reports the wrong type)."""
+    return value if isinstance(value, list) else []
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _load_yaml_file(config: Config, rel: str, schema: str, findings: list[Finding]) -> Located | None:
+    what = "roles registry" if schema == "roles" else "people roster"
+    if not (config.root / rel).is_file():
+        line = config.source.lines.get((schema,)) if config.source else None
+        findings.append(
+            Finding(CONFIG_NAME, line, "S002", ERROR,
+                    f"the {what} '{rel}' does not exist; create it or correct the path in {CONFIG_NAME}")
+        )
+        return None
+    text = read_text(config.root, rel, findings)
+    if text is None:
+        return None
+    parsed = parse_yaml(text)
+    for problem in parsed.problems:
+        findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message))
+    if any(p.code in ("F004", "F008") for p in parsed.problems):
+        return None
+    if not isinstance(parsed.value, dict):
+        findings.append(Finding(rel, 1, "S002", ERROR,
+                                f"the {what} must start with '{schema}:' followed by a list"))
+        return None
+    located = Located(rel, parsed.value, parsed.lines)
+    assert config.schemas is not None
+    for line, message in config.schemas.errors(schema, located):
+        findings.append(Finding(rel, line, "S002", ERROR, message))
+    return located

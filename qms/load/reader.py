@@ -1,0 +1,148 @@
+"""Read one file into one document: bytes, text, front-matter, schema findings. No walking, no caching."""
+
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from qms.load.config import Config
+from qms.model import ERROR, Document, Finding
+from qms.text.frontmatter import SplitProblem, normalise_newlines, split_front_matter
+from qms.text.suggest import did_you_mean, show
+from qms.text.yamlsafe import parse_yaml
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+# Most documents fit in one read of this size; a shorter answer means the end of the file.
+_FIRST_READ = 1 << 16
+
+
+# O_BINARY on Windows, where os.open would otherwise turn CRLF into LF and stop at Ctrl-Z.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
+def read_bytes(root: Path, rel: str, findings: list[Finding]) -> bytes | None:
+    # os.open and os.read, not open(): half the cost, for tens of thousands of small files.
+    try:
+        handle = os.open(os.path.join(root, rel), _READ_FLAGS)
+        try:
+            data = os.read(handle, _FIRST_READ)
+            if len(data) < _FIRST_READ:
+                return data
+            parts = [data]
+            while data:
+                data = os.read(handle, 1 << 20)
+                parts.append(data)
+            return b"".join(parts)
+        finally:
+            os.close(handle)
+    except OSError as exc:
+        findings.append(Finding(rel, None, "F001", ERROR, f"cannot be read: {exc.strerror}"))
+        return None
+
+
+def read_text(root: Path, rel: str, findings: list[Finding]) -> str | None:
+    """The file's text, BOM dropped and line ends made `\\n`; None (and a finding) if unreadable."""
+    raw = read_bytes(root, rel, findings)
+    return None if raw is None else decode_text(rel, raw, findings)
+
+
+def decode_text(rel: str, raw: bytes, findings: list[Finding]) -> str | None:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        findings.append(
+            Finding(rel, line, "F001", ERROR,
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
+                    "save the file as UTF-8 in your editor")
+        )
+        return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        findings.append(Finding(rel, line, "F001", ERROR, "is a binary file, not text; only Markdown belongs here"))
+        return None
+    return normalise_newlines(text)
+
+
+def load_document(config: Config, rel: str, raw: bytes, findings: list[Finding]) -> Document | None:
+    """The document in `raw` (the bytes of file `rel`); its problems go to `findings`."""
+    text = decode_text(rel, raw, findings)
+    if text is None:
+        return None
+    if "<<<<<<<" in text:  # a substring test first: the pattern runs only on the rare file that needs it
+        unfinished = _conflict_markers(text)
+        if unfinished is not None:
+            findings.append(Finding(rel, unfinished[0], "F011", ERROR,
+                                    f"git's conflict markers are still in the file (<<<<<<< on line {unfinished[0]}, "
+                                    f">>>>>>> on line {unfinished[1]}): the merge of this file is not finished; keep "
+                                    "the right text, delete the marker lines, then `git add` the file"))
+    try:
+        split = split_front_matter(text)
+    except SplitProblem as problem:
+        findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message))
+        return None
+    parsed = parse_yaml(split.yaml_text, split.yaml_line)
+    for problem in parsed.problems:
+        findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message))
+    if any(p.code in ("F004", "F008") for p in parsed.problems):
+        return None
+    data = parsed.value if parsed.value is not None else {}
+    if not isinstance(data, dict):
+        findings.append(
+            Finding(rel, split.yaml_line, "F007", ERROR,
+                    f"the front-matter must be key: value lines (found {show(data)})")
+        )
+        return None
+    document = Document(rel, data, parsed.lines, 1, split.body, split.body_line)
+    findings.extend(schema_findings(config, document))
+    return document
+
+
+_CONFLICT_START = re.compile(r"^<{7}(?: |$)", re.MULTILINE)
+
+
+_CONFLICT_END = re.compile(r"^>{7}(?: |$)", re.MULTILINE)
+
+
+def _conflict_markers(text: str) -> tuple[int, int] | None:
+    """(line of <<<<<<<, line of the >>>>>>> after it) when git left a conflict in the text."""
+    start = _CONFLICT_START.search(text)
+    end = _CONFLICT_END.search(text, start.end()) if start else None
+    if start is None or end is None:
+        return None
+    return text.count("\n", 0, start.start()) + 1, text.count("\n", 0, end.start()) + 1
+
+
+def schema_findings(config: Config, doc: Document) -> list[Finding]:
+    assert config.schemas is not None
+    found: list[Finding] = []
+
+    def bad(line: int, message: str) -> None:
+        found.append(Finding(doc.path, line, "S001", ERROR, message))
+
+    doc_type = doc.data.get("type")
+    if doc_type is None:
+        bad(1, "required key 'type' is missing")
+        return found
+    if not isinstance(doc_type, str) or doc_type not in config.types:
+        choices = list(config.types)
+        bad(doc.line_of(("type",)),
+            f"type must be one of {', '.join(choices)} (found {show(doc_type)}{did_you_mean(doc_type, choices)})")
+        return found
+    name = doc_type if config.schemas.has(doc_type) else "document"
+    if doc_type == "record":
+        kind = doc.data.get("kind")
+        name = "record"
+        if kind in config.record_kinds:
+            name = f"record-{kind}" if config.schemas.has(f"record-{kind}") else "record"
+        elif kind is not None:
+            kinds = config.record_kinds
+            bad(doc.line_of(("kind",)),
+                f"kind must be one of {', '.join(kinds)} (found {show(kind)}{did_you_mean(kind, kinds)})")
+    for line, message in config.schemas.errors(name, doc):
+        bad(line, message)
+    return found

@@ -1,0 +1,194 @@
+"""What the published site shows, decided from the model: the faces (MkDocs, export) only render it.
+
+Published by default: effective documents that are not restricted, and the
+registers. Drafts and documents in review appear only in preview. Obsolete
+documents appear only in an audit build, under a banner naming the successor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from typing import Protocol
+from urllib.parse import quote
+
+from qms.history.model import DocumentHistory, Revision
+from qms.model import Document, DocumentSet
+from qms.publish.visibility import PUBLISHED, visibility
+from qms.text import mdtext
+from qms.text.body import WIKI_LINK, prose_lines
+
+
+@dataclass
+class Header:
+    id: str
+    title: str
+    revision: str
+    status: str
+    effective: str
+    in_force_from: str | None  # set when the effective date is still ahead
+    owner: str
+    approvers: str
+    next_review: str
+
+
+def header(doc: Document, review_months: int, role_titles: dict[str, str], today: date | None = None) -> Header:
+    today = today or date.today()
+    effective = str(doc.data.get("effective") or "")
+    months = doc.data.get("review_months") if isinstance(doc.data.get("review_months"), int) else review_months
+    next_review = ""
+    ahead = None
+    try:
+        start = date.fromisoformat(effective)
+        year, month = divmod(start.month - 1 + months, 12)
+        next_review = date(start.year + year, month + 1, min(start.day, 28)).isoformat()
+        ahead = effective if start > today else None
+    except ValueError:
+        pass
+    approvers = [r for r in doc.data.get("approvers") or [] if isinstance(r, str)]
+    owner = str(doc.data.get("owner") or "")
+    return Header(doc.id or "", doc.title, doc.revision or "", doc.status or "", effective, ahead,
+                  role_titles.get(owner, owner), ", ".join(role_titles.get(r, r) for r in approvers), next_review)
+
+
+class Targets(Protocol):
+    """Where `[[ID]]` links go: (url, title) for an id, or None when it is not published."""
+
+    def get(self, doc_id: str, /) -> tuple[str, str] | None: ...
+
+
+def link_ids(body: str, first_line: int, target_url: Targets) -> str:
+    """`[[ID]]` outside code becomes a Markdown link titled with the target's title.
+
+    `target_url` is a dict, or anything that works out a link when asked for one id."""
+    lines = body.split("\n")
+    for line_number, _ in prose_lines(body, first_line):
+        index = line_number - first_line
+
+        def replace(match: re.Match[str]) -> str:
+            found = target_url.get(match.group(1).strip())
+            if found is None:
+                return match.group(0)
+            url, title = found
+            return f"[{match.group(1).strip()} {mdtext.cell(title)}]({quote(url)})"
+
+        lines[index] = WIKI_LINK.sub(replace, lines[index])
+    return "\n".join(lines)
+
+
+def revision_rows(history: DocumentHistory | None) -> list[Revision]:
+    return list(reversed(history.revisions)) if history else []
+
+
+def register_rows(docs: DocumentSet, audit: bool = False) -> list[Document]:
+    return sorted((d for d in docs.documents if not d.is_record and visibility(d, audit) == PUBLISHED),
+                  key=lambda d: d.id or "")
+
+
+@dataclass
+class RecordRow:
+    kind: str
+    id: str
+    title: str
+    path: str
+    procedure: str
+    procedure_path: str | None  # set when the procedure is published
+    date: str
+    owner: str
+    status: str
+    retention: str
+
+
+def record_rows(docs: DocumentSet, role_titles: dict[str, str], audit: bool = False) -> list[RecordRow]:
+    """Published records, sorted by kind then id: the records register."""
+    by_id = docs.by_id()
+    rows = []
+    for doc in docs.documents:
+        if not doc.is_record or visibility(doc, audit) != PUBLISHED:
+            continue
+        procedure = doc.data.get("procedure")
+        procedure = procedure if isinstance(procedure, str) else ""
+        target = by_id.get(procedure)
+        shown = target is not None and visibility(target, audit) == PUBLISHED
+        owner = str(doc.data.get("owner") or "")
+        rows.append(RecordRow(str(doc.data.get("kind") or ""), doc.id or "", doc.title, doc.path, procedure,
+                              target.path if shown and target else None, str(doc.data.get("date") or ""),
+                              role_titles.get(owner, owner), doc.status or "", str(doc.data.get("retention") or "")))
+    return sorted(rows, key=lambda r: (r.kind, r.id))
+
+
+@dataclass
+class RoleRow:
+    id: str
+    title: str
+    holders: list[str]
+    owns: list[Document]
+    approves: list[Document]
+    reads: list[Document]  # in the document's distribution
+
+
+def role_rows(docs: DocumentSet, audit: bool = False) -> list[RoleRow]:
+    """For each role: who holds it, and which published documents it owns, approves and must read."""
+    published = register_rows(docs, audit)
+
+    def names(key: str, role: str) -> list[Document]:
+        return [d for d in published if role in (v if isinstance(v := d.data.get(key), list) else [v])]
+
+    return [RoleRow(role.id, role.title, [p.name for p in docs.people if role.id in p.roles],
+                    names("owner", role.id), names("approvers", role.id), names("distribution", role.id))
+            for role in docs.roles]
+
+
+# Section titles of the navigation, by document type; other types use their own name.
+NAV_SECTIONS = {"en": {"home": "Home", "registers": "Registers", "manual": "Quality manual",
+                       "procedure": "Procedures", "external": "External documents"},
+                "zh": {"home": "首页", "registers": "清单", "manual": "质量手册",
+                       "procedure": "程序文件", "external": "外来文件"}}
+
+
+LEVEL_THREE = ("work-instruction", "form")
+
+
+def navigation(docs: DocumentSet, language: str, registers: list[tuple[str, str]],
+               home_pages: list[str], audit: bool = False) -> list[object]:
+    """The site's nav, by type and by process: each procedure with its work instructions and forms.
+
+    Records are left out (the records register leads to them), so the navigation every page
+    embeds stays small however many records there are.
+    """
+    words = NAV_SECTIONS["zh" if language.lower().startswith("zh") else "en"]
+    by_type: dict[str, list[Document]] = {}
+    for doc in register_rows(docs, audit):
+        by_type.setdefault(doc.type or "", []).append(doc)
+
+    def title(doc: Document) -> str:
+        # MkDocs themes print nav titles as HTML, unescaped: an author's "<" must stay text.
+        return escape(f"{doc.id} {doc.title}", quote=False)
+
+    def entry(doc: Document) -> dict[str, object]:
+        return {title(doc): doc.path}
+
+    def process(doc_id: str) -> str:
+        found = re.search(r"(\d+)", doc_id)
+        return found.group(1).lstrip("0") if found else ""
+
+    nav: list[object] = [{words["home"]: page} if page == "index.md" else page for page in home_pages]
+    nav.append({words["registers"]: [{title: page} for title, page in registers]})
+    if by_type.get("manual"):
+        nav.append({words["manual"]: [entry(d) for d in by_type["manual"]]})
+    level_three = [d for t in LEVEL_THREE for d in by_type.get(t, [])]
+    procedures = []
+    for proc in by_type.get("procedure", []):
+        children = [d for d in level_three if process(d.id or "") == process(proc.id or "")]
+        procedures.append({title(proc): [entry(proc), *map(entry, children)]} if children
+                          else entry(proc))
+    orphans = [d for d in level_three if not any(process(d.id or "") == process(p.id or "")
+                                                  for p in by_type.get("procedure", []))]
+    if procedures or orphans:
+        nav.append({words["procedure"]: procedures + [entry(d) for d in orphans]})
+    for doc_type, items in by_type.items():
+        if doc_type not in ("manual", "procedure", *LEVEL_THREE):
+            nav.append({words.get(doc_type, doc_type): [entry(d) for d in items]})
+    return nav

@@ -1,0 +1,33 @@
+"""The rows of the master document register and the records register, as the site shows them."""
+
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qms.load.config import load_config
+from qms.load.documents import load_set
+from qms.publish import pages as publish
+
+DOCUMENT_COLUMNS = ("id", "title", "type", "revision", "status", "effective", "owner", "next_review", "path")
+
+
+RECORD_COLUMNS = ("id", "kind", "title", "procedure", "date", "owner", "status", "retention", "path")
+
+
+def register(start: Path, records: bool = False, audit: bool = False) -> tuple[tuple[str, ...], list[dict[str, str]]]:
+    """The columns and rows of the published register; owners are shown by role title, as on the site."""
+    config = load_config(start)
+    docs = load_set(config)
+    role_titles = {r.id: r.title for r in docs.roles}
+    if records:
+        rows = [{"id": r.id, "kind": r.kind, "title": r.title, "procedure": r.procedure, "date": r.date,
+                 "owner": r.owner, "status": r.status, "retention": r.retention, "path": r.path}
+                for r in publish.record_rows(docs, role_titles, audit)]
+        return RECORD_COLUMNS, rows
+    rows = []
+    for doc in publish.register_rows(docs, audit):
+        h = publish.header(doc, config.review_months, role_titles)
+        rows.append({"id": h.id, "title": h.title, "type": doc.type or "", "revision": h.revision, "status": h.status,
+                     "effective": h.effective, "owner": h.owner, "next_review": h.next_review, "path": doc.path})
+    return DOCUMENT_COLUMNS, rows

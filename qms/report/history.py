@@ -1,0 +1,124 @@
+"""Render the revision record: one row per revision, for people (text) and tools (json)."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from qms.history.model import Approval, DocumentHistory, Identity, Revision, Version
+
+
+def _identity(who: Identity) -> dict[str, Any]:
+    return {"name": who.name, "email": who.email, "person": who.person}
+
+
+def _approval(approval: Approval) -> dict[str, Any]:
+    return {
+        **_identity(approval.approver),
+        "roles": approval.roles,
+        "date": approval.date,
+        "meaning": "approved",
+        "commit": approval.commit.sha,
+        "signature": approval.signature,
+        "valid": approval.valid,
+        "problem": approval.problem,
+    }
+
+
+def _commit(version: Version) -> dict[str, Any]:
+    commit = version.commit
+    return {"commit": commit.sha, "author": commit.author_name, "email": commit.author_email,
+            "date": commit.author_date}
+
+
+def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
+    """One revision per line, written as it is encoded: the rows of 50,000 records are never all in memory.
+
+    Each row holds id, title, path, revision, status, effective, change, authors, approvals,
+    approved_before_adoption, commits, first_commit and last_commit. A commit that files a week's records appears in
+    each of their rows, and a few dozen people write them all: each is encoded once.
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    commits: dict[str, str] = {}
+    people: dict[int, str] = {}
+
+    def commit_json(version: Version) -> str:
+        text = commits.get(version.commit.sha)
+        if text is None:
+            text = commits[version.commit.sha] = dumps(_commit(version))
+        return text
+
+    def person_json(who: Identity) -> str:
+        text = people.get(id(who))
+        if text is None:
+            text = people[id(who)] = dumps(_identity(who))
+        return text
+
+    rows: list[str] = []
+    opened = False
+    for doc in documents:
+        title = doc.title
+        for rev in doc.revisions:
+            head = dumps({"id": doc.id, "title": title, "path": rev.last.path, "revision": rev.revision,
+                          "status": rev.status, "effective": rev.effective, "change": rev.change})
+            rows.append(f'{head[:-1]}, "authors": [{", ".join(map(person_json, rev.authors))}], '
+                        f'"approvals": {dumps([_approval(a) for a in rev.approvals])}, '
+                        f'"approved_before_adoption": {"true" if rev.before_adoption else "false"}, '
+                        f'"commits": [{", ".join(map(commit_json, rev.versions))}], '
+                        f'"first_commit": "{rev.versions[0].commit.sha}", "last_commit": "{rev.last.commit.sha}"}}')
+            if len(rows) == 1_000:
+                out.write((",\n" if opened else "[\n") + ",\n".join(rows))
+                rows, opened = [], True
+    if rows:
+        out.write((",\n" if opened else "[\n") + ",\n".join(rows))
+        opened = True
+    out.write("\n]\n" if opened else "[]\n")
+
+
+def render_json(documents: list[DocumentHistory], out: TextIO | None = None) -> str:
+    """The JSON report, without the final newline; with `out`, written there as it is encoded
+    (`write_json`, newline included) and "" returned."""
+    if out is not None:
+        write_json(documents, out)
+        return ""
+    buffer = io.StringIO()
+    write_json(documents, buffer)
+    return buffer.getvalue()[:-1]
+
+
+def _approvals_text(revision: Revision) -> str:
+    if not revision.approvals:
+        return "approved before adoption" if revision.before_adoption else "-"
+    parts = []
+    for approval in revision.approvals:
+        mark = "" if approval.valid else " [refused]"
+        signed = " (signed)" if approval.signature == "verified" else ""
+        roles = ", ".join(approval.roles) or "no approver role"
+        parts.append(f"{approval.approver.name}, {roles}, {approval.date}{signed}{mark}")
+    return "\n".join(parts)
+
+
+def render_text(documents: list[DocumentHistory], console: Console) -> None:
+    for doc in documents:
+        # Ids, titles and names are the authors' text, never rich markup.
+        console.print(f"[bold]{escape(doc.id)}[/bold]  {escape(doc.title)}  [dim]{escape(doc.path)}[/dim]", highlight=False)
+        table = Table("rev", "status", "effective", "change", "authors", "approvals", "commits", box=None)
+        for revision in doc.revisions:
+            first, last = revision.versions[0].commit.short, revision.last.commit.short
+            cells = (
+                revision.revision,
+                revision.status or "",
+                revision.effective or "",
+                revision.change or "",
+                "\n".join(a.name for a in revision.authors),
+                _approvals_text(revision),
+                first if first == last else f"{first}..{last}",
+            )
+            table.add_row(*map(escape, cells))
+        console.print(table)
+        console.print()

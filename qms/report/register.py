@@ -1,0 +1,39 @@
+"""The registers for people (a table), spreadsheets (CSV) and tools (JSON)."""
+
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+WRAPPING = ("title", "type", "owner", "path", "procedure", "kind")
+
+
+def to_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def to_json(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
+    return json.dumps([{c: row[c] for c in columns} for row in rows], ensure_ascii=False, indent=2)
+
+
+def print_table(columns: tuple[str, ...], rows: list[dict[str, str]], console: Console) -> None:
+    if not console.is_terminal:
+        console.width = 1000  # piped into a file or a pager: whole rows, not an 80-column squeeze
+    table = Table(box=None)
+    for column in columns:  # ids, codes and dates never wrap; titles, owners and paths take what is left
+        wraps = column in WRAPPING
+        table.add_column(column.replace("_", " "), no_wrap=not wraps, overflow="fold", min_width=8 if wraps else None)
+    for row in rows:
+        table.add_row(*(escape(row[c]) for c in columns))
+    console.print(table)
+    console.print(f"{len(rows)} {'entry' if len(rows) == 1 else 'entries'}.")

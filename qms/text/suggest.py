@@ -1,0 +1,29 @@
+"""Words for messages: a value shown as its author wrote it, and did-you-mean suggestions."""
+
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+
+def show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    return "a set of key: value lines"
+
+
+def did_you_mean(word: Any, choices: list[str], cutoff: float = 0.6) -> str:
+    """': did you mean "x"?' for the closest choice, or "" when none is close."""
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
+    return f': did you mean "{close[0]}"?' if close else ""
