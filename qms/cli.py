@@ -135,8 +135,9 @@ def check(
     """
     from qms.report.findings import RENDERERS, render_text
     from qms.rules.runner import run_check
+    from qms.workspace import Workspace
 
-    result = run_check(ctx.obj, _codes(select or []), _codes(ignore or []), since, full_history, against)
+    result = run_check(Workspace.open(ctx.obj), _codes(select or []), _codes(ignore or []), since, full_history, against)
     if output_format is OutputFormat.text:
         render_text(result, Console(highlight=False))
     else:

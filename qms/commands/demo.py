@@ -24,6 +24,7 @@ import yaml
 
 from qms.errors import QmsError
 from qms.rules.runner import run_check
+from qms.workspace import Workspace
 
 
 class DemoError(QmsError):
@@ -225,7 +226,7 @@ def _content(text: str) -> str:
 
 def _check_sample(source: Path) -> None:
     """Replay only a sample that passes `qms check`: its paths stay inside it and its files parse."""
-    result = run_check(source)
+    result = run_check(Workspace.open(source))
     if result.errors:
         raise DemoError(f"the sample in {source} has {result.errors} error(s), so it cannot be replayed; "
                         f"`qms -C {source} check` lists them")

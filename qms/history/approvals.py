@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qms.git.commits import Commit, Signature
 from qms.git.log import read_signatures
-from qms.history.model import Approval, DocumentHistory, History, Revision, version_at
+from qms.history.model import Approval, DocumentHistory, History, Revision
 from qms.history.roster import Roster, allowed_signers
 from qms.load.config import Config
 
@@ -55,7 +55,7 @@ def _judge(approval: Approval, revision: Revision, roster: Roster) -> None:
         approval.problem = f"{approver.email} is not the email of anyone in the people roster"
         return
     person = roster.people[approver.person]
-    at = version_at(revision, approval.commit.ordinal)
+    at = revision.version_at(approval.commit.ordinal)
     approvers = [r for r in (at.get("approvers") or []) if isinstance(r, str)]
     approval.roles = [r for r in approvers if r in person.roles]
     if not approval.roles:

@@ -197,3 +197,10 @@ def judge_history(config: Config, history: History, roster: Roster) -> None:
         _build_revisions(doc, roster)
     attach_approvals(history, roster)
     judge_signatures(config, history, roster)
+
+
+def ordinal_of(root: Path, history: History, rev: str) -> int:
+    """The last history commit at or before `rev` on the first-parent line."""
+    sha = resolve_commit(root, rev)
+    reachable = set(run_git(root, "rev-list", "--first-parent", sha).decode().split())
+    return max((c.ordinal for c in history.commits if c.sha in reachable), default=-1)

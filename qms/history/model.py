@@ -102,6 +102,21 @@ class Revision:
     def status(self) -> str | None:
         return self.last.status
 
+    def version_at(self, ordinal: int) -> Version:
+        """The version in force at commit `ordinal` (the first one, for an earlier commit)."""
+        current = self.versions[0]
+        for version in self.versions:
+            if version.commit.ordinal <= ordinal:
+                current = version
+        return current
+
+    def became_effective(self) -> Version | None:
+        """The first version of this revision that was effective."""
+        for version in self.versions:
+            if version.status == "effective" and not version.deleted:
+                return version
+        return None
+
 
 @dataclass(slots=True)
 class DocumentHistory:
@@ -130,18 +145,3 @@ class History:
     # Approvals whose trailer names no document, or a revision it never had at that commit.
     stray_approvals: list[Approval] = field(default_factory=list)
     baseline: int = -1  # ordinal of the last commit before adoption; -1 for none
-
-
-def version_at(revision: Revision, ordinal: int) -> Version:
-    current = revision.versions[0]
-    for version in revision.versions:
-        if version.commit.ordinal <= ordinal:
-            current = version
-    return current
-
-
-def became_effective(revision: Revision) -> Version | None:
-    for version in revision.versions:
-        if version.status == "effective" and not version.deleted:
-            return version
-    return None

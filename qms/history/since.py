@@ -27,9 +27,8 @@ from qms.git.commits import Commit
 from qms.git.log import blobs_at, read_before, read_blobs, read_range
 from qms.git.runner import ensure_full_history, resolve_commit
 from qms.history import cache as historycache
-from qms.history.approvals import judge_history
-from qms.history.index import baseline_ordinal, document_path_test, index_versions, parse_blobs, parse_versions
-from qms.history.model import DocumentHistory, History, Version, became_effective
+from qms.history.index import baseline_ordinal, document_path_test, index_versions, judge_history, parse_blobs, parse_versions
+from qms.history.model import DocumentHistory, History, Version
 from qms.history.roster import Roster
 from qms.load.config import Config
 from qms.model import Person
@@ -144,7 +143,7 @@ def _needs_older_history(doc: DocumentHistory) -> bool:
     if not doc.revisions or not doc.revisions[0].versions[0].seed:
         return False
     open_at_base = doc.revisions[0]
-    became = became_effective(open_at_base)
+    became = open_at_base.became_effective()
     return bool(open_at_base.approvals) or (became is not None and not became.seed)
 
 

@@ -11,14 +11,24 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qms.errors import UsageError
-from qms.history.model import History
 from qms.model import Finding
+from qms.rules import SAVED_REPORT, Context, rule
 from qms.rules.catalogue import RULES
 
+if TYPE_CHECKING:
+    from qms.history.model import History
+
 CODE = "H011"
+
+
+@rule(CODE, needs=SAVED_REPORT)
+def rewritten_history(ctx: Context) -> Iterator[Finding]:
+    assert ctx.saved is not None
+    report, rows = ctx.saved
+    return compare(ctx.workspace.history(), rows, report.name)
 
 
 def load_report(path: Path) -> list[dict[str, Any]]:

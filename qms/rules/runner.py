@@ -1,24 +1,19 @@
-"""`qms check` as a function: load the set, run the rules, filter, sort."""
+"""`qms check` as a function: open, run the rules that were asked for, sort."""
 
 from __future__ import annotations
 
 import gc
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from qms.errors import ConfigError, UsageError
-from qms.load.config import load_config
-from qms.load.documents import load_set
-from qms.model import ERROR, WARNING, DocumentSet, Finding
-from qms.rules import run_rules
+from qms.model import ERROR, WARNING, Finding
+from qms.rules import DOCUMENTS, Context, Rule, registered
+from qms.rules.against import load_report
 from qms.rules.catalogue import RULES
-
-if TYPE_CHECKING:  # history is read only for --since, --history and --against
-    from qms.history.model import History
+from qms.workspace import Workspace
 
 
 @dataclass
@@ -62,7 +57,7 @@ def _known_prefix(code: str) -> str:
 
 
 def run_check(
-    start: Path,
+    workspace: Workspace,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     since: str | None = None,
@@ -70,49 +65,28 @@ def run_check(
     against: Path | None = None,
 ) -> CheckResult:
     """Content rules on the working tree; with `since` or `full_history`, change control over git too."""
-    config = load_config(start)
+    config = workspace.config
     try:
         CodeFilter(ignore=config.ignore)
     except UsageError as exc:
         line = config.source.lines.get(("ignore",)) if config.source else None
         raise ConfigError(f"qms.yml:{line or 1}: ignore: {exc}") from None
     wanted = CodeFilter(select, [*config.ignore, *ignore])
+    saved = (against, load_report(against)) if against is not None else None
+    asked = [r for r in registered() if any(wanted(code) for code in r.codes)]
     with no_cycle_collection():
-        docs = load_set(config)
+        docs = workspace.documents
+        context = Context(workspace, since, full_history, saved)
         findings = [f for f in docs.findings if wanted(f.code)]
-        findings += run_rules(config, docs, wanted)
-    saved = None
-    if against is not None:
-        from qms.rules.against import load_report
-
-        saved = load_report(against)
-    quick = None
-    if since is not None and not full_history and saved is None:
-        from qms.history.since import load_since
-
-        quick = load_since(config, docs.people, since, _shared_ids(docs))
-    if quick is not None:
-        from qms.history.roster import Roster
-        from qms.rules.history import run_history_rules
-
-        history, first = quick
-        findings += run_history_rules(config, history, Roster(docs.people), first, wanted)
-    elif since is not None or full_history or saved is not None:
-        from qms.history.index import load_history
-        from qms.history.roster import Roster
-        from qms.rules.against import CODE as H011
-        from qms.rules.against import compare
-        from qms.rules.history import run_history_rules
-
-        history = load_history(config, docs.people)
-        if since is not None or full_history:
-            first = -1 if full_history else since_ordinal(config.root, history, since or "")
-            findings += run_history_rules(config, history, Roster(docs.people), first, wanted)
-        if saved is not None and against is not None and wanted(H011):
-            findings += compare(history, saved, against.name)
+        findings += _run(context, [r for r in asked if r.needs == DOCUMENTS], wanted)
+    findings += _run(context, [r for r in asked if r.needs != DOCUMENTS and context.can_run(r.needs)], wanted)
     findings.sort(key=Finding.sort_key)
     records = sum(1 for d in docs.documents if d.is_record)
     return CheckResult(findings, len(docs.documents) - records, records, docs.files_seen)
+
+
+def _run(context: Context, rules: list[Rule], wanted: CodeFilter) -> list[Finding]:
+    return [finding for r in rules for finding in r.func(context) if wanted(finding.code)]
 
 
 @contextmanager
@@ -128,17 +102,3 @@ def no_cycle_collection() -> Iterator[None]:
             # Frozen first, or the first collection after this would walk all of them once more.
             gc.freeze()
             gc.enable()
-
-
-def _shared_ids(docs: DocumentSet) -> set[str]:
-    counts = Counter(d.id for d in docs.documents if d.id)
-    return {doc_id for doc_id, count in counts.items() if count > 1}
-
-
-def since_ordinal(root: Path, history: History, rev: str) -> int:
-    """The last history commit at or before `rev` on the first-parent line."""
-    from qms.git.runner import resolve_commit, run_git
-
-    sha = resolve_commit(root, rev)
-    reachable = set(run_git(root, "rev-list", "--first-parent", sha).decode().split())
-    return max((c.ordinal for c in history.commits if c.sha in reachable), default=-1)
