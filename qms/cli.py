@@ -15,7 +15,7 @@ import tempfile
 import traceback
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -23,6 +23,9 @@ from rich.markup import escape
 
 from qms import __version__
 from qms.errors import QmsError, UsageError
+
+if TYPE_CHECKING:
+    from qms.workspace import Workspace
 
 # Each command imports what it needs when it runs: `qms check` never loads
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
@@ -77,6 +80,13 @@ def _root(
     ] = None,
 ) -> None:
     ctx.obj = directory
+
+
+def _workspace(ctx: typer.Context) -> Workspace:
+    """The QMS at or above -C's folder (or here), opened lazily: nothing is read until a command asks."""
+    from qms.workspace import Workspace
+
+    return Workspace.open(ctx.obj)
 
 
 def _codes(values: list[str]) -> list[str]:
@@ -135,9 +145,8 @@ def check(
     """
     from qms.report.findings import RENDERERS, render_text
     from qms.rules.runner import run_check
-    from qms.workspace import Workspace
 
-    result = run_check(Workspace.open(ctx.obj), _codes(select or []), _codes(ignore or []), since, full_history, against)
+    result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against)
     if output_format is OutputFormat.text:
         render_text(result, Console(highlight=False))
     else:
@@ -174,9 +183,9 @@ def history(
     from qms.report.history import render_text as history_text
 
     if output_format is HistoryFormat.csv:
-        sys.stdout.write(audit_trail_csv(ctx.obj, document_id, since_date, until_date))
+        sys.stdout.write(audit_trail_csv(_workspace(ctx), document_id, since_date, until_date))
         return
-    documents = document_history(ctx.obj, document_id)
+    documents = document_history(_workspace(ctx), document_id)
     if output_format is HistoryFormat.json:
         history_json(documents, sys.stdout)
     else:
@@ -198,7 +207,7 @@ def diff(
     """
     from qms.commands.diff import revision_redline
 
-    sys.stdout.write(revision_redline(ctx.obj, document_id, rev_a, rev_b))
+    sys.stdout.write(revision_redline(_workspace(ctx), document_id, rev_a, rev_b))
 
 
 @app.command()
@@ -225,7 +234,7 @@ def approve(
     """
     from qms.commands.approve import approve as approve_documents
 
-    result = approve_documents(ctx.obj, ids, effective, sign)
+    result = approve_documents(_workspace(ctx), ids, effective, sign)
     for doc in result.documents:
         if doc.waiting:
             print(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}; it stays in review "
@@ -382,7 +391,7 @@ def pdf(
     """
     from qms.commands.pdf import make_pdfs
 
-    for item in make_pdfs(ctx.obj, ids or [], every, output_dir, force, draft):
+    for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft):
         print(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
 
 
@@ -450,7 +459,7 @@ def new(
     """
     from qms.commands.scaffold import new_document
 
-    result = new_document(ctx.obj, doc_type, title, parent, kind, procedure, owner, approver, doc_id)
+    result = new_document(_workspace(ctx), doc_type, title, parent, kind, procedure, owner, approver, doc_id)
     print(f"Created {result.path} ({result.id}).")
     print("Next:")
     for number, step in enumerate(result.next_steps, 1):
@@ -489,7 +498,7 @@ def codeowners(
     """
     from qms.commands.codeowners import codeowners as codeowners_file
 
-    outcome = codeowners_file(ctx.obj, output, check_only)
+    outcome = codeowners_file(_workspace(ctx), output, check_only)
     if check_only:
         state = "up to date" if not outcome.changed else "out of date" if outcome.existed else "missing"
         print(f"{outcome.path} is {state}{': run qms codeowners' if outcome.changed else ''}.")
@@ -523,7 +532,7 @@ def register(
     from qms.report.register import to_csv as register_csv
     from qms.report.register import to_json as register_json
 
-    columns, rows = register_rows(ctx.obj, records, audit)
+    columns, rows = register_rows(_workspace(ctx), records, audit)
     if output_format is RegisterFormat.csv:
         sys.stdout.write(register_csv(columns, rows))
     elif output_format is RegisterFormat.json:
@@ -551,7 +560,7 @@ def export_markdown(
     """
     from qms.commands.export import export as export_set
 
-    summary = export_set(ctx.obj, target, audit)
+    summary = export_set(_workspace(ctx), target, audit)
     print(f"Exported {summary.documents} documents and {summary.records} records to {summary.path}.")
 
 

@@ -24,13 +24,19 @@ if TYPE_CHECKING:
 class Workspace:
     """The QMS at or above a folder."""
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
+    def __init__(self, start: Path) -> None:
+        self.start = start
         self._history: History | None = None
 
     @classmethod
     def open(cls, start: Path) -> Workspace:
-        return cls(load_config(start))
+        """The QMS at or above `start`. Nothing is read yet: `qms.yml` is read when first asked for, so a
+        command refuses bad arguments before it reports a folder that is not a QMS."""
+        return cls(start)
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config(self.start)
 
     @property
     def root(self) -> Path:

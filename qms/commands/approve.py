@@ -19,13 +19,10 @@ from pathlib import Path
 from qms.errors import QmsError, UsageError
 from qms.git.repo import ensure_ready_to_commit, open_repo, user_setup
 from qms.git.runner import GitError, run_git
-from qms.history.index import load_history
-from qms.history.roster import Roster
-from qms.load.config import load_config
-from qms.load.documents import load_set
 from qms.model import Document
 from qms.safewrite import write_atomically
 from qms.text.frontmatter_edit import EditError, set_keys
+from qms.workspace import Workspace
 
 IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$")
 
@@ -51,13 +48,13 @@ class ApproveResult:
     documents: list[Approved]
 
 
-def approve(start: Path, ids: list[str], effective: str | None = None, sign: bool = False) -> ApproveResult:
+def approve(workspace: Workspace, ids: list[str], effective: str | None = None, sign: bool = False) -> ApproveResult:
     if effective is not None and not _is_date(effective):
         raise UsageError(f'--effective must be a real date written YYYY-MM-DD (found "{effective}")')
-    config = load_config(start)
+    config = workspace.config
     root = config.root
-    docs = load_set(config)
-    roster = Roster(docs.people)
+    docs = workspace.documents
+    roster = workspace.roster
     with open_repo(root) as repo:
         ensure_ready_to_commit(repo)
         signs = sign or user_setup(repo).signs_commits
@@ -71,7 +68,7 @@ def approve(start: Path, ids: list[str], effective: str | None = None, sign: boo
             "approver's own git identity (git config user.email)"
         )
     person = roster.people[approver.person]
-    history = load_history(config, docs.people)
+    history = workspace.history()
     by_id = docs.by_id()
     plan: list[tuple[Document, Approved]] = []
     for doc_id in dict.fromkeys(ids):

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from qms.errors import QmsError
 from qms.git.worktree import has_uncommitted_change
-from qms.load.config import load_config
-from qms.load.documents import load_set
 from qms.publish.codeowners import DEFAULT_PATH, MARKER, is_generated, render
 from qms.safewrite import write_atomically
+from qms.workspace import Workspace
 
 
 class CodeownersError(QmsError):
@@ -25,11 +24,11 @@ class Outcome:
     existed: bool
 
 
-def codeowners(start: Path, output: Path | None = None, check_only: bool = False) -> Outcome:
+def codeowners(workspace: Workspace, output: Path | None = None, check_only: bool = False) -> Outcome:
     """Write (or with check_only, compare) CODEOWNERS; refuses to replace a file written by hand."""
-    config = load_config(start)
+    config = workspace.config
     path = output if output is not None else config.root / DEFAULT_PATH
-    wanted = render(config, load_set(config))
+    wanted = render(config, workspace.documents)
     current = None
     if path.is_dir():
         raise CodeownersError(f"{path} is a folder; give the CODEOWNERS file's path with --output")

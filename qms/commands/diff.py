@@ -10,7 +10,7 @@ from qms.commands.history import document_history
 from qms.errors import UsageError
 from qms.git.log import read_blobs
 from qms.history.model import DocumentHistory, Revision
-from qms.load.config import find_root
+from qms.workspace import Workspace
 
 
 def _revision(doc: DocumentHistory, label: str) -> Revision:
@@ -32,6 +32,6 @@ def redline(root: Path, doc: DocumentHistory, rev_a: str, rev_b: str) -> str:
     return "".join(diff) or f"{doc.id}: revisions {rev_a} and {rev_b} have the same text\n"
 
 
-def revision_redline(path: Path, document_id: str, rev_a: str, rev_b: str) -> str:
-    (doc,) = document_history(path, document_id)
-    return redline(find_root(path), doc, rev_a, rev_b)
+def revision_redline(workspace: Workspace, document_id: str, rev_a: str, rev_b: str) -> str:
+    (doc,) = document_history(workspace, document_id)
+    return redline(workspace.root, doc, rev_a, rev_b)

@@ -18,16 +18,16 @@ from pathlib import Path
 
 from qms import safewrite
 from qms.errors import QmsError
-from qms.history.index import load_history
 from qms.history.model import History, Revision
-from qms.load.config import Config, load_config
-from qms.load.documents import load_set
+from qms.load.config import Config
 from qms.model import Document, DocumentSet
 from qms.publish import pages as publish
 from qms.publish.labels import labels
+from qms.publish.visibility import PUBLISHED, visibility
 from qms.text.frontmatter import normalise_newlines, split_front_matter
 from qms.text.mdtext import cell as md_cell
 from qms.text.mdtext import link as md_link
+from qms.workspace import Workspace
 
 
 class ExportError(QmsError):
@@ -41,15 +41,15 @@ class ExportSummary:
     records: int
 
 
-def export(start: Path, target: Path, audit: bool = False) -> ExportSummary:
-    config = load_config(start)
+def export(workspace: Workspace, target: Path, audit: bool = False) -> ExportSummary:
+    config = workspace.config
     target = target.resolve()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ExportError(f"{target} already exists and is not an empty folder; export into a new folder "
                           "(qms export never writes over files)")
-    docs = load_set(config)
-    history = load_history(config, docs.people)
-    published = [d for d in docs.documents if publish.visibility(d, audit) == publish.PUBLISHED]
+    docs = workspace.documents
+    history = workspace.history()
+    published = [d for d in docs.documents if visibility(d, audit) == PUBLISHED]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with safewrite.folder_aside(target) as staging:

@@ -29,16 +29,16 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from qms.errors import QmsError, UsageError
 from qms.git.worktree import has_uncommitted_change
-from qms.history.index import load_history
-from qms.history.model import DocumentHistory, History, Revision
-from qms.load.config import Config, load_config
-from qms.load.documents import load_set
+from qms.history.model import DocumentHistory, Revision
+from qms.load.config import Config
 from qms.model import Document, DocumentSet
 from qms.publish import pages as publish
 from qms.publish.labels import labels
+from qms.publish.visibility import PUBLISHED, visibility
 from qms.safewrite import write_atomically
 from qms.text.body import WIKI_LINK, prose_lines
 from qms.text.suggest import did_you_mean
+from qms.workspace import Workspace
 
 # Words the PDF adds to the site's labels, in each language.
 WORDS = {
@@ -99,7 +99,7 @@ def _choose(docs: DocumentSet, ids: list[str], every: bool, draft: bool) -> list
     if every:
         if ids:
             raise UsageError("give either document ids or --all, not both")
-        return [d for d in publish.register_rows(docs) if publish.visibility(d) == publish.PUBLISHED]
+        return [d for d in publish.register_rows(docs) if visibility(d) == PUBLISHED]
     if not ids:
         raise UsageError("name the documents to print (for example: qms pdf QP-02), or give --all for the published set")
     chosen = []
@@ -208,14 +208,14 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
     )
 
 
-def make_pdfs(start: Path, ids: list[str], every: bool = False, output_dir: Path | None = None,
+def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_dir: Path | None = None,
               force: bool = False, draft: bool = False) -> list[Written]:
     """Render each chosen document to output_dir (default: the current folder) and say what was written."""
-    config = load_config(start)
-    docs = load_set(config)
+    config = workspace.config
+    docs = workspace.documents
     chosen = _choose(docs, ids, every, draft)
     weasyprint = _weasyprint()  # after the cheap refusals: loading it takes a second
-    history: History = load_history(config, docs.people)
+    history = workspace.history()
     target_dir = (output_dir or Path.cwd()).resolve()
     if target_dir.exists() and not target_dir.is_dir():
         raise UsageError(f"{target_dir} is a file, not a folder; give --output-dir a folder")

@@ -21,14 +21,14 @@ from typing import Any
 from qms import __version__, safewrite
 from qms.commands.templating import TemplateProblem, Templates
 from qms.errors import NotAQmsRepositoryError, QmsError, UsageError
-from qms.load.config import CONFIG_NAME, Config, find_root, load_config
-from qms.load.documents import load_set
+from qms.load.config import CONFIG_NAME, Config, find_root
 from qms.load.reader import schema_findings
 from qms.model import Document
 from qms.text.frontmatter import SplitProblem, split_front_matter
 from qms.text.idgen import next_id, numbers
 from qms.text.revisions import FIRST
 from qms.text.yamlsafe import parse_yaml
+from qms.workspace import Workspace
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the qms package: its skeleton, templates and sample
 LANGUAGES = ("en", "zh")
@@ -224,15 +224,15 @@ def sample_root() -> Path:
 
 # ---------------------------------------------------------------- qms new
 
-def new_document(start: Path, doc_type: str, title: str, parent: str | None = None, kind: str | None = None,
+def new_document(workspace: Workspace, doc_type: str, title: str, parent: str | None = None, kind: str | None = None,
                  procedure: str | None = None, owner: str | None = None, approvers: list[str] | None = None,
                  doc_id: str | None = None) -> NewResult:
-    config = load_config(start)
+    config = workspace.config
     if doc_type not in config.types:
         raise UsageError(f"'{doc_type}' is not a document type of this QMS; the types are {', '.join(config.types)}")
     if not title.strip():
         raise UsageError("give the new document a title: --title \"...\"")
-    docs = load_set(config)
+    docs = workspace.documents
     by_id = docs.by_id()
     spec = config.types[doc_type]
     is_record = doc_type == "record"

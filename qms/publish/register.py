@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from qms.load.config import load_config
-from qms.load.documents import load_set
 from qms.publish import pages as publish
+from qms.workspace import Workspace
 
 DOCUMENT_COLUMNS = ("id", "title", "type", "revision", "status", "effective", "owner", "next_review", "path")
 
@@ -15,10 +12,10 @@ DOCUMENT_COLUMNS = ("id", "title", "type", "revision", "status", "effective", "o
 RECORD_COLUMNS = ("id", "kind", "title", "procedure", "date", "owner", "status", "retention", "path")
 
 
-def register(start: Path, records: bool = False, audit: bool = False) -> tuple[tuple[str, ...], list[dict[str, str]]]:
+def register(workspace: Workspace, records: bool = False, audit: bool = False) -> tuple[tuple[str, ...], list[dict[str, str]]]:
     """The columns and rows of the published register; owners are shown by role title, as on the site."""
-    config = load_config(start)
-    docs = load_set(config)
+    config = workspace.config
+    docs = workspace.documents
     role_titles = {r.id: r.title for r in docs.roles}
     if records:
         rows = [{"id": r.id, "kind": r.kind, "title": r.title, "procedure": r.procedure, "date": r.date,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from qms.model import Document, Finding, KeyPath
-from qms.publish import pages as publish
+from qms.publish.visibility import PUBLISHED, visibility
 from qms.rules import Context, as_list, rule
 from qms.text.revisions import RevisionError, is_after_first
 from qms.text.suggest import did_you_mean
@@ -128,7 +128,7 @@ def links_to_unpublished(ctx: Context) -> Iterator[Finding]:
     by_path = {d.path: d for d in ctx.docs.documents}
     for doc in ctx.docs.documents:
         ids, files = doc.id_references(), doc.relative_links()
-        if not (ids or files) or publish.visibility(doc) != publish.PUBLISHED:
+        if not (ids or files) or visibility(doc) != PUBLISHED:
             continue
         links: list[tuple[str, int, str]] = [(ref.target, ref.line, f"[[{ref.target}]]") for ref in ids]
         for ref in files:
@@ -137,7 +137,7 @@ def links_to_unpublished(ctx: Context) -> Iterator[Finding]:
                 links.append((target_doc.id, ref.line, f'the link "{ref.target}"'))
         for target, line, shown in links:
             other = ctx.by_id.get(target)
-            if other is None or publish.visibility(other) == publish.PUBLISHED:
+            if other is None or visibility(other) == PUBLISHED:
                 continue
             restricted = other.data.get("classification") == "restricted"
             if _r004_reports(doc, other, ctx) or (not restricted and _in_force(ctx, other)):

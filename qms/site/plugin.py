@@ -25,15 +25,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from qms.errors import QmsError
 from qms.git.runner import GitError
-from qms.history.index import load_history
 from qms.history.model import History
-from qms.load.config import Config, load_config
-from qms.load.documents import load_set
+from qms.load.config import Config
 from qms.model import Document, DocumentSet
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
+from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
 from qms.text.mdtext import cell, link
+from qms.workspace import Workspace
 
 log = logging.getLogger("mkdocs.plugins.qms")
 
@@ -66,13 +66,14 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
     def on_config(self, config: Any) -> Any:
         root = Path(config.config_file_path).parent
         try:
-            self.qms = load_config(root)
-            self.docs = load_set(self.qms)
+            self.workspace = Workspace.open(root)
+            self.qms = self.workspace.config
+            self.docs = self.workspace.documents
             self.guides = find_guides(self.qms.root, self.config.guides) if self.config.guides else []
         except QmsError as exc:
             raise PluginError(f"qms: {exc}") from None
         try:
-            self.history = load_history(self.qms, self.docs.people)
+            self.history = self.workspace.history()
         except GitError as exc:
             log.warning("qms: no revision history on the pages: %s", exc)
             self.history = None
@@ -115,11 +116,11 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         assert self.qms is not None
         root = str(self.qms.root)
         for doc in self.docs.documents:
-            seen = publish.visibility(doc, self.audit)
-            if seen == publish.HIDDEN:
+            seen = visibility(doc, self.audit)
+            if seen == HIDDEN:
                 continue
-            inclusion = InclusionLevel.DRAFT if seen == publish.DRAFT else InclusionLevel.INCLUDED
-            if doc.is_record and seen == publish.PUBLISHED:
+            inclusion = InclusionLevel.DRAFT if seen == DRAFT else InclusionLevel.INCLUDED
+            if doc.is_record and seen == PUBLISHED:
                 # Records run to tens of thousands: they are reached through the records register,
                 # not listed in the navigation every page embeds.
                 inclusion = InclusionLevel.NOT_IN_NAV
