@@ -1,7 +1,7 @@
 """Build the demonstration repository: the sample QMS with two years of scripted git history.
 
 The sample holds only the final state of each file. STORY replays how the office got
-there, 2024-07-01 to 2026-11-15, as commits that follow the approval model in DESIGN.md:
+there, 2024-07-01 to 2026-11-15, as commits that follow the approval model of docs/approvals.md:
 people from the roster write and approve, an approval is the approver's commit with
 `Approves: ID@REV` trailers that changes only `status` and `effective`, and each later
 revision restarts in draft or review. Dates, names and messages are fixed, so two builds
@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -23,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from qms.errors import QmsError
+from qms.git.runner import GitError, git_process, run_git
 from qms.rules.runner import run_check
 from qms.workspace import Workspace
 
@@ -271,11 +271,11 @@ class _Builder:
             for part in ("AUTHOR", "COMMITTER"):
                 env.update({f"GIT_{part}_NAME": who["name"], f"GIT_{part}_EMAIL": who["emails"][0],
                             f"GIT_{part}_DATE": stamp.isoformat()})
-        proc = subprocess.run(["git", *args], cwd=self.root, env=env, input=stdin, capture_output=True,
-                              text=True, encoding="utf-8")
+        proc = git_process(self.root, *args, stdin=stdin.encode("utf-8") if stdin is not None else None, base_env=env)
+        out, err = proc.stdout.decode("utf-8", "replace").strip(), proc.stderr.decode("utf-8", "replace").strip()
         if proc.returncode != 0:
-            raise DemoError(f"git {' '.join(args[:2])} failed: {proc.stderr.strip() or proc.stdout.strip()}")
-        return proc.stdout.strip()
+            raise DemoError(f"git {' '.join(args[:2])} failed: {err or out}")
+        return out
 
     def commit(self, day: str, who: dict, message: str, trailers: list[str] | None = None) -> None:
         body = message + ("\n\n" + "\n".join(f"Approves: {t}" for t in trailers) if trailers else "")
@@ -432,11 +432,9 @@ def refresh_demo(target: Path, source: Path) -> tuple[DemoSummary, bool]:
     with tempfile.TemporaryDirectory(prefix="qms-demo-") as scratch:
         fresh = build_demo(Path(scratch) / "demo", source)
         try:
-            head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=target, capture_output=True, text=True,
-                                  check=True).stdout.strip()
-            dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=target,
-                                   capture_output=True, text=True, check=True).stdout.strip()
-        except (subprocess.CalledProcessError, NotADirectoryError):
+            head = run_git(target, "rev-parse", "HEAD").decode().strip()
+            dirty = run_git(target, "status", "--porcelain", "--untracked-files=no").decode().strip()
+        except (GitError, NotADirectoryError):
             head, dirty = "", ""
         if head != fresh.head or dirty:
             raise DemoError(f"{target} already exists and is not this demo (or has changes); "

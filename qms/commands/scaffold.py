@@ -9,10 +9,8 @@ Neither ever replaces a file that exists.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 from qms import __version__, safewrite
 from qms.commands.templating import TemplateProblem, Templates
 from qms.errors import NotAQmsRepositoryError, QmsError, UsageError
+from qms.git.runner import git_process
 from qms.load.config import CONFIG_NAME, Config, find_root
 from qms.load.reader import schema_findings
 from qms.model import Document
@@ -340,12 +339,19 @@ def write_new(path: Path, data: bytes) -> None:
 
 
 def _git(cwd: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-         check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True,
-                          env={**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})})
-    if check and proc.returncode != 0:
-        raise ScaffoldError(f"git {args[0]} failed in {cwd}: {proc.stderr.strip() or proc.stdout.strip()}")
-    return proc
+         check: bool = True) -> GitRun:
+    proc = git_process(cwd, *args, stdin=stdin.encode("utf-8") if stdin is not None else None, env=env)
+    run = GitRun(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+    if check and run.returncode != 0:
+        raise ScaffoldError(f"git {args[0]} failed in {cwd}: {run.stderr.strip() or run.stdout.strip()}")
+    return run
+
+
+@dataclass(frozen=True)
+class GitRun:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 def _slug(text: str, words: int = 8) -> str:

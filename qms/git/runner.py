@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from qms.errors import QmsError
@@ -33,12 +34,23 @@ class UnknownRevisionError(GitError):
 PATHS_PER_CALL = 500  # paths per git command line
 
 
-def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+def git_process(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None,
+                base_env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run git in `root` and return what it did, whatever its exit code: for callers that translate
+    git's refusals themselves. Every git process qmskit starts is started here.
+
+    `env` adds variables to `base_env` (default: this process's environment)."""
+    full_env = {**(os.environ if base_env is None else base_env), "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
+                **(env or {})}
     try:
-        proc = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, env=env)
+        return subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, env=full_env)
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH; install git to read the QMS history") from None
+
+
+def run_git(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None) -> bytes:
+    """git's output; a GitError with git's last line of complaint when it fails."""
+    proc = git_process(root, *args, stdin=stdin, env=env)
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")

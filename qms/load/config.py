@@ -14,7 +14,7 @@ from qms.text.yamlsafe import parse_yaml
 
 CONFIG_NAME = "qms.yml"
 
-# The document types of DESIGN.md, used for any type qms.yml does not set.
+# The document types of docs/format.md, used for any type qms.yml does not set.
 DEFAULT_TYPES: dict[str, dict[str, str]] = {
     "manual": {"folder": "manual", "id_pattern": r"QM-\d{2}"},
     "external": {"folder": "manual/external", "id_pattern": r"EXT-\d{2}"},
