@@ -309,7 +309,7 @@ class _Builder:
             self.git("config", key, value)
         # Records are not part of STORY: each opens on its date and, if the sample has it closed,
         # closes once later and is never edited again.
-        events = [(s.date, 0, i, s) for i, s in enumerate(STORY)]
+        events: list[tuple[str, int, int, Step | tuple[str, _File]]] = [(s.date, 0, i, s) for i, s in enumerate(STORY)]
         for i, rec in enumerate(self.records):
             events.append((rec.meta["date"], 1, i, ("Open", rec)))
             if rec.meta["status"] == "closed":

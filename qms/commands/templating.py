@@ -14,10 +14,10 @@ import os
 import signal
 import threading
 import traceback
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
@@ -48,7 +48,7 @@ class _TooBig(Exception):
 class _ConfinedLoader(FileSystemLoader):
     """FileSystemLoader that refuses a file whose real path leaves its template folder."""
 
-    def get_source(self, environment: Any, template: str) -> tuple[str, str | None, Any]:
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         real = os.path.realpath(filename or "")
         if not any(real.startswith(os.path.realpath(folder) + os.sep) for folder in self.searchpath):
@@ -101,7 +101,7 @@ class Templates:
         where = self.display(self.source_of(name))
         try:
             with _limits():
-                return _collect(self.env.get_template(name).generate(**context))
+                return _collect(cast(Generator[str, None, None], self.env.get_template(name).generate(**context)))
         except _TooLong as exc:
             raise TemplateProblem(f"{self._at(exc, where)}: the template still ran after {MAX_SECONDS} s, so it was "
                                   "stopped; correct the loop that does not end") from None

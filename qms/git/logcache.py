@@ -34,8 +34,10 @@ def load(root: Path) -> dict[str, Entry]:
     return read_mapping(root, NAME)
 
 
-def commit(sha: str, entry: Entry) -> Commit:
+def commit(sha: str, entry: Entry | None) -> Commit:
     """The commit an entry describes, or DamagedCache."""
+    if entry is None:
+        raise DamagedCache(sha)
     try:
         parents, an, ae, ad, cn, ce, cd, approves, changes = entry
         if not (parents.__class__ is an.__class__ is ae.__class__ is ad.__class__ is cn.__class__

@@ -21,6 +21,7 @@ again in the range under the same id is judged as a new document.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 
 from qms.git.commits import Commit
@@ -40,7 +41,7 @@ DIRECT_PARSE_LIMIT = 2_000
 OLDER_HISTORY_LIMIT = 10
 
 
-def load_since(config: Config, people: list[Person], rev: str, shared_ids: set[str] = frozenset()
+def load_since(config: Config, people: list[Person], rev: str, shared_ids: Set[str] = frozenset()
                ) -> tuple[History, int] | None:
     """(history of the touched documents, ordinal of REV), or None when only the whole history can tell.
 
@@ -81,7 +82,7 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: set[s
 
 
 def _build(config: Config, people: list[Person], base: str, older: list[Commit], commits: list[Commit],
-           at_base: dict[str, str], parsed, shared_ids: set[str], deep: dict[str, str] | None = None):
+           at_base: dict[str, str], parsed, shared_ids: Set[str], deep: dict[str, str] | None = None):
     """(history, documents that need older history) from the `older` commits of some files, the state at
     REV of the others, and the range; None when the whole history must be read."""
     is_doc = document_path_test(config)

@@ -118,10 +118,10 @@ class CachedDocument(Document):
 
     # Plain attributes in place of Document's properties: the rules ask each of
     # tens of thousands of documents for these many times, and the data never changes.
-    id: str | None = None  # type: ignore[assignment]
-    type: str | None = None  # type: ignore[assignment]
-    status: str | None = None  # type: ignore[assignment]
-    is_record: bool = False  # type: ignore[assignment]
+    id: str | None = None
+    type: str | None = None
+    status: str | None = None
+    is_record: bool = False
 
     def __init__(self, root: Path, path: str, entry: Entry) -> None:
         data, lines, _found, body_line, refs, links = entry
@@ -140,7 +140,7 @@ class CachedDocument(Document):
         self._refs = refs
         self._links = links
 
-    @property  # type: ignore[override]
+    @property
     def lines(self) -> dict[KeyPath, int]:
         if self._lines is None:
             self._lines = marshal.loads(self._lines_blob)
@@ -150,7 +150,7 @@ class CachedDocument(Document):
     def lines(self, value: dict[KeyPath, int]) -> None:
         self._lines = value
 
-    @property  # type: ignore[override]
+    @property
     def body(self) -> str:
         if self._body is None:
             with open(os.path.join(self._root, self.path), "rb") as handle:

@@ -82,8 +82,8 @@ def load_document(config: Config, rel: str, raw: bytes, findings: list[Finding])
                                     "the right text, delete the marker lines, then `git add` the file"))
     try:
         split = split_front_matter(text)
-    except SplitProblem as problem:
-        findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message))
+    except SplitProblem as unsplit:
+        findings.append(Finding(rel, unsplit.line, unsplit.code, ERROR, unsplit.message))
         return None
     parsed = parse_yaml(split.yaml_text, split.yaml_line)
     for problem in parsed.problems:

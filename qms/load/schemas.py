@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # jsonschema and referencing load only when a file fails the 
 try:
     import jsonschema_rs
 except ImportError:  # no wheel for this platform: jsonschema does all the work, more slowly
-    jsonschema_rs = None
+    jsonschema_rs = None  # type: ignore[assignment]
 
 
 SUFFIX = ".schema.json"

@@ -37,7 +37,8 @@ class Header:
 def header(doc: Document, review_months: int, role_titles: dict[str, str], today: date | None = None) -> Header:
     today = today or date.today()
     effective = str(doc.data.get("effective") or "")
-    months = doc.data.get("review_months") if isinstance(doc.data.get("review_months"), int) else review_months
+    own = doc.data.get("review_months")
+    months = own if isinstance(own, int) else review_months
     next_review = ""
     ahead = None
     try:

@@ -171,6 +171,7 @@ class _Builder:
                 lines[item_path] = self.first_line + child.start_mark.line
                 items.append(self.child(child, item_path, depth))
             return items
+        assert isinstance(node, yaml.MappingNode)  # the composer makes nothing else
         return self.build_mapping(node, path, depth)
 
     def child(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
