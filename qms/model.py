@@ -21,7 +21,13 @@ class Finding:
     line: int | None
     code: str
     severity: str
-    message: str
+    message: str  # what is wrong
+    hint: str | None = field(default=None, compare=False)  # what to do about it, where the rule knows
+
+    @property
+    def full_message(self) -> str:
+        """The problem and its fix in one sentence, for outputs that have one text field."""
+        return f"{self.message}; {self.hint}" if self.hint else self.message
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.path, self.line or 0, self.code)

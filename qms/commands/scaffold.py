@@ -310,7 +310,7 @@ def _validate(config: Config, rel: str, text: str, template: str) -> None:
     problems = [f"line {p.line}: {p.message}" for p in parsed.problems]
     if not problems and isinstance(parsed.value, dict):
         doc = Document(rel, parsed.value, parsed.lines, 1, split.body, split.body_line)
-        problems = [f"line {f.line}: {f.message}" for f in schema_findings(config, doc)]
+        problems = [f"line {f.line}: {f.full_message}" for f in schema_findings(config, doc)]
     elif not problems:
         problems = ["the front-matter is not key: value lines"]
     if problems:

@@ -41,7 +41,7 @@ from qms.text.frontmatter import normalise_newlines, split_front_matter
 
 NAME = "check-cache.pickle"
 OLD_NAMES = ("check-cache.json",)
-MAGIC = b"qmskit-check-cache 3"  # a new number whenever what is kept for a file changes
+MAGIC = b"qmskit-check-cache 4"  # a new number whenever what is kept for a file changes
 
 # One file's entry, all plain values:
 # (front-matter or None when no document was made, its key lines as marshal bytes,
@@ -104,7 +104,7 @@ def write_cache(path: Path | None, fingerprint: str, entries: dict[str, Entry]) 
 
 
 def to_entry(document: Document | None, findings: list[Finding]) -> Entry:
-    found = tuple((f.line, f.code, f.severity, f.message) for f in findings)
+    found = tuple((f.line, f.code, f.severity, f.message, f.hint) for f in findings)
     if document is None:
         return (None, b"", found, 1, (), ())
     # Unwrapped: each body is scanned once here, so the memo would only hash it and keep it.
@@ -172,7 +172,7 @@ class CachedDocument(Document):
 def from_entry(root: Path, rel: str, entry: Entry) -> Loaded:
     """What loading the file found before; nothing is parsed or read."""
     found = entry[2]
-    findings = [Finding(rel, line, code, severity, message) for line, code, severity, message in found] if found else []
+    findings = [Finding(rel, line, code, severity, message, hint) for line, code, severity, message, hint in found] if found else []
     return (CachedDocument(root, rel, entry) if entry[0] is not None else None), findings
 
 
@@ -181,7 +181,7 @@ def _sound(entry: Any) -> bool:
     return (type(entry) is tuple and len(entry) == 6 and (entry[0] is None or type(entry[0]) is dict)
             and type(entry[1]) is bytes and type(entry[2]) is tuple and type(entry[3]) is int
             and type(entry[4]) is tuple and type(entry[5]) is tuple
-            and (not entry[2] or all(type(f) is tuple and len(f) == 4 for f in entry[2])))
+            and (not entry[2] or all(type(f) is tuple and len(f) == 5 for f in entry[2])))
 
 
 def load_documents(config: Config, paths: list[str], index: IndexIds | None = None) -> list[Loaded]:

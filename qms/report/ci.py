@@ -59,12 +59,15 @@ def render_sarif(result: CheckResult) -> str:
         entry: dict[str, object] = {
             "ruleId": finding.code,
             "level": _level(finding.severity),
-            "message": {"text": finding.message},
+            "message": {"text": finding.full_message},
             "locations": [{"physicalLocation": location}],
             "partialFingerprints": {"qmsFinding/v1": fingerprint},
         }
         if finding.code in index:
             entry["ruleIndex"] = index[finding.code]
+        if finding.hint:
+            # SARIF keeps help on the rule; the fix for this one finding travels in its properties.
+            entry["properties"] = {"help": finding.hint}
         results.append(entry)
     log = {
         "$schema": SARIF_SCHEMA,
@@ -100,7 +103,7 @@ def render_junit(result: CheckResult) -> str:
         suite = ET.SubElement(root, "testsuite", name=f"qms {letter} rules", tests=str(len(findings)),
                               failures=str(len(findings)), errors="0", skipped="0")
         for f in findings:
-            path, message = _xml_text(f.path), _xml_text(f.message)
+            path, message = _xml_text(f.path), _xml_text(f.full_message)
             where = f"{path}:{f.line}" if f.line is not None else path
             case = ET.SubElement(suite, "testcase", name=f"{f.code} {where}", classname=f"qms.{f.code}", file=path)
             if f.line is not None:
@@ -120,7 +123,7 @@ def render_junit(result: CheckResult) -> str:
 def render_gitlab(result: CheckResult) -> str:
     """GitLab code quality report: a JSON list of issues."""
     issues = [{
-        "description": f"{f.code} {f.message}",
+        "description": f"{f.code} {f.full_message}",
         "check_name": f.code,
         "fingerprint": fingerprint,
         "severity": "major" if f.severity == ERROR else "minor",
@@ -146,5 +149,5 @@ def render_markdown(result: CheckResult) -> str:
     for f in result.findings:
         code = md_cell(f.code)
         lines.append(f"| {f.severity} | {code} | {md_cell(f.path)} | {f.line if f.line is not None else ''} "
-                     f"| {md_cell(f.message)} |")
+                     f"| {md_cell(f.full_message)} |")
     return "\n".join(lines) + "\n"

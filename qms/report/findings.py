@@ -28,6 +28,8 @@ def render_text(result: CheckResult, console: Console) -> None:
                 f"[cyan]{finding.code}[/cyan]  {escape(finding.message)}",
                 soft_wrap=True,
             )
+            if finding.hint:
+                console.print(f"{'':22}[dim]help:[/dim] {escape(finding.hint)}", soft_wrap=True)
         console.print()
     console.print(_summary_line(result), soft_wrap=True)
 
@@ -52,7 +54,8 @@ def _count(n: int, word: str) -> str:
 def render_json(result: CheckResult) -> str:
     payload = {
         "findings": [
-            {"code": f.code, "severity": f.severity, "path": f.path, "line": f.line, "message": f.message}
+            {"code": f.code, "severity": f.severity, "path": f.path, "line": f.line, "message": f.message,
+             "hint": f.hint}
             for f in result.findings
         ],
         "summary": {
@@ -81,7 +84,7 @@ def github_annotation(finding: Finding) -> str:
     if finding.line is not None:
         props.append(f"line={finding.line}")
     props.append(f"title={_escape_property(f'qms {finding.code}')}")
-    return f"::{level} {','.join(props)}::{_escape_data(finding.message)}"
+    return f"::{level} {','.join(props)}::{_escape_data(finding.full_message)}"
 
 
 def render_github(result: CheckResult) -> str:

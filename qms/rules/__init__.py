@@ -116,8 +116,8 @@ class Context:
     def roster(self) -> Roster:
         return self.workspace.roster
 
-    def finding(self, code: str, path: str, line: int | None, message: str) -> Finding:
-        return Finding(path, line, code, RULES[code].severity, message)
+    def finding(self, code: str, path: str, line: int | None, message: str, hint: str | None = None) -> Finding:
+        return Finding(path, line, code, RULES[code].severity, message, hint)
 
     def documents(self) -> Iterator[Document]:
         """Controlled documents (not records)."""
