@@ -18,6 +18,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from qms.git.runner import git_command, git_environment
+
 # "H <mode> <blob> <stage>\t<path>\0": tag H, a plain cached file (git diff-files keeps quiet about files
 # marked assume-unchanged or skip-worktree, tagged h and S, even when they change: those are read);
 # a regular file (a symlink's blob is its target's name, not the content read through it);
@@ -30,12 +32,12 @@ class IndexIds:
 
     def __init__(self, root: Path, folders: list[str]) -> None:
         # No optional locks: a check only reads, and must not touch the index another git is writing.
-        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+        env = git_environment({"GIT_OPTIONAL_LOCKS": "0"})
         spec = ["--", *folders]
         self._runs: list[subprocess.Popen[bytes]] = []
         try:
             for args in (["ls-files", "-s", "-v", "-z", *spec], ["diff-files", "--name-only", "--relative", "-z", *spec]):
-                self._runs.append(subprocess.Popen(["git", *args], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                self._runs.append(subprocess.Popen(git_command(*args), cwd=root, env=env, stdin=subprocess.DEVNULL,
                                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
         except OSError:  # no git on this machine: every file is read and hashed
             self._runs = []

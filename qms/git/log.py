@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from qms.git.commits import Change, Commit, Signature
-from qms.git.runner import PATHS_PER_CALL, GitError, run_git
+from qms.git.runner import PATHS_PER_CALL, GitError, git_command, git_environment, run_git
 
 # Fields of one commit header, separated by US (0x1f); each commit opens with RS (0x1e).
 _FORMAT = "%x1e" + "%x1f".join(
@@ -229,10 +229,10 @@ def _stream_log(
     stdin: list[str] | None = None, paths: list[str] | None = None,
 ) -> list[Commit]:
     """Parsed `git log` with each commit's file changes, read as git writes it; `paths` limits it to those files."""
-    args = ["git", "log", *options, "-M", "--raw", "--no-abbrev", "-z", f"--format={_FORMAT}"]
+    args = ["log", *options, "-M", "--raw", "--no-abbrev", "-z", f"--format={_FORMAT}"]
     if paths is not None:
-        args = ["git", "--literal-pathspecs", *args[1:], "--", *paths]
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        args = ["--literal-pathspecs", *args, "--", *paths]
+    args, env = git_command(*args), git_environment()
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(args, cwd=root, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=errors, env=env)

@@ -1,4 +1,10 @@
-"""The one door to git: every git process qmskit starts is started here, with one environment and one translation of git's errors."""
+"""The one door to git: every git process qmskit starts is started here, with one environment and one translation of git's errors.
+
+Git is read as stored, not as configured: replace objects and grafts, which
+let anyone with write access to `.git` show other commits, authors or content
+under the same ids, are turned off, and the settings that change what the
+parsed commands print are pinned, whatever the user's own git config says.
+"""
 
 
 from __future__ import annotations
@@ -33,6 +39,23 @@ class UnknownRevisionError(GitError):
 
 PATHS_PER_CALL = 500  # paths per git command line
 
+# Settings a user may have that would change what qmskit parses: signatures printed into `git log`
+# (log.showSignature), the root commit's files left out (log.showRoot), colour codes, another encoding.
+PINNED_SETTINGS = ("log.showSignature=false", "log.showRoot=true", "color.ui=never", "i18n.logOutputEncoding=UTF-8",
+                   "log.follow=false", "core.quotePath=true")
+
+
+def git_command(*args: str) -> list[str]:
+    """The argv of a git process, with replace objects off and the parsed settings pinned."""
+    pinned = [part for setting in PINNED_SETTINGS for part in ("-c", setting)]
+    return ["git", "--no-replace-objects", *pinned, *args]
+
+
+def git_environment(env: Mapping[str, str] | None = None, base_env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a git process: never a prompt, C messages, no grafts, no replace objects."""
+    return {**(os.environ if base_env is None else base_env), "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
+            "GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": os.devnull, **(env or {})}
+
 
 def git_process(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str, str] | None = None,
                 base_env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -40,10 +63,9 @@ def git_process(root: Path, *args: str, stdin: bytes | None = None, env: Mapping
     git's refusals themselves. Every git process qmskit starts is started here.
 
     `env` adds variables to `base_env` (default: this process's environment)."""
-    full_env = {**(os.environ if base_env is None else base_env), "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
-                **(env or {})}
     try:
-        return subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, env=full_env)
+        return subprocess.run(git_command(*args), cwd=root, input=stdin, capture_output=True,
+                              env=git_environment(env, base_env))
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH; install git to read the QMS history") from None
 

@@ -71,6 +71,7 @@ _RULES = [
     RuleInfo("H009", "closed-record-edited", ERROR, "a closed record was changed"),
     RuleInfo("H010", "approval-refused", WARNING, "an approval does not count: wrong person, role, revision or signature"),
     RuleInfo("H011", "history-rewritten", ERROR, "a revision or approval in a saved history report is no longer in history"),
+    RuleInfo("H012", "history-replaced", ERROR, "replace refs or grafts would show other commits than those stored"),
     # Review routing on the forge (qms codeowners).
     RuleInfo("O001", "codeowners-out-of-date", WARNING, "the generated CODEOWNERS no longer matches approvers and handles"),
     RuleInfo("O002", "approver-without-handle", WARNING, "CODEOWNERS exists but no holder of an approver role has a handle"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from qms.git.integrity import replacements
 from qms.model import Finding
 from qms.rules import HISTORY, Context, rule
 from qms.rules.catalogue import RULES
@@ -61,6 +62,24 @@ def approvals(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding("H010", known.path if known else "-", None,
                               f"commit {approval.commit.short} by {approval.approver.label()}: "
                               f"approval refused: {approval.problem}")
+
+
+@rule("H012", needs=HISTORY)
+def replaced_history(ctx: Context) -> Iterator[Finding]:
+    """Replace refs and grafts: ignored by every qms command, reported so that people know git shows otherwise."""
+    for what, target in replacements(ctx.workspace.root):
+        if target:
+            replaced = what.removeprefix("refs/replace/")
+            yield ctx.finding("H012", what, None,
+                              f"git replaces object {replaced[:12]} with {target[:12]}, so `git log` and `git show` "
+                              "show other content than was committed; qms judges history as stored and ignores it",
+                              f"remove it with `git replace -d {replaced}` (and from the remote: "
+                              f"`git push origin :{what}`)")
+        else:
+            yield ctx.finding("H012", what, None,
+                              "a grafts file gives commits other parents than they were stored with; "
+                              "qms judges history as stored and ignores it",
+                              "delete the file (grafts are deprecated; `git replace --convert-graft-file` shows them)")
 
 
 def _transition(ctx: Context, before: Version, after: Version) -> Iterator[Finding]:
