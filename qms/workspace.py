@@ -17,8 +17,7 @@ from qms.load.documents import load_people, load_set
 from qms.model import DocumentSet, Person
 
 if TYPE_CHECKING:
-    from qms.history.model import History
-    from qms.history.roster import Roster
+    from qms.history.model import History, Roster
 
 
 class Workspace:
@@ -60,7 +59,7 @@ class Workspace:
 
     @cached_property
     def roster(self) -> Roster:
-        from qms.history.roster import Roster
+        from qms.history.model import Roster
 
         return Roster(self.people)
 

@@ -215,19 +215,20 @@ PEOPLE = {
 class GitQmsRepo(QmsRepo):
     """A QMS repository under git, whose commits are made by named people at fixed times.
 
-    The base documents are committed on 2026-01-01, the adoption baseline, so they
-    count as approved before adoption; everything after must follow the rules.
+    The base documents are committed on 2026-01-01 and tagged qms-baseline, the adoption
+    baseline, so they count as approved before adoption; everything after must follow the rules.
     """
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
-        self.write("qms.yml", QMS_YML + "baseline: 2026-01-01\n")
+        self.write("qms.yml", QMS_YML + "baseline: qms-baseline\n")
         self.clock = 0
         self.git("init", "-q", "-b", "main")
         self.git("config", "commit.gpgsign", "false")
         self.git("config", "user.name", "Nobody")
         self.git("config", "user.email", "nobody@example.invalid")
         self.commit("Adopt the QMS", who="li-na", day="2026-01-01")
+        self.git("tag", "qms-baseline")
 
     def identity(self, who: str, day: str | None = None) -> dict[str, str]:
         self.clock += 1
@@ -246,6 +247,13 @@ class GitQmsRepo(QmsRepo):
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message, env=self.identity(who, day))
         return self.git("rev-parse", "HEAD")
+
+    def commit_rules(self, message: str, who: str = "chen-jing", approver: str = "wang-li") -> None:
+        """Commit a change to qms.yml, the roster or the roles registry, and have it approved (by the director)."""
+        self.commit(message, who=who)
+        changed = self.git("diff-tree", "--no-commit-id", "--name-only", "-r", "HEAD").split()
+        run = self.qms_as(approver, "approve", *changed)
+        assert run.code == 0, run.stderr
 
     def qms_as(self, who: str, *args: str, day: str | None = None) -> QmsRun:
         return run_qms(*args, cwd=self.root, env=self.identity(who, day))

@@ -215,7 +215,7 @@ def test_baseline_marks_revisions_approved_before_adoption(git_repo: GitQmsRepo)
     """Without the baseline, the imported documents would need approval commits."""
     history = git_repo.history("QP-01")
     assert history[0]["approved_before_adoption"] is True
-    git_repo.edit("qms.yml", "baseline: 2026-01-01\n", "")
-    git_repo.commit("Drop the baseline", who="li-na")
+    git_repo.edit("qms.yml", "baseline: qms-baseline\n", "")
+    git_repo.commit_rules("Drop the baseline", who="li-na")
     hits = history_findings(git_repo, "H006")
     assert sorted(h["path"] for h in hits) == ["manual/qm-01-quality-manual.md", QP]

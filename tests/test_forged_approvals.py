@@ -40,7 +40,7 @@ def signing_repo(git_repo: GitQmsRepo, tmp_path: Path) -> tuple[GitQmsRepo, Path
                    + f"    signing_keys:\n      - {li_na_public}\n")
     git_repo.write("qms.yml", git_repo.read("qms.yml") + "approvals:\n  require_signature: true\n")
     git_repo.git("config", "gpg.format", "ssh")
-    git_repo.commit("Register signing keys", who="wang-li")
+    git_repo.commit_rules("Register signing keys")
     bump(git_repo)
     return git_repo, li_na
 

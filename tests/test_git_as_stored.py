@@ -91,7 +91,7 @@ def test_show_signature_in_the_users_config_does_not_break_the_history(git_repo:
     key, public = ssh_key(keys, "chen-jing")
     git_repo.edit("manual/people.yml", "    roles: [quality-manager, document-controller]\n",
                   f"    roles: [quality-manager, document-controller]\n    signing_keys:\n      - {public}\n")
-    git_repo.commit("Register Chen Jing's key", who="wang-li")
+    git_repo.commit_rules("Register Chen Jing's key")
     bump(git_repo, who="li-na")
     git_repo.git("config", "gpg.format", "ssh")
     git_repo.git("config", "user.signingkey", str(key))

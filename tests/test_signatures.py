@@ -29,7 +29,7 @@ def signed_repo(git_repo: GitQmsRepo, tmp_path: Path) -> tuple[GitQmsRepo, Path,
                   f"    roles: [quality-manager, document-controller]\n    signing_keys:\n      - {public}\n")
     git_repo.write("qms.yml", git_repo.read("qms.yml") + "approvals:\n  require_signature: true\n")
     git_repo.git("config", "gpg.format", "ssh")
-    git_repo.commit("Register Chen Jing's signing key", who="wang-li")
+    git_repo.commit_rules("Register Chen Jing's signing key")
     git_repo.edit(QP, "revision: 2\nstatus: effective", "revision: 3\nstatus: review")
     git_repo.revise(QP, "change: Adds electronic approval.", "change: Adds a records index.")
     return git_repo, registered, unregistered
@@ -91,7 +91,7 @@ def test_gpg_signed_approval_counts_only_with_a_registered_fingerprint(git_repo:
     git_repo.edit("manual/people.yml", "    roles: [quality-manager, document-controller]\n",
                   f"    roles: [quality-manager, document-controller]\n    signing_keys:\n{key_line}")
     git_repo.write("qms.yml", git_repo.read("qms.yml") + "approvals:\n  require_signature: true\n")
-    git_repo.commit("Register Chen Jing's GPG key", who="wang-li")
+    git_repo.commit_rules("Register Chen Jing's GPG key")
     git_repo.edit(QP, "revision: 2\nstatus: effective", "revision: 3\nstatus: review")
     git_repo.revise(QP, "change: Adds electronic approval.", "change: Adds a records index.")
     git_repo.git("config", "user.signingkey", fingerprint)

@@ -19,6 +19,7 @@ from pathlib import Path
 from qms.errors import QmsError, UsageError
 from qms.git.repo import ensure_ready_to_commit, open_repo, user_setup
 from qms.git.runner import GitError, run_git
+from qms.history.controls import control_files
 from qms.model import Document
 from qms.safewrite import write_atomically
 from qms.text.frontmatter_edit import EditError, set_keys
@@ -53,11 +54,17 @@ def approve(workspace: Workspace, ids: list[str], effective: str | None = None, 
         raise UsageError(f'--effective must be a real date written YYYY-MM-DD (found "{effective}")')
     config = workspace.config
     root = config.root
-    docs = workspace.documents
-    roster = workspace.roster
     with open_repo(root) as repo:
         ensure_ready_to_commit(repo)
         signs = sign or user_setup(repo).signs_commits
+    files = control_files(config)
+    if any(i in files for i in ids):
+        if not all(i in files for i in ids):
+            raise UsageError("approve changes to the rules of approval (" + ", ".join(files) + ") in a commit of "
+                             "their own: give only those files, or only document ids")
+        return _approve_controls(workspace, list(dict.fromkeys(ids)), signs)
+    docs = workspace.documents
+    roster = workspace.roster
     ident = IDENT.match(run_git(root, "var", "GIT_AUTHOR_IDENT").decode().strip())
     if ident is None:
         raise GitError("git does not know who you are; set user.name and user.email (git config)")
@@ -109,14 +116,19 @@ def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name
             f"{doc.path} has changes that are not committed; an approval covers committed content only, "
             "so commit the changes (or set them aside) first"
         )
-    approvers = [r for r in doc.data.get("approvers") or [] if isinstance(r, str)]
+    revision = doc.revision or "?"
+    record = history.documents.get(doc.id)
+    # The approvers of the revision in force before this one approve too: an author cannot swap them.
+    earlier = next((r for r in reversed(record.revisions) if r.revision != revision and r.became_effective()),
+                   None) if record else None
+    own = [r for r in doc.data.get("approvers") or [] if isinstance(r, str)]
+    approvers = [*own, *(r for r in (earlier.last.get("approvers") or []) if isinstance(r, str) and r not in own)] \
+        if earlier else own
     held = [r for r in approvers if r in roles]
     if not held:
         raise ApprovalRefusedError(
             f"{name} holds none of the approver roles of {doc.id} ({', '.join(approvers)})"
         )
-    revision = doc.revision or "?"
-    record = history.documents.get(doc.id)
     current = record.revisions[-1] if record and record.revisions else None
     if current is not None and current.revision == revision and any(a.person == person_id for a in current.authors):
         raise ApprovalRefusedError(
@@ -126,6 +138,46 @@ def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name
     if current is not None and current.revision == revision:
         covered.update(role for approval in current.approvals if approval.valid for role in approval.roles)
     return Approved(doc.id, revision, doc.path, held, [role for role in approvers if role not in covered])
+
+
+def _approve_controls(workspace: Workspace, paths: list[str], signs: bool) -> ApproveResult:
+    """Approve the committed version of qms.yml, the roster or the roles registry: an empty commit whose
+    trailers name each file and its blob, judged by the roster and settings in force."""
+    root = workspace.root
+    timeline = workspace.history().controls
+    assert timeline is not None
+    in_force = timeline.last
+    ident = IDENT.match(run_git(root, "var", "GIT_AUTHOR_IDENT").decode().strip())
+    if ident is None:
+        raise GitError("git does not know who you are; set user.name and user.email (git config)")
+    approver = in_force.roster.identify(ident["name"], ident["email"])
+    if approver.person is None:
+        raise ApprovalRefusedError(f"your git email {ident['email']} is not in the people roster in force; changes "
+                                   "to the rules of approval are approved under your own git identity")
+    person = in_force.roster.people[approver.person]
+    held = [r for r in in_force.approvers if r in person.roles]
+    if not held:
+        raise ApprovalRefusedError(f"{person.name} holds none of the roles that approve changes to the rules of "
+                                   f"approval ({', '.join(in_force.approvers) or 'none: set approvals: control: in qms.yml'})")
+    approved, trailers = [], []
+    for path in paths:
+        if run_git(root, "status", "--porcelain", "--", path).strip():
+            raise ApprovalRefusedError(f"{path} has changes that are not committed; an approval covers committed "
+                                       "content only, so commit the change first")
+        blob = run_git(root, "rev-parse", f"HEAD:{path}").decode().strip()
+        waiting = next((c for c in timeline.changes if c.path == path and c.blob == blob and c.approval_commit is None),
+                       None)
+        if waiting is None:
+            raise ApprovalRefusedError(f"{path} as committed is already in force: there is no change to approve")
+        if waiting.author.person == approver.person or waiting.author.email.lower() == approver.email.lower():
+            raise ApprovalRefusedError(f"{person.name} wrote this change to {path} (commit {waiting.commit.short}) and "
+                                       "cannot approve it (segregation of duties)")
+        approved.append(Approved(path, blob[:12], path, held, [], "from this commit on"))
+        trailers.append(f"Approves: {path}@{blob[:12]}")
+    message = f"Approve the change to {', '.join(paths)}\n\n" + "\n".join(trailers) + "\n"
+    run_git(root, "commit", "--quiet", "--allow-empty", *(["-S"] if signs else []), "-m", message)
+    sha = run_git(root, "rev-parse", "HEAD").decode().strip()
+    return ApproveResult(sha, approver.label(), approved)
 
 
 def _is_date(text: str) -> bool:

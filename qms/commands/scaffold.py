@@ -38,6 +38,7 @@ COMMON = {"gitignore": ".gitignore", "github-workflow.yml.j2": ".github/workflow
           "gitlab-ci.yml.j2": ".gitlab-ci.yml", "pre-commit-config.yaml.j2": ".pre-commit-config.yaml",
           "gitkeep": "records/.gitkeep"}
 # A user's own copies of these are kept rather than refused (a fresh clone from a forge often has them).
+BASELINE_TAG = "qms-baseline"
 KEPT_IF_PRESENT = {".gitignore", "README.md"}
 
 
@@ -139,6 +140,8 @@ def init_repository(target: Path, example: bool = False, language: str = "en", o
             _git(target, "init", "--quiet", "--initial-branch=main")
         commit.make(target, target)
     sha = _git(target, "rev-parse", "HEAD").stdout.strip()
+    if example:
+        _git(target, "tag", BASELINE_TAG, sha)
     return InitResult(target, written, kept, sha, f"{name} <{email}>", example, language)
 
 
@@ -187,9 +190,10 @@ def _example_files(now: datetime) -> dict[str, bytes]:
             if "__pycache__" not in rel.parts:
                 files[rel.as_posix()] = path.read_bytes()
     # The sample's documents were approved before they came into git: the adoption baseline is the
-    # first commit, to the second, so every change after it follows the approval rules.
+    # first commit, tagged by qms init, so every change after it follows the approval rules. A tag, not a
+    # date: a later commit with a back-dated committer date could not move it.
     settings = files["qms.yml"].decode("utf-8")
-    line = f"baseline: '{now.isoformat()}'  # the first commit, made by qms init"
+    line = f"baseline: {BASELINE_TAG}  # the tag qms init put on the first commit"
     settings, found = re.subn(r"(?m)^baseline:.*$", line, settings)
     files["qms.yml"] = (settings if found else settings.rstrip("\n") + "\n\n" + line + "\n").encode("utf-8")
     return files

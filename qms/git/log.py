@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 
 from qms.git.commits import Change, Commit, Signature
@@ -347,6 +348,22 @@ def _parse_raw(text: str) -> list[Change]:
             changes.append(Change(kind, tokens[index + 1], new_blob))
             index += 2
     return changes
+
+
+def last_first_parent_before(root: Path, limit: datetime) -> str | None:
+    """The last commit of HEAD's first-parent line, from the root, before the first one committed after `limit`.
+
+    A date baseline is resolved along the line as it grew, so a later commit with a back-dated committer
+    date cannot move it: everything after the first commit past the date stays under control.
+    """
+    out = run_git(root, "rev-list", "--first-parent", "--reverse", "--format=%cI", "HEAD").decode()
+    lines = [line for line in out.splitlines() if line]
+    last = None
+    for header, date in zip(lines[::2], lines[1::2]):
+        if datetime.fromisoformat(date) > limit:
+            break
+        last = header.removeprefix("commit ")
+    return last
 
 
 def read_blobs(root: Path, blob_ids: Iterable[str]) -> dict[str, bytes]:

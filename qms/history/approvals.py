@@ -9,23 +9,31 @@ from pathlib import Path
 
 from qms.git.commits import Commit, Signature
 from qms.git.log import read_signatures
-from qms.history.model import Approval, DocumentHistory, History, Revision
-from qms.history.roster import Roster, allowed_signers
+from qms.history.controls import ssh_fingerprint
+from qms.history.model import Approval, DocumentHistory, History, Revision, Roster
+from qms.history.roster import allowed_signers
 from qms.load.config import Config
 
 TRAILER = re.compile(r"^\s*(?P<id>[^@\s]+)@(?P<revision>\S+)\s*$")
 
 
-def attach_approvals(history: History, roster: Roster) -> None:
+def attach_approvals(history: History) -> None:
+    """Judge each `Approves:` trailer against the roster and settings in force before its commit."""
+    assert history.controls is not None
     for commit in history.commits:
+        if not commit.approves:
+            continue
+        controls = history.controls.before(commit.ordinal)
         for trailer in commit.approves:
-            approver = roster.identify(commit.author_name, commit.author_email)
+            approver = controls.roster.identify(commit.author_name, commit.author_email)
             match = TRAILER.match(trailer)
             if match is None:
                 history.stray_approvals.append(Approval(trailer, "", commit, approver, problem=(
                     f"the trailer 'Approves: {trailer}' is not in the form ID@REVISION")))
                 continue
             doc_id, revision = match["id"], match["revision"]
+            if doc_id in history.control_files:
+                continue  # an approval of a change to the rules of approval: qms.history.controls judges it
             doc = history.documents.get(doc_id)
             current = _revision_at(doc, commit) if doc else None
             approval = Approval(doc_id, revision, commit, approver)
@@ -36,8 +44,12 @@ def attach_approvals(history: History, roster: Roster) -> None:
                 approval.problem = f"{doc_id} was at revision {current.revision}, not {revision}, in this commit"
                 history.stray_approvals.append(approval)
             else:
-                _judge(approval, current, roster)
+                assert doc is not None
+                _judge(approval, current, doc, controls.roster)
                 current.approvals.append(approval)
+    for doc in history.documents.values():
+        for revision in doc.revisions:
+            revision.required = required_approvers(doc, revision, revision.last.commit.ordinal)
 
 
 def _revision_at(doc: DocumentHistory, commit: Commit) -> Revision | None:
@@ -48,7 +60,17 @@ def _revision_at(doc: DocumentHistory, commit: Commit) -> Revision | None:
     return found
 
 
-def _judge(approval: Approval, revision: Revision, roster: Roster) -> None:
+def required_approvers(doc: DocumentHistory, revision: Revision, ordinal: int) -> list[str]:
+    """The approver roles a revision needs at commit `ordinal`: those it names, and those of the revision in
+    force before it, so that an author cannot swap the approvers for friendlier ones in the same revision."""
+    own = [r for r in (revision.version_at(ordinal).get("approvers") or []) if isinstance(r, str)]
+    index = doc.revisions.index(revision)
+    earlier = next((r for r in reversed(doc.revisions[:index]) if r.became_effective() is not None), None)
+    before = [r for r in (earlier.last.get("approvers") or []) if isinstance(r, str)] if earlier else []
+    return [*own, *(r for r in before if r not in own)]
+
+
+def _judge(approval: Approval, revision: Revision, doc: DocumentHistory, roster: Roster) -> None:
     """Decide whether an approval counts; signatures are judged later, with their own git call."""
     approver = approval.approver
     if approver.person is None:
@@ -56,14 +78,13 @@ def _judge(approval: Approval, revision: Revision, roster: Roster) -> None:
         return
     person = roster.people[approver.person]
     at = revision.version_at(approval.commit.ordinal)
-    approvers = [r for r in (at.get("approvers") or []) if isinstance(r, str)]
+    approvers = required_approvers(doc, revision, approval.commit.ordinal)
     approval.roles = [r for r in approvers if r in person.roles]
     if not approval.roles:
         approval.problem = (f"{person.name} holds none of the approver roles of {revision.document} "
                             f"({', '.join(approvers) or 'none listed'})")
         return
-    authors_so_far = _authors_until(revision, approval.commit.ordinal)
-    if approver.person in authors_so_far:
+    if approver.person in _authors_until(revision, approval.commit.ordinal, roster):
         approval.problem = f"{person.name} authored this content and cannot approve it (segregation of duties)"
         return
     changed_after = next((v for v in revision.versions
@@ -73,24 +94,30 @@ def _judge(approval: Approval, revision: Revision, roster: Roster) -> None:
                             "so the approval no longer covers it")
 
 
-def judge_signatures(config: Config, history: History, roster: Roster) -> None:
+def judge_signatures(config: Config, history: History) -> None:
+    """Verify the signature of every approval commit, each against the keys registered for its approver in
+    the roster in force before it; where the settings then in force require signatures, refuse the rest."""
+    assert history.controls is not None
+    timeline = history.controls
     approvals = [a for d in history.documents.values() for r in d.revisions for a in r.approvals]
     if not approvals:
         return
+    everyone = {id(p): p for c in timeline.controls for p in c.roster.people.values()}
     with tempfile.TemporaryDirectory(prefix="qms-signers-") as folder:
         signers = Path(folder) / "allowed_signers"
-        signers.write_text(allowed_signers(roster.people.values()), encoding="utf-8")
+        signers.write_text(allowed_signers(everyone.values()), encoding="utf-8")
         signatures = read_signatures(config.root, (a.commit.sha for a in approvals), signers)
     for approval in approvals:
+        controls = timeline.before(approval.commit.ordinal)
         signature = signatures.get(approval.commit.sha)
-        signed_by = _signer(signature, roster) if signature and signature.verified else None
+        signed_by = _signer(signature, controls.roster) if signature and signature.verified else None
         if signature is None or signature.status == "N":
             approval.signature = "none"
         elif signed_by is not None and signed_by == approval.approver.person:
             approval.signature = "verified"
         else:
             approval.signature = "unverified"
-        if config.require_signature and approval.valid and approval.signature != "verified":
+        if controls.require_signature and approval.valid and approval.signature != "verified":
             approval.problem = (
                 "the approval is not signed, and qms.yml requires signed approvals"
                 if approval.signature == "none"
@@ -102,9 +129,9 @@ def judge_signatures(config: Config, history: History, roster: Roster) -> None:
 def _signer(signature: Signature, roster: Roster) -> str | None:
     """The person a verified signature belongs to, or None when the key is not registered for them.
 
-    SSH: git checked the key against the allowed-signers file built from the roster, and
-    gives the principal (an email). GPG: git gives "Name <email>" and the key's fingerprint,
-    which must be one registered in the roster's signing_keys.
+    SSH: git checked the signature against every key any roster ever held, and gives the principal
+    (an email) and the key's fingerprint, which must be one registered for that person in `roster`.
+    GPG: git gives "Name <email>" and the key's fingerprint, which must be registered the same way.
     """
     text = signature.signer
     email = text[text.find("<") + 1 : text.rfind(">")] if "<" in text else text
@@ -112,13 +139,18 @@ def _signer(signature: Signature, roster: Roster) -> str | None:
     if person is None:
         return None
     if signature.key.startswith("SHA256:"):
-        return person.id
+        return person.id if signature.key in {ssh_fingerprint(k) for k in person.signing_keys} else None
     registered = {k.replace(" ", "").upper() for k in person.signing_keys if not k.startswith(("ssh-", "ecdsa-", "sk-"))}
     fingerprint = signature.key.replace(" ", "").upper()
     return person.id if any(fingerprint.endswith(k) or k.endswith(fingerprint) for k in registered if k) else None
 
 
-def _authors_until(revision: Revision, ordinal: int) -> set[str]:
-    """Person ids (or emails, for people not in the roster) who wrote the revision up to `ordinal`."""
-    return {v.author.person or v.author.email.lower()
-            for v in revision.versions if v.author is not None and v.commit.ordinal <= ordinal}
+def _authors_until(revision: Revision, ordinal: int, roster: Roster) -> set[str]:
+    """The people (by the roster in force at the approval) who wrote the revision up to `ordinal`; an address
+    that roster does not know stands for itself."""
+    people = set()
+    for version in revision.versions:
+        if version.author is not None and version.commit.ordinal <= ordinal:
+            found = roster.by_email.get(version.author.email.lower())
+            people.add(found.id if found is not None else version.author.email.lower())
+    return people

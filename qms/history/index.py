@@ -13,21 +13,21 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from qms.forkpool import fork_map
 from qms.git.commits import Commit
-from qms.git.log import read_blobs, read_log
+from qms.git.log import last_first_parent_before, read_blobs, read_log
 from qms.git.runner import ensure_full_history, resolve_commit, run_git
 from qms.history import cache as historycache
 from qms.history.approvals import attach_approvals, judge_signatures
 from qms.history.cache import Front, project
-from qms.history.model import ID, LIFECYCLE_KEYS, DocumentHistory, History, Revision, Version
-from qms.history.roster import Roster
+from qms.history.controls import build_timeline, control_files
+from qms.history.model import ID, LIFECYCLE_KEYS, DocumentHistory, History, Revision, Roster, Version
 from qms.load.config import Config
 from qms.model import Person
+from qms.text.dates import end_of, is_date_baseline
 from qms.text.frontmatter import SplitProblem, normalise_newlines, split_front_matter
 from qms.text.yamlsafe import parse_yaml
 
@@ -73,9 +73,8 @@ def load_history(config: Config, people: list[Person]) -> History:
     parsed = parse_versions(root, commits, is_doc, cached)
     history = History(commits, {})
     index_versions(history, commits, parsed, is_doc, {})
-    roster = Roster(people)
-    judge_history(config, history, roster)
     history.baseline = baseline_ordinal(config, commits)
+    judge_history(config, history, Roster(people))
     for doc in history.documents.values():
         for revision in doc.revisions:
             revision.before_adoption = _in_force_by(revision, history.baseline)
@@ -162,20 +161,16 @@ def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:
         previous_content = version.content
 
 
-def baseline_ordinal(config: Config, commits: list[Commit]) -> int:
-    baseline = config.baseline
-    if baseline is None:
+def baseline_ordinal(config: Config, commits: list[Commit], baseline: str | None = None) -> int:
+    """The ordinal of the last commit before adoption (-1 for none), for `baseline` (default: qms.yml's)."""
+    text = str(baseline if baseline is not None else config.baseline) if (baseline or config.baseline) else None
+    if text is None:
         return -1
-    text = str(baseline)
-    if DATE_ONLY.match(text) or "T" in text:
-        limit = datetime.fromisoformat(text if "T" in text else text + "T23:59:59+00:00")
-        if limit.tzinfo is None:
-            limit = limit.replace(tzinfo=timezone.utc)
-        last = -1
-        for commit in commits:
-            if datetime.fromisoformat(commit.committer_date) <= limit:
-                last = commit.ordinal
-        return last
+    if is_date_baseline(text):
+        found = last_first_parent_before(config.root, end_of(text))
+        if found is None:
+            return -1
+        text = found
     sha = resolve_commit(config.root, text)
     for commit in commits:
         if commit.sha == sha:
@@ -191,12 +186,23 @@ def _in_force_by(revision: Revision, baseline: int) -> bool:
     )
 
 
-def judge_history(config: Config, history: History, roster: Roster) -> None:
-    """Revisions, approvals and signatures from the indexed versions."""
+def judge_history(config: Config, history: History, roster: Roster, seed: dict[str, bytes] | None = None) -> None:
+    """Revisions, approvals and signatures from the indexed versions.
+
+    `roster` (today's) names the authors; approvals are judged against the roster and settings in force
+    before each of them, replayed from the control files' history (`seed`: their content before it).
+    """
+    history.control_files = frozenset(control_files(config))
+    history.controls = build_timeline(config, history.commits, history.baseline, seed)
+    pinned = history.controls.last.baseline
+    if pinned != (str(config.baseline) if config.baseline is not None else None):
+        # The baseline in force is the approved one, not the one the change under review may have written.
+        history.baseline = baseline_ordinal(config, history.commits, pinned) if pinned is not None else -1
+        history.controls = build_timeline(config, history.commits, history.baseline, seed)
     for doc in history.documents.values():
         _build_revisions(doc, roster)
-    attach_approvals(history, roster)
-    judge_signatures(config, history, roster)
+    attach_approvals(history)
+    judge_signatures(config, history)
 
 
 def ordinal_of(root: Path, history: History, rev: str) -> int:

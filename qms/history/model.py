@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
 from qms.git.commits import Commit
 from qms.history.cache import INDEX, Front
+from qms.model import Person
 
 # Keys an approval or a withdrawal sets; a change to anything else is a change of content.
 LIFECYCLE_KEYS = frozenset({"status", "effective", "superseded_by"})
@@ -83,6 +85,8 @@ class Revision:
     authors: list[Identity] = field(default_factory=list)
     approvals: list[Approval] = field(default_factory=list)
     before_adoption: bool = False
+    # Approver roles it needs: its own and those of the revision in force before it (set when judged).
+    required: list[str] = field(default_factory=list)
 
     @property
     def last(self) -> Version:
@@ -145,3 +149,64 @@ class History:
     # Approvals whose trailer names no document, or a revision it never had at that commit.
     stray_approvals: list[Approval] = field(default_factory=list)
     baseline: int = -1  # ordinal of the last commit before adoption; -1 for none
+    # The roster and approval settings in force over time (qms.history.controls builds it).
+    controls: ControlTimeline | None = None
+    control_files: frozenset[str] = frozenset()  # qms.yml, the roster and the roles registry
+
+
+class Roster:
+    """People by email, for turning git identities into persons."""
+
+    def __init__(self, people: list[Person]) -> None:
+        self.people = {p.id: p for p in people}
+        self.by_email = {email.lower(): p for p in people for email in p.emails}
+        self._known: dict[tuple[str, str], Identity] = {}
+
+    def identify(self, name: str, email: str) -> Identity:
+        # One object per git identity: tens of thousands of commits share a few dozen people.
+        found = self._known.get((name, email))
+        if found is None:
+            person = self.by_email.get(email.lower())
+            found = Identity(person.name, email, person.id) if person else Identity(name, email)
+            self._known[(name, email)] = found
+        return found
+
+
+@dataclass
+class Controls:
+    """The roster and approval settings in force from one commit on."""
+
+    roster: Roster
+    require_signature: bool = False
+    ignore: tuple[str, ...] = ()
+    baseline: str | None = None
+    approvers: tuple[str, ...] = ()  # the roles that approve a change to these controls
+
+
+@dataclass
+class ControlChange:
+    """A change to the rules of approval: the file, its new blob, the commit, and whether it was approved."""
+
+    path: str
+    blob: str
+    commit: Commit
+    author: Identity
+    approved_by: Identity | None = None
+    approval_commit: Commit | None = None
+    refusals: list[str] = field(default_factory=list)  # why approvals of it did not count
+
+
+@dataclass
+class ControlTimeline:
+    starts: list[int]  # ordinals from which each entry of `controls` is in force
+    controls: list[Controls]
+    changes: list[ControlChange] = field(default_factory=list)
+
+    def before(self, ordinal: int) -> Controls:
+        """The controls in force before commit `ordinal` (the state at its parent)."""
+        index = bisect.bisect_right(self.starts, ordinal) - 1
+        return self.controls[max(index, 0)]
+
+    @property
+    def last(self) -> Controls:
+        return self.controls[-1]

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 
 from qms.git.commits import Commit
 from qms.git.log import blobs_at, read_before, read_blobs, read_range
-from qms.git.runner import ensure_full_history, resolve_commit
+from qms.git.runner import ensure_full_history, resolve_commit, run_git
 from qms.history import cache as historycache
+from qms.history.controls import control_files, read_seed
 from qms.history.index import baseline_ordinal, document_path_test, index_versions, judge_history, parse_blobs, parse_versions
-from qms.history.model import DocumentHistory, History, Version
-from qms.history.roster import Roster
+from qms.history.model import DocumentHistory, History, Roster, Version
 from qms.load.config import Config
 from qms.model import Person
 
@@ -56,7 +56,7 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: Set[s
         return None
     if not commits:
         return History([Commit(base, [], "", "", "", "", "", "", [])], {}), 0
-    if not _baseline_before(config, commits):
+    if not _baseline_before(config, commits) or _rules_of_approval_changed(config):
         return None
     is_doc = document_path_test(config)
     touched = sorted({path for commit in commits for change in commit.changes
@@ -113,7 +113,7 @@ def _build(config: Config, people: list[Person], base: str, older: list[Commit],
     named = {trailer.partition("@")[0].strip() for commit in commits for trailer in commit.approves}
     if any(name not in history.documents for name in named):
         return None  # an approval of a document the range does not touch is judged on its older history
-    judge_history(config, history, Roster(people))
+    judge_history(config, history, Roster(people), read_seed(config, base))
     return history, [_Deep(doc.id, doc.versions[0].path) for doc in history.documents.values()
                      if _needs_older_history(doc)]
 
@@ -146,6 +146,13 @@ def _needs_older_history(doc: DocumentHistory) -> bool:
     open_at_base = doc.revisions[0]
     became = open_at_base.became_effective()
     return bool(open_at_base.approvals) or (became is not None and not became.seed)
+
+
+def _rules_of_approval_changed(config: Config) -> bool:
+    """Whether qms.yml, the roster or the roles registry ever changed after it was first committed: then which
+    version was in force at REV depends on approvals only the whole history holds."""
+    counts = run_git(config.root, "rev-list", "--count", "HEAD", "--", *control_files(config)).decode().strip()
+    return int(counts or "0") > 1
 
 
 def _baseline_before(config: Config, commits: list[Commit]) -> bool:

@@ -160,16 +160,28 @@ def _load_registries(config: Config, docs: DocumentSet) -> None:
                          docs.roles_file.line_of(("roles", index)))
                 )
     if docs.people_file is not None:
-        for index, item in enumerate(_list(docs.people_file.data.get("people"))):
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                docs.people.append(
-                    Person(item["id"], str(item.get("name", "")),
-                           _strings(item.get("emails")), _strings(item.get("roles")),
-                           docs.people_file.line_of(("people", index)),
-                           [docs.people_file.line_of(("people", index, "roles", i))
-                            for i in range(len(_strings(item.get("roles"))))],
-                           _strings(item.get("signing_keys")))
-                )
+        docs.people.extend(people_of(docs.people_file))
+
+
+def people_of(roster: Located) -> list[Person]:
+    """The people a parsed roster lists; entries of the wrong shape are left out (S002 reports them)."""
+    people = []
+    for index, item in enumerate(_list(roster.data.get("people"))):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            people.append(
+                Person(item["id"], str(item.get("name", "")),
+                       _strings(item.get("emails")), _strings(item.get("roles")),
+                       roster.line_of(("people", index)),
+                       [roster.line_of(("people", index, "roles", i)) for i in range(len(_strings(item.get("roles"))))],
+                       _strings(item.get("signing_keys")))
+            )
+    return people
+
+
+def top_roles_of(registry: Located) -> list[str]:
+    """The roles that report to nobody: top management, who approve changes to the rules of approval by default."""
+    return [item["id"] for item in _list(registry.data.get("roles"))
+            if isinstance(item, dict) and isinstance(item.get("id"), str) and not item.get("reports_to")]
 
 
 def _list(value: Any) -> list[Any]:

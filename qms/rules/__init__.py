@@ -21,8 +21,7 @@ from qms.rules.catalogue import RULES
 from qms.workspace import Workspace
 
 if TYPE_CHECKING:
-    from qms.history.model import History
-    from qms.history.roster import Roster
+    from qms.history.model import Controls, History, Roster
 
 RuleFunc = Callable[["Context"], Iterator[Finding]]
 
@@ -111,6 +110,12 @@ class Context:
         """Commits with a greater ordinal are judged. Before the adoption baseline git was not yet the record."""
         history, first = self._judged
         return max(first, history.baseline)
+
+    def controls_in_force(self) -> Controls:
+        """The roster and approval settings in force at the end of the history judged."""
+        controls = self.history.controls
+        assert controls is not None
+        return controls.last
 
     @property
     def roster(self) -> Roster:

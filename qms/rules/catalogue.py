@@ -72,6 +72,10 @@ _RULES = [
     RuleInfo("H010", "approval-refused", WARNING, "an approval does not count: wrong person, role, revision or signature"),
     RuleInfo("H011", "history-rewritten", ERROR, "a revision or approval in a saved history report is no longer in history"),
     RuleInfo("H012", "history-replaced", ERROR, "replace refs or grafts would show other commits than those stored"),
+    RuleInfo("H013", "control-change-unapproved", ERROR,
+             "a change to the roster, the roles or the approval settings was not approved by the roles that approve it"),
+    RuleInfo("H014", "author-outside-roster", ERROR, "content was written under an identity the roster did not know"),
+    RuleInfo("H015", "baseline-by-date", WARNING, "the adoption baseline is a date rather than a commit or tag"),
     # Review routing on the forge (qms codeowners).
     RuleInfo("O001", "codeowners-out-of-date", WARNING, "the generated CODEOWNERS no longer matches approvers and handles"),
     RuleInfo("O002", "approver-without-handle", WARNING, "CODEOWNERS exists but no holder of an approver role has a handle"),

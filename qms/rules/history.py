@@ -14,6 +14,7 @@ from qms.git.integrity import replacements
 from qms.model import Finding
 from qms.rules import HISTORY, Context, rule
 from qms.rules.catalogue import RULES
+from qms.text.dates import is_date_baseline
 from qms.text.revisions import RevisionError, parse_revision
 
 if TYPE_CHECKING:
@@ -82,6 +83,64 @@ def replaced_history(ctx: Context) -> Iterator[Finding]:
                               "delete the file (grafts are deprecated; `git replace --convert-graft-file` shows them)")
 
 
+@rule("H013", needs=HISTORY)
+def control_changes(ctx: Context) -> Iterator[Finding]:
+    """Changes to the rules of approval that nobody entitled approved: the previous version stays in force."""
+    timeline = ctx.history.controls
+    if timeline is None:
+        return
+    since = ctx.judged_after
+    for change in timeline.changes:
+        if change.approval_commit is not None or change.commit.ordinal <= since:
+            continue
+        roles = ", ".join(timeline.before(change.commit.ordinal).approvers) or "none (set approvals: control: in qms.yml)"
+        refused = f" ({'; '.join(change.refusals)})" if change.refusals else ""
+        yield ctx.finding(
+            "H013", change.path, None,
+            f"commit {change.commit.short} by {change.author.label()}: this change to the rules of approval was "
+            f"not approved by a holder of {roles}{refused}, so the version before it stays in force",
+            f"a holder of {roles} who did not write it approves it: `qms approve {change.path}`")
+
+
+@rule("H014", needs=HISTORY)
+def authors_outside_the_roster(ctx: Context) -> Iterator[Finding]:
+    """Content written under an e-mail the roster in force did not know: nobody can tell who wrote it."""
+    timeline = ctx.history.controls
+    if timeline is None:
+        return
+    since = ctx.judged_after
+    for doc in ctx.history.documents.values():
+        for version in doc.versions:
+            author = version.author
+            if author is None or version.commit.ordinal <= since:
+                continue
+            if author.email.lower() in timeline.before(version.commit.ordinal).roster.by_email:
+                continue
+            record = version.get("type") == "record"
+            yield Finding(version.path, None, "H014", "warning" if record else RULES["H014"].severity,
+                          f"commit {version.commit.short}: {author.name} <{author.email}> changed {doc.id}, "
+                          "but that address is in nobody's entry of the people roster, so segregation of duties "
+                          "cannot be checked for it",
+                          "commit under your own address in the roster (git config user.email), or add the "
+                          "address to your entry in the roster, approved as a change to the rules of approval")
+
+
+@rule("H015", needs=HISTORY)
+def baseline_by_date(ctx: Context) -> Iterator[Finding]:
+    """A date baseline is resolved along the first-parent line; a tag says the same thing and never moves."""
+    value = ctx.config.baseline
+    if value is None or not is_date_baseline(str(value)):
+        return
+    baseline = ctx.history.baseline
+    sha = ctx.history.commits[baseline].sha if 0 <= baseline < len(ctx.history.commits) else None
+    line = ctx.config.source.line_of(("baseline",)) if ctx.config.source else None
+    where = f"commit {sha[:7]}" if sha else "no commit (the repository starts after it)"
+    yield ctx.finding("H015", "qms.yml", line,
+                      f"the adoption baseline is the date {value}, which resolves to {where} along the main line",
+                      f"pin it: `git tag qms-baseline {sha or 'COMMIT'} && git push origin qms-baseline`, then set "
+                      "`baseline: qms-baseline` in qms.yml")
+
+
 def _transition(ctx: Context, before: Version, after: Version) -> Iterator[Finding]:
     path = after.path
     if after.deleted:
@@ -131,7 +190,7 @@ def _approvals(ctx: Context, revision: Revision) -> Iterator[Finding]:
     became = revision.became_effective()
     if became is None or became.commit.ordinal <= since or revision.before_adoption:
         return
-    approvers = [r for r in (revision.last.get("approvers") or []) if isinstance(r, str)]
+    approvers = revision.required
     covered = {role for a in revision.approvals if a.valid for role in a.roles}
     missing = [role for role in approvers if role not in covered]
     if missing:

@@ -1,0 +1,183 @@
+"""The rules of approval as history had them: who held which role, their e-mails and keys, and the settings.
+
+An approval is judged against the roster and settings in force before its
+commit, never against those of the change under review: otherwise one pull
+request could register its author's key, grant a role, or set `ignore: [H]`,
+and be judged by its own new rules. A change to the people roster, the roles
+registry or the approval settings of `qms.yml` (`approvals`, `ignore`,
+`baseline`, `roles`, `people`) is itself a controlled change: it is in force
+only once a holder of a control approver role (`approvals: {control: [...]}`
+in `qms.yml`, by default the roles that report to nobody) approves it with a
+trailer naming the file and its blob, `Approves: manual/people.yml@1a2b3c4`,
+and did not write it. Before that, the previous version stays in force.
+Everything up to the adoption baseline is in force as it stood.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from typing import Any
+
+from qms.git.commits import Commit
+from qms.git.log import blobs_at, read_blobs
+from qms.history.model import ControlChange, Controls, ControlTimeline, Roster
+from qms.load.config import CONFIG_NAME, Config
+from qms.load.documents import people_of, top_roles_of
+from qms.model import Located
+from qms.text.yamlsafe import parse_yaml
+
+# The keys of qms.yml that decide how approvals are judged and what is reported.
+CONTROL_SETTINGS = ("approvals", "ignore", "baseline", "roles", "people")
+TRAILER = re.compile(r"^\s*(?P<path>[^@\s]+)@(?P<blob>[0-9a-f]{7,64})\s*$")
+
+
+def control_files(config: Config) -> tuple[str, ...]:
+    return (CONFIG_NAME, config.people_file, config.roles_file)
+
+
+def build_timeline(config: Config, commits: list[Commit], baseline: int,
+                   seed: dict[str, bytes] | None = None) -> ControlTimeline:
+    """Replay every change to the control files, keeping in force only what was approved (or came before
+    `baseline`, the ordinal of the adoption baseline). `seed` gives the files' content before `commits`."""
+    files = control_files(config)
+    events: list[tuple[Commit, str, str | None]] = []
+    for commit in commits:
+        for change in commit.changes:
+            if change.path in files:
+                events.append((commit, change.path, None if change.status == "D" else change.blob))
+            elif change.old_path in files and change.status == "R":
+                events.append((commit, change.old_path, None))
+    blobs = read_blobs(config.root, {blob for _, _, blob in events if blob}) if events else {}
+    parsed = {blob: _parse(path, blobs.get(blob, b"")) for _, path, blob in events if blob}
+    in_force: dict[str, tuple[str, Located | None]] = {
+        path: ("", _parse(path, data)) for path, data in (seed or {}).items()}
+    starts, timeline = [-1], [_controls(config, in_force)]
+    pending: dict[str, ControlChange] = {}
+    pending_content: dict[str, Located | None] = {}
+    changes: list[ControlChange] = []
+    by_commit: dict[str, list[tuple[str, str | None]]] = {}
+    for commit, path, blob in events:
+        by_commit.setdefault(commit.sha, []).append((path, blob))
+    for commit in commits:
+        moved = False
+        current = timeline[-1]
+        for path, blob in by_commit.get(commit.sha, []):
+            content = parsed.get(blob) if blob else None
+            known = in_force.get(path)
+            exempt = commit.ordinal <= baseline and not _moves_baseline(path, known, content)
+            if exempt or known is None or _same_rules(path, known[1], content):
+                in_force[path] = (blob or "", content)
+                pending.pop(path, None)
+                moved = True
+                continue
+            proposed = ControlChange(path, blob or "", commit, current.roster.identify(commit.author_name,
+                                                                                   commit.author_email))
+            pending[path], pending_content[path] = proposed, content
+            changes.append(proposed)
+        for trailer in commit.approves:
+            match = TRAILER.match(trailer)
+            if match is None or match["path"] not in files:
+                continue
+            waiting = pending.get(match["path"])
+            if waiting is None or not waiting.blob.startswith(match["blob"]):
+                continue
+            problem = _refusal(current, commit, waiting)
+            if problem is not None:
+                waiting.refusals.append(f"commit {commit.short}: {problem}")
+                continue
+            waiting.approved_by = current.roster.identify(commit.author_name, commit.author_email)
+            waiting.approval_commit = commit
+            in_force[waiting.path] = (waiting.blob, pending_content.pop(waiting.path))
+            del pending[waiting.path]
+            moved = True
+        if moved:
+            starts.append(commit.ordinal + 1)  # in force for the commits after this one
+            timeline.append(_controls(config, in_force))
+    return ControlTimeline(starts, timeline, changes)
+
+
+def ssh_fingerprint(key: str) -> str | None:
+    """The SHA256 fingerprint git prints for an SSH public key line (`ssh-ed25519 AAAA... comment`)."""
+    parts = key.split()
+    if len(parts) < 2:
+        return None
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except ValueError:
+        return None
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+def _refusal(current: Controls, commit: Commit, change: ControlChange) -> str | None:
+    approver = current.roster.identify(commit.author_name, commit.author_email)
+    if approver.person is None:
+        return f"{approver.email} is not the email of anyone in the people roster in force"
+    person = current.roster.people[approver.person]
+    if not set(person.roles) & set(current.approvers):
+        return (f"{person.name} holds none of the roles that approve changes to the rules of approval "
+                f"({', '.join(current.approvers) or 'none: set approvals: control: in qms.yml'})")
+    if change.author.person == approver.person or change.author.email.lower() == approver.email.lower():
+        return f"{person.name} wrote this change and cannot approve it (segregation of duties)"
+    return None
+
+
+def _parse(path: str, raw: bytes) -> Located | None:
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return None
+    parsed = parse_yaml(text)
+    if parsed.problems or not isinstance(parsed.value, dict):
+        return None
+    return Located(path, parsed.value, parsed.lines)
+
+
+def _moves_baseline(path: str, known: tuple[str, Located | None] | None, content: Located | None) -> bool:
+    """Whether a new qms.yml changes a baseline already set: never exempt as "before adoption", or a commit
+    could declare itself the baseline."""
+    if path != CONFIG_NAME or known is None or known[1] is None:
+        return False
+    before = known[1].data.get("baseline")
+    return before is not None and (content is None or content.data.get("baseline") != before)
+
+
+def _same_rules(path: str, before: Located | None, after: Located | None) -> bool:
+    """Whether a new version of a control file changes nothing that judges approvals."""
+    if before is None or after is None:
+        return before is after
+    if path == CONFIG_NAME:
+        return _settings(before.data) == _settings(after.data)
+    return before.data == after.data
+
+
+def _settings(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: data.get(key) for key in CONTROL_SETTINGS}
+
+
+def _controls(config: Config, files: dict[str, tuple[str, Located | None]]) -> Controls:
+    settings = files.get(CONFIG_NAME, ("", None))[1]
+    people = files.get(config.people_file, ("", None))[1]
+    roles = files.get(config.roles_file, ("", None))[1]
+    data = settings.data if settings is not None else {}
+    approvals = data.get("approvals") if isinstance(data.get("approvals"), dict) else {}
+    control = approvals.get("control") if isinstance(approvals, dict) else None
+    approvers = ([r for r in control if isinstance(r, str)] if isinstance(control, list)
+                 else top_roles_of(roles) if roles is not None else [])
+    ignore = data.get("ignore")
+    baseline = data.get("baseline")
+    return Controls(
+        roster=Roster(people_of(people) if people is not None else []),
+        require_signature=bool(approvals.get("require_signature", False)) if isinstance(approvals, dict) else False,
+        ignore=tuple(str(code) for code in ignore) if isinstance(ignore, list) else (),
+        baseline=str(baseline) if baseline is not None else None,
+        approvers=tuple(approvers),
+    )
+
+
+def read_seed(config: Config, base: str) -> dict[str, bytes]:
+    """The control files as they were at commit `base`."""
+    at_base = blobs_at(config.root, base, list(control_files(config)))
+    blobs = read_blobs(config.root, set(at_base.values())) if at_base else {}
+    return {path: blobs.get(blob, b"") for path, blob in at_base.items()}
