@@ -33,6 +33,7 @@ from qms.model import Document, DocumentSet
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
+from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
 from qms.text.mdtext import cell, link
 
 log = logging.getLogger("mkdocs.plugins.qms")
@@ -115,11 +116,11 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         assert self.qms is not None
         root = str(self.qms.root)
         for doc in self.docs.documents:
-            seen = publish.visibility(doc, self.audit)
-            if seen == publish.HIDDEN:
+            seen = visibility(doc, self.audit)
+            if seen == HIDDEN:
                 continue
-            inclusion = InclusionLevel.DRAFT if seen == publish.DRAFT else InclusionLevel.INCLUDED
-            if doc.is_record and seen == publish.PUBLISHED:
+            inclusion = InclusionLevel.DRAFT if seen == DRAFT else InclusionLevel.INCLUDED
+            if doc.is_record and seen == PUBLISHED:
                 # Records run to tens of thousands: they are reached through the records register,
                 # not listed in the navigation every page embeds.
                 inclusion = InclusionLevel.NOT_IN_NAV
