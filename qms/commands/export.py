@@ -18,7 +18,7 @@ from pathlib import Path
 from qms import safewrite
 from qms.errors import QmsError
 from qms.history.index import load_history
-from qms.history.model import History, Revision
+from qms.history.model import DocumentHistory, History
 from qms.load.config import Config, load_config
 from qms.load.documents import load_set
 from qms.model import Document, DocumentSet
@@ -80,7 +80,7 @@ def _write_pages(out: Path, config: Config, docs: DocumentSet, history: History,
         if not doc.is_record:
             record = history.documents.get(doc.id or "")
             parts += [_header(doc, config, role_titles, t), body.strip("\n"),
-                      _revisions(publish.revision_rows(record), t)]
+                      _revisions(record, t)]
         else:
             parts.append(body.strip("\n"))
         write(doc.path, "\n\n".join(parts) + "\n")
@@ -93,26 +93,17 @@ def _write_pages(out: Path, config: Config, docs: DocumentSet, history: History,
 
 def _header(doc: Document, config: Config, role_titles: dict[str, str], t: dict[str, str]) -> str:
     h = publish.header(doc, config.review_months, role_titles)
-    effective = h.effective + (f" ({t['in_force_from']} {h.in_force_from})" if h.in_force_from else "")
     heads = [t[k] for k in ("id", "revision", "status", "effective", "owner", "approvers", "next_review")]
-    values = (h.id, h.revision, h.status, effective, h.owner, h.approvers, h.next_review)
+    values = (h.id, h.revision, h.status, publish.effective_text(h, t), h.owner, h.approvers, h.next_review)
     table = generated.markdown_table(heads, [[md_cell(v) for v in values]])
-    banner = ""
-    if doc.status == "obsolete":
-        successor = doc.data.get("superseded_by")
-        named = f" {t['successor']}: {md_cell(successor)}" if successor else ""
-        banner = f"> **{t['obsolete']}{named}**\n\n"
+    # Only published documents are exported: the banner is never DRAFT here.
+    shown = publish.banner(doc, t, md_cell)
+    banner = f"> **{shown.text}**\n\n" if shown else ""
     return f"{banner}{table}\n\n> {t['uncontrolled']}"
 
 
-def _revisions(revisions: list[Revision], t: dict[str, str]) -> str:
-    rows = []
-    for r in revisions:
-        if r.approvals:
-            approvals = "; ".join(f"{a.approver.name} ({', '.join(a.roles)}, {a.date})" for a in r.approvals if a.valid)
-        else:
-            approvals = t["before_adoption"] if r.before_adoption else ""
-        rows.append([md_cell(r.revision), md_cell(r.effective or ""), md_cell(r.change or ""),
-                     md_cell(", ".join(a.name for a in r.authors)), md_cell(approvals), f"`{r.last.commit.short}`"])
+def _revisions(history: DocumentHistory | None, t: dict[str, str]) -> str:
+    rows = [[md_cell(r.revision), md_cell(r.effective), md_cell(r.change), md_cell(r.authors), md_cell(r.approvals),
+             f"`{r.commit}`"] for r in publish.revision_lines(history, t)]
     heads = [t["revision"], t["effective"], t["change"], t["authors"], t["approvals"], t["commit"]]
     return f"## {t['history']}\n\n{generated.markdown_table(heads, rows)}"

@@ -170,16 +170,10 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             return body
         role_titles = {r.id: r.title for r in self.docs.roles}
         h = publish.header(doc, self.qms.review_months, role_titles)
-        banner = None
-        if doc.status in ("draft", "review"):
-            banner = {"kind": "draft", "text": self.t["draft"]}
-        elif doc.status == "obsolete":
-            successor = doc.data.get("superseded_by")
-            text = self.t["obsolete"] + (f" {self.t['successor']}: {successor}" if successor else "")
-            banner = {"kind": "obsolete", "text": text}
-        head = self.env.get_template("header.html").render(h=h, t=self.t, banner=banner)
+        head = self.env.get_template("header.html").render(
+            h=h, t=self.t, banner=publish.banner(doc, self.t), effective=publish.effective_text(h, self.t))
         record = self.history.documents.get(doc.id or "") if self.history else None
-        table = self.env.get_template("history.html").render(revisions=publish.revision_rows(record), t=self.t)
+        table = self.env.get_template("history.html").render(revisions=publish.revision_lines(record, self.t), t=self.t)
         self.framing[page.file.src_uri] = (head, table)
         return body
 
