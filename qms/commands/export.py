@@ -13,20 +13,19 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 
 from qms import safewrite
 from qms.errors import QmsError
-from qms.history.model import History, Revision
+from qms.history.model import DocumentHistory, History
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
+from qms.publish import generated
 from qms.publish import pages as publish
 from qms.publish.labels import labels
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.text.frontmatter import normalise_newlines, split_front_matter
 from qms.text.mdtext import cell as md_cell
-from qms.text.mdtext import link as md_link
 from qms.workspace import Workspace
 
 
@@ -81,75 +80,30 @@ def _write_pages(out: Path, config: Config, docs: DocumentSet, history: History,
         if not doc.is_record:
             record = history.documents.get(doc.id or "")
             parts += [_header(doc, config, role_titles, t), body.strip("\n"),
-                      _revisions(publish.revision_rows(record), t)]
+                      _revisions(record, t)]
         else:
             parts.append(body.strip("\n"))
         write(doc.path, "\n\n".join(parts) + "\n")
-    write("register.md", _register(docs, config, role_titles, t, audit))
-    write("records.md", _records(docs, role_titles, t, audit))
-    write("roles.md", _roles(docs, t, audit))
-    write("index.md", f"# {md_cell(config.organisation)}\n\n- [{t['register']}](register.md)\n"
-                      f"- [{t['records']}](records.md)\n- [{t['roles']}](roles.md)\n")
-
-
-def _table(heads: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    write("register.md", generated.register_page(docs, config.review_months, t, generated.same_path, audit))
+    write("records.md", generated.records_page(docs, t, generated.same_path, audit))
+    write("roles.md", generated.roles_page(docs, t, generated.same_path, audit))
+    write("index.md", f"# {md_cell(config.organisation)}\n\n"
+                      + "".join(f"- [{t[key]}]({name})\n" for key, name in generated.PAGES))
 
 
 def _header(doc: Document, config: Config, role_titles: dict[str, str], t: dict[str, str]) -> str:
     h = publish.header(doc, config.review_months, role_titles)
-    effective = h.effective + (f" ({t['in_force_from']} {h.in_force_from})" if h.in_force_from else "")
-    table = _table([t["id"], t["revision"], t["status"], t["effective"], t["owner"], t["approvers"], t["next_review"]],
-                   [[md_cell(v) for v in (h.id, h.revision, h.status, effective, h.owner, h.approvers, h.next_review)]])
-    banner = ""
-    if doc.status == "obsolete":
-        successor = doc.data.get("superseded_by")
-        named = f" {t['successor']}: {md_cell(successor)}" if successor else ""
-        banner = f"> **{t['obsolete']}{named}**\n\n"
+    heads = [t[k] for k in ("id", "revision", "status", "effective", "owner", "approvers", "next_review")]
+    values = (h.id, h.revision, h.status, publish.effective_text(h, t), h.owner, h.approvers, h.next_review)
+    table = generated.markdown_table(heads, [[md_cell(v) for v in values]])
+    # Only published documents are exported: the banner is never DRAFT here.
+    shown = publish.banner(doc, t, md_cell)
+    banner = f"> **{shown.text}**\n\n" if shown else ""
     return f"{banner}{table}\n\n> {t['uncontrolled']}"
 
 
-def _revisions(revisions: list[Revision], t: dict[str, str]) -> str:
-    rows = []
-    for r in revisions:
-        if r.approvals:
-            approvals = "; ".join(f"{a.approver.name} ({', '.join(a.roles)}, {a.date})" for a in r.approvals if a.valid)
-        else:
-            approvals = t["before_adoption"] if r.before_adoption else ""
-        rows.append([md_cell(r.revision), md_cell(r.effective or ""), md_cell(r.change or ""),
-                     md_cell(", ".join(a.name for a in r.authors)), md_cell(approvals), f"`{r.last.commit.short}`"])
+def _revisions(history: DocumentHistory | None, t: dict[str, str]) -> str:
+    rows = [[md_cell(r.revision), md_cell(r.effective), md_cell(r.change), md_cell(r.authors), md_cell(r.approvals),
+             f"`{r.commit}`"] for r in publish.revision_lines(history, t)]
     heads = [t["revision"], t["effective"], t["change"], t["authors"], t["approvals"], t["commit"]]
-    return f"## {t['history']}\n\n{_table(heads, rows)}"
-
-
-def _register(docs: DocumentSet, config: Config, role_titles: dict[str, str], t: dict[str, str], audit: bool) -> str:
-    rows = []
-    for doc in publish.register_rows(docs, audit):
-        h = publish.header(doc, config.review_months, role_titles)
-        rows.append([md_link(h.id, doc.path), md_cell(h.title), md_cell(doc.type or ""), md_cell(h.revision),
-                     md_cell(h.effective), md_cell(h.owner), md_cell(h.next_review)])
-    heads = [t[k] for k in ("id", "title", "type", "revision", "effective", "owner", "next_review")]
-    return f"# {t['register']}\n\n{_table(heads, rows)}\n"
-
-
-def _records(docs: DocumentSet, role_titles: dict[str, str], t: dict[str, str], audit: bool) -> str:
-    parts = [f"# {t['records']}"]
-    for kind, group in groupby(publish.record_rows(docs, role_titles, audit), key=lambda r: r.kind):
-        rows = [[md_link(r.id, r.path), md_cell(r.title),
-                 md_link(r.procedure, r.procedure_path) if r.procedure_path else md_cell(r.procedure),
-                 md_cell(r.date), md_cell(r.owner), md_cell(r.status), md_cell(r.retention)] for r in group]
-        heads = [t[k] for k in ("record", "title", "procedure", "date", "owner", "status", "retention")]
-        parts.append(f"## {md_cell(kind)}\n\n{_table(heads, rows)}")
-    return "\n\n".join(parts) + "\n"
-
-
-def _roles(docs: DocumentSet, t: dict[str, str], audit: bool) -> str:
-    def links(items: list[Document]) -> str:
-        return ", ".join(md_link(d.id or "", d.path) for d in items)
-
-    rows = [[md_cell(r.title), md_cell(", ".join(r.holders)), links(r.owns), links(r.approves), links(r.reads)]
-            for r in publish.role_rows(docs, audit)]
-    heads = [t[k] for k in ("role", "holders", "owns", "approves", "reads")]
-    return f"# {t['roles']}\n\n{_table(heads, rows)}\n"
+    return f"## {t['history']}\n\n{generated.markdown_table(heads, rows)}"

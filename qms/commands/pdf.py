@@ -201,6 +201,7 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
     page_label = t["page"].replace('"', "").format(page='" counter(page) "', pages='" counter(pages) "')
     return env.get_template("pdf.html").render(
         h=head, t=t, lang="zh-Hans" if language == "zh" else "en", fonts=FONTS[language], page_label=page_label,
+        effective=publish.effective_text(head, t),
         organisation=config.organisation, revision=revision, rows=earlier, role_titles=role_titles,
         signatures=signature_rows(revision, t, role_titles), body=_body_html(doc, titles), draft=draft,
         change=doc.data.get("change"),

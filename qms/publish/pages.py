@@ -8,6 +8,7 @@ documents appear only in an audit build, under a banner naming the successor.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -79,8 +80,56 @@ def link_ids(body: str, first_line: int, target_url: Targets) -> str:
     return "\n".join(lines)
 
 
+def effective_text(h: Header, t: dict[str, str]) -> str:
+    """The effective date as a header shows it: while it is still ahead, with when the revision comes into force."""
+    return h.effective + (f" ({t['in_force_from']} {h.in_force_from})" if h.in_force_from else "")
+
+
+@dataclass
+class Banner:
+    kind: str  # draft or obsolete
+    text: str
+
+
+def banner(doc: Document, t: dict[str, str], value: Callable[[object], str] = str) -> Banner | None:
+    """The line above a document's header: DRAFT in a preview, OBSOLETE (naming the successor) in an audit build.
+
+    `value` writes the author's value (the successor) into the text: `str` where a template escapes the
+    whole line, mdtext.cell where the line is Markdown."""
+    if doc.status in ("draft", "review"):
+        return Banner("draft", t["draft"])
+    if doc.status == "obsolete":
+        successor = doc.data.get("superseded_by")
+        return Banner("obsolete", t["obsolete"] + (f" {t['successor']}: {value(successor)}" if successor else ""))
+    return None
+
+
 def revision_rows(history: DocumentHistory | None) -> list[Revision]:
     return list(reversed(history.revisions)) if history else []
+
+
+@dataclass
+class RevisionLine:
+    """One row of a document's revision table as text, newest first; each face escapes it its own way."""
+
+    revision: str
+    effective: str
+    change: str
+    authors: str
+    approvals: str  # the valid approvals, or that the revision was approved before adoption
+    commit: str  # the short id of the revision's last commit
+
+
+def revision_lines(history: DocumentHistory | None, t: dict[str, str]) -> list[RevisionLine]:
+    lines = []
+    for r in revision_rows(history):
+        if r.approvals:
+            approvals = "; ".join(f"{a.approver.name} ({', '.join(a.roles)}, {a.date})" for a in r.approvals if a.valid)
+        else:
+            approvals = t["before_adoption"] if r.before_adoption else ""
+        lines.append(RevisionLine(str(r.revision), r.effective or "", r.change or "",
+                                  ", ".join(a.name for a in r.authors), approvals, r.last.commit.short))
+    return lines
 
 
 def register_rows(docs: DocumentSet, audit: bool = False) -> list[Document]:

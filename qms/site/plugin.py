@@ -12,7 +12,6 @@ import os
 import posixpath
 from html import escape
 from importlib.resources import files as package_files
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +27,11 @@ from qms.git.runner import GitError
 from qms.history.model import History
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
+from qms.publish import generated
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
-from qms.text.mdtext import cell, link
 from qms.workspace import Workspace
 
 log = logging.getLogger("mkdocs.plugins.qms")
@@ -97,8 +96,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             docs_dir = Path(config.docs_dir)
             home = sorted((p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")),
                           key=lambda page: (page != "index.md", page))
-            registers = [(self.t["register"], "register.md"), (self.t["records"], "records.md"),
-                         (self.t["roles"], "roles.md")]
+            registers = [(self.t[key], name) for key, name in generated.PAGES]
             config.nav = publish.navigation(self.docs, self.qms.language, registers, home, self.audit)
             if self.guides:
                 config.nav.append({section_title(self.qms.language): [{g.title: g.src_uri} for g in self.guides]})
@@ -129,64 +127,29 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.targets = None
         for guide in self.guides:
             files.append(File(guide.src_uri, str(guide.src_dir), config.site_dir, config.use_directory_urls))
-        register = File.generated(config, "register.md", content="")
-        register.content_string = self._register(register, files)
-        files.append(register)
-        files.append(File.generated(config, "records.md", content=self._records()))
-        files.append(File.generated(config, "roles.md", content=self._roles()))
+        files.append(self._register(files, config))
+        # The records register and the roles matrix link the source paths, which MkDocs resolves.
+        files.append(File.generated(config, "records.md", content=generated.records_page(
+            self.docs, self.t, generated.same_path, self.audit)))
+        files.append(File.generated(config, "roles.md", content=generated.roles_page(
+            self.docs, self.t, generated.same_path, self.audit, generated.HTML)))
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
             files.append(File.generated(config, name, content=content))
         return files
 
-    def _register(self, register: File, files: Files) -> str:
-        """The master register as an HTML table (class qms-sortable), with links relative to its page."""
+    def _register(self, files: Files, config: Any) -> File:
+        """The master register, an HTML table its script sorts, linking each page by its URL relative to the register."""
         assert self.qms is not None
-        role_titles = {r.id: r.title for r in self.docs.roles}
-        heads = ("id", "title", "type", "revision", "effective", "owner", "next_review")
-        lines = [f"# {self.t['register']}", "", '<table class="qms-sortable qms-register">',
-                 "<thead><tr>" + "".join(f"<th>{escape(self.t[h])}</th>" for h in heads) + "</tr></thead>", "<tbody>"]
-        for doc in publish.register_rows(self.docs, self.audit):
-            h = publish.header(doc, self.qms.review_months, role_titles)
-            target = files.get_file_from_path(doc.path)
-            url = target.url_relative_to(register) if target is not None else doc.path
-            cells = [f'<a href="{escape(url)}">{escape(h.id)}</a>'] + [
-                escape(c) for c in (h.title, doc.type or "", h.revision, h.effective, h.owner, h.next_review)]
-            lines.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        lines += ["</tbody>", "</table>"]
-        return "\n".join(lines) + "\n"
+        register = File.generated(config, "register.md", content="")
 
-    def _records(self) -> str:
-        """The records register, one table per kind."""
-        role_titles = {r.id: r.title for r in self.docs.roles}
-        t = self.t
-        lines = [f"# {t['records']}", ""]
-        for kind, rows in groupby(publish.record_rows(self.docs, role_titles, self.audit), key=lambda r: r.kind):
-            heads = ("record", "title", "procedure", "date", "owner", "status", "retention")
-            lines += [f"## {cell(kind)}", "", "| " + " | ".join(t[h] for h in heads) + " |", "|" + " --- |" * len(heads)]
-            for r in rows:
-                procedure = link(r.procedure, r.procedure_path) if r.procedure_path else cell(r.procedure)
-                cells = [link(r.id, r.path), cell(r.title), procedure, cell(r.date), cell(r.owner), cell(r.status),
-                         cell(r.retention)]
-                lines.append("| " + " | ".join(cells) + " |")
-            lines.append("")
-        return "\n".join(lines)
+        def url(path: str) -> str:
+            target = files.get_file_from_path(path)
+            return target.url_relative_to(register) if target is not None else path
 
-    def _roles(self) -> str:
-        """The roles and responsibilities matrix: who holds each role, what it owns, approves and must read."""
-        t = self.t
-
-        def links(docs: list[Document]) -> str:
-            return ", ".join(link(d.id or "", d.path) for d in docs)
-
-        lines = [f"# {t['roles']}", "",
-                 f"| {t['role']} | {t['holders']} | {t['owns']} | {t['approves']} | {t['reads']} |",
-                 "| --- | --- | --- | --- | --- |"]
-        for r in publish.role_rows(self.docs, self.audit):
-            cells = [f'<span class="qms-role" data-qms-role="{escape(" ".join(r.id.split()))}">{cell(r.title)}</span>',
-                     cell(", ".join(r.holders)), links(r.owns), links(r.approves), links(r.reads)]
-            lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines) + "\n"
+        register.content_string = generated.register_page(self.docs, self.qms.review_months, self.t, url, self.audit,
+                                                          generated.HTML)
+        return register
 
     # on_page_markdown: resolve [[ID]], and make the header and revision table for on_page_content.
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
@@ -207,16 +170,10 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             return body
         role_titles = {r.id: r.title for r in self.docs.roles}
         h = publish.header(doc, self.qms.review_months, role_titles)
-        banner = None
-        if doc.status in ("draft", "review"):
-            banner = {"kind": "draft", "text": self.t["draft"]}
-        elif doc.status == "obsolete":
-            successor = doc.data.get("superseded_by")
-            text = self.t["obsolete"] + (f" {self.t['successor']}: {successor}" if successor else "")
-            banner = {"kind": "obsolete", "text": text}
-        head = self.env.get_template("header.html").render(h=h, t=self.t, banner=banner)
+        head = self.env.get_template("header.html").render(
+            h=h, t=self.t, banner=publish.banner(doc, self.t), effective=publish.effective_text(h, self.t))
         record = self.history.documents.get(doc.id or "") if self.history else None
-        table = self.env.get_template("history.html").render(revisions=publish.revision_rows(record), t=self.t)
+        table = self.env.get_template("history.html").render(revisions=publish.revision_lines(record, self.t), t=self.t)
         self.framing[page.file.src_uri] = (head, table)
         return body
 

@@ -1,0 +1,101 @@
+"""The pages qmskit writes itself: the master document register, the records register and the roles matrix.
+
+Rendered here once, as Markdown, for both faces: the site (qms.site) and the plain
+Markdown export (`qms export`). Both publish them at the root of the set, under the
+names in PAGES. The rows and columns come from qms.publish.pages, the labels from
+qms.publish.labels, and every author's value is escaped here: with qms.text.mdtext
+in Markdown, with html.escape inside the register's HTML table.
+
+A face passes `link_to`, which turns a published file's path (relative to the root
+of the set) into the link the page writes: the site gives the register the URL of
+each page relative to it, the export gives the path itself. `style` is the one
+genuine difference: MARKDOWN is plain Markdown any generator renders; HTML is what
+the site's script and styles need, the register as an HTML table of class
+qms-sortable and each role title tagged with its role id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+from itertools import groupby
+
+from qms.model import Document, DocumentSet
+from qms.publish.pages import header, record_rows, register_rows, role_rows
+from qms.text.mdtext import cell, link
+
+MARKDOWN, HTML = "markdown", "html"
+
+# Label key -> file name of each generated page, in the order the navigation and the export's index list them.
+PAGES = (("register", "register.md"), ("records", "records.md"), ("roles", "roles.md"))
+
+REGISTER_COLUMNS = ("id", "title", "type", "revision", "effective", "owner", "next_review")
+RECORD_COLUMNS = ("record", "title", "procedure", "date", "owner", "status", "retention")
+ROLE_COLUMNS = ("role", "holders", "owns", "approves", "reads")
+
+Link = Callable[[str], str]
+
+
+def same_path(path: str) -> str:
+    """`link_to` for a page at the root of the set whose generator resolves links to source files."""
+    return path
+
+
+def markdown_table(heads: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table of cells already escaped; no line break after the last row."""
+    lines = ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def register_page(docs: DocumentSet, review_months: int, t: dict[str, str], link_to: Link,
+                  audit: bool = False, style: str = MARKDOWN) -> str:
+    """The master document register: every published document (not records), sorted by id."""
+    role_titles = {r.id: r.title for r in docs.roles}
+    rows = []  # (id, link, the other columns as text)
+    for doc in register_rows(docs, audit):
+        h = header(doc, review_months, role_titles)
+        rows.append((h.id, link_to(doc.path), (h.title, doc.type or "", h.revision, h.effective, h.owner,
+                                               h.next_review)))
+    heads = [t[k] for k in REGISTER_COLUMNS]
+    if style == HTML:
+        lines = ['<table class="qms-sortable qms-register">',
+                 "<thead><tr>" + "".join(f"<th>{escape(head)}</th>" for head in heads) + "</tr></thead>", "<tbody>"]
+        for doc_id, url, texts in rows:
+            cells = [f'<a href="{escape(url)}">{escape(doc_id)}</a>', *(escape(text) for text in texts)]
+            lines.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        lines += ["</tbody>", "</table>"]
+        table = "\n".join(lines)
+    else:
+        table = markdown_table(heads, [[link(doc_id, url), *map(cell, texts)] for doc_id, url, texts in rows])
+    return f"# {t['register']}\n\n{table}\n"
+
+
+def records_page(docs: DocumentSet, t: dict[str, str], link_to: Link, audit: bool = False) -> str:
+    """The records register: one table per kind of record, each sorted by id. The same in every style."""
+    role_titles = {r.id: r.title for r in docs.roles}
+    heads = [t[k] for k in RECORD_COLUMNS]
+    parts = [f"# {t['records']}"]
+    for kind, group in groupby(record_rows(docs, role_titles, audit), key=lambda r: r.kind):
+        rows = [[link(r.id, link_to(r.path)), cell(r.title),
+                 link(r.procedure, link_to(r.procedure_path)) if r.procedure_path else cell(r.procedure),
+                 cell(r.date), cell(r.owner), cell(r.status), cell(r.retention)] for r in group]
+        parts.append(f"## {cell(kind)}\n\n{markdown_table(heads, rows)}")
+    return "\n\n".join(parts) + "\n"
+
+
+def roles_page(docs: DocumentSet, t: dict[str, str], link_to: Link, audit: bool = False,
+               style: str = MARKDOWN) -> str:
+    """The roles and responsibilities matrix: who holds each role, and what it owns, approves and must read."""
+
+    def links(items: list[Document]) -> str:
+        return ", ".join(link(d.id or "", link_to(d.path)) for d in items)
+
+    def title(role_id: str, text: str) -> str:
+        if style == HTML:
+            return f'<span class="qms-role" data-qms-role="{escape(" ".join(role_id.split()))}">{cell(text)}</span>'
+        return cell(text)
+
+    rows = [[title(r.id, r.title), cell(", ".join(r.holders)), links(r.owns), links(r.approves), links(r.reads)]
+            for r in role_rows(docs, audit)]
+    return f"# {t['roles']}\n\n{markdown_table([t[k] for k in ROLE_COLUMNS], rows)}\n"
