@@ -26,7 +26,8 @@ def test_no_front_matter(repo: QmsRepo) -> None:
     repo.write(NEW, "# Control of Records\n\nRecords are kept.\n")
     hit = failing(repo, "F002")
     assert (hit["path"], hit["line"]) == (NEW, 1)
-    assert hit["message"].startswith("no front-matter: the file must start with a '---' line")
+    assert hit["message"] == "no front-matter"
+    assert hit["hint"].startswith("the file must start with a '---' line")
 
 
 def test_front_matter_never_closed(repo: QmsRepo) -> None:
@@ -38,21 +39,22 @@ def test_front_matter_never_closed(repo: QmsRepo) -> None:
 
 
 @pytest.mark.parametrize(
-    ("yaml_lines", "line", "phrase"),
+    ("yaml_lines", "line", "field", "phrase"),
     [
-        ("id: QP-02\ntitle: Control: of Records\n", 3, 'a value that contains ": " must be put in quotes'),
-        ("id: QP-02\nreferences: [QM-01\nowner: x\n", 4, "did not find expected ',' or ']'"),
-        ("id: QP-02\ntitle: Records\n\towner: x\n", 4, "indent with spaces, not tabs"),
+        ("id: QP-02\ntitle: Control: of Records\n", 3, "hint", 'a value that contains ": " must be put in quotes'),
+        ("id: QP-02\nreferences: [QM-01\nowner: x\n", 4, "message", "did not find expected ',' or ']'"),
+        ("id: QP-02\ntitle: Records\n\towner: x\n", 4, "hint", "indent with spaces, not tabs"),
     ],
     ids=["colon-in-value", "unclosed-list", "tab-indent"],
 )
-def test_malformed_yaml(repo: QmsRepo, yaml_lines: str, line: int, phrase: str) -> None:
-    """Front-matter YAML that does not parse: the finding gives the file line, not the YAML line."""
+def test_malformed_yaml(repo: QmsRepo, yaml_lines: str, line: int, field: str, phrase: str) -> None:
+    """Front-matter YAML that does not parse: the finding gives the file line, not the YAML line (and the fix
+    apart, where there is one)."""
     repo.write(NEW, f"---\n{yaml_lines}---\n\nBody\n")
     hit = failing(repo, "F004")
     assert (hit["path"], hit["line"]) == (NEW, line)
     assert hit["message"].startswith("YAML syntax error")
-    assert phrase in hit["message"]
+    assert phrase in hit[field]
 
 
 def test_gbk_encoded_file(repo: QmsRepo) -> None:
@@ -62,7 +64,7 @@ def test_gbk_encoded_file(repo: QmsRepo) -> None:
     hit = failing(repo, "F001")
     assert (hit["path"], hit["line"]) == (NEW, 3)
     assert "is not UTF-8 text" in hit["message"]
-    assert "save the file as UTF-8" in hit["message"]
+    assert "save the file as UTF-8" in hit["hint"]
 
 
 def test_gbk_bytes_in_body(repo: QmsRepo) -> None:
@@ -77,7 +79,7 @@ def test_duplicate_key(repo: QmsRepo) -> None:
     repo.edit(PROC, "owner: document-controller", "owner: document-controller\ntitle: Control of Documents")
     hit = failing(repo, "F005")
     assert (hit["path"], hit["line"]) == (PROC, 8)
-    assert hit["message"] == "key 'title' appears twice (lines 3 and 8); keep one of them"
+    assert (hit["message"], hit["hint"]) == ("key 'title' appears twice (lines 3 and 8)", "keep one of them")
 
 
 def test_non_markdown_file_is_a_warning(repo: QmsRepo) -> None:

@@ -31,7 +31,7 @@ def test_conflict_in_the_body_is_reported_at_its_markers(git_repo: GitQmsRepo) -
     finding = only(run, "F011")
     assert (finding["path"], finding["line"]) == (QP, start)
     assert f"on line {start}" in finding["message"] and f"on line {end}" in finding["message"]
-    assert "git add" in finding["message"]
+    assert "git add" in finding["hint"]
     # The front-matter is whole, so the document is still known: nothing else is reported.
     assert [f["code"] for f in run.findings] == ["F011"]
 

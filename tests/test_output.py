@@ -32,20 +32,21 @@ def awkward_file(repo: QmsRepo) -> None:
 
 
 def test_json_has_exactly_the_contract_shape(repo: QmsRepo) -> None:
-    """Tools read {"findings": [{code, severity, path, line, message}], "summary": {...}}."""
+    """Tools read {"findings": [{code, severity, path, line, message, hint}], "summary": {...}}."""
     mixed_findings(repo)
     run = repo.check()
     payload = run.json()
     assert set(payload) == {"findings", "summary"}
     assert payload["findings"]
     for finding in payload["findings"]:
-        assert set(finding) == {"code", "severity", "path", "line", "message"}
+        assert set(finding) == {"code", "severity", "path", "line", "message", "hint"}
         assert re.fullmatch(r"[FSIRPD]\d{3}", finding["code"])
         assert finding["severity"] in ("error", "warning")
         assert not Path(finding["path"]).is_absolute() and "\\" not in finding["path"]
         assert (repo.root / finding["path"]).exists()
         assert finding["line"] is None or (isinstance(finding["line"], int) and finding["line"] >= 1)
         assert isinstance(finding["message"], str) and finding["message"]
+        assert finding["hint"] is None or (isinstance(finding["hint"], str) and finding["hint"])
     assert [(f["path"], f["line"], f["code"]) for f in payload["findings"]] == [
         (NOTES, None, "F006"),
         (PROC, 6, "D001"),
@@ -82,7 +83,7 @@ def test_json_keeps_non_ascii_readable(repo: QmsRepo) -> None:
 
 
 def test_text_groups_by_file_and_ends_with_summary(repo: QmsRepo) -> None:
-    """People see each file once, its findings under it, and one summary line at the end."""
+    """People see each file once, its findings under it (a fix on a help: line), and one summary line at the end."""
     mixed_findings(repo)
     run = repo.qms("check")
     assert run.code == 1
@@ -93,8 +94,11 @@ def test_text_groups_by_file_and_ends_with_summary(repo: QmsRepo) -> None:
     assert lines[-1] == "Found 3 errors and 1 warning in 3 files: 2 documents and 1 record checked."
     assert re.fullmatch(r"\s+-\s+warning\s+F006\s+this file is not Markdown.*", lines[1])
     proc_block = lines[lines.index(PROC) + 1 : lines.index(REC)]
-    assert [line.split()[:3] for line in proc_block] == [["6", "error", "D001"], ["7", "error", "P001"]]
-    assert 'owner "doc-controller" is not a role' in proc_block[1]
+    assert [line.split()[:3] for line in proc_block if not line.lstrip().startswith("help:")] == [
+        ["6", "error", "D001"], ["7", "error", "P001"]]
+    assert proc_block[0].rstrip().endswith("an effective document needs an effective date")
+    assert proc_block[1].strip() == "help: add 'effective: YYYY-MM-DD'"
+    assert 'owner "doc-controller" is not a role' in proc_block[2]
 
 
 def test_text_shows_brackets_literally(repo: QmsRepo) -> None:
@@ -133,7 +137,7 @@ def test_github_annotations(repo: QmsRepo) -> None:
     assert lines[0].startswith(f"::warning file={NOTES},title=qms F006::this file is not Markdown")
     assert lines[1] == (
         f"::error file={PROC},line=6,title=qms D001::"
-        "an effective document needs an effective date: add 'effective: YYYY-MM-DD'"
+        "an effective document needs an effective date; add 'effective: YYYY-MM-DD'"
     )
     assert lines[2].startswith(f"::error file={PROC},line=7,title=qms P001::owner \"doc-controller\"")
     assert lines[3].startswith(f"::error file={REC},line=10,title=qms D004::")

@@ -73,7 +73,7 @@ def test_obsolete_without_successor(repo: QmsRepo) -> None:
     hit = only(run, "D002")
     assert (hit["path"], hit["line"]) == (WITHDRAWN, 6)
     assert "an obsolete document must name its successor" in hit["message"]
-    assert "superseded_by: none" in hit["message"]
+    assert "superseded_by: none" in hit["hint"]
 
 
 @pytest.mark.parametrize("successor", ["QP-01", "none"])

@@ -60,7 +60,7 @@ def test_text_where_a_list_is_expected(repo: QmsRepo) -> None:
     repo.edit(MANUAL, "approvers: [director]", "approvers: director")
     hit = s001(repo)
     assert (hit["path"], hit["line"]) == (MANUAL, 8)
-    assert hit["message"] == 'approvers must be a list (found "director"); write it as a list: [director]'
+    assert (hit["message"], hit["hint"]) == ('approvers must be a list (found "director")', "write it as a list: [director]")
 
 
 def test_status_typo_suggests_closest(repo: QmsRepo) -> None:

@@ -46,7 +46,7 @@ def test_the_fast_check_compiles_and_passes_valid_documents() -> None:
 def test_the_fast_check_rejects_what_jsonschema_rejects() -> None:
     broken = {**PROCEDURE, "status": "approved", "colour": "blue"}
     assert not SCHEMAS.is_valid("procedure", broken)
-    messages = [message for _line, message in SCHEMAS.errors("procedure", Located("p.md", broken, {}))]
+    messages = [message for _line, message, _hint in SCHEMAS.errors("procedure", Located("p.md", broken, {}))]
     assert any("status must be one of" in m for m in messages)
     assert any("unknown key 'colour'" in m for m in messages)
 

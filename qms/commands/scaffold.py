@@ -309,9 +309,9 @@ def _validate(config: Config, rel: str, text: str, template: str) -> None:
     try:
         split = split_front_matter(text)
     except SplitProblem as problem:
-        raise TemplateProblem(f"{template} gives a document that {problem.message}") from None
+        raise TemplateProblem(f"{template} gives a document that {problem.full_message}") from None
     parsed = parse_yaml(split.yaml_text, split.yaml_line)
-    problems = [f"line {p.line}: {p.message}" for p in parsed.problems]
+    problems = [f"line {p.line}: {p.full_message}" for p in parsed.problems]
     if not problems and isinstance(parsed.value, dict):
         doc = Document(rel, parsed.value, parsed.lines, 1, split.body, split.body_line)
         problems = [f"line {f.line}: {f.full_message}" for f in schema_findings(config, doc)]

@@ -99,14 +99,14 @@ def load_config(start: Path) -> Config:
     parsed = parse_yaml(text.replace("\r\n", "\n"))
     if parsed.problems:
         problem = parsed.problems[0]
-        raise ConfigError(f"{CONFIG_NAME}:{problem.line or 1}: {problem.message}")
+        raise ConfigError(f"{CONFIG_NAME}:{problem.line or 1}: {problem.full_message}")
     data = parsed.value if parsed.value is not None else {}
     if not isinstance(data, dict):
         raise ConfigError(f"{CONFIG_NAME}:1: must be a set of key: value settings, not {type(data).__name__}")
     located = Located(CONFIG_NAME, data, parsed.lines)
     schemas = SchemaSet(root / "schemas")
-    for line, message in schemas.errors("qms", located):
-        raise ConfigError(f"{CONFIG_NAME}:{line}: {message}")
+    for line, message, hint in schemas.errors("qms", located):
+        raise ConfigError(f"{CONFIG_NAME}:{line}: {message}" + (f"; {hint}" if hint else ""))
     return _build(root, data, located, schemas)
 
 

@@ -95,7 +95,7 @@ def _walk_folder(root: Path, here: Path, rel_dir: str, registry_files: set[str],
         else:
             docs.findings.append(
                 Finding(rel, None, "F006", WARNING,
-                        "this file is not Markdown (.md) and is not part of the document set; "
+                        "this file is not Markdown (.md) and is not part of the document set",
                         "move pictures into an assets/ folder and other files out of the document folders")
             )
     for path, rel in sorted(folders):
@@ -110,7 +110,8 @@ def _unfit_name(rel: str) -> Finding:
     shown = _UNFIT_NAME.sub(lambda m: _escaped(m.group()), rel)
     return Finding(shown, None, "F001", ERROR,
                    "the file name is not UTF-8 text or holds a control character (shown with \\ escapes), so the "
-                   "file is not read; rename it with letters, digits, spaces and - _ .")
+                   "file is not read",
+                   "rename it with letters, digits, spaces and - _ .")
 
 
 def _escaped(char: str) -> str:
@@ -130,7 +131,7 @@ def _check_symlink(root: Path, path: Path, docs: DocumentSet) -> bool:
     rel = path.relative_to(root).as_posix()
     docs.findings.append(
         Finding(rel, None, "F009", ERROR,
-                "this symbolic link points outside the repository and is not followed; "
+                "this symbolic link points outside the repository and is not followed",
                 "copy the file into the repository instead")
     )
     return False
@@ -144,7 +145,7 @@ def _missing_folder(config: Config, folder: str) -> Finding:
                 line = config.source.lines.get(("types", name, "folder"))
                 break
     return Finding(CONFIG_NAME, line, "F010", WARNING,
-                   f"the folder '{folder}' named here does not exist; create it or correct the folder name")
+                   f"the folder '{folder}' named here does not exist", "create it or correct the folder name")
 
 
 def _load_registries(config: Config, docs: DocumentSet) -> None:
@@ -199,7 +200,7 @@ def _load_yaml_file(config: Config, rel: str, schema: str, findings: list[Findin
         line = config.source.lines.get((schema,)) if config.source else None
         findings.append(
             Finding(CONFIG_NAME, line, "S002", ERROR,
-                    f"the {what} '{rel}' does not exist; create it or correct the path in {CONFIG_NAME}")
+                    f"the {what} '{rel}' does not exist", f"create it or correct the path in {CONFIG_NAME}")
         )
         return None
     text = read_text(config.root, rel, findings)
@@ -207,7 +208,7 @@ def _load_yaml_file(config: Config, rel: str, schema: str, findings: list[Findin
         return None
     parsed = parse_yaml(text)
     for problem in parsed.problems:
-        findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message))
+        findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message, problem.hint))
     if any(p.code in ("F004", "F008") for p in parsed.problems):
         return None
     if not isinstance(parsed.value, dict):
@@ -216,6 +217,6 @@ def _load_yaml_file(config: Config, rel: str, schema: str, findings: list[Findin
         return None
     located = Located(rel, parsed.value, parsed.lines)
     assert config.schemas is not None
-    for line, message in config.schemas.errors(schema, located):
-        findings.append(Finding(rel, line, "S002", ERROR, message))
+    for line, message, hint in config.schemas.errors(schema, located):
+        findings.append(Finding(rel, line, "S002", ERROR, message, hint))
     return located

@@ -57,13 +57,13 @@ def decode_text(rel: str, raw: bytes, findings: list[Finding]) -> str | None:
         line = raw[: exc.start].count(b"\n") + 1
         findings.append(
             Finding(rel, line, "F001", ERROR,
-                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
+                    f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
                     "save the file as UTF-8 in your editor")
         )
         return None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        findings.append(Finding(rel, line, "F001", ERROR, "is a binary file, not text; only Markdown belongs here"))
+        findings.append(Finding(rel, line, "F001", ERROR, "is a binary file, not text", "only Markdown belongs here"))
         return None
     return normalise_newlines(text)
 
@@ -78,16 +78,16 @@ def load_document(config: Config, rel: str, raw: bytes, findings: list[Finding])
         if unfinished is not None:
             findings.append(Finding(rel, unfinished[0], "F011", ERROR,
                                     f"git's conflict markers are still in the file (<<<<<<< on line {unfinished[0]}, "
-                                    f">>>>>>> on line {unfinished[1]}): the merge of this file is not finished; keep "
-                                    "the right text, delete the marker lines, then `git add` the file"))
+                                    f">>>>>>> on line {unfinished[1]}): the merge of this file is not finished",
+                                    "keep the right text, delete the marker lines, then `git add` the file"))
     try:
         split = split_front_matter(text)
     except SplitProblem as unsplit:
-        findings.append(Finding(rel, unsplit.line, unsplit.code, ERROR, unsplit.message))
+        findings.append(Finding(rel, unsplit.line, unsplit.code, ERROR, unsplit.message, unsplit.hint))
         return None
     parsed = parse_yaml(split.yaml_text, split.yaml_line)
     for problem in parsed.problems:
-        findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message))
+        findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message, problem.hint))
     if any(p.code in ("F004", "F008") for p in parsed.problems):
         return None
     data = parsed.value if parsed.value is not None else {}
@@ -121,8 +121,8 @@ def schema_findings(config: Config, doc: Document) -> list[Finding]:
     assert config.schemas is not None
     found: list[Finding] = []
 
-    def bad(line: int, message: str) -> None:
-        found.append(Finding(doc.path, line, "S001", ERROR, message))
+    def bad(line: int, message: str, hint: str | None = None) -> None:
+        found.append(Finding(doc.path, line, "S001", ERROR, message, hint))
 
     doc_type = doc.data.get("type")
     if doc_type is None:
@@ -143,6 +143,6 @@ def schema_findings(config: Config, doc: Document) -> list[Finding]:
             kinds = config.record_kinds
             bad(doc.line_of(("kind",)),
                 f"kind must be one of {', '.join(kinds)} (found {show(kind)}{did_you_mean(kind, kinds)})")
-    for line, message in config.schemas.errors(name, doc):
-        bad(line, message)
+    for line, message, hint in config.schemas.errors(name, doc):
+        bad(line, message, hint)
     return found

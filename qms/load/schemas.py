@@ -140,8 +140,9 @@ class SchemaSet:
             self._declared[name] = _declared_keys(self._schemas[name], self.registry, set())
         return self._declared[name]
 
-    def errors(self, name: str, located: Located) -> Iterator[tuple[int, str]]:
-        """(line, message) for each way `located.data` breaks schema `name`."""
+    def errors(self, name: str, located: Located) -> Iterator[tuple[int, str, str | None]]:
+        """(line, message, hint) for each way `located.data` breaks schema `name`: the problem, and what to do
+        about it where there is something to say (None otherwise)."""
         if self.is_valid(name, located.data):
             return
         from referencing.exceptions import NoSuchResource, Unresolvable
@@ -220,18 +221,20 @@ def key_name(path: KeyPath) -> str:
 
 def _explain(
     error: ValidationError, located: Located, declared: set[str], vocabulary: list[str]
-) -> Iterator[tuple[int, str]]:
+) -> Iterator[tuple[int, str, str | None]]:
+    """(line, message, hint): what is wrong, and what to do about it where that is known."""
     path = tuple(error.absolute_path)
     name = key_name(path)
     kind = error.validator
     value = error.instance
-    hint = error.schema.get("x-hint") if isinstance(error.schema, dict) else None
+    # A schema's x-hint describes the form a pattern wants, in words: part of the problem, not a fix.
+    form = error.schema.get("x-hint") if isinstance(error.schema, dict) else None
 
     if kind == "required":
         match = _QUOTED.search(error.message)
         missing = match.group(1) if match else "a key"
         where = f" in {name}" if path else ""
-        yield located.line_of(path), f"required key '{missing}' is missing{where}"
+        yield located.line_of(path), f"required key '{missing}' is missing{where}", None
         return
     if kind in ("additionalProperties", "unevaluatedProperties"):
         unexpected = _QUOTED.findall(error.message)
@@ -240,9 +243,8 @@ def _explain(
             if kind == "unevaluatedProperties" and key in declared:
                 continue  # reported already: it failed its own check
             suggestion = did_you_mean(key, known or vocabulary)
-            yield located.line_of((*path, key)), f"unknown key '{key}'{suggestion or ''}" + (
-                "" if suggestion else " (remove it, or allow it in the repository's schemas/)"
-            )
+            yield (located.line_of((*path, key)), f"unknown key '{key}'{suggestion or ''}",
+                   None if suggestion else "remove it, or allow it in the repository's schemas/")
         return
 
     line = located.line_of(path)
@@ -250,42 +252,42 @@ def _explain(
         choices = [str(c) for c in error.validator_value]
         yield line, (
             f"{name} must be one of {', '.join(choices)} (found {show(value)}{did_you_mean(value, choices)})"
-        )
+        ), None
     elif kind == "const":
-        yield line, f"{name} must be {show(error.validator_value)} (found {show(value)})"
+        yield line, f"{name} must be {show(error.validator_value)} (found {show(value)})", None
     elif kind == "type" and isinstance(error.schema, dict) and error.schema.get("format") == "date":
-        yield line, f"{name} must be a date written YYYY-MM-DD (found {show(value)})"
+        yield line, f"{name} must be a date written YYYY-MM-DD (found {show(value)})", None
     elif kind == "type":
         expected = error.validator_value
         expected = [expected] if isinstance(expected, str) else list(expected)
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected if t != "null")
-        fix = ""
+        fix = None
         if "array" in expected and isinstance(value, (str, int, float)):
-            fix = f"; write it as a list: [{value}]"
+            fix = f"write it as a list: [{value}]"
         elif "string" in expected and isinstance(value, (int, float)) and not isinstance(value, bool):
-            fix = f'; put it in quotes: "{value}"'
-        yield line, f"{name} must be {words} (found {show(value)}){fix}"
+            fix = f'put it in quotes: "{value}"'
+        yield line, f"{name} must be {words} (found {show(value)})", fix
     elif kind == "format":
         fmt = error.validator_value
         if fmt == "date":
-            yield line, f"{name} must be a real calendar date written YYYY-MM-DD (found {show(value)})"
+            yield line, f"{name} must be a real calendar date written YYYY-MM-DD (found {show(value)})", None
         elif fmt == "email":
-            yield line, f"{name} must be an email address (found {show(value)})"
+            yield line, f"{name} must be an email address (found {show(value)})", None
         else:
-            yield line, f"{name} must be a valid {fmt} (found {show(value)})"
+            yield line, f"{name} must be a valid {fmt} (found {show(value)})", None
     elif kind == "pattern":
-        expected = hint or f"text matching {error.validator_value}"
-        yield line, f"{name} must be {expected} (found {show(value)})"
+        expected = form or f"text matching {error.validator_value}"
+        yield line, f"{name} must be {expected} (found {show(value)})", None
     elif kind == "minItems":
         count = error.validator_value
-        yield line, f"{name} must list at least {count} item{'s' if count != 1 else ''}"
+        yield line, f"{name} must list at least {count} item{'s' if count != 1 else ''}", None
     elif kind == "minLength":
-        yield line, f"{name} must not be empty"
+        yield line, f"{name} must not be empty", None
     elif kind == "uniqueItems":
-        yield line, f"{name} lists the same value more than once"
+        yield line, f"{name} lists the same value more than once", None
     elif kind in ("minimum", "exclusiveMinimum"):
-        yield line, f"{name} must be at least {error.validator_value} (found {show(value)})"
+        yield line, f"{name} must be at least {error.validator_value} (found {show(value)})", None
     elif kind in ("maximum", "exclusiveMaximum"):
-        yield line, f"{name} must be at most {error.validator_value} (found {show(value)})"
+        yield line, f"{name} must be at most {error.validator_value} (found {show(value)})", None
     else:
-        yield line, f"{name}: {error.message}"
+        yield line, f"{name}: {error.message}", None

@@ -21,7 +21,7 @@ def codeowners_out_of_date(ctx: Context) -> Iterator[Finding]:
             continue
         line = next((n for n, (a, b) in enumerate(zip(have, wanted), 1) if a != b), min(len(have), len(wanted)) + 1)
         yield ctx.finding("O001", rel, line,
-                          "CODEOWNERS no longer matches the documents' approvers and the people's handles; "
+                          "CODEOWNERS no longer matches the documents' approvers and the people's handles",
                           "run `qms codeowners` to bring it up to date, and commit it")
 
 
@@ -41,4 +41,5 @@ def approvers_without_handle(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "O002", ctx.config.people_file, holders[0].line,
                 f"the role {role} approves {docs}, but none of its holders ({', '.join(p.id for p in holders)}) "
-                'has a handle, so CODEOWNERS cannot ask them for review; add handle: "@their-forge-name"')
+                "has a handle, so CODEOWNERS cannot ask them for review",
+                'add handle: "@their-forge-name"')

@@ -20,7 +20,7 @@ def effective_needs_date(ctx: Context) -> Iterator[Finding]:
         if doc.status == "effective" and doc.data.get("effective") is None:
             yield ctx.finding(
                 "D001", doc.path, doc.line_of(("status",)),
-                "an effective document needs an effective date: add 'effective: YYYY-MM-DD'",
+                "an effective document needs an effective date", "add 'effective: YYYY-MM-DD'",
             )
 
 
@@ -30,8 +30,8 @@ def obsolete_names_successor(ctx: Context) -> Iterator[Finding]:
         if doc.status == "obsolete" and "superseded_by" not in doc.data:
             yield ctx.finding(
                 "D002", doc.path, doc.line_of(("status",)),
-                "an obsolete document must name its successor: add 'superseded_by: ID', "
-                "or 'superseded_by: none' if nothing replaces it",
+                "an obsolete document must name its successor",
+                "add 'superseded_by: ID', or 'superseded_by: none' if nothing replaces it",
             )
 
 
@@ -58,8 +58,8 @@ def valid_retention(ctx: Context) -> Iterator[Finding]:
         if isinstance(retention, str) and not RETENTION.fullmatch(retention.strip()):
             yield ctx.finding(
                 "D004", doc.path, doc.line_of(("retention",)),
-                f'retention "{retention}" is not a period: write a number and a unit '
-                "(d, w, m or y), such as 6m or 3y, or 'permanent'",
+                f'retention "{retention}" is not a period',
+                "write a number and a unit (d, w, m or y), such as 6m or 3y, or 'permanent'",
             )
 
 

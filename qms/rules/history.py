@@ -24,10 +24,10 @@ STATUS_ORDER = {"draft": 0, "review": 1, "effective": 2, "obsolete": 3}
 RESTART = ("draft", "review")
 
 
-def _finding(ctx: Context, code: str, path: str, version: Version, message: str) -> Finding:
+def _finding(ctx: Context, code: str, path: str, version: Version, message: str, hint: str | None = None) -> Finding:
     commit = version.commit
     who = ctx.roster.identify(commit.author_name, commit.author_email).label()
-    return Finding(path, None, code, RULES[code].severity, f"commit {commit.short} by {who}: {message}")
+    return Finding(path, None, code, RULES[code].severity, f"commit {commit.short} by {who}: {message}", hint)
 
 
 @rule("H001", "H002", "H003", "H005", "H008", "H009", needs=HISTORY)
@@ -46,8 +46,8 @@ def id_changes(ctx: Context) -> Iterator[Finding]:
     for commit, old, new, path in ctx.history.id_changes:
         if commit.ordinal > since:
             who = ctx.roster.identify(commit.author_name, commit.author_email).label()
-            yield ctx.finding("H004", path, None, f"commit {commit.short} by {who}: the id changed from "
-                              f"{old} to {new}; ids never change, so make a new document instead")
+            yield ctx.finding("H004", path, None, f"commit {commit.short} by {who}: the id changed from {old} to {new}",
+                              "ids never change, so make a new document instead")
 
 
 @rule("H006", "H007", "H010", needs=HISTORY)
@@ -145,21 +145,21 @@ def _transition(ctx: Context, before: Version, after: Version) -> Iterator[Findi
     path = after.path
     if after.deleted:
         if before.get("type") == "record" or before.status in ("effective", "obsolete"):
-            yield _finding(ctx, "H008", path, after, "a controlled document or record was deleted; "
+            yield _finding(ctx, "H008", path, after, "a controlled document or record was deleted",
                            "restore it and make it obsolete instead (set status: obsolete)")
         return
     if before.get("type") == "record":
         if before.status == "closed" and (after.content != before.content or after.status != "closed"):
-            yield _finding(ctx, "H009", path, after, "a closed record was edited; restore it and "
-                           "correct it with a new record that names it in 'corrects'")
+            yield _finding(ctx, "H009", path, after, "a closed record was edited",
+                           "restore it and correct it with a new record that names it in 'corrects'")
         return
     same_revision = before.revision == after.revision
     if same_revision:
         if before.status == "effective" and after.content != before.content:
             yield _finding(ctx, "H001", path, after, f"the content of {before.get('id')} changed while "
-                           f"revision {after.revision} was effective; bump the revision and say why in 'change'")
+                           f"revision {after.revision} was effective", "bump the revision and say why in 'change'")
         if _rank(after.status) < _rank(before.status):
-            yield _finding(ctx, "H005", path, after, f"status went back from {before.status} to {after.status}; "
+            yield _finding(ctx, "H005", path, after, f"status went back from {before.status} to {after.status}",
                            "status only moves forward: draft, review, effective, obsolete")
         return
     scheme = ctx.config.revision_scheme
@@ -168,14 +168,14 @@ def _transition(ctx: Context, before: Version, after: Version) -> Iterator[Findi
     except RevisionError:
         went_down = False  # D005 reports revisions that break the scheme
     if went_down:
-        yield _finding(ctx, "H003", path, after, f"revision went down from {before.revision} to {after.revision}; "
+        yield _finding(ctx, "H003", path, after, f"revision went down from {before.revision} to {after.revision}",
                        "revisions only go up")
     if not after.get("change") or after.get("change") == before.get("change"):
-        yield _finding(ctx, "H002", path, after, f"revision {after.revision} does not say what changed: "
+        yield _finding(ctx, "H002", path, after, f"revision {after.revision} does not say what changed",
                        "write a new 'change' summary")
     if after.status not in RESTART and before.status != "obsolete":
         yield _finding(ctx, "H005", path, after, f"a new revision ({after.revision}) must start at draft or "
-                       f"review, not {after.status}; it becomes effective when approved")
+                       f"review, not {after.status}", "it becomes effective when approved")
 
 
 def _approvals(ctx: Context, revision: Revision) -> Iterator[Finding]:
@@ -195,7 +195,7 @@ def _approvals(ctx: Context, revision: Revision) -> Iterator[Finding]:
     missing = [role for role in approvers if role not in covered]
     if missing:
         yield _finding(ctx, "H006", became.path, became, f"{revision.document} revision {revision.revision} became "
-                       f"effective without a valid approval from a holder of {', '.join(missing)}; "
+                       f"effective without a valid approval from a holder of {', '.join(missing)}",
                        f"the approver runs `qms approve {revision.document}`")
 
 

@@ -22,7 +22,7 @@ def duplicate_ids(ctx: Context) -> Iterator[Finding]:
             others = ", ".join(f"{o.path} (line {o.line_of(('id',))})" for o in docs if o is not doc)
             yield ctx.finding(
                 "I001", doc.path, doc.line_of(("id",)),
-                f"id {doc_id} is also used by {others}; every document needs its own id",
+                f"id {doc_id} is also used by {others}", "every document needs its own id",
             )
 
 
@@ -49,5 +49,5 @@ def type_folders(ctx: Context) -> Iterator[Finding]:
         if not doc.path.startswith(spec.folder + "/"):
             yield ctx.finding(
                 "I003", doc.path, doc.line_of(("type",)),
-                f"a {spec.name} belongs in {spec.folder}/ (qms.yml types.{spec.name}.folder); move the file there",
+                f"a {spec.name} belongs in {spec.folder}/ (qms.yml types.{spec.name}.folder)", "move the file there",
             )

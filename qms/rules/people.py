@@ -58,7 +58,7 @@ def unfilled_roles(ctx: Context) -> Iterator[Finding]:
         if role.id not in held:
             yield ctx.finding(
                 "P002", ctx.config.roles_file, role.line,
-                f"nobody in {ctx.config.people_file} holds the role {role.id}; "
+                f"nobody in {ctx.config.people_file} holds the role {role.id}",
                 "give it to someone, or remove the role",
             )
 
@@ -100,7 +100,8 @@ def reporting_cycles(ctx: Context) -> Iterator[Finding]:
         loop = cycle[cycle.index(first):] + cycle[: cycle.index(first)] + [first]
         yield ctx.finding(
             "P004", ctx.config.roles_file, _role_key_line(ctx, first, "reports_to") or line[first],
-            f"reports_to goes round in a circle: {' -> '.join(loop)}; one of them must report to a role outside it",
+            f"reports_to goes round in a circle: {' -> '.join(loop)}",
+            "one of them must report to a role outside it",
         )
 
 
@@ -111,14 +112,15 @@ def duplicate_people_and_roles(ctx: Context) -> Iterator[Finding]:
     for role in ctx.docs.roles:
         if role_counts[role.id] > 1 and role.id in seen:
             yield ctx.finding("P005", ctx.config.roles_file, role.line,
-                              f"the role id {role.id} is defined more than once; keep one definition")
+                              f"the role id {role.id} is defined more than once", "keep one definition")
         seen.add(role.id)
     seen.clear()
     email_owner: dict[str, str] = {}
     for person in ctx.docs.people:
         if person.id in seen:
             yield ctx.finding("P005", ctx.config.people_file, person.line,
-                              f"the person id {person.id} is used more than once; give each person their own id")
+                              f"the person id {person.id} is used more than once",
+                              "give each person their own id")
         seen.add(person.id)
         for email in person.emails:
             key = email.lower()

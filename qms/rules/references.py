@@ -79,7 +79,7 @@ def broken_links(ctx: Context) -> Iterator[Finding]:
             if resolved is None:
                 yield ctx.finding(
                     "R003", doc.path, ref.line,
-                    f'the link "{ref.target}" points outside the repository; link to a file inside it',
+                    f'the link "{ref.target}" points outside the repository', "link to a file inside it",
                 )
             elif not (root / resolved).exists():
                 yield ctx.finding(
@@ -110,8 +110,9 @@ def relies_on_uncontrolled(ctx: Context) -> Iterator[Finding]:
             if other is not None and not other.is_record and not _in_force(ctx, other):
                 yield ctx.finding(
                     "R004", doc.path, where if isinstance(where, int) else doc.line_of(where),
-                    f"this effective document relies on {target}, which is {other.status}"
-                    f"{_successor_hint(other)}; staff would be sent to a document that is not in force",
+                    f"this effective document relies on {target}, which is {other.status}; "
+                    "staff would be sent to a document that is not in force",
+                    _successor_hint(other),
                 )
 
 
@@ -142,11 +143,12 @@ def links_to_unpublished(ctx: Context) -> Iterator[Finding]:
             restricted = other.data.get("classification") == "restricted"
             if _r004_reports(doc, other, ctx) or (not restricted and _in_force(ctx, other)):
                 continue
-            why = "restricted" if restricted else f"{other.status}{_successor_hint(other)}"
+            why = "restricted" if restricted else other.status
             yield ctx.finding(
                 "R005", doc.path, line,
                 f"{shown} goes to {target}, which the site does not publish ({why}); "
                 "staff reading this page would follow a broken link",
+                None if restricted else _successor_hint(other),
             )
 
 
@@ -171,8 +173,9 @@ def _in_force(ctx: Context, doc: Document) -> bool:
         return False
 
 
-def _successor_hint(doc: Document) -> str:
+def _successor_hint(doc: Document) -> str | None:
+    """What to link to in place of an obsolete document, when it names a successor."""
     successor = doc.data.get("superseded_by")
     if doc.status == "obsolete" and isinstance(successor, str) and successor.lower() != NO_SUCCESSOR:
-        return f" (refer to {successor} instead)"
-    return ""
+        return f"refer to {successor} instead"
+    return None

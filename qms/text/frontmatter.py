@@ -17,11 +17,19 @@ class Split:
 
 
 class SplitProblem(Exception):
-    def __init__(self, code: str, line: int, message: str) -> None:
-        super().__init__(message)
+    """What is wrong (message) and, where there is one, what to do about it (hint)."""
+
+    def __init__(self, code: str, line: int, message: str, hint: str | None = None) -> None:
+        super().__init__(f"{message}; {hint}" if hint else message)
         self.code = code
         self.line = line
         self.message = message
+        self.hint = hint
+
+    @property
+    def full_message(self) -> str:
+        """The problem and its fix in one sentence."""
+        return str(self)
 
 
 def normalise_newlines(text: str) -> str:
@@ -36,8 +44,9 @@ def split_front_matter(text: str) -> Split:
         raise SplitProblem(
             "F002",
             1,
-            "no front-matter: the file must start with a '---' line, then the YAML keys "
-            "(id, title, type, ...), then another '---' line",
+            "no front-matter",
+            "the file must start with a '---' line, then the YAML keys (id, title, type, ...), "
+            "then another '---' line",
         )
     start = position = end + 1
     index = 1
@@ -55,5 +64,6 @@ def split_front_matter(text: str) -> Split:
     raise SplitProblem(
         "F003",
         1,
-        "the front-matter opened on line 1 is never closed: add a '---' line after the last key",
+        "the front-matter opened on line 1 is never closed",
+        "add a '---' line after the last key",
     )

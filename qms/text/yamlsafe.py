@@ -72,7 +72,13 @@ _BRACKETS = re.compile(r"[^\[\]{}]+")
 class YamlProblem:
     code: str  # F004 syntax, F005 duplicate key, F008 too complex
     line: int | None
-    message: str
+    message: str  # what is wrong
+    hint: str | None = None  # what to do about it, where there is something to do
+
+    @property
+    def full_message(self) -> str:
+        """The problem and its fix in one sentence, for an error that has one text."""
+        return f"{self.message}; {self.hint}" if self.hint else self.message
 
 
 @dataclass
@@ -83,7 +89,9 @@ class ParsedYaml:
 
 
 class _TooComplex(Exception):
-    pass
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
@@ -103,9 +111,8 @@ def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
         line = first_line + mark.line if mark is not None else None
         column = f", column {mark.column + 1}" if mark is not None else ""
         what = exc.problem or exc.context or "invalid YAML"
-        hint = _syntax_hint(what)
         result.problems.append(
-            YamlProblem("F004", line, f"YAML syntax error{column}: {what}{hint}")
+            YamlProblem("F004", line, f"YAML syntax error{column}: {what}", _syntax_hint(what))
         )
         return result
     except yaml.YAMLError as exc:
@@ -119,7 +126,7 @@ def parse_yaml(text: str, first_line: int = 1) -> ParsedYaml:
     except _TooComplex as exc:
         result.value = None
         result.lines.clear()
-        result.problems.append(YamlProblem("F008", first_line + node.start_mark.line, str(exc)))
+        result.problems.append(YamlProblem("F008", first_line + node.start_mark.line, str(exc), exc.hint))
     return result
 
 
@@ -135,12 +142,12 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
-def _syntax_hint(problem: str) -> str:
+def _syntax_hint(problem: str) -> str | None:
     if "tab" in problem:
-        return " (indent with spaces, not tabs)"
+        return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
-        return ' (a value that contains ": " must be put in quotes)'
-    return ""
+        return 'a value that contains ": " must be put in quotes'
+    return None
 
 
 class _Builder:
@@ -156,8 +163,8 @@ class _Builder:
         self.budget -= 1
         if self.budget < 0:
             raise _TooComplex(
-                f"YAML anchors and aliases expand to more than {NODE_BUDGET:,} values; "
-                "write the values out instead of using aliases"
+                f"YAML anchors and aliases expand to more than {NODE_BUDGET:,} values",
+                "write the values out instead of using aliases",
             )
         if depth > MAX_DEPTH:
             raise _TooComplex(f"YAML is nested more than {MAX_DEPTH} levels deep")
@@ -200,7 +207,7 @@ class _Builder:
                     YamlProblem(
                         "F005",
                         key_line,
-                        f"key '{_dotted(key_path)}' appears twice (lines {first} and {key_line}); "
+                        f"key '{_dotted(key_path)}' appears twice (lines {first} and {key_line})",
                         "keep one of them",
                     )
                 )
