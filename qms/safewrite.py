@@ -218,8 +218,17 @@ def _alive(pid: int) -> bool:
 
 
 def _test_pause(point: str, path: Path) -> None:
-    """For the test suite only: QMS_TEST_WRITE_PAUSE=before-rename|after-rename stops here, so a test can kill us."""
-    if os.environ.get("QMS_TEST_WRITE_PAUSE") == point:
-        sys.stderr.write(f"qms: test pause {point} {path.name}\n")
-        sys.stderr.flush()
+    """For the test suite only: QMS_TEST_WRITE_PAUSE=before-rename|after-rename stops here, so a test can kill
+    us (SIGKILL), or do something while we wait and then let us go on (SIGUSR1)."""
+    if os.environ.get("QMS_TEST_WRITE_PAUSE") != point:
+        return
+    resumable = hasattr(signal, "SIGUSR1") and hasattr(signal, "sigtimedwait")
+    if resumable:  # held back before we say we are waiting, so a prompt SIGUSR1 is never lost
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+    sys.stderr.write(f"qms: test pause {point} {path.name}\n")
+    sys.stderr.flush()
+    if resumable:
+        signal.sigtimedwait({signal.SIGUSR1}, 600)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})
+    else:
         time.sleep(600)
