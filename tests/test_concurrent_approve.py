@@ -12,9 +12,11 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from qmsrepo import PEOPLE, GitQmsRepo
+from test_approve import _new_revision
 
 QP = "procedures/qp-01-document-control.md"
 APPROVE = ("approve", "QP-01", "--effective", "2026-03-01")
@@ -133,3 +135,37 @@ def test_a_stuck_approve_is_waited_for_then_named(git_repo: GitQmsRepo) -> None:
     assert "stays in review until quality-manager approves too" in out
     assert _approvals(git_repo) == {"director": "wang-li", "status": "review", "revision": "3"}
 
+
+def test_git_index_lock_held_by_another_git_is_reported_as_busy(git_repo: GitQmsRepo, tmp_path: Path) -> None:
+    """A `git commit` waiting for its editor holds .git/index.lock when approve commits: wait for it, not delete it."""
+    _new_revision(git_repo)
+    head = git_repo.git("rev-parse", "HEAD")
+    before = git_repo.read(QP)
+    index_lock = git_repo.root / ".git" / "index.lock"
+    release = tmp_path / "release-the-editor"
+    approve = _paused(git_repo, "chen-jing", *APPROVE)
+    editor = f"while [ ! -e '{release}' ]; do sleep 0.05; done; false"
+    # With --all, git holds the index lock while the editor is open (a plain commit has let it go by then).
+    other = subprocess.Popen(["git", "commit", "--all", "--allow-empty", "-q"], cwd=git_repo.root,
+                             env=_env("li-na", GIT_EDITOR=editor), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not index_lock.exists():
+            assert time.monotonic() < deadline and other.poll() is None, "git commit never took the index lock"
+            time.sleep(0.05)
+        out, err = _let_go(approve)  # approve goes on to its commit, while git holds the index
+    finally:
+        release.touch()  # the editor gives up, and git commit removes its lock
+        other.wait(timeout=60)
+        if approve.poll() is None:
+            approve.kill()
+            approve.communicate(timeout=30)
+    assert approve.returncode == 2, out + err
+    message = " ".join(err.split())
+    assert "another git process is running in this repository" in message, message
+    assert str(index_lock) in message, message
+    assert "wait for it to finish" in message, message
+    assert "remove the file manually" not in message, message
+    assert "Traceback" not in err
+    assert (git_repo.git("rev-parse", "HEAD"), git_repo.read(QP)) == (head, before)  # the file was put back
+    assert not index_lock.exists()
