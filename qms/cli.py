@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import traceback
@@ -282,20 +281,6 @@ def demo(
     print(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
 
 
-def _mkdocs_command(root: Path, *args: str, audit: bool = False) -> tuple[list[str], dict[str, str]]:
-    """The MkDocs command line and environment for the repository's mkdocs.yml."""
-    if not (root / "mkdocs.yml").is_file():
-        raise UsageError(f"{root} has no mkdocs.yml; add one with the qms plugin (the README shows how)")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"QMS_AUDIT": "1"} if audit else {})}
-    return [sys.executable, "-m", "mkdocs", *args, "-f", str(root / "mkdocs.yml")], env
-
-
-def _mkdocs(root: Path, *args: str, audit: bool = False) -> int:
-    """Run MkDocs on the repository's mkdocs.yml; its exit code becomes ours."""
-    argv, env = _mkdocs_command(root, *args, audit=audit)
-    return subprocess.run(argv, cwd=root, env=env).returncode
-
-
 @app.command()
 def build(
     ctx: typer.Context,
@@ -310,15 +295,13 @@ def build(
 
         qms build --audit --site-dir audit-site
     """
+    from qms.commands.build import build_site
     from qms.load.config import find_root
 
     root = find_root(ctx.obj)
-    args = ["build", "--quiet", *(["--site-dir", str(site_dir.resolve())] if site_dir else [])]
-    code = _mkdocs(root, *args, audit=audit)
-    if code == 0:
-        print(f"Built the site in {(site_dir or root / 'site').resolve()}.")
-        print(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
-    raise typer.Exit(code if code == 0 else 2)
+    site = build_site(root, site_dir, audit)
+    print(f"Built the site in {site}.")
+    print(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
 
 
 @app.command()
@@ -334,10 +317,11 @@ def serve(
 
         qms serve --dev-addr 127.0.0.1:8001
     """
+    from qms.commands.build import mkdocs_command
     from qms.load.config import find_root
 
     root = find_root(ctx.obj)
-    argv, env = _mkdocs_command(root, "serve", "--dev-addr", dev_addr)
+    argv, env = mkdocs_command(root, "serve", "--dev-addr", dev_addr)
     # Become the server, so that stopping `qms serve` (Ctrl-C, or a signal from a supervisor) stops MkDocs too.
     os.chdir(root)
     os.execve(argv[0], argv, env)

@@ -9,8 +9,10 @@ folder removes what a killed writer left.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -76,6 +78,59 @@ def move_into_place(staging: Path, target: Path) -> None:
     _test_pause("before-rename", target)
     os.rename(staging, target)  # replaces an empty folder, refuses one that is not empty
     _test_pause("after-rename", target)
+
+
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Put the folder built aside at `target`, whole, in one step, even when `target` is a folder full of files.
+
+    Where the system can exchange two names at once (Linux's renameat2 with RENAME_EXCHANGE), the old folder
+    and the new one trade places: `target` is the old folder, then the new one, and never missing or half of
+    either. The old folder is left at `staging`, for the caller to remove. Elsewhere the old folder is
+    renamed aside and the new one into place, with the signals a user can send held back in between.
+    """
+    _test_pause("before-rename", target)
+    if not os.path.lexists(target):
+        os.rename(staging, target)
+    elif not _exchange(staging, target):
+        old = staging.with_name(staging.name.removesuffix(".tmp") + "-old.tmp")
+        with _signals_held():
+            os.rename(target, old)
+            os.rename(staging, target)
+            os.rename(old, staging)
+    _test_pause("after-rename", target)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two names in one step; False where the system or the file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):  # a C library older than glibc 2.28
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # a kernel or file system without the exchange
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C, SIGTERM and SIGHUP for a few renames (SIGKILL cannot be held)."""
+    held = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def move_beside(staging: Path, target: Path) -> list[str]:
@@ -163,8 +218,17 @@ def _alive(pid: int) -> bool:
 
 
 def _test_pause(point: str, path: Path) -> None:
-    """For the test suite only: QMS_TEST_WRITE_PAUSE=before-rename|after-rename stops here, so a test can kill us."""
-    if os.environ.get("QMS_TEST_WRITE_PAUSE") == point:
-        sys.stderr.write(f"qms: test pause {point} {path.name}\n")
-        sys.stderr.flush()
+    """For the test suite only: QMS_TEST_WRITE_PAUSE=before-rename|after-rename stops here, so a test can kill
+    us (SIGKILL), or do something while we wait and then let us go on (SIGUSR1)."""
+    if os.environ.get("QMS_TEST_WRITE_PAUSE") != point:
+        return
+    resumable = hasattr(signal, "SIGUSR1") and hasattr(signal, "sigtimedwait")
+    if resumable:  # held back before we say we are waiting, so a prompt SIGUSR1 is never lost
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+    sys.stderr.write(f"qms: test pause {point} {path.name}\n")
+    sys.stderr.flush()
+    if resumable:
+        signal.sigtimedwait({signal.SIGUSR1}, 600)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})
+    else:
         time.sleep(600)

@@ -47,7 +47,7 @@ def test_the_package_says_it_is_typed() -> None:
 
 
 def test_only_the_git_layer_starts_git() -> None:
-    """Every git process starts in qms/git (the runner); the CLI starts only MkDocs."""
+    """Every git process starts in qms/git (the runner); `qms build` (qms/commands/build.py) starts only MkDocs."""
     starters = []
     for path in PACKAGE.rglob("*.py"):
         rel = path.relative_to(PACKAGE).as_posix()
@@ -59,9 +59,9 @@ def test_only_the_git_layer_starts_git() -> None:
         )
         if imports_subprocess and not rel.startswith("git/"):
             starters.append(rel)
-    assert starters == ["cli.py"]
-    cli = (PACKAGE / "cli.py").read_text(encoding="utf-8")
-    assert '"git"' not in cli
+    assert starters == ["commands/build.py"]
+    build = (PACKAGE / "commands" / "build.py").read_text(encoding="utf-8")
+    assert '"git"' not in build
 
 
 @pytest.mark.parametrize("args, loaded", [

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from qms.errors import QmsError, UsageError
+from qms.git.lock import repository_lock
 from qms.git.repo import ensure_ready_to_commit, open_repo, user_setup
 from qms.git.runner import GitError, run_git
 from qms.history.controls import control_files
@@ -25,6 +26,7 @@ from qms.safewrite import write_atomically
 from qms.text.frontmatter_edit import EditError, set_keys
 from qms.workspace import Workspace
 
+APPROVE_LOCK = "approve.lock"
 IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$")
 
 
@@ -50,8 +52,19 @@ class ApproveResult:
 
 
 def approve(workspace: Workspace, ids: list[str], effective: str | None = None, sign: bool = False) -> ApproveResult:
+    """Approve `ids` as the git user, in one commit.
+
+    Two approvers at once are taken one after the other: the lock in `.git/qmskit/` is held from reading the
+    documents until the commit is made, so the second reads the first one's approval (and never writes over
+    it). One that waits longer than LOCK_WAIT seconds stops, naming the process that holds the lock.
+    """
     if effective is not None and not _is_date(effective):
         raise UsageError(f'--effective must be a real date written YYYY-MM-DD (found "{effective}")')
+    with repository_lock(workspace.config.root, APPROVE_LOCK):
+        return _approve(workspace, ids, effective, sign)
+
+
+def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: bool) -> ApproveResult:
     config = workspace.config
     root = config.root
     with open_repo(root) as repo:

@@ -10,6 +10,7 @@ parsed commands print are pinned, whatever the user's own git config says.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,6 +36,10 @@ class NoCommitsError(GitError):
 
 class UnknownRevisionError(GitError):
     pass
+
+
+class GitLockedError(GitError):
+    """Another git process holds a lock file git needs (index.lock, a branch's lock)."""
 
 
 PATHS_PER_CALL = 500  # paths per git command line
@@ -74,9 +79,25 @@ def run_git(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str
     """git's output; a GitError with git's last line of complaint when it fails."""
     proc = git_process(root, *args, stdin=stdin, env=env)
     if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        text = proc.stderr.decode("utf-8", "replace")
+        held = _LOCK_HELD.search(text)
+        if held is not None:
+            raise GitLockedError(_lock_held_message(args[0], held["path"]))
+        message = text.strip().splitlines()
         raise GitError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
     return proc.stdout
+
+
+# git's words when a lock file it needs (the index's, a branch's) is there: the file it names ends in .lock.
+_LOCK_HELD = re.compile(r"Unable to create '(?P<path>[^'\n]+\.lock)': File exists")
+
+
+def _lock_held_message(command: str, path: str) -> str:
+    """Instead of git's closing "remove the file manually", which invites deleting a live process's lock."""
+    return (f"git {command} failed: another git process is running in this repository and holds its lock file "
+            f"{path}; wait for it to finish (an editor left open by `git commit`, a merge, a GUI or an IDE), then "
+            "try again. The file goes when that process ends; only if no git process is running here any more "
+            "did one crash and leave it, and only then may it be deleted")
 
 
 def ensure_full_history(root: Path) -> None:
