@@ -230,6 +230,12 @@ def approve(
         qms approve QP-07
 
         qms approve QP-07 WI-07-01 --effective 2027-01-01 --sign
+
+    A change to the rules of approval (the people roster, the roles registry or
+    the approval settings of qms.yml) is approved the same way, by a holder of a
+    control role, with its path:
+
+        qms approve manual/people.yml
     """
     from qms.commands.approve import approve as approve_documents
 
