@@ -20,7 +20,7 @@ from qms.errors import QmsError, UsageError
 from qms.git.lock import repository_lock
 from qms.git.repo import ensure_ready_to_commit, open_repo, user_setup
 from qms.git.runner import GitError, run_git
-from qms.history.controls import control_files
+from qms.history.controls import control_files, refusal
 from qms.model import Document
 from qms.safewrite import write_atomically
 from qms.text.frontmatter_edit import EditError, set_keys
@@ -163,16 +163,7 @@ def _approve_controls(workspace: Workspace, paths: list[str], signs: bool) -> Ap
     ident = IDENT.match(run_git(root, "var", "GIT_AUTHOR_IDENT").decode().strip())
     if ident is None:
         raise GitError("git does not know who you are; set user.name and user.email (git config)")
-    approver = in_force.roster.identify(ident["name"], ident["email"])
-    if approver.person is None:
-        raise ApprovalRefusedError(f"your git email {ident['email']} is not in the people roster in force; changes "
-                                   "to the rules of approval are approved under your own git identity")
-    person = in_force.roster.people[approver.person]
-    held = [r for r in in_force.approvers if r in person.roles]
-    if not held:
-        raise ApprovalRefusedError(f"{person.name} holds none of the roles that approve changes to the rules of "
-                                   f"approval ({', '.join(in_force.approvers) or 'none: set approvals: control: in qms.yml'})")
-    approved, trailers = [], []
+    approved, trailers, label = [], [], f"{ident['name']} <{ident['email']}>"
     for path in paths:
         if run_git(root, "status", "--porcelain", "--", path).strip():
             raise ApprovalRefusedError(f"{path} has changes that are not committed; an approval covers committed "
@@ -182,15 +173,21 @@ def _approve_controls(workspace: Workspace, paths: list[str], signs: bool) -> Ap
                        None)
         if waiting is None:
             raise ApprovalRefusedError(f"{path} as committed is already in force: there is no change to approve")
-        if waiting.author.person == approver.person or waiting.author.email.lower() == approver.email.lower():
-            raise ApprovalRefusedError(f"{person.name} wrote this change to {path} (commit {waiting.commit.short}) and "
-                                       "cannot approve it (segregation of duties)")
+        problem = refusal(in_force, ident["name"], ident["email"], waiting)
+        if problem is not None:
+            raise ApprovalRefusedError(f"you cannot approve the change to {path} (commit {waiting.commit.short}): {problem}")
+        rules = waiting.proposed if waiting.proposed is not None and not in_force.roster.by_email.get(
+            ident["email"].lower()) else in_force
+        approver = rules.roster.identify(ident["name"], ident["email"])
+        label = approver.label()
+        person = rules.roster.people.get(approver.person or "")
+        held = [r for r in rules.approvers if person is not None and r in person.roles]
         approved.append(Approved(path, blob[:12], path, held, [], "from this commit on"))
         trailers.append(f"Approves: {path}@{blob[:12]}")
     message = f"Approve the change to {', '.join(paths)}\n\n" + "\n".join(trailers) + "\n"
     run_git(root, "commit", "--quiet", "--allow-empty", *(["-S"] if signs else []), "-m", message)
     sha = run_git(root, "rev-parse", "HEAD").decode().strip()
-    return ApproveResult(sha, approver.label(), approved)
+    return ApproveResult(sha, label, approved)
 
 
 def _is_date(text: str) -> bool:

@@ -74,6 +74,7 @@ def build_timeline(config: Config, commits: list[Commit], baseline: int,
                 continue
             proposed = ControlChange(path, blob or "", commit, current.roster.identify(commit.author_name,
                                                                                    commit.author_email))
+            proposed.proposed = _controls(config, {**in_force, path: (blob or "", content)})
             pending[path], pending_content[path] = proposed, content
             changes.append(proposed)
         for trailer in commit.approves:
@@ -83,7 +84,7 @@ def build_timeline(config: Config, commits: list[Commit], baseline: int,
             waiting = pending.get(match["path"])
             if waiting is None or not waiting.blob.startswith(match["blob"]):
                 continue
-            problem = _refusal(current, commit, waiting)
+            problem = refusal(current, commit.author_name, commit.author_email, waiting)
             if problem is not None:
                 waiting.refusals.append(f"commit {commit.short}: {problem}")
                 continue
@@ -110,8 +111,16 @@ def ssh_fingerprint(key: str) -> str | None:
     return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
 
 
-def _refusal(current: Controls, commit: Commit, change: ControlChange) -> str | None:
-    approver = current.roster.identify(commit.author_name, commit.author_email)
+def refusal(current: Controls, name: str, email: str, change: ControlChange) -> str | None:
+    """Why the person with this git identity may not approve `change` under the controls in force, or None."""
+    approver = current.roster.identify(name, email)
+    others = [p for p in current.roster.people.values()
+              if set(p.roles) & set(current.approvers) and p.id != change.author.person]
+    if not others and change.proposed is not None:
+        # Nobody but the author holds a control role (a QMS of one person taking on a second): the newcomer
+        # the change names as top management approves it, never the author alone.
+        current = change.proposed
+        approver = current.roster.identify(name, email)
     if approver.person is None:
         return f"{approver.email} is not the email of anyone in the people roster in force"
     person = current.roster.people[approver.person]

@@ -194,6 +194,7 @@ class ControlChange:
     approved_by: Identity | None = None
     approval_commit: Commit | None = None
     refusals: list[str] = field(default_factory=list)  # why approvals of it did not count
+    proposed: Controls | None = None  # the controls in force once it is approved
 
 
 @dataclass

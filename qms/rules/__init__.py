@@ -111,11 +111,11 @@ class Context:
         history, first = self._judged
         return max(first, history.baseline)
 
-    def controls_in_force(self) -> Controls:
-        """The roster and approval settings in force at the end of the history judged."""
+    def controls_in_force(self) -> Controls | None:
+        """The roster and approval settings in force at the end of the history judged (None: no history read,
+        as for a range with no commits, where the working tree's settings are those in force)."""
         controls = self.history.controls
-        assert controls is not None
-        return controls.last
+        return controls.last if controls is not None else None
 
     @property
     def roster(self) -> Roster:

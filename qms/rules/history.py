@@ -114,12 +114,15 @@ def authors_outside_the_roster(ctx: Context) -> Iterator[Finding]:
             author = version.author
             if author is None or version.commit.ordinal <= since:
                 continue
-            if author.email.lower() in timeline.before(version.commit.ordinal).roster.by_email:
+            roster = timeline.before(version.commit.ordinal).roster
+            if not roster.people:  # the commit that brings the roster in is judged by that roster
+                roster = timeline.before(version.commit.ordinal + 1).roster
+            if author.email.lower() in roster.by_email:
                 continue
             record = version.get("type") == "record"
             yield Finding(version.path, None, "H014", "warning" if record else RULES["H014"].severity,
-                          f"commit {version.commit.short}: {author.name} <{author.email}> changed {doc.id}, "
-                          "but that address is in nobody's entry of the people roster, so segregation of duties "
+                          f"commit {version.commit.short} by {author.name} <{author.email}>: {doc.id} was changed under an "
+                          "address that is in nobody's entry of the people roster, so segregation of duties "
                           "cannot be checked for it",
                           "commit under your own address in the roster (git config user.email), or add the "
                           "address to your entry in the roster, approved as a change to the rules of approval")

@@ -80,7 +80,9 @@ def run_check(
         if since is not None or full_history:
             # Under change control, what is left out is what the approved qms.yml leaves out, not what the
             # change under review may have written into it.
-            wanted = CodeFilter(select, [*_known(context.controls_in_force().ignore), *ignore])
+            in_force = context.controls_in_force()
+            kept = list(in_force.ignore) if in_force is not None else config.ignore
+            wanted = CodeFilter(select, [*_known(kept), *ignore])
             asked = [r for r in registered() if any(wanted(code) for code in r.codes)]
         findings = [f for f in docs.findings if wanted(f.code)]
         findings += _run(context, [r for r in asked if r.needs == DOCUMENTS], wanted)
