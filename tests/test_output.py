@@ -32,20 +32,21 @@ def awkward_file(repo: QmsRepo) -> None:
 
 
 def test_json_has_exactly_the_contract_shape(repo: QmsRepo) -> None:
-    """Tools read {"findings": [{code, severity, path, line, message}], "summary": {...}}."""
+    """Tools read {"findings": [{code, severity, path, line, message, hint}], "summary": {...}}."""
     mixed_findings(repo)
     run = repo.check()
     payload = run.json()
     assert set(payload) == {"findings", "summary"}
     assert payload["findings"]
     for finding in payload["findings"]:
-        assert set(finding) == {"code", "severity", "path", "line", "message"}
+        assert set(finding) == {"code", "severity", "path", "line", "message", "hint"}
         assert re.fullmatch(r"[FSIRPD]\d{3}", finding["code"])
         assert finding["severity"] in ("error", "warning")
         assert not Path(finding["path"]).is_absolute() and "\\" not in finding["path"]
         assert (repo.root / finding["path"]).exists()
         assert finding["line"] is None or (isinstance(finding["line"], int) and finding["line"] >= 1)
         assert isinstance(finding["message"], str) and finding["message"]
+        assert finding["hint"] is None or (isinstance(finding["hint"], str) and finding["hint"])
     assert [(f["path"], f["line"], f["code"]) for f in payload["findings"]] == [
         (NOTES, None, "F006"),
         (PROC, 6, "D001"),
