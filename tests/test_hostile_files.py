@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from qmsrepo import PROCEDURE, QmsRepo, only, run_qms
+from qmsrepo import PROCEDURE, QMS_YML, GitQmsRepo, QmsRepo, only, run_qms
 
 from qms.cli import main
 
@@ -71,3 +71,43 @@ def test_an_unreadable_folder_is_reported(repo: QmsRepo, monkeypatch: pytest.Mon
     assert (hit["path"], hit["line"], hit["severity"]) == ("procedures/locked", None, "error")
     assert "Permission denied" in hit["message"]
     assert "permissions" in hit["hint"]
+
+
+ESC_TITLE = "\x1b[2J"  # clears the screen
+ESC_AUTHOR = "Zhao \x1b]0;x\x07Ming"  # sets the terminal's title
+ESC_FILE = "procedures/qp-01-\x1b[2J.txt"
+
+
+def test_control_characters_never_reach_the_terminal(git_repo: GitQmsRepo) -> None:
+    repo = git_repo
+    repo.edit(PROC, "title: Document Control", 'title: "Document Control \\e[2J\\x9b2J"')
+    repo.edit(PROC, "owner: document-controller", 'owner: "doc\\e[2Jcontroller\\rX"')
+    repo.write(ESC_FILE, "scratch\n")
+    repo.git("add", "-A")
+    stranger = {"GIT_AUTHOR_NAME": ESC_AUTHOR, "GIT_AUTHOR_EMAIL": "zhao@elsewhere.example",
+                "GIT_COMMITTER_NAME": ESC_AUTHOR, "GIT_COMMITTER_EMAIL": "zhao@elsewhere.example"}
+    repo.git("commit", "-q", "-m", "Hostile title", env=stranger)
+    runs = {
+        "check": repo.qms("check"),
+        "check --format github": repo.qms("check", "--format", "github"),
+        "check --format markdown": repo.qms("check", "--format", "markdown"),
+        "check --format junit": repo.qms("check", "--format", "junit"),
+        "history": repo.qms("history"),
+        "history --format csv": repo.qms("history", "--format", "csv"),
+        "register": repo.qms("register"),
+        "register --format csv": repo.qms("register", "--format", "csv"),
+    }
+    # JSON escapes control characters itself (json.dumps), and keeps the value as it is.
+    assert any("doc\x1b[2Jcontroller\rX" in f["message"] for f in repo.check().findings)
+    repo.write("qms.yml", QMS_YML + 'types: {"a\\e[2J": {folder: a, id_pattern: "("}}\n')
+    runs["error"] = repo.qms("check")
+    for name, run in runs.items():
+        shown = run.stdout + run.stderr
+        assert not any(c in shown for c in "\x1b\x07\x9b\r"), f"qms {name}: {shown!r}"
+    assert runs["error"].code == 2 and "id_pattern of a\\x1b[2J" in runs["error"].stderr
+    assert "doc\\x1b[2Jcontroller\\rX" in runs["check"].stdout
+    assert "doc\\x1b[2Jcontroller%0DX" in runs["check --format github"].stdout  # the format's own escape
+    assert "Document Control \\x1b[2J\\x9b2J" in runs["history"].stdout
+    assert "Zhao \\x1b]0;x\\x07Ming" in runs["history"].stdout
+    assert "Zhao \\x1b]0;x\\x07Ming" in runs["history --format csv"].stdout
+    assert "Document Control \\x1b[2J\\x9b2J" in runs["register"].stdout
