@@ -111,3 +111,14 @@ def test_control_characters_never_reach_the_terminal(git_repo: GitQmsRepo) -> No
     assert "Zhao \\x1b]0;x\\x07Ming" in runs["history"].stdout
     assert "Zhao \\x1b]0;x\\x07Ming" in runs["history --format csv"].stdout
     assert "Document Control \\x1b[2J\\x9b2J" in runs["register"].stdout
+
+
+def test_full_width_digits_do_not_make_an_id(repo: QmsRepo) -> None:
+    wide = "procedures/qp-07-wide.md"
+    repo.write("procedures/qp-07-control.md", PROCEDURE.replace("QP-01", "QP-07"))
+    repo.write(wide, PROCEDURE.replace("QP-01", "QP-\uff10\uff17"))  # QP- and full-width 0 and 7
+    run = repo.check()
+    hit = only(run, "I002")
+    assert hit["path"] == wide
+    refused = repo.qms("new", "procedure", "--title", "Wide", "--id", "QP-\uff10\uff18")
+    assert refused.code == 2 and "not of the form" in refused.stderr

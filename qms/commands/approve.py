@@ -24,7 +24,7 @@ from qms.safewrite import write_atomically
 from qms.text.frontmatter_edit import EditError, set_keys
 from qms.workspace import Workspace
 
-IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$")
+IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$", re.ASCII)
 
 
 class ApprovalRefusedError(QmsError):
@@ -130,7 +130,7 @@ def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name
 
 def _is_date(text: str) -> bool:
     try:
-        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(date.fromisoformat(text))
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII)) and bool(date.fromisoformat(text))
     except ValueError:
         return False
 

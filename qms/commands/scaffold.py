@@ -166,7 +166,7 @@ def _identity(where: Path) -> tuple[str, str]:
     idents = []
     for var in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
         proc = _git(where, "-c", "user.useConfigOnly=true", "var", var, check=False)
-        match = re.match(r"^(?P<name>.+) <(?P<email>[^>]+)> \d+ [+-]\d{4}$", proc.stdout.strip())
+        match = re.match(r"^(?P<name>.+) <(?P<email>[^>]+)> \d+ [+-]\d{4}$", proc.stdout.strip(), re.ASCII)
         if proc.returncode != 0 or match is None:
             raise ScaffoldError(
                 "git does not know who you are, and the first commit of a QMS must carry your own name, since git "
