@@ -122,3 +122,40 @@ def test_full_width_digits_do_not_make_an_id(repo: QmsRepo) -> None:
     assert hit["path"] == wide
     refused = repo.qms("new", "procedure", "--title", "Wide", "--id", "QP-\uff10\uff18")
     assert refused.code == 2 and "not of the form" in refused.stderr
+
+
+def _files(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if ".git" not in p.parts}
+
+
+@pytest.mark.parametrize("doc_id", ["../../escape", "../escape", "sub/../../escape"])
+def test_new_never_writes_outside_the_types_folder(repo: QmsRepo, tmp_path: Path, doc_id: str) -> None:
+    repo.write("qms.yml", QMS_YML + "types: {note: {folder: notes, id_pattern: '.+'}}\n")
+    repo.write("notes/.gitkeep", "")
+    before = _files(tmp_path)
+    run = repo.qms("new", "note", "--title", "Escape", "--id", doc_id, "--owner", "quality-manager",
+                   "--approver", "director")
+    assert _files(tmp_path) == before
+    assert run.code == 2, run.stdout + run.stderr
+    assert f"--id {doc_id}" in run.stderr and "outside notes/" in run.stderr
+
+
+def test_new_keeps_an_id_that_stays_in_the_folder(repo: QmsRepo) -> None:
+    repo.write("qms.yml", QMS_YML + "types: {note: {folder: notes, id_pattern: '.+'}}\n")
+    run = repo.qms("new", "note", "--title", "Inside", "--id", "N-1", "--owner", "quality-manager",
+                   "--approver", "director")
+    assert run.code == 0, run.stderr
+    assert (repo.root / "notes" / "n-1-inside.md").is_file()
+
+
+def test_pdf_never_writes_outside_its_folder(git_repo: GitQmsRepo, tmp_path: Path) -> None:
+    repo = git_repo
+    repo.write("qms.yml", QMS_YML + "types: {note: {folder: notes, id_pattern: '.+'}}\n")
+    repo.write("notes/escape.md", PROCEDURE.replace("id: QP-01", "id: ../../pdf-escape").replace("type: procedure", "type: note"))
+    repo.commit("A note whose id climbs out", who="li-na")
+    (repo.root / "copies").mkdir()
+    before = _files(tmp_path)
+    run = repo.qms("pdf", "../../pdf-escape", "--output-dir", "copies")
+    assert _files(tmp_path) == before
+    assert run.code == 2, run.stdout + run.stderr
+    assert "notes/escape.md: the id ../../pdf-escape would put its copy at ../../pdf-escape_rev2.pdf" in run.stderr
