@@ -6,7 +6,9 @@ Each test plants one attack in a real repository in a temporary folder and runs 
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -159,3 +161,32 @@ def test_pdf_never_writes_outside_its_folder(git_repo: GitQmsRepo, tmp_path: Pat
     assert _files(tmp_path) == before
     assert run.code == 2, run.stdout + run.stderr
     assert "notes/escape.md: the id ../../pdf-escape would put its copy at ../../pdf-escape_rev2.pdf" in run.stderr
+
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def _cells(text: str) -> set[str]:
+    return {cell for row in csv.reader(io.StringIO(text)) for cell in row}
+
+
+def test_csv_cells_never_start_a_formula(git_repo: GitQmsRepo) -> None:
+    repo = git_repo
+    repo.edit(PROC, "title: Document Control", "title: '=HYPERLINK(\"http://x\",\"y\")'")
+    repo.edit(PROC, "revision: 2", "revision: 3")
+    repo.edit(PROC, "change: Adds electronic approval.", "change: '@SUM(1+1)'")
+    repo.git("add", "-A")
+    formula_author = {"GIT_AUTHOR_NAME": "-2+3", "GIT_AUTHOR_EMAIL": "x@elsewhere.example",
+                      "GIT_COMMITTER_NAME": "-2+3", "GIT_COMMITTER_EMAIL": "x@elsewhere.example"}
+    repo.git("commit", "-q", "-m", "Formulas", env=formula_author)
+    register = repo.qms("register", "--format", "csv")
+    assert register.code == 0, register.stderr
+    assert "'" + FORMULA in _cells(register.stdout)
+    assert FORMULA not in _cells(register.stdout)
+    trail = repo.qms("history", "--format", "csv")
+    assert trail.code == 0, trail.stderr
+    cells = _cells(trail.stdout)
+    assert {"'@SUM(1+1)", "'-2+3"} <= cells
+    assert not {"@SUM(1+1)", "-2+3"} & cells
+    # Everything else is as it was: the date, the id and the email are untouched.
+    assert {"QP-01", "x@elsewhere.example"} <= cells

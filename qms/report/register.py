@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from qms.text.safetext import visible
+from qms.text.safetext import csv_cell, visible
 
 WRAPPING = ("title", "type", "owner", "path", "procedure", "kind")
 
@@ -20,8 +20,7 @@ def to_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    # Printed to a terminal as often as opened in a spreadsheet: control characters are escaped, line breaks kept.
-    writer.writerows({c: visible(row[c], keep="\t\n") for c in columns} for row in rows)
+    writer.writerows({c: csv_cell(row[c]) for c in columns} for row in rows)
     return out.getvalue()
 
 

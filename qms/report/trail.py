@@ -7,7 +7,7 @@ import csv
 import io
 
 from qms.history.trail import TRAIL_COLUMNS, TrailRow
-from qms.text.safetext import visible
+from qms.text.safetext import csv_cell
 
 
 def render_csv(rows: list[TrailRow]) -> str:
@@ -15,6 +15,5 @@ def render_csv(rows: list[TrailRow]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(TRAIL_COLUMNS)
     for row in rows:
-        # Printed to a terminal as often as opened in a spreadsheet: control characters are escaped, line breaks kept.
-        writer.writerow([visible(getattr(row, column), keep="\t\n") for column in TRAIL_COLUMNS])
+        writer.writerow([csv_cell(getattr(row, column)) for column in TRAIL_COLUMNS])
     return out.getvalue()
