@@ -22,6 +22,7 @@ from rich.markup import escape
 
 from qms import __version__
 from qms.errors import QmsError, UsageError
+from qms.text.safetext import visible
 
 if TYPE_CHECKING:
     from qms.workspace import Workspace
@@ -86,6 +87,11 @@ def _workspace(ctx: typer.Context) -> Workspace:
     from qms.workspace import Workspace
 
     return Workspace.open(ctx.obj)
+
+
+def _say(text: str) -> None:
+    """Print a line that quotes ids, titles, paths or names: their control characters are shown, not obeyed."""
+    print(visible(text))
 
 
 def _codes(values: list[str]) -> list[str]:
@@ -206,7 +212,8 @@ def diff(
     """
     from qms.commands.diff import revision_redline
 
-    sys.stdout.write(revision_redline(_workspace(ctx), document_id, rev_a, rev_b))
+    # The documents' own text: tabs and line breaks are its layout, any other control character is shown.
+    sys.stdout.write(visible(revision_redline(_workspace(ctx), document_id, rev_a, rev_b), keep="\t\n"))
 
 
 @app.command()
@@ -242,11 +249,11 @@ def approve(
     result = approve_documents(_workspace(ctx), ids, effective, sign)
     for doc in result.documents:
         if doc.waiting:
-            print(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}; it stays in review "
+            _say(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}; it stays in review "
                   f"until {', '.join(doc.waiting)} approve{'s' if len(doc.waiting) == 1 else ''} too")
         else:
-            print(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}, effective {doc.effective}")
-    print(f"Committed {result.commit[:7]} as {result.approver}.")
+            _say(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}, effective {doc.effective}")
+    _say(f"Committed {result.commit[:7]} as {result.approver}.")
 
 
 @app.command()
@@ -282,9 +289,9 @@ def demo(
         except NotAQmsRepositoryError:
             sample = sample_root()
     summary, built = refresh_demo(target, sample)
-    print(f"{'Built' if built else 'Kept'} the demo QMS in {summary.path}: {summary.commits} commits, "
+    _say(f"{'Built' if built else 'Kept'} the demo QMS in {summary.path}: {summary.commits} commits, "
           f"{summary.documents} documents and {summary.records} records.")
-    print(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
+    _say(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
 
 
 @app.command()
@@ -306,8 +313,8 @@ def build(
 
     root = find_root(ctx.obj)
     site = build_site(root, site_dir, audit)
-    print(f"Built the site in {site}.")
-    print(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
+    _say(f"Built the site in {site}.")
+    _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
 
 
 @app.command()
@@ -382,7 +389,7 @@ def pdf(
     from qms.commands.pdf import make_pdfs
 
     for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft):
-        print(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
+        _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
 
 
 @app.command()
@@ -413,11 +420,11 @@ def init(
         raise UsageError("choose --example or --blank, not both")
     result = init_repository(target, example, lang, organisation)
     what = "the example office" if result.example else f"the blank ISO 9001:2015 set ({result.language})"
-    print(f"Started a QMS in {result.root} from {what}: {len(result.written)} files, "
+    _say(f"Started a QMS in {result.root} from {what}: {len(result.written)} files, "
           f"first commit {result.commit[:7]} by {result.author}.")
     for rel in result.kept:
-        print(f"Kept your own {rel} as it is.")
-    print(f"Next: cd {result.root} && qms check, then qms new procedure --title \"...\" to add a document. "
+        _say(f"Kept your own {rel} as it is.")
+    _say(f"Next: cd {result.root} && qms check, then qms new procedure --title \"...\" to add a document. "
           "Add the people who approve to manual/people.yml; push to GitHub or GitLab and the CI files check every change.")
 
 
@@ -450,10 +457,10 @@ def new(
     from qms.commands.scaffold import new_document
 
     result = new_document(_workspace(ctx), doc_type, title, parent, kind, procedure, owner, approver, doc_id)
-    print(f"Created {result.path} ({result.id}).")
+    _say(f"Created {result.path} ({result.id}).")
     print("Next:")
     for number, step in enumerate(result.next_steps, 1):
-        print(f"  {number}. {step}")
+        _say(f"  {number}. {step}")
 
 
 class RegisterFormat(str, Enum):
@@ -491,9 +498,9 @@ def codeowners(
     outcome = codeowners_file(_workspace(ctx), output, check_only)
     if check_only:
         state = "up to date" if not outcome.changed else "out of date" if outcome.existed else "missing"
-        print(f"{outcome.path} is {state}{': run qms codeowners' if outcome.changed else ''}.")
+        _say(f"{outcome.path} is {state}{': run qms codeowners' if outcome.changed else ''}.")
         raise typer.Exit(1 if outcome.changed else 0)
-    print(f"{'Wrote' if outcome.changed else 'Kept (already up to date)'} {outcome.path}.")
+    _say(f"{'Wrote' if outcome.changed else 'Kept (already up to date)'} {outcome.path}.")
 
 
 @app.command()
@@ -551,7 +558,7 @@ def export_markdown(
     from qms.commands.export import export as export_set
 
     summary = export_set(_workspace(ctx), target, audit)
-    print(f"Exported {summary.documents} documents and {summary.records} records to {summary.path}.")
+    _say(f"Exported {summary.documents} documents and {summary.records} records to {summary.path}.")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -561,8 +568,10 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     except QmsError as exc:
-        # The message quotes titles, ids and paths as their authors wrote them: text, never Rich markup.
-        err.print(f"[red]qms: error:[/red] {escape(str(exc))}", markup=True, soft_wrap=True)
+        # The message quotes titles, ids and paths as their authors wrote them: text, never Rich markup, and never
+        # a control character the terminal would obey (a message's own line breaks are kept).
+        message = escape(visible(str(exc), keep="\n"))
+        err.print(f"[red]qms: error:[/red] {message}", markup=True, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         err.print("qms: interrupted")

@@ -27,6 +27,18 @@ class TargetExistsError(FileExistsError):
     """A file appeared where a new one was to go; it was left as it is."""
 
 
+def within(folder: Path, path: Path) -> bool:
+    """True when `path` stays in `folder` once both are resolved: `..` and symbolic links followed.
+
+    For paths built from an id or a title, which can hold `../` when a type's id pattern allows it.
+    """
+    try:
+        inside, where = folder.resolve(), path.resolve()
+    except (OSError, RuntimeError, ValueError):  # a link that loops, a NUL byte: not a path to write to
+        return False
+    return where == inside or inside in where.parents
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """A temporary file, then a rename: `path` holds either its old bytes or all of `data`, never half."""
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644

@@ -171,12 +171,12 @@ class QmsRepo:
         return run
 
 
-def run_qms(*args: str, cwd: Path, env: dict[str, str] | None = None) -> QmsRun:
+def run_qms(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> QmsRun:
     """The real command, in a separate process, as a user would run it."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "qms", *args],
-        cwd=cwd, capture_output=True, text=True, env=env, timeout=120,
+        cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout,
     )
     return QmsRun(proc.returncode, proc.stdout, proc.stderr)
 

@@ -27,7 +27,7 @@ from qms.text.frontmatter_edit import EditError, set_keys
 from qms.workspace import Workspace
 
 APPROVE_LOCK = "approve.lock"
-IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$")
+IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$", re.ASCII)
 
 
 class ApprovalRefusedError(QmsError):
@@ -192,7 +192,7 @@ def _approve_controls(workspace: Workspace, paths: list[str], signs: bool) -> Ap
 
 def _is_date(text: str) -> bool:
     try:
-        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(date.fromisoformat(text))
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII)) and bool(date.fromisoformat(text))
     except ValueError:
         return False
 

@@ -35,7 +35,7 @@ from qms.model import Document, DocumentSet
 from qms.publish import pages as publish
 from qms.publish.labels import labels
 from qms.publish.visibility import PUBLISHED, visibility
-from qms.safewrite import write_atomically
+from qms.safewrite import within, write_atomically
 from qms.text.body import WIKI_LINK, prose_lines
 from qms.text.suggest import did_you_mean
 from qms.workspace import Workspace
@@ -215,9 +215,14 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
     config = workspace.config
     docs = workspace.documents
     chosen = _choose(docs, ids, every, draft)
+    target_dir = (output_dir or Path.cwd()).resolve()
+    for doc in chosen:  # a path built from an id never leaves its folder, whatever the type's id pattern allows
+        name = file_name(doc, doc.status != "effective")
+        if not within(target_dir, target_dir / name):
+            raise UsageError(f"{doc.path}: the id {doc.id} would put its copy at {name}, outside {target_dir}; "
+                             "give the document an id without '..' (the id pattern in qms.yml should not allow it)")
     weasyprint = _weasyprint()  # after the cheap refusals: loading it takes a second
     history = workspace.history()
-    target_dir = (output_dir or Path.cwd()).resolve()
     if target_dir.exists() and not target_dir.is_dir():
         raise UsageError(f"{target_dir} is a file, not a folder; give --output-dir a folder")
     # Every refusal comes before the first file is written.

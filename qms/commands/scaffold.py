@@ -169,7 +169,7 @@ def _identity(where: Path) -> tuple[str, str]:
     idents = []
     for var in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
         proc = _git(where, "-c", "user.useConfigOnly=true", "var", var, check=False)
-        match = re.match(r"^(?P<name>.+) <(?P<email>[^>]+)> \d+ [+-]\d{4}$", proc.stdout.strip())
+        match = re.match(r"^(?P<name>.+) <(?P<email>[^>]+)> \d+ [+-]\d{4}$", proc.stdout.strip(), re.ASCII)
         if proc.returncode != 0 or match is None:
             raise ScaffoldError(
                 "git does not know who you are, and the first commit of a QMS must carry your own name, since git "
@@ -272,6 +272,11 @@ def new_document(workspace: Workspace, doc_type: str, title: str, parent: str | 
     folder = f"{spec.folder}/{today.year}" if is_record else spec.folder
     slug = _slug(title, words=6)
     rel = f"{folder}/{doc_id.lower()}{'-' + slug if slug else ''}.md"
+    # A path built from an id never leaves the type's folder, though a pattern such as .+ allows ../ in the id.
+    home = config.root / spec.folder
+    if not (safewrite.within(config.root, home) and safewrite.within(home, config.root / rel)):
+        raise UsageError(f"--id {doc_id} would put the new file at {rel}, outside {spec.folder}/, the folder of "
+                         f"a {doc_type}; give an id without '..' that keeps it there")
     if (config.root / rel).exists():
         raise ScaffoldError(f"{rel} already exists; qms new never writes over a file")
 

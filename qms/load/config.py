@@ -10,6 +10,7 @@ from typing import Any
 from qms.errors import ConfigError, NotAQmsRepositoryError, UsageError
 from qms.load.schemas import SchemaSet
 from qms.model import Located
+from qms.text.idgen import id_regex
 from qms.text.yamlsafe import parse_yaml
 
 CONFIG_NAME = "qms.yml"
@@ -115,7 +116,7 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
     types: dict[str, TypeSpec] = {}
     for name, spec in merged.items():
         try:
-            pattern = re.compile(spec["id_pattern"])
+            pattern = id_regex(spec["id_pattern"])
         except re.error as exc:
             line = located.line_of(("types", name, "id_pattern"))
             raise ConfigError(

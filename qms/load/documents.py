@@ -14,7 +14,7 @@ from typing import Any
 
 from qms.git.blobids import IndexIds
 from qms.load.config import CONFIG_NAME, Config
-from qms.load.reader import MARKDOWN_SUFFIXES, read_text
+from qms.load.reader import MARKDOWN_SUFFIXES, not_a_file, read_text, special_kind
 from qms.model import ERROR, WARNING, DocumentSet, Finding, Located, Person, Role
 from qms.text.yamlsafe import parse_yaml
 
@@ -64,7 +64,8 @@ def _walk_folder(root: Path, here: Path, rel_dir: str, registry_files: set[str],
     try:
         with os.scandir(here) as listing:
             entries = list(listing)
-    except OSError:  # an unreadable folder is passed over, as os.walk does
+    except OSError as exc:  # the documents in it would go unchecked and unpublished without a word
+        docs.findings.append(_unreadable_folder(rel_dir, exc))
         return
     folders = []
     for entry in entries:
@@ -90,6 +91,8 @@ def _walk_folder(root: Path, here: Path, rel_dir: str, registry_files: set[str],
             continue
         if _UNFIT_NAME.search(rel):
             docs.findings.append(_unfit_name(rel))
+        elif (kind := _special(entry)) is not None:
+            docs.findings.append(not_a_file(rel, kind))
         elif name.lower().endswith(MARKDOWN_SUFFIXES):
             found.append(rel)
         else:
@@ -100,6 +103,37 @@ def _walk_folder(root: Path, here: Path, rel_dir: str, registry_files: set[str],
             )
     for path, rel in sorted(folders):
         _walk_folder(root, path, rel, registry_files, found, docs)
+
+
+def _special(entry: os.DirEntry[str]) -> str | None:
+    """What the entry is when it is not a regular file (a FIFO, a socket, a device), without opening it.
+
+    A FIFO would make reading it wait for ever, and a device could give bytes without end: neither is read.
+    """
+    try:
+        if entry.is_file():  # from the listing itself, no system call, for all but the rare odd entry
+            return None
+        mode = entry.stat().st_mode  # through a symbolic link, to what it points at
+    except OSError:  # a broken or looping link: kept, so that reading it reports F001
+        return None
+    return special_kind(mode)
+
+
+def _special_path(path: Path) -> str | None:
+    """What stands at `path` when it is there and not a regular file; None for a file or nothing."""
+    try:
+        return special_kind(path.stat().st_mode)
+    except OSError:
+        return None
+
+
+def _unreadable_folder(rel: str, exc: OSError) -> Finding:
+    shown = _UNFIT_NAME.sub(lambda m: _escaped(m.group()), rel)
+    return Finding(shown, None, "F013", ERROR,
+                   f"this folder cannot be read ({exc.strerror or exc}), so the documents in it are neither "
+                   "checked nor published",
+                   "fix its permissions so that whoever runs qms may open and list it (for example chmod u+rx), "
+                   "or move it out of the document folders")
 
 
 # Bytes that are not UTF-8 (read as lone surrogates) and control characters: no report, page or link can carry them.
@@ -126,8 +160,9 @@ def _check_symlink(root: Path, path: Path, docs: DocumentSet) -> bool:
     except (OSError, RuntimeError):  # a link that loops: reading it reports F001
         return True
     if target == root or root in target.parents:
-        # A broken link is kept too, so that reading it reports F001 instead of skipping it.
-        return path.is_file() or not target.exists()
+        # Kept, whatever it points at: a broken link so that reading it reports F001, a link to a FIFO or a
+        # device so that the walk reports F012 instead of skipping it.
+        return True
     rel = path.relative_to(root).as_posix()
     docs.findings.append(
         Finding(rel, None, "F009", ERROR,
@@ -196,7 +231,12 @@ def _strings(value: Any) -> list[str]:
 
 def _load_yaml_file(config: Config, rel: str, schema: str, findings: list[Finding]) -> Located | None:
     what = "roles registry" if schema == "roles" else "people roster"
-    if not (config.root / rel).is_file():
+    path = config.root / rel
+    kind = _special_path(path)
+    if kind is not None:
+        findings.append(not_a_file(rel, kind, f"put the {what} itself, a YAML file, in its place"))
+        return None
+    if not path.is_file():
         line = config.source.lines.get((schema,)) if config.source else None
         findings.append(
             Finding(CONFIG_NAME, line, "S002", ERROR,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 from qms.load.config import Config
@@ -20,8 +21,32 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 _FIRST_READ = 1 << 16
 
 
-# O_BINARY on Windows, where os.open would otherwise turn CRLF into LF and stop at Ctrl-Z.
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+# O_BINARY on Windows, where os.open would otherwise turn CRLF into LF and stop at Ctrl-Z. O_NONBLOCK and O_NOCTTY:
+# a FIFO or a terminal put in a file's place after the walk saw a file opens at once (and is refused below), where
+# a plain open would wait for a writer that never comes; a regular file reads as it always does.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "an entry of an unknown kind"
+
+
+def not_a_file(shown: str, kind: str, hint: str | None = None) -> Finding:
+    """F012: something that is not a regular file sits where a document could be; it is never read."""
+    return Finding(shown, None, "F012", ERROR, f"this is {kind}, not a regular file, so it is not read",
+                   hint or "remove it from the document folder: only Markdown files, and pictures in assets/, "
+                           "belong here")
 
 
 def read_bytes(root: Path, rel: str, findings: list[Finding]) -> bytes | None:
@@ -29,6 +54,10 @@ def read_bytes(root: Path, rel: str, findings: list[Finding]) -> bytes | None:
     try:
         handle = os.open(os.path.join(root, rel), _READ_FLAGS)
         try:
+            kind = special_kind(os.fstat(handle).st_mode)
+            if kind is not None:  # the walk leaves these out; this is one that took a file's place since
+                findings.append(not_a_file(rel, kind))
+                return None
             data = os.read(handle, _FIRST_READ)
             if len(data) < _FIRST_READ:
                 return data

@@ -221,7 +221,7 @@ def navigation(docs: DocumentSet, language: str, registers: list[tuple[str, str]
         return {title(doc): doc.path}
 
     def process(doc_id: str) -> str:
-        found = re.search(r"(\d+)", doc_id)
+        found = re.search(r"(\d+)", doc_id, re.ASCII)
         return found.group(1).lstrip("0") if found else ""
 
     nav: list[object] = [{words["home"]: page} if page == "index.md" else page for page in home_pages]

@@ -20,6 +20,7 @@ from qms import __version__
 from qms.model import ERROR, Finding
 from qms.rules.catalogue import RULES
 from qms.rules.runner import CheckResult
+from qms.text.safetext import visible
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -86,8 +87,9 @@ def _level(severity: str) -> str:
     return "error" if severity == ERROR else "warning"
 
 
-# XML 1.0 cannot hold most control characters, which a message may quote from a broken file.
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# XML 1.0 cannot hold most control characters, which a message may quote from a broken file; a carriage return and
+# the C1 controls it can hold, but a terminal showing the report would obey them.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _xml_text(text: str) -> str:
@@ -133,7 +135,7 @@ def render_gitlab(result: CheckResult) -> str:
 
 
 def md_cell(text: str) -> str:
-    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return html.escape(visible(str(text), keep="\r\n"), quote=False).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
 def render_markdown(result: CheckResult) -> str:

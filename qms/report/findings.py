@@ -15,21 +15,23 @@ from rich.markup import escape
 from qms.model import ERROR, Finding
 from qms.report import ci as formats
 from qms.rules.runner import CheckResult
+from qms.text.safetext import visible
 
 
 def render_text(result: CheckResult, console: Console) -> None:
+    # Paths, messages and hints quote authors' text: never Rich markup, and never a terminal's control characters.
     for path, group in groupby(result.findings, key=lambda f: f.path):
-        console.print(f"[bold]{escape(path)}[/bold]")
+        console.print(f"[bold]{escape(visible(path))}[/bold]")
         for finding in group:
             where = f"{finding.line}" if finding.line is not None else "-"
             colour = "red" if finding.severity == ERROR else "yellow"
             console.print(
                 f"  {where:>5}  [{colour}]{finding.severity:<7}[/{colour}] "
-                f"[cyan]{finding.code}[/cyan]  {escape(finding.message)}",
+                f"[cyan]{finding.code}[/cyan]  {escape(visible(finding.message))}",
                 soft_wrap=True,
             )
             if finding.hint:
-                console.print(f"{'':22}[dim]help:[/dim] {escape(finding.hint)}", soft_wrap=True)
+                console.print(f"{'':22}[dim]help:[/dim] {escape(visible(finding.hint))}", soft_wrap=True)
         console.print()
     console.print(_summary_line(result), soft_wrap=True)
 
@@ -70,8 +72,9 @@ def render_json(result: CheckResult) -> str:
 
 
 # GitHub workflow commands: data escapes %, CR, LF; property values also : and ,
+# The log shows what is left as it is, terminal escape sequences included: other control characters are escaped first.
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

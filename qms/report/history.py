@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from qms.history.model import Approval, DocumentHistory, Identity, Revision, Version
+from qms.text.safetext import visible
 
 
 def _identity(who: Identity) -> dict[str, Any]:
@@ -105,8 +106,9 @@ def _approvals_text(revision: Revision) -> str:
 
 def render_text(documents: list[DocumentHistory], console: Console) -> None:
     for doc in documents:
-        # Ids, titles and names are the authors' text, never rich markup.
-        console.print(f"[bold]{escape(doc.id)}[/bold]  {escape(doc.title)}  [dim]{escape(doc.path)}[/dim]", highlight=False)
+        # Ids, titles and names are the authors' text: never Rich markup, and never a terminal's control characters.
+        console.print(f"[bold]{escape(visible(doc.id))}[/bold]  {escape(visible(doc.title))}  "
+                      f"[dim]{escape(visible(doc.path))}[/dim]", highlight=False)
         table = Table("rev", "status", "effective", "change", "authors", "approvals", "commits", box=None)
         for revision in doc.revisions:
             first, last = revision.versions[0].commit.short, revision.last.commit.short
@@ -119,6 +121,6 @@ def render_text(documents: list[DocumentHistory], console: Console) -> None:
                 _approvals_text(revision),
                 first if first == last else f"{first}..{last}",
             )
-            table.add_row(*map(escape, cells))
+            table.add_row(*(escape(visible(cell, keep="\n")) for cell in cells))  # a cell's lines are its own
         console.print(table)
         console.print()

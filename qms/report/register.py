@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from qms.text.safetext import csv_cell, visible
+
 WRAPPING = ("title", "type", "owner", "path", "procedure", "kind")
 
 
@@ -18,7 +20,7 @@ def to_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({c: csv_cell(row[c]) for c in columns} for row in rows)
     return out.getvalue()
 
 
@@ -34,6 +36,6 @@ def print_table(columns: tuple[str, ...], rows: list[dict[str, str]], console: C
         wraps = column in WRAPPING
         table.add_column(column.replace("_", " "), no_wrap=not wraps, overflow="fold", min_width=8 if wraps else None)
     for row in rows:
-        table.add_row(*(escape(row[c]) for c in columns))
+        table.add_row(*(escape(visible(row[c])) for c in columns))
     console.print(table)
     console.print(f"{len(rows)} {'entry' if len(rows) == 1 else 'entries'}.")

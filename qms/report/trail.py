@@ -7,6 +7,7 @@ import csv
 import io
 
 from qms.history.trail import TRAIL_COLUMNS, TrailRow
+from qms.text.safetext import csv_cell
 
 
 def render_csv(rows: list[TrailRow]) -> str:
@@ -14,5 +15,5 @@ def render_csv(rows: list[TrailRow]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(TRAIL_COLUMNS)
     for row in rows:
-        writer.writerow([getattr(row, column) for column in TRAIL_COLUMNS])
+        writer.writerow([csv_cell(getattr(row, column)) for column in TRAIL_COLUMNS])
     return out.getvalue()

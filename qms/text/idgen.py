@@ -14,7 +14,20 @@ from dataclasses import dataclass
 
 from qms.errors import UsageError
 
-_TOKEN = re.compile(r"\\d\{(\d+)\}|\[0-9\]\{(\d+)\}|\\d\+|\[0-9\]\+|\\(.)|([A-Za-z0-9 _/:.#-])")
+_TOKEN = re.compile(r"\\d\{(\d+)\}|\[0-9\]\{(\d+)\}|\\d\+|\[0-9\]\+|\\(.)|([A-Za-z0-9 _/:.#-])", re.ASCII)
+
+
+def id_regex(pattern: str) -> re.Pattern[str]:
+    """An id pattern of qms.yml, compiled so that `\\d`, `\\w` and `\\s` match ASCII only.
+
+    Python's `\\d` takes every Unicode digit, so `QP-\\d{2}` would take QP- followed by the full-width digits
+    U+FF10 and U+FF17 beside `QP-07`: two ids that look the same. A pattern that wants more says so, with a class
+    of the digits it wants or with `(?u)` at its start. re.error goes to the caller, which names the line of qms.yml.
+    """
+    try:
+        return re.compile(pattern, re.ASCII)
+    except ValueError:  # "(?u)" and re.ASCII are incompatible: the pattern asked for Unicode
+        return re.compile(pattern)
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,7 @@ def next_id(pattern: str, taken: Iterable[str], parent_numbers: list[str], year:
     if missing:
         raise UsageError(f"the id of a {what} ({pattern}) includes its parent's number; "
                          "name the parent with --parent, for example --parent QP-07")
-    regex = re.compile("".join(re.escape(p) if isinstance(p, str) else r"(\d+)" for p in parts))
+    regex = re.compile("".join(re.escape(p) if isinstance(p, str) else r"(\d+)" for p in parts), re.ASCII)
     highest = 0
     for doc_id in taken:
         match = regex.fullmatch(doc_id)
@@ -75,11 +88,11 @@ def next_id(pattern: str, taken: Iterable[str], parent_numbers: list[str], year:
         out.append(text)
         index += 1
     result = "".join(out)
-    if not re.fullmatch(pattern, result):
+    if not id_regex(pattern).fullmatch(result):
         raise UsageError(f"qms new made the id {result}, which does not match '{pattern}'; give the id with --id")
     return result
 
 
 def numbers(doc_id: str) -> list[str]:
     """The digit groups of an id: QP-07 -> ["07"]."""
-    return re.findall(r"\d+", doc_id)
+    return re.findall(r"\d+", doc_id, re.ASCII)
