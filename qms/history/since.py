@@ -27,8 +27,7 @@ from qms.git.commits import Commit
 from qms.git.log import blobs_at, read_before, read_blobs, read_range
 from qms.git.runner import ensure_full_history, resolve_commit
 from qms.history import cache as historycache
-from qms.history.approvals import judge_history
-from qms.history.index import baseline_ordinal, document_path_test, index_versions, parse_blobs, parse_versions
+from qms.history.index import baseline_ordinal, document_path_test, index_versions, judge_history, parse_blobs, parse_versions
 from qms.history.model import DocumentHistory, History, Version, became_effective
 from qms.history.roster import Roster
 from qms.load.config import Config
