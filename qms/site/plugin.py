@@ -33,6 +33,7 @@ from qms.model import Document, DocumentSet
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
+from qms.publish.visibility import DRAFT, HIDDEN
 from qms.text.mdtext import cell, link
 
 log = logging.getLogger("mkdocs.plugins.qms")
@@ -116,9 +117,9 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         root = str(self.qms.root)
         for doc in self.docs.documents:
             seen = publish.visibility(doc, self.audit)
-            if seen == publish.HIDDEN:
+            if seen == HIDDEN:
                 continue
-            inclusion = InclusionLevel.DRAFT if seen == publish.DRAFT else InclusionLevel.INCLUDED
+            inclusion = InclusionLevel.DRAFT if seen == DRAFT else InclusionLevel.INCLUDED
             if doc.is_record and seen == publish.PUBLISHED:
                 # Records run to tens of thousands: they are reached through the records register,
                 # not listed in the navigation every page embeds.
