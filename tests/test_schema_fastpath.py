@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qms.model import Located
 from qms.load.schemas import SchemaSet
+from qms.model import Located
 
 SCHEMAS = SchemaSet()
 

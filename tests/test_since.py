@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from qmsrepo import run_qms
 
-from qms.load.config import load_config
 from qms.commands.demo import build_demo
-from qms.load.documents import load_people
 from qms.history.since import load_since
+from qms.load.config import load_config
+from qms.load.documents import load_people
 
 SAMPLE = Path(__file__).resolve().parent.parent
 GENERATE = SAMPLE / "benchmarks" / "generate.py"

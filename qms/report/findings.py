@@ -12,8 +12,8 @@ from itertools import groupby
 from rich.console import Console
 from rich.markup import escape
 
-from qms.report import ci as formats
 from qms.model import ERROR, Finding
+from qms.report import ci as formats
 from qms.rules.runner import CheckResult
 
 
