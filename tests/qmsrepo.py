@@ -227,7 +227,8 @@ def _command(args: tuple[str, ...]) -> str | None:
 
 
 def _needs_process(args: tuple[str, ...], env: dict[str, str]) -> bool:
-    return (_command(args) in _PROCESS_COMMANDS or any(key.startswith(_PROCESS_VARIABLES) for key in env)
+    changes_start_up = any(key.startswith(_PROCESS_VARIABLES) and os.environ.get(key) != value for key, value in env.items())
+    return (_command(args) in _PROCESS_COMMANDS or changes_start_up
             or threading.current_thread() is not threading.main_thread())
 
 

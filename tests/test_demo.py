@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from qmsrepo import QmsRun, run_qms
 
 from qms.commands.demo import DemoError, DemoSummary, build_demo
 from qms.errors import QmsError
@@ -23,9 +23,8 @@ def git(root: Path, *args: str) -> str:
 
 
 def qms_check(root: Path, *args: str) -> tuple[int, dict]:
-    proc = subprocess.run([sys.executable, "-m", "qms", "check", "--format", "json", *args], cwd=root,
-                          capture_output=True, text=True)
-    return proc.returncode, json.loads(proc.stdout)
+    run = run_qms("check", "--format", "json", *args, cwd=root)
+    return run.code, json.loads(run.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -130,11 +129,10 @@ def test_builds_into_an_empty_folder_and_needs_a_sample(tmp_path: Path) -> None:
 
 def test_history_agrees_with_git_log_follow_for_every_file(demo: DemoSummary) -> None:
     """For every document and record: the same commits, authors and dates as `git log --follow`."""
-    proc = subprocess.run([sys.executable, "-m", "qms", "history", "--format", "json"], cwd=demo.path,
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    run = run_qms("history", "--format", "json", cwd=demo.path)
+    assert run.code == 0, run.stderr
     by_path: dict[str, list[tuple[str, str, str]]] = {}
-    for row in json.loads(proc.stdout):
+    for row in json.loads(run.stdout):
         by_path.setdefault(row["path"], [])
         # A merge's own row repeats what its branch brought in; git log --follow shows the branch commits.
         by_path[row["path"]] += [(c["commit"], c["author"], c["date"]) for c in row["commits"]
@@ -149,20 +147,19 @@ def test_qms_demo_command_builds_keeps_and_refuses(tmp_path: Path) -> None:
     """A second run keeps an identical demo; a changed one, or any other folder, is refused untouched."""
     target = tmp_path / "demo"
 
-    def demo_command() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "qms", "demo", str(target)], cwd=SAMPLE,
-                              capture_output=True, text=True)
+    def demo_command() -> QmsRun:
+        return run_qms("demo", str(target), cwd=SAMPLE)
 
     run = demo_command()
-    assert run.returncode == 0, run.stderr
+    assert run.code == 0, run.stderr
     assert f"Built the demo QMS in {target}" in run.stdout
     again = demo_command()
-    assert again.returncode == 0, again.stderr
+    assert again.code == 0, again.stderr
     assert f"Kept the demo QMS in {target}" in again.stdout
     manual = target / "manual" / "qm-01-quality-manual.md"
     manual.write_text("my own work\n", encoding="utf-8")
     refused = demo_command()
-    assert refused.returncode == 2
+    assert refused.code == 2
     assert "already exists and is not this demo" in refused.stderr
     assert manual.read_text(encoding="utf-8") == "my own work\n"
 
@@ -172,10 +169,10 @@ def test_qms_demo_outside_a_qms_replays_the_sample_office_qmskit_ships(tmp_path:
     sample office that comes with it, and the result is the demo built from this checkout."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    run = subprocess.run([sys.executable, "-m", "qms", "demo", "office"], cwd=elsewhere, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
+    run = run_qms("demo", "office", cwd=elsewhere)
+    assert run.code == 0, run.stderr
     assert "Built the demo QMS in office: 57 commits, 30 documents and 14 records." in run.stdout
     built = elsewhere / "office"
     assert (built / "qms.yml").is_file() and (built / "procedures").is_dir()
-    check = subprocess.run([sys.executable, "-m", "qms", "check"], cwd=built, capture_output=True, text=True)
-    assert check.returncode == 0, check.stdout + check.stderr
+    check = run_qms("check", cwd=built)
+    assert check.code == 0, check.stdout + check.stderr

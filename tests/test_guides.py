@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT
+from qmsrepo import run_qms
 
 from qms.cli import main
 from qms.commands.demo import build_demo
@@ -76,8 +76,8 @@ def test_a_mistyped_command_would_be_caught(capsys: pytest.CaptureFixture[str]) 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = build_demo(tmp_path_factory.mktemp("guides") / "demo", REPO_ROOT).path
-    run = subprocess.run([sys.executable, "-m", "qms", "build"], cwd=root, capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = run_qms("build", cwd=root)
+    assert run.code == 0, run.stdout + run.stderr
     return root
 
 
@@ -121,7 +121,7 @@ def test_a_guides_folder_that_is_not_there_is_named(demo: Path, tmp_path: Path) 
     subprocess.run(["git", "clone", "-q", str(demo), str(copy)], check=True)
     settings = copy / "mkdocs.yml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("guides: docs/guides", "guides: docs/howto"), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "qms", "build"], cwd=copy, capture_output=True, text=True)
-    assert run.returncode == 2
+    run = run_qms("build", cwd=copy)
+    assert run.code == 2
     assert "guides option names docs/howto, which is not a folder" in run.stdout + run.stderr
     assert "Traceback" not in run.stderr

@@ -14,7 +14,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from qmsrepo import QmsRepo
+from qmsrepo import QmsRepo, QmsRun, run_qms
 
 from qms.commands.demo import build_demo
 
@@ -22,9 +22,9 @@ SAMPLE = Path(__file__).resolve().parent.parent
 RESTRICTED = "procedures/f-03-09-staff-addresses.md"
 
 
-def qms(cwd: Path, *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
-    run = subprocess.run([sys.executable, "-m", "qms", *args], cwd=cwd, capture_output=True, text=True)
-    assert run.returncode == code, run.stdout + run.stderr
+def qms(cwd: Path, *args: str, code: int = 0) -> QmsRun:
+    run = run_qms(*args, cwd=cwd)
+    assert run.code == code, run.stdout + run.stderr
     return run
 
 

@@ -9,13 +9,11 @@ unique marker. The HTML is checked here; tests/browser/ loads it in Chromium.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 
 import pytest
-from qmsrepo import GitQmsRepo
+from qmsrepo import GitQmsRepo, run_qms
 
 QP = "procedures/qp-01-document-control.md"
 REC = "records/2026/rec-2026-001-audit.md"
@@ -75,9 +73,8 @@ def build_hostile_site(root: Path) -> Path:
                              "plugins:\n  - search\n  - qms\n")
     repo.commit("Hostile values", who="li-na")
     site = root.parent / "site"
-    run = subprocess.run([sys.executable, "-m", "qms", "build", "--site-dir", str(site)], cwd=repo.root,
-                         capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = run_qms("build", "--site-dir", str(site), cwd=repo.root)
+    assert run.code == 0, run.stdout + run.stderr
     return site
 
 
@@ -166,8 +163,8 @@ def published(site: Path) -> dict[str, Path]:
     root = site.parent / "qms"
     out = {"site": site, "export": site.parent / "export", "pdf": site.parent / "pdf"}
     for args in (("export", str(out["export"])), ("pdf", "--all", "--output-dir", str(out["pdf"]))):
-        run = subprocess.run([sys.executable, "-m", "qms", *args], cwd=root, capture_output=True, text=True)
-        assert run.returncode == 0, run.stdout + run.stderr
+        run = run_qms(*args, cwd=root)
+        assert run.code == 0, run.stdout + run.stderr
     return out
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from qmsrepo import run_qms
 
 from qms.commands.demo import build_demo
 
@@ -21,8 +20,8 @@ def build(root: Path, language: str | None = None) -> Path:
         qms_yml = demo / "qms.yml"
         qms_yml.write_text(re.sub(r"(?m)^language: .*$", f"language: {language}", qms_yml.read_text(encoding="utf-8")),
                            encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "qms", "build"], cwd=demo, capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = run_qms("build", cwd=demo)
+    assert run.code == 0, run.stdout + run.stderr
     return demo
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from qmsrepo import run_qms
 
 from qms.commands.demo import build_demo
 
@@ -33,8 +34,8 @@ WAIT = 15  # seconds for any one thing to appear in the page
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo repository with its site built, as in tests/test_site.py."""
     root = build_demo(tmp_path_factory.mktemp("browser") / "demo", SAMPLE).path
-    run = subprocess.run([sys.executable, "-m", "qms", "build"], cwd=root, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = run_qms("build", cwd=root)
+    assert run.code == 0, run.stdout + run.stderr
     return root
 
 
@@ -74,9 +75,8 @@ def site_url(demo: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def history(demo: Path) -> list[dict]:
     """`qms history QP-02` of the demo repository, oldest first: what the browser must show."""
-    command = [sys.executable, "-m", "qms", "history", "QP-02", "--format", "json"]
-    run = subprocess.run(command, cwd=demo, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
+    run = run_qms("history", "QP-02", "--format", "json", cwd=demo)
+    assert run.code == 0, run.stderr
     return json.loads(run.stdout)
 
 
