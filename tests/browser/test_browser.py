@@ -2,12 +2,14 @@
 
 Navigation, the document header and revision table, Material's search (English and Chinese)
 and the register's sorting are checked as a reader would meet them. Each step saves a
-screenshot under test-output/browser/ (ignored by git).
+screenshot into a temporary folder, or into the folder the QMS_SCREENSHOTS variable names
+(to keep them); never into the checkout.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -24,10 +26,12 @@ from qmsrepo import run_qms
 from qms.commands.demo import build_demo
 
 SAMPLE = Path(__file__).resolve().parents[2]
-SHOTS = SAMPLE / "test-output" / "browser"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT = 15  # seconds for any one thing to appear in the page
+SCREENSHOTS = "QMS_SCREENSHOTS"  # names a folder to keep the screenshots in
+
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +84,17 @@ def history(demo: Path) -> list[dict]:
     return json.loads(run.stdout)
 
 
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where shot() saves: $QMS_SCREENSHOTS when set, else a folder under pytest's temporary folders."""
+    chosen = os.environ.get(SCREENSHOTS)
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="module")
-def browser() -> Iterator:
+def browser(screenshots: Path) -> Iterator:
     """Headless Chromium through chromedriver. Missing Chromium is a failure: the README's test command installs it."""
     missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not Path(path).is_file()]
     if missing:
@@ -106,7 +119,7 @@ def browser() -> Iterator:
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     driver.set_page_load_timeout(30)
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.qms_screenshots = screenshots  # for shot()
     try:
         yield driver
     finally:
@@ -115,7 +128,7 @@ def browser() -> Iterator:
 
 
 def shot(driver, name: str) -> None:
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+    driver.save_screenshot(str(driver.qms_screenshots / f"{name}.png"))
 
 
 def wait(driver, condition, message: str):
