@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# Hypothesis keeps its example database and caches in .hypothesis/ of the working folder, the checkout;
+# the tests write nothing there. Kept between runs, so that a failing example is tried first next time.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "qmskit-hypothesis"))
 
 from qmsrepo import GitQmsRepo, QmsRepo
 
