@@ -13,6 +13,8 @@ from qmsrepo import QmsRun, run_qms
 from qms.commands.demo import DemoError, DemoSummary, build_demo
 from qms.errors import QmsError
 
+pytestmark = pytest.mark.slow  # builds the demo repository, several times
+
 SAMPLE = Path(__file__).resolve().parent.parent
 FOLDERS = ("manual", "procedures", "records")
 

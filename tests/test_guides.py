@@ -81,6 +81,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_the_site_shows_the_guides_under_how_we_work(demo: Path) -> None:
     home = (demo / "site" / "index.html").read_text(encoding="utf-8")
     nav = home[home.index('class="md-nav md-nav--primary"'):]
@@ -95,6 +96,7 @@ def test_the_site_shows_the_guides_under_how_we_work(demo: Path) -> None:
         assert f">{title}</h1>" in unescape(html) or f">{title}<a" in unescape(html)
 
 
+@pytest.mark.slow
 def test_the_auditors_git_commands_run_on_a_real_history(demo: Path) -> None:
     """The plain git commands auditors are given work, with the example commits replaced by the demo's own."""
 
@@ -116,6 +118,7 @@ def test_the_auditors_git_commands_run_on_a_real_history(demo: Path) -> None:
     assert ran >= 20
 
 
+@pytest.mark.slow
 def test_a_guides_folder_that_is_not_there_is_named(demo: Path, tmp_path: Path) -> None:
     copy = tmp_path / "demo"
     subprocess.run(["git", "clone", "-q", str(demo), str(copy)], check=True)

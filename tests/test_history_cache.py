@@ -13,6 +13,8 @@ from qmsrepo import run_qms
 
 from qms.commands.demo import build_demo
 
+pytestmark = pytest.mark.slow  # builds the demo repository for each test
+
 SAMPLE = Path(__file__).resolve().parent.parent
 DIRECTOR = {"GIT_AUTHOR_NAME": "Wang Jianguo", "GIT_AUTHOR_EMAIL": "wang.jianguo@example.org",
             "GIT_COMMITTER_NAME": "Wang Jianguo", "GIT_COMMITTER_EMAIL": "wang.jianguo@example.org"}

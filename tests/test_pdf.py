@@ -14,6 +14,8 @@ from qmsrepo import GitQmsRepo, QmsRun, run_qms
 
 from qms.commands.demo import build_demo
 
+pytestmark = pytest.mark.slow  # the demo repository, and PDFs from WeasyPrint
+
 SAMPLE = Path(__file__).resolve().parent.parent
 QP = "procedures/qp-01-document-control.md"
 

@@ -71,6 +71,7 @@ def _state(repo: GitQmsRepo) -> tuple[str, str, str]:
             repo.git("status", "--porcelain", "--untracked-files=all", "--ignored"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("writer", WRITERS, ids=lambda w: w.name)
 @pytest.mark.parametrize("point", ["before-rename", "after-rename"])
 def test_killed_mid_write_leaves_old_or_new_bytes_and_nothing_stray(git_repo: GitQmsRepo, writer: Writer,
@@ -225,6 +226,7 @@ def _run(writer: FileWriter, where: Path) -> None:
     assert run.code == 0, run.stdout + run.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("writer", FILE_WRITERS, ids=lambda w: w.name)
 def test_every_writer_killed_mid_write_leaves_the_tree_as_it_was_or_whole(git_repo: GitQmsRepo, tmp_path: Path,
                                                                          writer: FileWriter) -> None:

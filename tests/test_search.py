@@ -11,6 +11,8 @@ from qmsrepo import run_qms
 
 from qms.commands.demo import build_demo
 
+pytestmark = pytest.mark.slow  # builds the demo repository and its site, in English and Chinese
+
 SAMPLE = Path(__file__).resolve().parent.parent
 
 

@@ -24,6 +24,8 @@ from qms.history.since import load_since
 from qms.load.config import load_config
 from qms.load.documents import load_people
 
+pytestmark = pytest.mark.slow  # the demo and a generated history
+
 SAMPLE = Path(__file__).resolve().parent.parent
 GENERATE = SAMPLE / "benchmarks" / "generate.py"
 STRANGER = {"GIT_AUTHOR_NAME": "Sam Stranger", "GIT_AUTHOR_EMAIL": "sam@elsewhere.example",

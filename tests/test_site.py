@@ -15,6 +15,8 @@ from qmsrepo import run_qms
 
 from qms.commands.demo import build_demo
 
+pytestmark = pytest.mark.slow  # builds the demo repository and its site
+
 SAMPLE = Path(__file__).resolve().parent.parent
 
 

@@ -31,7 +31,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT = 15  # seconds for any one thing to appear in the page
 SCREENSHOTS = "QMS_SCREENSHOTS"  # names a folder to keep the screenshots in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # builds the demo repository and its site
 
 
 @pytest.fixture(scope="module")
