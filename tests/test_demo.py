@@ -15,7 +15,9 @@ from qms.errors import QmsError
 
 pytestmark = pytest.mark.slow  # builds the demo repository, several times
 
-SAMPLE = Path(__file__).resolve().parent.parent
+SAMPLE = Path(__file__).resolve().parent.parent  # what the demo must end at
+# The demo is built from `sample` (tests/conftest.py), a copy of SAMPLE in a repository of its own, so that
+# the check build_demo starts with keeps its cache there and not in this checkout's git folder.
 FOLDERS = ("manual", "procedures", "records")
 
 
@@ -30,12 +32,12 @@ def qms_check(root: Path, *args: str) -> tuple[int, dict]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSummary:
-    return build_demo(tmp_path_factory.mktemp("demo") / "qms-demo", SAMPLE)
+def demo(tmp_path_factory: pytest.TempPathFactory, sample: Path) -> DemoSummary:
+    return build_demo(tmp_path_factory.mktemp("demo") / "qms-demo", sample)
 
 
-def test_two_builds_give_the_same_commits(demo: DemoSummary, tmp_path: Path) -> None:
-    again = build_demo(tmp_path / "again", SAMPLE)
+def test_two_builds_give_the_same_commits(demo: DemoSummary, tmp_path: Path, sample: Path) -> None:
+    again = build_demo(tmp_path / "again", sample)
     assert git(again.path, "rev-parse", "HEAD") == git(demo.path, "rev-parse", "HEAD")
     assert again.head == demo.head and again.commits == demo.commits
 
@@ -113,20 +115,20 @@ def test_commit_dates_span_the_story(demo: DemoSummary) -> None:
     assert demo.commits == len(dates)
 
 
-def test_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+def test_refuses_a_folder_that_is_not_empty(tmp_path: Path, sample: Path) -> None:
     (tmp_path / "notes.txt").write_text("keep me\n", encoding="utf-8")
     with pytest.raises(DemoError, match="not empty") as raised:
-        build_demo(tmp_path, SAMPLE)
+        build_demo(tmp_path, sample)
     assert isinstance(raised.value, QmsError)
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep me\n"
 
 
-def test_builds_into_an_empty_folder_and_needs_a_sample(tmp_path: Path) -> None:
+def test_builds_into_an_empty_folder_and_needs_a_sample(tmp_path: Path, sample: Path) -> None:
     with pytest.raises(DemoError, match="no sample"):
         build_demo(tmp_path / "demo", tmp_path)
     (tmp_path / "empty").mkdir()
-    assert build_demo(tmp_path / "empty", SAMPLE).commits > 50
+    assert build_demo(tmp_path / "empty", sample).commits > 50
 
 
 def test_history_agrees_with_git_log_follow_for_every_file(demo: DemoSummary) -> None:
@@ -145,12 +147,12 @@ def test_history_agrees_with_git_log_follow_for_every_file(demo: DemoSummary) ->
         assert ours == [tuple(line.split("|")) for line in follow], path
 
 
-def test_qms_demo_command_builds_keeps_and_refuses(tmp_path: Path) -> None:
+def test_qms_demo_command_builds_keeps_and_refuses(tmp_path: Path, sample: Path) -> None:
     """A second run keeps an identical demo; a changed one, or any other folder, is refused untouched."""
     target = tmp_path / "demo"
 
     def demo_command() -> QmsRun:
-        return run_qms("demo", str(target), cwd=SAMPLE)
+        return run_qms("demo", str(target), cwd=sample)
 
     run = demo_command()
     assert run.code == 0, run.stderr

@@ -13,7 +13,6 @@ from conftest import REPO_ROOT
 from qmsrepo import run_qms
 
 from qms.cli import main
-from qms.commands.demo import build_demo
 
 GUIDES = sorted((REPO_ROOT / "docs" / "guides").glob("*.md"))
 FENCE = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
@@ -74,8 +73,8 @@ def test_a_mistyped_command_would_be_caught(capsys: pytest.CaptureFixture[str]) 
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = build_demo(tmp_path_factory.mktemp("guides") / "demo", REPO_ROOT).path
+def demo(tmp_path_factory: pytest.TempPathFactory, new_demo) -> Path:
+    root = new_demo(tmp_path_factory.mktemp("guides") / "demo").path
     run = run_qms("build", cwd=root)
     assert run.code == 0, run.stdout + run.stderr
     return root

@@ -12,17 +12,14 @@ import pypdfium2 as pdfium
 import pytest
 from qmsrepo import GitQmsRepo, QmsRun, run_qms
 
-from qms.commands.demo import build_demo
-
 pytestmark = pytest.mark.slow  # the demo repository, and PDFs from WeasyPrint
 
-SAMPLE = Path(__file__).resolve().parent.parent
 QP = "procedures/qp-01-document-control.md"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("pdf") / "demo", SAMPLE).path
+def demo(tmp_path_factory: pytest.TempPathFactory, new_demo) -> Path:
+    return new_demo(tmp_path_factory.mktemp("pdf") / "demo").path
 
 
 def pages_text(path: Path) -> list[str]:

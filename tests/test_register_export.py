@@ -16,9 +16,6 @@ from pathlib import Path
 import pytest
 from qmsrepo import QmsRepo, QmsRun, run_qms
 
-from qms.commands.demo import build_demo
-
-SAMPLE = Path(__file__).resolve().parent.parent
 RESTRICTED = "procedures/f-03-09-staff-addresses.md"
 
 
@@ -29,8 +26,8 @@ def qms(cwd: Path, *args: str, code: int = 0) -> QmsRun:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = build_demo(tmp_path_factory.mktemp("export") / "demo", SAMPLE).path
+def demo(tmp_path_factory: pytest.TempPathFactory, new_demo) -> Path:
+    root = new_demo(tmp_path_factory.mktemp("export") / "demo").path
     # An effective but restricted form (in the working tree only): the site and the export leave it out.
     text = (root / "procedures/f-03-01-records-index.md").read_text(encoding="utf-8").replace("F-03-01", "F-03-09")
     (root / RESTRICTED).write_text(text.replace("\ntype: form\n", "\ntype: form\nclassification: restricted\n", 1),

@@ -13,16 +13,13 @@ import pytest
 import yaml
 from qmsrepo import run_qms
 
-from qms.commands.demo import build_demo
-
 pytestmark = pytest.mark.slow  # builds the demo repository and its site
 
-SAMPLE = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    demo = build_demo(tmp_path_factory.mktemp("site") / "demo", SAMPLE).path
+def built(tmp_path_factory: pytest.TempPathFactory, new_demo) -> Path:
+    demo = new_demo(tmp_path_factory.mktemp("site") / "demo").path
     run = run_qms("build", cwd=demo)
     assert run.code == 0, run.stdout + run.stderr
     return demo

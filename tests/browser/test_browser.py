@@ -23,9 +23,6 @@ from pathlib import Path
 import pytest
 from qmsrepo import run_qms
 
-from qms.commands.demo import build_demo
-
-SAMPLE = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT = 15  # seconds for any one thing to appear in the page
@@ -35,9 +32,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]  # builds the demo reposito
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(tmp_path_factory: pytest.TempPathFactory, new_demo) -> Path:
     """The demo repository with its site built, as in tests/test_site.py."""
-    root = build_demo(tmp_path_factory.mktemp("browser") / "demo", SAMPLE).path
+    root = new_demo(tmp_path_factory.mktemp("browser") / "demo").path
     run = run_qms("build", cwd=root)
     assert run.code == 0, run.stdout + run.stderr
     return root
