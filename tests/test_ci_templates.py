@@ -81,6 +81,7 @@ def test_github_workflow_steps(office: tuple[User, Path, str]) -> None:
     assert publish["environment"]["name"] == "github-pages"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["Check the pull request", "Summary of every finding", "Check all of history", "Build the site"])
 def test_github_steps_run_here(office: tuple[User, Path, str], tmp_path: Path, name: str) -> None:
     user, root, base = office
@@ -95,6 +96,7 @@ def test_github_steps_run_here(office: tuple[User, Path, str], tmp_path: Path, n
         assert summary.read_text(encoding="utf-8").strip()
 
 
+@pytest.mark.slow
 def test_a_broken_pull_request_annotates_and_fails(office: tuple[User, Path, str], tmp_path: Path) -> None:
     user, root, base = office
     path = root / "procedures/qp-01-document-control.md"
@@ -108,6 +110,7 @@ def test_a_broken_pull_request_annotates_and_fails(office: tuple[User, Path, str
     assert "::error file=procedures/qp-01-document-control.md,line=" in run.stdout and "S001" in run.stdout
 
 
+@pytest.mark.slow
 def test_gitlab_pipeline(office: tuple[User, Path, str], tmp_path: Path) -> None:
     user, root, base = office
     pipeline = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))

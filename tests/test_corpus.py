@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from corpus.builder import REPOSITORIES, SECRET
 
+pytestmark = pytest.mark.slow  # every command over every corpus repository, as processes
+
 # Repositories whose qms.yml is missing or unusable: every command stops at reading it.
 WITHOUT_CONFIG = {"empty-git", "not-a-qms", "qms-yml-invalid", "qms-yml-wrong-shape", "qms-yml-list", "qms-yml-binary"}
 TIMEOUT = 30  # seconds; the slowest command here (a site build) takes a few

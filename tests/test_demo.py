@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from qmsrepo import QmsRun, run_qms
 
 from qms.commands.demo import DemoError, DemoSummary, build_demo
 from qms.errors import QmsError
 
-SAMPLE = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # builds the demo repository, several times
+
+SAMPLE = Path(__file__).resolve().parent.parent  # what the demo must end at
+# The demo is built from `sample` (tests/conftest.py), a copy of SAMPLE in a repository of its own, so that
+# the check build_demo starts with keeps its cache there and not in this checkout's git folder.
 FOLDERS = ("manual", "procedures", "records")
 
 
@@ -23,18 +27,17 @@ def git(root: Path, *args: str) -> str:
 
 
 def qms_check(root: Path, *args: str) -> tuple[int, dict]:
-    proc = subprocess.run([sys.executable, "-m", "qms", "check", "--format", "json", *args], cwd=root,
-                          capture_output=True, text=True)
-    return proc.returncode, json.loads(proc.stdout)
+    run = run_qms("check", "--format", "json", *args, cwd=root)
+    return run.code, json.loads(run.stdout)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSummary:
-    return build_demo(tmp_path_factory.mktemp("demo") / "qms-demo", SAMPLE)
+def demo(tmp_path_factory: pytest.TempPathFactory, sample: Path) -> DemoSummary:
+    return build_demo(tmp_path_factory.mktemp("demo") / "qms-demo", sample)
 
 
-def test_two_builds_give_the_same_commits(demo: DemoSummary, tmp_path: Path) -> None:
-    again = build_demo(tmp_path / "again", SAMPLE)
+def test_two_builds_give_the_same_commits(demo: DemoSummary, tmp_path: Path, sample: Path) -> None:
+    again = build_demo(tmp_path / "again", sample)
     assert git(again.path, "rev-parse", "HEAD") == git(demo.path, "rev-parse", "HEAD")
     assert again.head == demo.head and again.commits == demo.commits
 
@@ -112,29 +115,28 @@ def test_commit_dates_span_the_story(demo: DemoSummary) -> None:
     assert demo.commits == len(dates)
 
 
-def test_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+def test_refuses_a_folder_that_is_not_empty(tmp_path: Path, sample: Path) -> None:
     (tmp_path / "notes.txt").write_text("keep me\n", encoding="utf-8")
     with pytest.raises(DemoError, match="not empty") as raised:
-        build_demo(tmp_path, SAMPLE)
+        build_demo(tmp_path, sample)
     assert isinstance(raised.value, QmsError)
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep me\n"
 
 
-def test_builds_into_an_empty_folder_and_needs_a_sample(tmp_path: Path) -> None:
+def test_builds_into_an_empty_folder_and_needs_a_sample(tmp_path: Path, sample: Path) -> None:
     with pytest.raises(DemoError, match="no sample"):
         build_demo(tmp_path / "demo", tmp_path)
     (tmp_path / "empty").mkdir()
-    assert build_demo(tmp_path / "empty", SAMPLE).commits > 50
+    assert build_demo(tmp_path / "empty", sample).commits > 50
 
 
 def test_history_agrees_with_git_log_follow_for_every_file(demo: DemoSummary) -> None:
     """For every document and record: the same commits, authors and dates as `git log --follow`."""
-    proc = subprocess.run([sys.executable, "-m", "qms", "history", "--format", "json"], cwd=demo.path,
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    run = run_qms("history", "--format", "json", cwd=demo.path)
+    assert run.code == 0, run.stderr
     by_path: dict[str, list[tuple[str, str, str]]] = {}
-    for row in json.loads(proc.stdout):
+    for row in json.loads(run.stdout):
         by_path.setdefault(row["path"], [])
         # A merge's own row repeats what its branch brought in; git log --follow shows the branch commits.
         by_path[row["path"]] += [(c["commit"], c["author"], c["date"]) for c in row["commits"]
@@ -145,24 +147,23 @@ def test_history_agrees_with_git_log_follow_for_every_file(demo: DemoSummary) ->
         assert ours == [tuple(line.split("|")) for line in follow], path
 
 
-def test_qms_demo_command_builds_keeps_and_refuses(tmp_path: Path) -> None:
+def test_qms_demo_command_builds_keeps_and_refuses(tmp_path: Path, sample: Path) -> None:
     """A second run keeps an identical demo; a changed one, or any other folder, is refused untouched."""
     target = tmp_path / "demo"
 
-    def demo_command() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "qms", "demo", str(target)], cwd=SAMPLE,
-                              capture_output=True, text=True)
+    def demo_command() -> QmsRun:
+        return run_qms("demo", str(target), cwd=sample)
 
     run = demo_command()
-    assert run.returncode == 0, run.stderr
+    assert run.code == 0, run.stderr
     assert f"Built the demo QMS in {target}" in run.stdout
     again = demo_command()
-    assert again.returncode == 0, again.stderr
+    assert again.code == 0, again.stderr
     assert f"Kept the demo QMS in {target}" in again.stdout
     manual = target / "manual" / "qm-01-quality-manual.md"
     manual.write_text("my own work\n", encoding="utf-8")
     refused = demo_command()
-    assert refused.returncode == 2
+    assert refused.code == 2
     assert "already exists and is not this demo" in refused.stderr
     assert manual.read_text(encoding="utf-8") == "my own work\n"
 
@@ -172,10 +173,10 @@ def test_qms_demo_outside_a_qms_replays_the_sample_office_qmskit_ships(tmp_path:
     sample office that comes with it, and the result is the demo built from this checkout."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    run = subprocess.run([sys.executable, "-m", "qms", "demo", "office"], cwd=elsewhere, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
+    run = run_qms("demo", "office", cwd=elsewhere)
+    assert run.code == 0, run.stderr
     assert "Built the demo QMS in office: 57 commits, 30 documents and 14 records." in run.stdout
     built = elsewhere / "office"
     assert (built / "qms.yml").is_file() and (built / "procedures").is_dir()
-    check = subprocess.run([sys.executable, "-m", "qms", "check"], cwd=built, capture_output=True, text=True)
-    assert check.returncode == 0, check.stdout + check.stderr
+    check = run_qms("check", cwd=built)
+    assert check.code == 0, check.stdout + check.stderr

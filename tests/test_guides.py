@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT
+from qmsrepo import run_qms
 
 from qms.cli import main
-from qms.commands.demo import build_demo
 
 GUIDES = sorted((REPO_ROOT / "docs" / "guides").glob("*.md"))
 FENCE = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
@@ -74,13 +73,14 @@ def test_a_mistyped_command_would_be_caught(capsys: pytest.CaptureFixture[str]) 
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = build_demo(tmp_path_factory.mktemp("guides") / "demo", REPO_ROOT).path
-    run = subprocess.run([sys.executable, "-m", "qms", "build"], cwd=root, capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
+def demo(tmp_path_factory: pytest.TempPathFactory, new_demo) -> Path:
+    root = new_demo(tmp_path_factory.mktemp("guides") / "demo").path
+    run = run_qms("build", cwd=root)
+    assert run.code == 0, run.stdout + run.stderr
     return root
 
 
+@pytest.mark.slow
 def test_the_site_shows_the_guides_under_how_we_work(demo: Path) -> None:
     home = (demo / "site" / "index.html").read_text(encoding="utf-8")
     nav = home[home.index('class="md-nav md-nav--primary"'):]
@@ -95,6 +95,7 @@ def test_the_site_shows_the_guides_under_how_we_work(demo: Path) -> None:
         assert f">{title}</h1>" in unescape(html) or f">{title}<a" in unescape(html)
 
 
+@pytest.mark.slow
 def test_the_auditors_git_commands_run_on_a_real_history(demo: Path) -> None:
     """The plain git commands auditors are given work, with the example commits replaced by the demo's own."""
 
@@ -116,12 +117,13 @@ def test_the_auditors_git_commands_run_on_a_real_history(demo: Path) -> None:
     assert ran >= 20
 
 
+@pytest.mark.slow
 def test_a_guides_folder_that_is_not_there_is_named(demo: Path, tmp_path: Path) -> None:
     copy = tmp_path / "demo"
     subprocess.run(["git", "clone", "-q", str(demo), str(copy)], check=True)
     settings = copy / "mkdocs.yml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("guides: docs/guides", "guides: docs/howto"), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "qms", "build"], cwd=copy, capture_output=True, text=True)
-    assert run.returncode == 2
+    run = run_qms("build", cwd=copy)
+    assert run.code == 2
     assert "guides option names docs/howto, which is not a folder" in run.stdout + run.stderr
     assert "Traceback" not in run.stderr

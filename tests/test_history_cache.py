@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from qmsrepo import run_qms
 
-from qms.commands.demo import build_demo
+pytestmark = pytest.mark.slow  # a demo repository for each test, read cold and warm
 
-SAMPLE = Path(__file__).resolve().parent.parent
 DIRECTOR = {"GIT_AUTHOR_NAME": "Wang Jianguo", "GIT_AUTHOR_EMAIL": "wang.jianguo@example.org",
             "GIT_COMMITTER_NAME": "Wang Jianguo", "GIT_COMMITTER_EMAIL": "wang.jianguo@example.org"}
 
@@ -36,8 +35,8 @@ def uncached(root: Path) -> tuple[str, str]:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    return build_demo(tmp_path / "demo", SAMPLE).path
+def demo(tmp_path: Path, new_demo) -> Path:
+    return new_demo(tmp_path / "demo").path
 
 
 def test_warm_runs_and_new_commits_report_what_an_uncached_run_does(demo: Path) -> None:

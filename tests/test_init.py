@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from scaffolding import User, files_under
 
 
@@ -15,6 +16,7 @@ def _init(tmp_path: Path, *args: str, user: User | None = None) -> tuple[User, P
     return user, tmp_path / "office"
 
 
+@pytest.mark.slow
 def test_blank_set_checks_clean_and_builds(tmp_path: Path) -> None:
     user, root = _init(tmp_path, "--blank", "--organisation", "Harbour Water Board")
     assert user.git(root, "log", "--format=%an <%ae>|%cn|%s") == (
@@ -37,6 +39,7 @@ def test_blank_set_checks_clean_and_builds(tmp_path: Path) -> None:
     assert 'lang="en"' in (root / "site/index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_chinese_set_has_chinese_documents_and_site(tmp_path: Path) -> None:
     user, root = _init(tmp_path, "--lang", "zh", "--organisation", "某市人民政府办公室")
     scope = (root / "manual/qm-01-scope.md").read_text(encoding="utf-8")

@@ -9,6 +9,6 @@ from conftest import REPO_ROOT
 
 
 def test_ruff_reports_nothing() -> None:
-    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "qms", "tests", "benchmarks"],
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "qms", "tests", "benchmarks"],
                           cwd=REPO_ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from qmsrepo import only
 from scaffolding import User
+
+pytestmark = pytest.mark.slow  # a new user's whole path, site build included
 
 
 def test_new_users_path(tmp_path: Path) -> None:

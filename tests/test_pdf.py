@@ -12,15 +12,14 @@ import pypdfium2 as pdfium
 import pytest
 from qmsrepo import GitQmsRepo, QmsRun, run_qms
 
-from qms.commands.demo import build_demo
+pytestmark = pytest.mark.slow  # the demo repository, and PDFs from WeasyPrint
 
-SAMPLE = Path(__file__).resolve().parent.parent
 QP = "procedures/qp-01-document-control.md"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("pdf") / "demo", SAMPLE).path
+def demo(tmp_path_factory: pytest.TempPathFactory, new_demo) -> Path:
+    return new_demo(tmp_path_factory.mktemp("pdf") / "demo").path
 
 
 def pages_text(path: Path) -> list[str]:
@@ -205,7 +204,9 @@ def test_missing_pango_is_a_clear_message_not_a_traceback(demo: Path, tmp_path: 
     fake = tmp_path / "fake" / "weasyprint"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("raise OSError(\"cannot load library 'libpango-1.0-0': not found\")\n")
-    run = run_qms("pdf", "QP-04", "-o", str(tmp_path / "out"), cwd=demo, env={"PYTHONPATH": str(fake.parent)})
+    # A process of its own: PYTHONPATH is read when Python starts, and this one's weasyprint may be loaded already.
+    run = run_qms("pdf", "QP-04", "-o", str(tmp_path / "out"), cwd=demo, env={"PYTHONPATH": str(fake.parent)},
+                  process=True)
     assert run.code == 2
     assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in run.stderr and "Traceback" not in run.stderr
 

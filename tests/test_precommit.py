@@ -46,6 +46,7 @@ def _mend(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("status: efective", "status: draft"), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_qmskit_hook_installed_by_pre_commit(office: tuple[User, Path, dict[str, str]], tmp_path: Path) -> None:
     """pre-commit clones qmskit, installs it in its own environment, and runs the qms-check hook."""
     _, root, env = office
@@ -72,6 +73,7 @@ def test_qmskit_hook_installed_by_pre_commit(office: tuple[User, Path, dict[str,
     assert (tmp_path / "example/procedures/qp-02-document-control.md").is_file()
 
 
+@pytest.mark.slow
 def test_config_written_by_init(office: tuple[User, Path, dict[str, str]]) -> None:
     """The .pre-commit-config.yaml that qms init writes runs the qms you installed."""
     _, root, env = office

@@ -14,23 +14,20 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from qmsrepo import QmsRepo
+from qmsrepo import QmsRepo, QmsRun, run_qms
 
-from qms.commands.demo import build_demo
-
-SAMPLE = Path(__file__).resolve().parent.parent
 RESTRICTED = "procedures/f-03-09-staff-addresses.md"
 
 
-def qms(cwd: Path, *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
-    run = subprocess.run([sys.executable, "-m", "qms", *args], cwd=cwd, capture_output=True, text=True)
-    assert run.returncode == code, run.stdout + run.stderr
+def qms(cwd: Path, *args: str, code: int = 0) -> QmsRun:
+    run = run_qms(*args, cwd=cwd)
+    assert run.code == code, run.stdout + run.stderr
     return run
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = build_demo(tmp_path_factory.mktemp("export") / "demo", SAMPLE).path
+def demo(tmp_path_factory: pytest.TempPathFactory, new_demo) -> Path:
+    root = new_demo(tmp_path_factory.mktemp("export") / "demo").path
     # An effective but restricted form (in the working tree only): the site and the export leave it out.
     text = (root / "procedures/f-03-01-records-index.md").read_text(encoding="utf-8").replace("F-03-01", "F-03-09")
     (root / RESTRICTED).write_text(text.replace("\ntype: form\n", "\ntype: form\nclassification: restricted\n", 1),
@@ -50,6 +47,7 @@ def text(html: str) -> str:
 # --- qms register
 
 
+@pytest.mark.slow
 def test_register_lists_exactly_the_published_documents(demo: Path) -> None:
     rows = json.loads(qms(demo, "register", "--format", "json").stdout)
     assert list(rows[0]) == ["id", "title", "type", "revision", "status", "effective", "owner", "next_review", "path"]
@@ -62,6 +60,7 @@ def test_register_lists_exactly_the_published_documents(demo: Path) -> None:
     assert qp02["path"].startswith("procedures/qp-02-")
 
 
+@pytest.mark.slow
 def test_register_csv_and_table_carry_the_same_rows(demo: Path) -> None:
     rows = json.loads(qms(demo, "register", "--format", "json").stdout)
     parsed = list(csv.DictReader(io.StringIO(qms(demo, "register", "--format", "csv").stdout)))
@@ -70,6 +69,7 @@ def test_register_csv_and_table_carry_the_same_rows(demo: Path) -> None:
     assert all(r["id"] in table for r in rows) and f"{len(rows)} entries." in table
 
 
+@pytest.mark.slow
 def test_records_register(demo: Path) -> None:
     rows = json.loads(qms(demo, "register", "--records", "--format", "json").stdout)
     assert list(rows[0]) == ["id", "kind", "title", "procedure", "date", "owner", "status", "retention", "path"]
@@ -79,6 +79,7 @@ def test_records_register(demo: Path) -> None:
     assert (audit["kind"], audit["procedure"], audit["retention"]) == ("audit", "QP-10", "10y")
 
 
+@pytest.mark.slow
 def test_register_audit_adds_obsolete_documents(demo: Path) -> None:
     ids = {r["id"] for r in json.loads(qms(demo, "register", "--audit", "--format", "json").stdout)}
     assert "QP-13" in ids and "WI-04-03" not in ids
@@ -104,6 +105,7 @@ def html_of(site: Path, src: str) -> str:
     return (site / src.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_every_published_page_is_in_the_plain_build(demo: Path, exported: Path) -> None:
     documents = json.loads(qms(demo, "register", "--format", "json").stdout)
     records = json.loads(qms(demo, "register", "--records", "--format", "json").stdout)
@@ -113,6 +115,7 @@ def test_every_published_page_is_in_the_plain_build(demo: Path, exported: Path) 
     assert pages == {"."} | {"register", "records", "roles"} | {r["path"].removesuffix(".md") for r in documents + records}
 
 
+@pytest.mark.slow
 def test_header_and_revision_table_are_rendered_in(demo: Path, exported: Path) -> None:
     history = json.loads(qms(demo, "history", "QP-02", "--format", "json").stdout)
     html = html_of(exported, history[-1]["path"])
@@ -135,6 +138,7 @@ def test_header_and_revision_table_are_rendered_in(demo: Path, exported: Path) -
     assert source.startswith("---\nid: QP-02\n") and "\nrevision: B/0\n" in source
 
 
+@pytest.mark.slow
 def test_id_links_and_every_relative_link_resolve(exported: Path) -> None:
     checked = 0
     for page in exported.rglob("index.html"):
@@ -152,6 +156,7 @@ def test_id_links_and_every_relative_link_resolve(exported: Path) -> None:
     assert re.search(r'<a href="../../manual/qm-01-quality-manual/">QM-01 Quality Manual</a>', qp02)
 
 
+@pytest.mark.slow
 def test_drafts_obsolete_and_restricted_are_left_out(exported: Path) -> None:
     source = exported.parent / "markdown"
     assert not list(source.glob("procedures/wi-04-03-*")) and not list(exported.glob("procedures/wi-04-03-*"))
@@ -161,6 +166,7 @@ def test_drafts_obsolete_and_restricted_are_left_out(exported: Path) -> None:
     assert "QP-02" in register and "QP-13" not in register and "WI-04-03" not in register and "F-03-09" not in register
 
 
+@pytest.mark.slow
 def test_audit_export_adds_obsolete_documents_under_a_banner(demo: Path) -> None:
     out = demo.parent / "audit-markdown"
     qms(demo, "export", "--audit", str(out))
@@ -168,6 +174,7 @@ def test_audit_export_adds_obsolete_documents_under_a_banner(demo: Path) -> None
     assert "> **OBSOLETE: withdrawn, not in force." in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_export_refuses_a_folder_that_holds_files(demo: Path) -> None:
     out = demo.parent / "mine"
     out.mkdir()

@@ -9,13 +9,11 @@ unique marker. The HTML is checked here; tests/browser/ loads it in Chromium.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 
 import pytest
-from qmsrepo import GitQmsRepo
+from qmsrepo import GitQmsRepo, run_qms
 
 QP = "procedures/qp-01-document-control.md"
 REC = "records/2026/rec-2026-001-audit.md"
@@ -75,9 +73,8 @@ def build_hostile_site(root: Path) -> Path:
                              "plugins:\n  - search\n  - qms\n")
     repo.commit("Hostile values", who="li-na")
     site = root.parent / "site"
-    run = subprocess.run([sys.executable, "-m", "qms", "build", "--site-dir", str(site)], cwd=repo.root,
-                         capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = run_qms("build", "--site-dir", str(site), cwd=repo.root)
+    assert run.code == 0, run.stdout + run.stderr
     return site
 
 
@@ -90,6 +87,7 @@ def _html_files(site: Path) -> dict[str, str]:
     return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
 
 
+@pytest.mark.slow
 def test_markup_in_values_never_reaches_html_as_markup(site: Path) -> None:
     pages = _html_files(site)
     raw = {name for name, html in pages.items() if SCRIPT in html or "<img src=x" in html or "<img src=\"x\"" in html}
@@ -103,6 +101,7 @@ def test_markup_in_values_never_reaches_html_as_markup(site: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages["register/index.html"]
 
 
+@pytest.mark.slow
 def test_restricted_document_reaches_no_output_file(site: Path) -> None:
     """Not a page, not the register, not the navigation, not the search index, not the sitemap."""
     files = [p for p in site.rglob("*") if p.is_file()]
@@ -166,8 +165,8 @@ def published(site: Path) -> dict[str, Path]:
     root = site.parent / "qms"
     out = {"site": site, "export": site.parent / "export", "pdf": site.parent / "pdf"}
     for args in (("export", str(out["export"])), ("pdf", "--all", "--output-dir", str(out["pdf"]))):
-        run = subprocess.run([sys.executable, "-m", "qms", *args], cwd=root, capture_output=True, text=True)
-        assert run.returncode == 0, run.stdout + run.stderr
+        run = run_qms(*args, cwd=root)
+        assert run.code == 0, run.stdout + run.stderr
     return out
 
 
@@ -178,6 +177,7 @@ def _pdf_text(path: Path) -> str:
     return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
 
 
+@pytest.mark.slow
 def test_restricted_document_reaches_no_export_and_no_pdf(published: dict[str, Path]) -> None:
     exported = [p for p in published["export"].rglob("*") if p.is_file()]
     pdfs = sorted(published["pdf"].glob("*.pdf"))
@@ -196,6 +196,7 @@ def _tables(html: str) -> list[str]:
     return re.findall(r"<table.*?</table>", html, re.S)
 
 
+@pytest.mark.slow
 def test_values_cannot_break_a_generated_table_or_become_markup(published: dict[str, Path]) -> None:
     site = published["site"]
     pages = _html_files(site)

@@ -9,7 +9,6 @@ be written.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -49,7 +48,11 @@ ATTEMPTS = {
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[object, dict[str, bytes], dict[str, bytes]]]:
-    """Every attempt in its own repository, three at a time: (run, files before, files after)."""
+    """Every attempt in its own repository, one after the other: (run, files before, files after).
+
+    Run in this process (tests/qmsrepo.py), in the main thread, where `qms new` sets its time limit
+    (SIGALRM) as it does in a process of its own.
+    """
     base = tmp_path_factory.mktemp("templates")
 
     def attempt(name: str):
@@ -60,8 +63,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[object
         run = repo.qms("new", "procedure", "--title", "Escape")
         return name, (run, before, files_under(repo.root), repo.root)
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        return dict(pool.map(attempt, ATTEMPTS))
+    return dict(attempt(name) for name in ATTEMPTS)
 
 
 @pytest.mark.parametrize("name", sorted(ATTEMPTS))

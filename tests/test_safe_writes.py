@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from qmsrepo import PEOPLE, GitQmsRepo
+from qmsrepo import PEOPLE, GitQmsRepo, QmsRun, run_qms
 from test_approve import _new_revision
 
 QP = "procedures/qp-01-document-control.md"
@@ -39,13 +39,21 @@ WRITERS = [
 ]
 
 
-def _env(who: str, **extra: str) -> dict[str, str]:
+def _identity(who: str) -> dict[str, str]:
     name, email = PEOPLE[who]
-    return {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name,
-            "GIT_COMMITTER_EMAIL": email, **extra}
+    return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+
+
+def _env(who: str, **extra: str) -> dict[str, str]:
+    return {**os.environ, **_identity(who), **extra}
+
+
+def _qms(who: str, *args: str, cwd: Path) -> QmsRun:
+    return run_qms(*args, cwd=cwd, env=_identity(who))
 
 
 def _kill_at(repo: GitQmsRepo, writer: Writer, point: str, cwd: Path | None = None) -> None:
+    """A real process, stopped by the QMS_TEST_WRITE_PAUSE hook at `point` and killed there with SIGKILL."""
     proc = subprocess.Popen([sys.executable, "-m", "qms", *writer.args], cwd=cwd or repo.root, stderr=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, env=_env(writer.who, QMS_TEST_WRITE_PAUSE=point))
     try:
@@ -63,6 +71,7 @@ def _state(repo: GitQmsRepo) -> tuple[str, str, str]:
             repo.git("status", "--porcelain", "--untracked-files=all", "--ignored"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("writer", WRITERS, ids=lambda w: w.name)
 @pytest.mark.parametrize("point", ["before-rename", "after-rename"])
 def test_killed_mid_write_leaves_old_or_new_bytes_and_nothing_stray(git_repo: GitQmsRepo, writer: Writer,
@@ -88,9 +97,8 @@ def test_killed_mid_write_leaves_old_or_new_bytes_and_nothing_stray(git_repo: Gi
     assert len(leftovers) == (1 if point == "before-rename" else 0)
     # The user puts the file back; the next run does the whole job and clears what the killed one left.
     git_repo.git("checkout", "--", writer.written)
-    run = subprocess.run([sys.executable, "-m", "qms", *writer.args], cwd=git_repo.root, capture_output=True,
-                         text=True, env=_env(writer.who))
-    assert run.returncode == 0, run.stderr
+    run = _qms(writer.who, *writer.args, cwd=git_repo.root)
+    assert run.code == 0, run.stderr
     assert list((git_repo.root / ".git").glob(".qms-write-*.tmp")) == []
     assert git_repo.git("status", "--porcelain", "--untracked-files=all") == ""
 
@@ -132,9 +140,8 @@ def test_approve_while_git_is_busy_changes_nothing(git_repo: GitQmsRepo, prepare
     files = {p: p.read_bytes() for p in git_repo.root.rglob("*") if p.is_file() and ".git" not in p.parts}
     git_files = {p: p.read_bytes() for p in (git_repo.root / ".git").iterdir() if p.is_file()}
     state = _state(git_repo) if not (git_repo.root / ".git" / "index.lock").exists() else None
-    run = subprocess.run([sys.executable, "-m", "qms", "approve", "QP-01"], cwd=git_repo.root, capture_output=True,
-                         text=True, env=_env("chen-jing"))
-    assert run.returncode == 2
+    run = _qms("chen-jing", "approve", "QP-01", cwd=git_repo.root)
+    assert run.code == 2
     assert message in run.stderr
     assert "Traceback" not in run.stderr
     assert {p: p.read_bytes() for p in files} == files
@@ -151,9 +158,8 @@ def test_approve_never_overwrites_an_uncommitted_change(git_repo: GitQmsRepo) ->
     git_repo.edit(QP, "Work in progress.", "Work in progress, unstaged.")
     edited = (git_repo.root / QP).read_bytes()
     state = _state(git_repo)
-    run = subprocess.run([sys.executable, "-m", "qms", "approve", "QP-01"], cwd=git_repo.root, capture_output=True,
-                         text=True, env=_env("chen-jing"))
-    assert run.returncode == 2
+    run = _qms("chen-jing", "approve", "QP-01", cwd=git_repo.root)
+    assert run.code == 2
     assert f"{QP} has changes that are not committed" in run.stderr
     assert (git_repo.root / QP).read_bytes() == edited
     assert _state(git_repo) == state
@@ -216,11 +222,11 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 def _run(writer: FileWriter, where: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "qms", *writer.args], cwd=where, capture_output=True, text=True,
-                         env=_env("chen-jing"))
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = _qms("chen-jing", *writer.args, cwd=where)
+    assert run.code == 0, run.stdout + run.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("writer", FILE_WRITERS, ids=lambda w: w.name)
 def test_every_writer_killed_mid_write_leaves_the_tree_as_it_was_or_whole(git_repo: GitQmsRepo, tmp_path: Path,
                                                                          writer: FileWriter) -> None:
@@ -275,8 +281,7 @@ def test_codeowners_never_overwrites_an_uncommitted_change(git_repo: GitQmsRepo)
     path = git_repo.root / ".github" / "CODEOWNERS"
     edited = path.read_text(encoding="utf-8") + "/records/ @someone-by-hand\n"
     path.write_text(edited, encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "qms", "codeowners"], cwd=git_repo.root, capture_output=True,
-                         text=True, env=_env("chen-jing"))
-    assert run.returncode == 2
+    run = _qms("chen-jing", "codeowners", cwd=git_repo.root)
+    assert run.code == 2
     assert ".github/CODEOWNERS has changes that are not committed; they were left as they are" in run.stderr
     assert path.read_text(encoding="utf-8") == edited

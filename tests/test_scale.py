@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from qmsrepo import run_qms
 
+pytestmark = pytest.mark.slow  # a generated repository of 2,200 files and 2,000 commits
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 CACHE = Path(".git/qmskit/check-cache.pickle")
 

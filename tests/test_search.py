@@ -4,31 +4,30 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from qmsrepo import run_qms
 
-from qms.commands.demo import build_demo
+pytestmark = pytest.mark.slow  # builds the demo repository and its site, in English and Chinese
 
 SAMPLE = Path(__file__).resolve().parent.parent
 
 
-def build(root: Path, language: str | None = None) -> Path:
-    demo = build_demo(root, SAMPLE).path
+def build(new_demo, root: Path, language: str | None = None) -> Path:
+    demo = new_demo(root).path
     if language:
         qms_yml = demo / "qms.yml"
         qms_yml.write_text(re.sub(r"(?m)^language: .*$", f"language: {language}", qms_yml.read_text(encoding="utf-8")),
                            encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "qms", "build"], cwd=demo, capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = run_qms("build", cwd=demo)
+    assert run.code == 0, run.stdout + run.stderr
     return demo
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    demo = build(tmp_path_factory.mktemp("search") / "demo")
+def index(tmp_path_factory: pytest.TempPathFactory, new_demo) -> dict:
+    demo = build(new_demo, tmp_path_factory.mktemp("search") / "demo")
     return json.loads((demo / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
 
 
@@ -67,8 +66,8 @@ def test_english_word_finds_english_procedure(index: dict) -> None:
     assert any(loc.startswith("procedures/qp-02-document-control/") for loc in hits), sorted(hits)
 
 
-def test_chinese_qms_language_gives_chinese_site(tmp_path: Path) -> None:
-    demo = build(tmp_path / "demo", "zh")
+def test_chinese_qms_language_gives_chinese_site(tmp_path: Path, new_demo) -> None:
+    demo = build(new_demo, tmp_path / "demo", "zh")
     html = (demo / "site" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<html[^>]*\blang="zh"', html)
     assert "搜索" in html  # Material's zh translation of the search box

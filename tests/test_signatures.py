@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,11 +70,20 @@ def test_signature_by_a_key_not_registered_for_the_person_is_refused(signed_repo
     assert repo.history("QP-01")[-1]["approvals"][0]["signature"] == "unverified"
 
 
+@pytest.fixture
+def gnupg_home(tmp_path: Path) -> Iterator[Path]:
+    """A private GnuPG home; the gpg-agent that gpg starts for it is stopped when the test ends."""
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    try:
+        yield home
+    finally:
+        subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, check=False)
+
+
 def gpg_key(home: Path, uid: str) -> str:
     """A real GPG key in a private keyring; returns its fingerprint."""
-    home.mkdir(mode=0o700)
     env = {"GNUPGHOME": str(home)}
-    import os
 
     subprocess.run(["gpg", "--batch", "--quiet", "--passphrase", "", "--quick-gen-key", uid, "ed25519", "sign", "0"],
                    env={**os.environ, **env}, check=True, capture_output=True)
@@ -82,9 +93,9 @@ def gpg_key(home: Path, uid: str) -> str:
 
 
 @pytest.mark.parametrize("registered", [True, False])
-def test_gpg_signed_approval_counts_only_with_a_registered_fingerprint(git_repo: GitQmsRepo, tmp_path: Path,
+def test_gpg_signed_approval_counts_only_with_a_registered_fingerprint(git_repo: GitQmsRepo, gnupg_home: Path,
                                                                        registered: bool, monkeypatch) -> None:
-    home = tmp_path / "gnupg"
+    home = gnupg_home
     fingerprint = gpg_key(home, "Chen Jing <chen.jing@office.example>")
     monkeypatch.setenv("GNUPGHOME", str(home))
     key_line = f"      - {fingerprint}\n" if registered else "      - 0000000000000000000000000000000000000000\n"

@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 from qmsrepo import run_qms
 
-from qms.commands.demo import build_demo
 from qms.history.since import load_since
 from qms.load.config import load_config
 from qms.load.documents import load_people
+
+pytestmark = pytest.mark.slow  # the demo and a generated history
 
 SAMPLE = Path(__file__).resolve().parent.parent
 GENERATE = SAMPLE / "benchmarks" / "generate.py"
@@ -147,8 +148,8 @@ def test_since_matches_history_on_a_generated_repository(generated: Path) -> Non
     assert {"merge", "rename", "approval", "finding"} <= features
 
 
-def test_since_matches_history_on_the_demo(tmp_path: Path) -> None:
-    demo = build_demo(tmp_path / "demo", SAMPLE)
+def test_since_matches_history_on_the_demo(tmp_path: Path, new_demo) -> None:
+    demo = new_demo(tmp_path / "demo")
     line = git(demo.path, "rev-list", "--first-parent", "HEAD").split()
     features = compare_since_with_history(demo.path, line[::3])
     assert {"merge", "rename", "approval", "finding"} <= features

@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from qmsrepo import run_qms
 
-from qms.commands.demo import build_demo
+pytestmark = pytest.mark.slow  # builds the demo repository and its site
 
-SAMPLE = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    demo = build_demo(tmp_path_factory.mktemp("site") / "demo", SAMPLE).path
-    run = subprocess.run([sys.executable, "-m", "qms", "build"], cwd=demo, capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
+def built(tmp_path_factory: pytest.TempPathFactory, new_demo) -> Path:
+    demo = new_demo(tmp_path_factory.mktemp("site") / "demo").path
+    run = run_qms("build", cwd=demo)
+    assert run.code == 0, run.stdout + run.stderr
     return demo
 
 
@@ -34,8 +34,8 @@ def text(html: str) -> str:
 
 
 def qms_json(root: Path, *args: str) -> list[dict]:
-    run = subprocess.run([sys.executable, "-m", "qms", *args], cwd=root, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
+    run = run_qms(*args, cwd=root)
+    assert run.code == 0, run.stderr
     return json.loads(run.stdout)
 
 
@@ -197,6 +197,7 @@ def test_serve_previews_drafts_under_a_banner(built: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # A process of its own: qms serve becomes MkDocs (os.execve), and is stopped with a signal.
     server = subprocess.Popen([sys.executable, "-m", "qms", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=built, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

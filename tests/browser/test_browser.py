@@ -2,12 +2,14 @@
 
 Navigation, the document header and revision table, Material's search (English and Chinese)
 and the register's sorting are checked as a reader would meet them. Each step saves a
-screenshot under test-output/browser/ (ignored by git).
+screenshot into a temporary folder, or into the folder the QMS_SCREENSHOTS variable names
+(to keep them); never into the checkout.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -19,22 +21,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from qmsrepo import run_qms
 
-from qms.commands.demo import build_demo
-
-SAMPLE = Path(__file__).resolve().parents[2]
-SHOTS = SAMPLE / "test-output" / "browser"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT = 15  # seconds for any one thing to appear in the page
+SCREENSHOTS = "QMS_SCREENSHOTS"  # names a folder to keep the screenshots in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # builds the demo repository and its site
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(tmp_path_factory: pytest.TempPathFactory, new_demo) -> Path:
     """The demo repository with its site built, as in tests/test_site.py."""
-    root = build_demo(tmp_path_factory.mktemp("browser") / "demo", SAMPLE).path
-    run = subprocess.run([sys.executable, "-m", "qms", "build"], cwd=root, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stdout + run.stderr
+    root = new_demo(tmp_path_factory.mktemp("browser") / "demo").path
+    run = run_qms("build", cwd=root)
+    assert run.code == 0, run.stdout + run.stderr
     return root
 
 
@@ -74,14 +76,22 @@ def site_url(demo: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def history(demo: Path) -> list[dict]:
     """`qms history QP-02` of the demo repository, oldest first: what the browser must show."""
-    command = [sys.executable, "-m", "qms", "history", "QP-02", "--format", "json"]
-    run = subprocess.run(command, cwd=demo, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
+    run = run_qms("history", "QP-02", "--format", "json", cwd=demo)
+    assert run.code == 0, run.stderr
     return json.loads(run.stdout)
 
 
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where shot() saves: $QMS_SCREENSHOTS when set, else a folder under pytest's temporary folders."""
+    chosen = os.environ.get(SCREENSHOTS)
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="module")
-def browser() -> Iterator:
+def browser(screenshots: Path) -> Iterator:
     """Headless Chromium through chromedriver. Missing Chromium is a failure: the README's test command installs it."""
     missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not Path(path).is_file()]
     if missing:
@@ -106,7 +116,7 @@ def browser() -> Iterator:
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     driver.set_page_load_timeout(30)
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.qms_screenshots = screenshots  # for shot()
     try:
         yield driver
     finally:
@@ -115,7 +125,7 @@ def browser() -> Iterator:
 
 
 def shot(driver, name: str) -> None:
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+    driver.save_screenshot(str(driver.qms_screenshots / f"{name}.png"))
 
 
 def wait(driver, condition, message: str):

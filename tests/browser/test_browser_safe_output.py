@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_browser import browser  # noqa: F401 - the shared headless Chromium fixture
+from test_browser import browser, screenshots  # noqa: F401 - the shared headless Chromium fixture
 from test_safe_output import SCRIPT, build_hostile_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # builds a site
 
 
 @pytest.fixture(scope="module")
