@@ -16,6 +16,7 @@ import pytest
 from qmsrepo import GitQmsRepo
 
 from qms.commands.export import export
+from qms.workspace import Workspace
 
 WORK_INSTRUCTION = """\
 ---
@@ -90,7 +91,7 @@ def test_site_and_export_registers_hold_the_same_rows(sample: GitQmsRepo, tmp_pa
     if audit:
         monkeypatch.setenv("QMS_AUDIT", "1")
     site = site_pages(sample.root)
-    export(sample.root, tmp_path / "export", audit=audit)
+    export(Workspace.open(sample.root), tmp_path / "export", audit=audit)
     exported = {name: (tmp_path / "export" / name).read_text(encoding="utf-8")
                 for name in ("register.md", "records.md", "roles.md")}
 
