@@ -24,3 +24,17 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert len(commands) >= 2
     ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci.splitlines()
+
+
+def test_ci_docs_name_the_action_the_template_and_the_extras() -> None:
+    """docs/ci.md explains how CI gets qmskit, at this version's tag, with no placeholder for qmskit's repository."""
+    from qms import REPOSITORY, __version__
+
+    text = (REPO_ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    for needed in ("action.yml", "ci/gitlab-qms.yml", "QMSKIT_REPO", "pip install 'qmskit[site]'", "repo: local",
+                   f"repo: {REPOSITORY}", "installs no website generator"):
+        assert needed in text, needed
+    assert "<the URL" not in text
+    for path in ("docs/ci.md", "docs/approvals.md"):
+        tags = set(re.findall(r"qmskit/qmskit@(v[0-9][\w.]*)", (REPO_ROOT / path).read_text(encoding="utf-8")))
+        assert tags == {f"v{__version__}"}, (path, tags)

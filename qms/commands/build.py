@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from qms import extras
 from qms.errors import QmsError, UsageError
 from qms.safewrite import folder_aside, swap_into_place
 from qms.text.yamlsafe import parse_yaml
@@ -30,7 +31,11 @@ class BuildFailedError(QmsError):
 
 
 def mkdocs_command(root: Path, *args: str, audit: bool = False) -> tuple[list[str], dict[str, str]]:
-    """The MkDocs command line and environment for the repository's mkdocs.yml."""
+    """The MkDocs command line and environment for the repository's mkdocs.yml.
+
+    MissingExtraError when MkDocs or Material is not installed (the base install has neither: `qmskit[site]`).
+    """
+    extras.require("site", f"qms {args[0] if args else 'build'}", ("mkdocs", "material"))
     if not (root / "mkdocs.yml").is_file():
         raise UsageError(f"{root} has no mkdocs.yml; add one with the qms plugin (the README shows how)")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"QMS_AUDIT": "1"} if audit else {})}

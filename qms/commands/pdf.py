@@ -24,9 +24,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import markdown
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from qms import extras
 from qms.errors import QmsError, UsageError
 from qms.git.worktree import has_uncommitted_change
 from qms.history.model import DocumentHistory, Revision
@@ -83,8 +83,9 @@ def file_name(doc: Document, draft: bool = False) -> str:
 
 
 def _weasyprint() -> Any:
+    """WeasyPrint, loaded; MissingExtraError when it or Markdown is not installed (`qmskit[pdf]`)."""
     try:
-        import weasyprint
+        weasyprint = extras.require("pdf", "qms pdf", ("markdown", "weasyprint"))["weasyprint"]
     except (OSError, ImportError) as exc:
         raise PdfUnavailableError(
             f"PDF output needs WeasyPrint and the Pango text library, and they could not be loaded ({exc}). "
@@ -148,6 +149,8 @@ def _body_html(doc: Document, titles: dict[str, str]) -> str:
             return f"**{target}** {_md_text(title)}" if title else match.group(0)
 
         lines[line_number - 1] = WIKI_LINK.sub(name, lines[line_number - 1])
+    import markdown  # the pdf extra: _weasyprint() has checked it is installed
+
     return markdown.markdown("\n".join(lines), extensions=["tables", "fenced_code", "sane_lists", "attr_list", "def_list"])
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from qms import __version__, safewrite
+from qms import REPOSITORY, __version__, safewrite
 from qms.commands.templating import TemplateProblem, Templates
 from qms.errors import NotAQmsRepositoryError, QmsError, UsageError
 from qms.git.runner import git_process
@@ -95,7 +95,8 @@ def init_repository(target: Path, example: bool = False, language: str = "en", o
 
     now = datetime.now(timezone.utc).replace(microsecond=0)
     files = _example_files(now) if example else _blank_files(language, organisation or _title(target.name), name, email)
-    context = {"version": __version__, "language": language, "example": example}
+    context = {"version": __version__, "language": language, "example": example, "repository": REPOSITORY,
+               "action": REPOSITORY.removeprefix("https://github.com/")}
     files.update(_rendered(PACKAGE / "skeleton" / "common", COMMON, context))
     files.update(_rendered(PACKAGE / "skeleton" / language, {"README.md.j2": "README.md",
                                                             "templates-README.md.j2": "templates/README.md",
