@@ -94,6 +94,13 @@ def _say(text: str) -> None:
     print(visible(text))
 
 
+def _console() -> Console:
+    """stdout: the terminal's width in a terminal; in a file, a pipe or a CI log nothing is wrapped or cut."""
+    from qms.report.console import console
+
+    return console()
+
+
 def _codes(values: list[str]) -> list[str]:
     """`--select R --select P001,P002` -> ["R", "P001", "P002"]."""
     return [code for value in values for code in value.split(",") if code.strip()]
@@ -153,7 +160,7 @@ def check(
 
     result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against)
     if output_format is OutputFormat.text:
-        render_text(result, Console(highlight=False))
+        render_text(result, _console())
     else:
         sys.stdout.write(RENDERERS[output_format.value](result) + "\n")
     raise typer.Exit(result.exit_code)
@@ -194,7 +201,7 @@ def history(
     if output_format is HistoryFormat.json:
         history_json(documents, sys.stdout)
     else:
-        history_text(documents, Console(highlight=False))
+        history_text(documents, _console())
 
 
 @app.command()
@@ -352,6 +359,7 @@ def rules(
     """
     from rich.table import Table
 
+    from qms.report.console import print_table
     from qms.rules.catalogue import RULES
 
     if output_format is ListFormat.json:
@@ -359,10 +367,13 @@ def rules(
         rows = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary} for r in RULES.values()]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
-    table = Table("code", "name", "severity", "what it checks", box=None)
+    table = Table(box=None)
+    for column in ("code", "name", "severity"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("what it checks")
     for info in RULES.values():
-        table.add_row(info.code, info.name, info.severity, info.summary)
-    Console().print(table)
+        table.add_row(info.code, info.name, info.severity, escape(info.summary))
+    print_table(_console(), table)
 
 
 @app.command()
@@ -535,7 +546,7 @@ def register(
     elif output_format is RegisterFormat.json:
         sys.stdout.write(register_json(columns, rows) + "\n")
     else:
-        print_register(columns, rows, Console(highlight=False))
+        print_register(columns, rows, _console())
 
 
 @app.command(name="export")

@@ -1,0 +1,42 @@
+"""Issue 14: what the `qms` command prints, as a newcomer and an auditor read it."""
+
+from __future__ import annotations
+
+import re
+
+from qmsrepo import GitQmsRepo, run_qms
+
+QP = "procedures/qp-01-document-control.md"
+NARROW = {"COLUMNS": "80"}
+
+
+def _revise_and_approve(repo: GitQmsRepo) -> None:
+    repo.edit(QP, "revision: 2\nstatus: effective", "revision: 3\nstatus: review")
+    repo.revise(QP, "change: Adds electronic approval.",
+                "change: Adds a records index, a register of the forms in use and a longer retention for audits.")
+    assert repo.qms_as("chen-jing", "approve", "QP-01", "--effective", "2026-03-01").code == 0
+
+
+def test_saved_history_is_never_wrapped_or_cut(git_repo: GitQmsRepo) -> None:
+    """`qms history QP-01 > h.txt` at 80 columns: every commit id, role and the change stay whole, on one line."""
+    _revise_and_approve(git_repo)
+    run = run_qms("history", "QP-01", cwd=git_repo.root, env=NARROW)
+    assert run.code == 0, run.stderr
+    assert "…" not in run.stdout
+    shas = git_repo.git("log", "--format=%h", "--reverse", "--", QP).splitlines()
+    lines = run.stdout.splitlines()
+    row = next(line for line in lines if line.lstrip().startswith("3 "))
+    assert f"{shas[1]}..{shas[2]}" in row
+    assert "Chen Jing, quality-manager, 2026-02-01" in row
+    assert "a longer retention for audits." in row
+
+
+def test_saved_rules_and_register_are_never_wrapped(git_repo: GitQmsRepo) -> None:
+    """`qms rules > rules.txt` and `qms register` in a CI log: one rule, one document per line, whole."""
+    rules = run_qms("rules", cwd=git_repo.root, env=NARROW)
+    assert rules.code == 0
+    for line in rules.stdout.splitlines()[1:]:
+        assert re.match(r" [A-Z]\d{3}  ", line) and "…" not in line, line
+    register = run_qms("register", cwd=git_repo.root, env=NARROW)
+    row = next(line for line in register.stdout.splitlines() if "QP-01" in line)
+    assert "Document Control" in row and "Document Controller" in row and QP in row
