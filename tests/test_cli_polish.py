@@ -40,3 +40,17 @@ def test_saved_rules_and_register_are_never_wrapped(git_repo: GitQmsRepo) -> Non
     register = run_qms("register", cwd=git_repo.root, env=NARROW)
     row = next(line for line in register.stdout.splitlines() if "QP-01" in line)
     assert "Document Control" in row and "Document Controller" in row and QP in row
+
+
+def test_an_unknown_id_is_said_so_with_a_suggestion_in_every_command(git_repo: GitQmsRepo) -> None:
+    """QP-99 names no document; qp-01 is QP-01 in the wrong case. Each command says so and exits 2."""
+    for args in (("history", "{}"), ("history", "{}", "--format", "csv"), ("diff", "{}", "1", "2"),
+                 ("pdf", "{}"), ("new", "work-instruction", "--parent", "{}", "--title", "Backups"),
+                 ("new", "record", "--kind", "audit", "--procedure", "{}", "--title", "Audit")):
+        for wrong, hint in (("QP-99", ""), ("qp-01", ': did you mean "QP-01"?')):
+            run = git_repo.qms(*(a.format(wrong) for a in args))
+            assert run.code == 2, (args, run.stdout, run.stderr)
+            assert f"{wrong} is not a document in this repository{hint}" in run.stderr, (args, run.stderr)
+    run = git_repo.qms_as("chen-jing", "approve", "qp-01")
+    assert run.code == 2
+    assert 'qp-01 is not a document in this repository: did you mean "QP-01"?' in run.stderr

@@ -73,7 +73,7 @@ def test_record_form_for_a_nonconformity(office: QmsRepo) -> None:
     bad = office.qms("new", "record", "--kind", "complaint", "--procedure", "QP-01", "--title", "x")
     assert bad.code == 2 and "a record needs --kind, one of audit, nonconformity" in bad.stderr
     missing = office.qms("new", "record", "--kind", "audit", "--procedure", "QP-99", "--title", "x")
-    assert missing.code == 2 and "--procedure QP-99: there is no document QP-99" in missing.stderr
+    assert missing.code == 2 and "--procedure QP-99: QP-99 is not a document in this repository" in missing.stderr
 
 
 def test_repository_template_overrides_the_shipped_one(office: QmsRepo) -> None:

@@ -37,7 +37,7 @@ from qms.publish.labels import labels
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.safewrite import within, write_atomically
 from qms.text.body import WIKI_LINK, prose_lines
-from qms.text.suggest import did_you_mean
+from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
 # Words the PDF adds to the site's labels, in each language.
@@ -106,7 +106,7 @@ def _choose(docs: DocumentSet, ids: list[str], every: bool, draft: bool) -> list
     for doc_id in ids:
         doc = by_id.get(doc_id)
         if doc is None:
-            raise UsageError(f"there is no document {doc_id}{did_you_mean(doc_id, sorted(by_id), 0.85)}")
+            raise UsageError(not_a_document(doc_id, list(by_id)))
         if doc.is_record:
             raise UsageError(f"{doc_id} ({doc.path}) is a record, not a controlled document; "
                              "only controlled documents are printed as controlled copies")

@@ -26,6 +26,7 @@ from qms.model import Document
 from qms.text.frontmatter import SplitProblem, split_front_matter
 from qms.text.idgen import next_id, numbers
 from qms.text.revisions import FIRST
+from qms.text.suggest import not_a_document
 from qms.text.yamlsafe import parse_yaml
 from qms.workspace import Workspace
 
@@ -247,8 +248,10 @@ def new_document(workspace: Workspace, doc_type: str, title: str, parent: str | 
     for option, value in (("--parent", parent), ("--procedure", procedure)):
         if value is not None:
             found = by_id.get(value)
-            if found is None or found.is_record:
-                raise UsageError(f"{option} {value}: there is no document {value} in this QMS")
+            if found is None:
+                raise UsageError(f"{option} {value}: " + not_a_document(value, [d for d, f in by_id.items() if not f.is_record]))
+            if found.is_record:
+                raise UsageError(f"{option} {value}: {value} ({found.path}) is a record; name a procedure")
             related[option] = found
     today = date.today()
     taken = [d.id for d in docs.documents if d.id]
