@@ -224,6 +224,25 @@ def diff(
 
 
 @app.command()
+def show(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(metavar="ID[@REV]", help="The document, and a revision from its history.")],
+) -> None:
+    """Print a document: as it stands in the working tree, or as a revision was last committed.
+
+    Examples:
+
+        qms show QP-02
+
+        qms show QP-02@A/0 > qp-02-rev-A0.md
+    """
+    from qms.commands.show import show as show_document
+
+    # The document's own text: tabs and line breaks are its layout, any other control character is shown.
+    sys.stdout.write(visible(show_document(_workspace(ctx), target), keep="\t\n"))
+
+
+@app.command()
 def approve(
     ctx: typer.Context,
     ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents to approve, in one commit.")],

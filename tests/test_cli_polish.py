@@ -54,3 +54,23 @@ def test_an_unknown_id_is_said_so_with_a_suggestion_in_every_command(git_repo: G
     run = git_repo.qms_as("chen-jing", "approve", "qp-01")
     assert run.code == 2
     assert 'qp-01 is not a document in this repository: did you mean "QP-01"?' in run.stderr
+
+
+def test_show_prints_the_working_tree_or_a_revision_from_history(git_repo: GitQmsRepo) -> None:
+    """`qms show QP-01` is the file as it stands; `qms show QP-01@2` is revision 2 as git holds it, even renamed."""
+    _revise_and_approve(git_repo)
+    git_repo.git("mv", QP, "procedures/qp-01-document-and-data-control.md")
+    git_repo.commit("Rename QP-01's file", who="li-na")
+    now = git_repo.qms("show", "QP-01")
+    assert now.code == 0, now.stderr
+    assert now.stdout == git_repo.read("procedures/qp-01-document-and-data-control.md")
+    old = git_repo.qms("show", "QP-01@2")
+    assert old.code == 0, old.stderr
+    assert old.stdout == git_repo.git("show", f"qms-baseline:{QP}") + "\n"
+    assert "revision: 2\n" in old.stdout and "a longer retention" not in old.stdout
+    unknown = git_repo.qms("show", "QP-01@9")
+    assert unknown.code == 2 and "QP-01 has no revision 9 in its history (it has 2, 3)" in unknown.stderr
+    nothing = git_repo.qms("show", "QP-01@")
+    assert nothing.code == 2 and "name the revision after the @" in nothing.stderr
+    helped = git_repo.qms("show", "--help")
+    assert helped.code == 0 and "qms show QP-02@A/0" in helped.stdout
