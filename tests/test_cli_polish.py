@@ -74,3 +74,41 @@ def test_show_prints_the_working_tree_or_a_revision_from_history(git_repo: GitQm
     assert nothing.code == 2 and "name the revision after the @" in nothing.stderr
     helped = git_repo.qms("show", "--help")
     assert helped.code == 0 and "qms show QP-02@A/0" in helped.stdout
+
+
+def _office(git_repo: GitQmsRepo) -> GitQmsRepo:
+    git_repo.write("qms.yml", git_repo.read("qms.yml") + "defaults:\n"
+                   "  procedure: {owner: document-controller, approvers: [quality-manager]}\n")
+    return git_repo
+
+
+def test_new_names_a_wrong_kind_and_type_with_a_suggestion(git_repo: GitQmsRepo) -> None:
+    """A kind or a type this QMS does not have is named, the right ones listed, the closest suggested."""
+    office = _office(git_repo)
+    kind = office.qms("new", "record", "--kind", "audits", "--procedure", "QP-01", "--title", "x")
+    assert kind.code == 2
+    assert """'audits' is not a record kind of this QMS: did you mean "audit"? The kinds are audit, """ in kind.stderr
+    assert "record_kinds in qms.yml" in kind.stderr
+    assert "a record needs --kind" not in kind.stderr
+    none = office.qms("new", "record", "--procedure", "QP-01", "--title", "x")
+    assert none.code == 2 and "a record needs --kind, one of audit, nonconformity" in none.stderr
+    typo = office.qms("new", "procedur", "--title", "x")
+    assert typo.code == 2 and 'did you mean "procedure"?' in typo.stderr
+
+
+def test_new_shows_an_id_not_a_regular_expression(git_repo: GitQmsRepo) -> None:
+    office = _office(git_repo)
+    wrong = office.qms("new", "procedure", "--id", "QP-2", "--title", "x")
+    assert wrong.code == 2
+    assert "--id QP-2 is not an id of a procedure in this QMS; the next free one is QP-02" in wrong.stderr
+    assert "\\d" not in wrong.stderr
+    taken = office.qms("new", "procedure", "--id", "QP-01", "--title", "x")
+    assert taken.code == 2 and "--id QP-01 is taken" in taken.stderr and "QP-02" in taken.stderr
+
+
+def test_a_chinese_title_keeps_its_words_in_the_file_name(git_repo: GitQmsRepo) -> None:
+    office = _office(git_repo)
+    run = office.qms("new", "procedure", "--title", "投诉处理 Complaints")
+    assert run.code == 0, run.stderr
+    assert (office.root / "procedures" / "qp-02-投诉处理-complaints.md").is_file()
+    assert office.check().code == 0
