@@ -525,7 +525,14 @@ def codeowners(
     """
     from qms.commands.codeowners import codeowners as codeowners_file
 
-    outcome = codeowners_file(_workspace(ctx), output, check_only)
+    workspace = _workspace(ctx)
+    outcome = codeowners_file(workspace, output, check_only)
+    if not outcome.owned:
+        Console(stderr=True, highlight=False).print(escape(visible(
+            f"qms: error: no approver has a handle, so {outcome.path} would own nothing and was not written: "
+            f'add handle: "@name" to the approvers in {workspace.config.people_file}, then run qms codeowners again')),
+            soft_wrap=True)
+        raise typer.Exit(1)
     if check_only:
         state = "up to date" if not outcome.changed else "out of date" if outcome.existed else "missing"
         _say(f"{outcome.path} is {state}{': run qms codeowners' if outcome.changed else ''}.")

@@ -112,3 +112,11 @@ def test_a_chinese_title_keeps_its_words_in_the_file_name(git_repo: GitQmsRepo) 
     assert run.code == 0, run.stderr
     assert (office.root / "procedures" / "qp-02-投诉处理-complaints.md").is_file()
     assert office.check().code == 0
+
+
+def test_codeowners_refuses_a_file_that_would_own_nothing(git_repo: GitQmsRepo) -> None:
+    """No approver has a handle: every line would be a comment. It says what to add, writes nothing, exits 1."""
+    run = git_repo.qms("codeowners")
+    assert run.code == 1, (run.stdout, run.stderr)
+    assert 'add handle: "@name" to the approvers in manual/people.yml' in run.stderr
+    assert not (git_repo.root / ".github" / "CODEOWNERS").exists()
