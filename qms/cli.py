@@ -401,7 +401,7 @@ def pdf(
     ids: Annotated[Optional[list[str]], typer.Argument(metavar="[ID...]", help="The documents to print.")] = None,  # noqa: UP045
     every: Annotated[bool, typer.Option("--all", help="Every published document: effective and not restricted.")] = False,
     output_dir: Annotated[
-        Optional[Path], typer.Option("--output-dir", "-o", metavar="DIR", help="Where to write (default: here).")  # noqa: UP045
+        Optional[Path], typer.Option("--output-dir", "-o", metavar="DIR", help="Where to write (default: controlled-copies/ at the repository's root).")  # noqa: UP045
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a different file already at a copy's name.")] = False,
     draft: Annotated[bool, typer.Option("--draft", help="Allow a draft or in-review document, marked DRAFT.")] = False,
@@ -412,7 +412,7 @@ def pdf(
 
         qms pdf QP-02
 
-        qms pdf --all --output-dir controlled-copies
+        qms pdf --all --output-dir /tmp/copies
 
         qms pdf WI-04-03 --draft
     """

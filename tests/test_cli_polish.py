@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
 from qmsrepo import GitQmsRepo, run_qms
+from scaffolding import User
 
 QP = "procedures/qp-01-document-control.md"
 NARROW = {"COLUMNS": "80"}
@@ -120,3 +123,18 @@ def test_codeowners_refuses_a_file_that_would_own_nothing(git_repo: GitQmsRepo) 
     assert run.code == 1, (run.stdout, run.stderr)
     assert 'add handle: "@name" to the approvers in manual/people.yml' in run.stderr
     assert not (git_repo.root / ".github" / "CODEOWNERS").exists()
+
+
+def test_pdf_writes_into_controlled_copies_which_git_ignores(tmp_path: Path) -> None:
+    """Run from a subfolder of a new QMS: the copy lands in controlled-copies/ at the root, and git does not see it."""
+    user = User(tmp_path / "home")
+    assert user.qms("init", "office", cwd=tmp_path).code == 0
+    root = tmp_path / "office"
+    ignored = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/controlled-copies/" in ignored and "/site/" in ignored
+    run = user.qms("pdf", "QM-01", "--draft", cwd=root / "manual")
+    assert run.code == 0, run.stderr
+    assert (root / "controlled-copies" / "QM-01_rev1_DRAFT.pdf").is_file()
+    assert not list((root / "manual").glob("*.pdf"))
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True)
+    assert status.stdout == ""

@@ -209,13 +209,17 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
     )
 
 
+DEFAULT_OUTPUT_DIR = "controlled-copies"
+
+
 def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_dir: Path | None = None,
               force: bool = False, draft: bool = False) -> list[Written]:
-    """Render each chosen document to output_dir (default: the current folder) and say what was written."""
+    """Render each chosen document to output_dir (default: controlled-copies/ at the repository's root, which
+    the .gitignore of `qms init` leaves out of git) and say what was written."""
     config = workspace.config
     docs = workspace.documents
     chosen = _choose(docs, ids, every, draft)
-    target_dir = (output_dir or Path.cwd()).resolve()
+    target_dir = (output_dir or config.root / DEFAULT_OUTPUT_DIR).resolve()
     for doc in chosen:  # a path built from an id never leaves its folder, whatever the type's id pattern allows
         name = file_name(doc, doc.status != "effective")
         if not within(target_dir, target_dir / name):
