@@ -14,11 +14,12 @@ import tempfile
 import traceback
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from qms import __version__
 from qms.errors import QmsError, UsageError
@@ -30,7 +31,59 @@ if TYPE_CHECKING:
 # Each command imports what it needs when it runs: `qms check` never loads
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
+# The order a newcomer meets the commands in, for `qms --help`.
+ORDER = ("init", "new", "check", "approve", "history", "diff", "show", "build", "serve", "register", "pdf",
+         "export", "codeowners", "demo", "rules")
+
+
+def _plain(params: list[Any]) -> list[Any]:
+    """Help that reads as words: a flag shows no <bool>, an option its metavar or its choices, never a Python type."""
+    for param in params:
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]  # the metavar says it
+        elif isinstance(param, TyperOption) and param.metavar is None:
+            choices = param.type_descriptor.choices if param.type_descriptor.is_choice else None
+            if param.is_flag:
+                param.metavar = ""
+            elif choices:
+                param.metavar = "|".join(str(getattr(c, "value", c)) for c in choices)
+            else:
+                param.metavar = (param.name or "value").upper()
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """`qms approve [OPTIONS] ID...`: each argument as its metavar, in brackets when it may be left out."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.metavar or (param.name or "").upper()
+                pieces.append(name if param.required or name.startswith("[") else f"[{name}]")
+        return pieces
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except typer.BadParameter as exc:  # "'x' is not one of 'text', 'json'", without the validator's "Value error, "
+            exc.message = exc.message.replace("Value error, ", "")
+            raise
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain(super().get_params(ctx))
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda name: ORDER.index(name) if name in ORDER else len(ORDER))
+
+
 app = typer.Typer(
+    cls=_Group,
     name="qms",
     help="Keep an ISO 9001 quality management system as Markdown in git: check it, control it, publish it.",
     no_args_is_help=True,
@@ -72,7 +125,7 @@ def _root(
     ctx: typer.Context,
     directory: Annotated[
         Path,
-        typer.Option("--directory", "-C", help="Run as if started in this folder (any folder inside the QMS)."),
+        typer.Option("--directory", "-C", metavar="DIR", help="Run as if started in this folder (any folder inside the QMS)."),
     ] = Path("."),
     version: Annotated[
         Optional[bool],  # noqa: UP045 - Typer reads this annotation at runtime
@@ -106,7 +159,7 @@ def _codes(values: list[str]) -> list[str]:
     return [code for value in values for code in value.split(",") if code.strip()]
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     ctx: typer.Context,
     output_format: Annotated[
@@ -166,7 +219,7 @@ def check(
     raise typer.Exit(result.exit_code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def history(
     ctx: typer.Context,
     document_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="One document's id; all when left out.")] = None,  # noqa: UP045
@@ -204,7 +257,7 @@ def history(
         history_text(documents, _console())
 
 
-@app.command()
+@app.command(cls=_Command)
 def diff(
     ctx: typer.Context,
     document_id: Annotated[str, typer.Argument(metavar="ID", help="The document.")],
@@ -223,7 +276,7 @@ def diff(
     sys.stdout.write(visible(revision_redline(_workspace(ctx), document_id, rev_a, rev_b), keep="\t\n"))
 
 
-@app.command()
+@app.command(cls=_Command)
 def show(
     ctx: typer.Context,
     target: Annotated[str, typer.Argument(metavar="ID[@REV]", help="The document, and a revision from its history.")],
@@ -242,7 +295,7 @@ def show(
     sys.stdout.write(visible(show_document(_workspace(ctx), target), keep="\t\n"))
 
 
-@app.command()
+@app.command(cls=_Command)
 def approve(
     ctx: typer.Context,
     ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents to approve, in one commit.")],
@@ -282,7 +335,7 @@ def approve(
     _say(f"Committed {result.commit[:7]} as {result.approver}.")
 
 
-@app.command()
+@app.command(cls=_Command)
 def demo(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")] = Path("qms-demo"),
@@ -320,7 +373,7 @@ def demo(
     _say(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(
     ctx: typer.Context,
     site_dir: Annotated[Optional[Path], typer.Option("--site-dir", "-d", help="Where to write the site (default site/).")] = None,  # noqa: UP045
@@ -343,7 +396,7 @@ def build(
     _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     ctx: typer.Context,
     dev_addr: Annotated[str, typer.Option("--dev-addr", "-a", metavar="IP:PORT", help="Where to serve.")] = "127.0.0.1:8000",
@@ -366,7 +419,7 @@ def serve(
     os.execve(argv[0], argv, env)
 
 
-@app.command()
+@app.command(cls=_Command)
 def rules(
     output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json.")] = ListFormat.text,
 ) -> None:
@@ -395,13 +448,14 @@ def rules(
     print_table(_console(), table)
 
 
-@app.command()
+@app.command(cls=_Command)
 def pdf(
     ctx: typer.Context,
     ids: Annotated[Optional[list[str]], typer.Argument(metavar="[ID...]", help="The documents to print.")] = None,  # noqa: UP045
     every: Annotated[bool, typer.Option("--all", help="Every published document: effective and not restricted.")] = False,
     output_dir: Annotated[
-        Optional[Path], typer.Option("--output-dir", "-o", metavar="DIR", help="Where to write (default: controlled-copies/ at the repository's root).")  # noqa: UP045
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output-dir", "-o", metavar="DIR", help="Where to write (default: controlled-copies/ at the root)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a different file already at a copy's name.")] = False,
     draft: Annotated[bool, typer.Option("--draft", help="Allow a draft or in-review document, marked DRAFT.")] = False,
@@ -422,7 +476,7 @@ def pdf(
         _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder (default: here).")] = Path("."),
     example: Annotated[bool, typer.Option("--example", help="Copy the sample government office instead of the blank set.")] = False,
@@ -458,7 +512,7 @@ def init(
           "Add the people who approve to manual/people.yml; push to GitHub or GitLab and the CI files check every change.")
 
 
-@app.command()
+@app.command(cls=_Command)
 def new(
     ctx: typer.Context,
     doc_type: Annotated[str, typer.Argument(metavar="TYPE", help="procedure, work-instruction, form, manual, external or record.")],
@@ -499,7 +553,7 @@ class RegisterFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@app.command(cls=_Command)
 def codeowners(
     ctx: typer.Context,
     output: Annotated[
@@ -540,7 +594,7 @@ def codeowners(
     _say(f"{'Wrote' if outcome.changed else 'Kept (already up to date)'} {outcome.path}.")
 
 
-@app.command()
+@app.command(cls=_Command)
 def register(
     ctx: typer.Context,
     records: Annotated[bool, typer.Option("--records", help="The records register instead of the document list.")] = False,
@@ -575,7 +629,7 @@ def register(
         print_register(columns, rows, _console())
 
 
-@app.command(name="export")
+@app.command(name="export", cls=_Command)
 def export_markdown(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")],

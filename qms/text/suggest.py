@@ -26,7 +26,7 @@ def did_you_mean(word: Any, choices: list[str], cutoff: float = 0.6) -> str:
     (qp-01 -> QP-01), but a choice that matches with its case is preferred."""
     if not isinstance(word, str):
         return ""
-    folded = {}
+    folded: dict[str, str] = {}
     for choice in choices:
         folded.setdefault(choice.casefold(), choice)
     if word.casefold() in folded:
