@@ -14,11 +14,12 @@ import tempfile
 import traceback
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from qms import __version__
 from qms.errors import QmsError, UsageError
@@ -30,7 +31,59 @@ if TYPE_CHECKING:
 # Each command imports what it needs when it runs: `qms check` never loads
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
+# The order a newcomer meets the commands in, for `qms --help`.
+ORDER = ("init", "new", "check", "approve", "history", "diff", "show", "build", "serve", "register", "pdf",
+         "export", "codeowners", "demo", "rules")
+
+
+def _plain(params: list[Any]) -> list[Any]:
+    """Help that reads as words: a flag shows no <bool>, an option its metavar or its choices, never a Python type."""
+    for param in params:
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]  # the metavar says it
+        elif isinstance(param, TyperOption) and param.metavar is None:
+            choices = param.type_descriptor.choices if param.type_descriptor.is_choice else None
+            if param.is_flag:
+                param.metavar = ""
+            elif choices:
+                param.metavar = "|".join(str(getattr(c, "value", c)) for c in choices)
+            else:
+                param.metavar = (param.name or "value").upper()
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """`qms approve [OPTIONS] ID...`: each argument as its metavar, in brackets when it may be left out."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.metavar or (param.name or "").upper()
+                pieces.append(name if param.required or name.startswith("[") else f"[{name}]")
+        return pieces
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except typer.BadParameter as exc:  # "'x' is not one of 'text', 'json'", without the validator's "Value error, "
+            exc.message = exc.message.replace("Value error, ", "")
+            raise
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain(super().get_params(ctx))
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda name: ORDER.index(name) if name in ORDER else len(ORDER))
+
+
 app = typer.Typer(
+    cls=_Group,
     name="qms",
     help="Keep an ISO 9001 quality management system as Markdown in git: check it, control it, publish it.",
     no_args_is_help=True,
@@ -72,7 +125,7 @@ def _root(
     ctx: typer.Context,
     directory: Annotated[
         Path,
-        typer.Option("--directory", "-C", help="Run as if started in this folder (any folder inside the QMS)."),
+        typer.Option("--directory", "-C", metavar="DIR", help="Run as if started in this folder (any folder inside the QMS)."),
     ] = Path("."),
     version: Annotated[
         Optional[bool],  # noqa: UP045 - Typer reads this annotation at runtime
@@ -94,12 +147,19 @@ def _say(text: str) -> None:
     print(visible(text))
 
 
+def _console() -> Console:
+    """stdout: the terminal's width in a terminal; in a file, a pipe or a CI log nothing is wrapped or cut."""
+    from qms.report.console import console
+
+    return console()
+
+
 def _codes(values: list[str]) -> list[str]:
     """`--select R --select P001,P002` -> ["R", "P001", "P002"]."""
     return [code for value in values for code in value.split(",") if code.strip()]
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     ctx: typer.Context,
     output_format: Annotated[
@@ -153,13 +213,13 @@ def check(
 
     result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against)
     if output_format is OutputFormat.text:
-        render_text(result, Console(highlight=False))
+        render_text(result, _console())
     else:
         sys.stdout.write(RENDERERS[output_format.value](result) + "\n")
     raise typer.Exit(result.exit_code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def history(
     ctx: typer.Context,
     document_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="One document's id; all when left out.")] = None,  # noqa: UP045
@@ -194,10 +254,10 @@ def history(
     if output_format is HistoryFormat.json:
         history_json(documents, sys.stdout)
     else:
-        history_text(documents, Console(highlight=False))
+        history_text(documents, _console())
 
 
-@app.command()
+@app.command(cls=_Command)
 def diff(
     ctx: typer.Context,
     document_id: Annotated[str, typer.Argument(metavar="ID", help="The document.")],
@@ -216,7 +276,26 @@ def diff(
     sys.stdout.write(visible(revision_redline(_workspace(ctx), document_id, rev_a, rev_b), keep="\t\n"))
 
 
-@app.command()
+@app.command(cls=_Command)
+def show(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(metavar="ID[@REV]", help="The document, and a revision from its history.")],
+) -> None:
+    """Print a document: as it stands in the working tree, or as a revision was last committed.
+
+    Examples:
+
+        qms show QP-02
+
+        qms show QP-02@A/0 > qp-02-rev-A0.md
+    """
+    from qms.commands.show import show as show_document
+
+    # The document's own text: tabs and line breaks are its layout, any other control character is shown.
+    sys.stdout.write(visible(show_document(_workspace(ctx), target), keep="\t\n"))
+
+
+@app.command(cls=_Command)
 def approve(
     ctx: typer.Context,
     ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents to approve, in one commit.")],
@@ -256,7 +335,7 @@ def approve(
     _say(f"Committed {result.commit[:7]} as {result.approver}.")
 
 
-@app.command()
+@app.command(cls=_Command)
 def demo(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")] = Path("qms-demo"),
@@ -294,7 +373,7 @@ def demo(
     _say(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(
     ctx: typer.Context,
     site_dir: Annotated[Optional[Path], typer.Option("--site-dir", "-d", help="Where to write the site (default site/).")] = None,  # noqa: UP045
@@ -317,7 +396,7 @@ def build(
     _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     ctx: typer.Context,
     dev_addr: Annotated[str, typer.Option("--dev-addr", "-a", metavar="IP:PORT", help="Where to serve.")] = "127.0.0.1:8000",
@@ -340,7 +419,7 @@ def serve(
     os.execve(argv[0], argv, env)
 
 
-@app.command()
+@app.command(cls=_Command)
 def rules(
     output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json.")] = ListFormat.text,
 ) -> None:
@@ -352,6 +431,7 @@ def rules(
     """
     from rich.table import Table
 
+    from qms.report.console import print_table
     from qms.rules.catalogue import RULES
 
     if output_format is ListFormat.json:
@@ -359,19 +439,23 @@ def rules(
         rows = [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary} for r in RULES.values()]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
-    table = Table("code", "name", "severity", "what it checks", box=None)
+    table = Table(box=None)
+    for column in ("code", "name", "severity"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("what it checks")
     for info in RULES.values():
-        table.add_row(info.code, info.name, info.severity, info.summary)
-    Console().print(table)
+        table.add_row(info.code, info.name, info.severity, escape(info.summary))
+    print_table(_console(), table)
 
 
-@app.command()
+@app.command(cls=_Command)
 def pdf(
     ctx: typer.Context,
     ids: Annotated[Optional[list[str]], typer.Argument(metavar="[ID...]", help="The documents to print.")] = None,  # noqa: UP045
     every: Annotated[bool, typer.Option("--all", help="Every published document: effective and not restricted.")] = False,
     output_dir: Annotated[
-        Optional[Path], typer.Option("--output-dir", "-o", metavar="DIR", help="Where to write (default: here).")  # noqa: UP045
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output-dir", "-o", metavar="DIR", help="Where to write (default: controlled-copies/ at the root)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a different file already at a copy's name.")] = False,
     draft: Annotated[bool, typer.Option("--draft", help="Allow a draft or in-review document, marked DRAFT.")] = False,
@@ -382,7 +466,7 @@ def pdf(
 
         qms pdf QP-02
 
-        qms pdf --all --output-dir controlled-copies
+        qms pdf --all --output-dir /tmp/copies
 
         qms pdf WI-04-03 --draft
     """
@@ -392,7 +476,7 @@ def pdf(
         _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder (default: here).")] = Path("."),
     example: Annotated[bool, typer.Option("--example", help="Copy the sample government office instead of the blank set.")] = False,
@@ -428,7 +512,7 @@ def init(
           "Add the people who approve to manual/people.yml; push to GitHub or GitLab and the CI files check every change.")
 
 
-@app.command()
+@app.command(cls=_Command)
 def new(
     ctx: typer.Context,
     doc_type: Annotated[str, typer.Argument(metavar="TYPE", help="procedure, work-instruction, form, manual, external or record.")],
@@ -469,7 +553,7 @@ class RegisterFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@app.command(cls=_Command)
 def codeowners(
     ctx: typer.Context,
     output: Annotated[
@@ -495,7 +579,14 @@ def codeowners(
     """
     from qms.commands.codeowners import codeowners as codeowners_file
 
-    outcome = codeowners_file(_workspace(ctx), output, check_only)
+    workspace = _workspace(ctx)
+    outcome = codeowners_file(workspace, output, check_only)
+    if not outcome.owned:
+        Console(stderr=True, highlight=False).print(escape(visible(
+            f"qms: error: no approver has a handle, so {outcome.path} would own nothing and was not written: "
+            f'add handle: "@name" to the approvers in {workspace.config.people_file}, then run qms codeowners again')),
+            soft_wrap=True)
+        raise typer.Exit(1)
     if check_only:
         state = "up to date" if not outcome.changed else "out of date" if outcome.existed else "missing"
         _say(f"{outcome.path} is {state}{': run qms codeowners' if outcome.changed else ''}.")
@@ -503,7 +594,7 @@ def codeowners(
     _say(f"{'Wrote' if outcome.changed else 'Kept (already up to date)'} {outcome.path}.")
 
 
-@app.command()
+@app.command(cls=_Command)
 def register(
     ctx: typer.Context,
     records: Annotated[bool, typer.Option("--records", help="The records register instead of the document list.")] = False,
@@ -535,10 +626,10 @@ def register(
     elif output_format is RegisterFormat.json:
         sys.stdout.write(register_json(columns, rows) + "\n")
     else:
-        print_register(columns, rows, Console(highlight=False))
+        print_register(columns, rows, _console())
 
 
-@app.command(name="export")
+@app.command(name="export", cls=_Command)
 def export_markdown(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")],

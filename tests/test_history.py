@@ -61,7 +61,7 @@ def test_text_history_shows_the_table(git_repo: GitQmsRepo) -> None:
 def test_unknown_id_is_a_usage_error(git_repo: GitQmsRepo) -> None:
     run = git_repo.qms("history", "QP-1")
     assert run.code == 2
-    assert 'QP-1 has no history in this repository: did you mean "QP-01"?' in run.stderr
+    assert 'QP-1 is not a document in this repository: did you mean "QP-01"?' in run.stderr
 
 
 def test_shallow_clone_is_refused_with_advice(git_repo: GitQmsRepo, tmp_path: Path) -> None:

@@ -71,9 +71,9 @@ def test_record_form_for_a_nonconformity(office: QmsRepo) -> None:
     assert "## Immediate correction" in text and "under [[QP-01]] (Document Control)" in text
     assert_clean(office)
     bad = office.qms("new", "record", "--kind", "complaint", "--procedure", "QP-01", "--title", "x")
-    assert bad.code == 2 and "a record needs --kind, one of audit, nonconformity" in bad.stderr
+    assert bad.code == 2 and "'complaint' is not a record kind of this QMS. The kinds are audit, nonconformity" in bad.stderr
     missing = office.qms("new", "record", "--kind", "audit", "--procedure", "QP-99", "--title", "x")
-    assert missing.code == 2 and "--procedure QP-99: there is no document QP-99" in missing.stderr
+    assert missing.code == 2 and "--procedure QP-99: QP-99 is not a document in this repository" in missing.stderr
 
 
 def test_repository_template_overrides_the_shipped_one(office: QmsRepo) -> None:

@@ -153,7 +153,7 @@ def test_unknown_obsolete_and_draft_ids_are_refused_with_a_way_forward(demo: Pat
     nothing = make(demo, "-o", str(tmp_path))
     assert nothing.code == 2 and "qms pdf QP-02" in nothing.stderr and "--all" in nothing.stderr
     unknown = make(demo, "QP-99", "-o", str(tmp_path))
-    assert unknown.code == 2 and "there is no document QP-99" in unknown.stderr
+    assert unknown.code == 2 and "QP-99 is not a document in this repository" in unknown.stderr
     obsolete = make(demo, "QP-13", "-o", str(tmp_path))
     assert obsolete.code == 2 and "QP-13" in obsolete.stderr and "obsolete" in obsolete.stderr
     assert "qms pdf QP-14" in obsolete.stderr  # its successor

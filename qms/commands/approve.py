@@ -24,6 +24,7 @@ from qms.history.controls import control_files, refusal
 from qms.model import Document
 from qms.safewrite import write_atomically
 from qms.text.frontmatter_edit import EditError, set_keys
+from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
 APPROVE_LOCK = "approve.lock"
@@ -93,8 +94,10 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
     plan: list[tuple[Document, Approved]] = []
     for doc_id in dict.fromkeys(ids):
         doc = by_id.get(doc_id)
-        if doc is None or doc.is_record:
-            raise UsageError(f"{doc_id} is not a controlled document in this repository")
+        if doc is None:
+            raise UsageError(not_a_document(doc_id, [d for d, found in by_id.items() if not found.is_record]))
+        if doc.is_record:
+            raise UsageError(f"{doc_id} ({doc.path}) is a record, not a controlled document: records are not approved")
         plan.append((doc, _check_one(root, doc, person.roles, approver.person, person.name, history)))
 
     originals = {doc.path: (root / doc.path).read_bytes() for doc, _ in plan}

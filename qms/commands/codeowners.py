@@ -22,6 +22,7 @@ class Outcome:
     path: Path
     changed: bool
     existed: bool
+    owned: bool = True  # False: no approver has a handle, so the file would own nothing and was not written
 
 
 def codeowners(workspace: Workspace, output: Path | None = None, check_only: bool = False) -> Outcome:
@@ -41,6 +42,8 @@ def codeowners(workspace: Workspace, output: Path | None = None, check_only: boo
             raise CodeownersError(
                 f"{path} was not written by `qms codeowners` (its first line is not '{MARKER} ...'); "
                 "it was left as it is. Move your rules elsewhere or delete the file, then run `qms codeowners` again")
+    if not any(line.strip() and not line.startswith("#") for line in wanted.splitlines()):
+        return Outcome(path, False, current is not None, owned=False)
     changed = current != wanted
     if changed and not check_only and current is not None and has_uncommitted_change(path):
         raise CodeownersError(

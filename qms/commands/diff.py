@@ -13,7 +13,7 @@ from qms.history.model import DocumentHistory, Revision
 from qms.workspace import Workspace
 
 
-def _revision(doc: DocumentHistory, label: str) -> Revision:
+def revision_of(doc: DocumentHistory, label: str) -> Revision:
     for revision in doc.revisions:
         if revision.revision == label:
             return revision
@@ -23,7 +23,7 @@ def _revision(doc: DocumentHistory, label: str) -> Revision:
 
 def redline(root: Path, doc: DocumentHistory, rev_a: str, rev_b: str) -> str:
     """A unified diff of the document as revision A and revision B were last left."""
-    old, new = _revision(doc, rev_a).last, _revision(doc, rev_b).last
+    old, new = revision_of(doc, rev_a).last, revision_of(doc, rev_b).last
     blobs = read_blobs(root, [old.blob, new.blob])
     before = blobs.get(old.blob, b"").decode("utf-8", "replace").splitlines(keepends=True)
     after = blobs.get(new.blob, b"").decode("utf-8", "replace").splitlines(keepends=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from qms.errors import UsageError
 from qms.history.index import DATE_ONLY
 from qms.history.model import DocumentHistory
-from qms.text.suggest import did_you_mean
+from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
 
@@ -20,8 +20,7 @@ def document_history(workspace: Workspace, document_id: str | None = None) -> li
         if uncommitted is not None:
             raise UsageError(f"{document_id} ({uncommitted.path}) is not committed yet, so it has no history; "
                              "commit it first")
-        known = sorted(history.documents)
-        raise UsageError(f"{document_id} has no history in this repository{did_you_mean(document_id, known, 0.85)}")
+        raise UsageError(not_a_document(document_id, list(history.documents)))
     return [history.documents[document_id]]
 
 
@@ -32,6 +31,8 @@ def audit_trail_csv(workspace: Workspace, document_id: str | None, start: str | 
     for label, value in (("--from", start), ("--to", end)):
         if value is not None and not DATE_ONLY.match(value):
             raise UsageError(f'{label} must be a date written YYYY-MM-DD (found "{value}")')
+    if document_id is not None:
+        document_history(workspace, document_id)  # an id that names no document is said so, not an empty trail
     history = workspace.history()
     if document_id is not None:
         history.documents = {k: v for k, v in history.documents.items() if k == document_id}

@@ -37,7 +37,7 @@ from qms.publish.labels import labels
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.safewrite import within, write_atomically
 from qms.text.body import WIKI_LINK, prose_lines
-from qms.text.suggest import did_you_mean
+from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
 # Words the PDF adds to the site's labels, in each language.
@@ -107,7 +107,7 @@ def _choose(docs: DocumentSet, ids: list[str], every: bool, draft: bool) -> list
     for doc_id in ids:
         doc = by_id.get(doc_id)
         if doc is None:
-            raise UsageError(f"there is no document {doc_id}{did_you_mean(doc_id, sorted(by_id), 0.85)}")
+            raise UsageError(not_a_document(doc_id, list(by_id)))
         if doc.is_record:
             raise UsageError(f"{doc_id} ({doc.path}) is a record, not a controlled document; "
                              "only controlled documents are printed as controlled copies")
@@ -212,13 +212,17 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
     )
 
 
+DEFAULT_OUTPUT_DIR = "controlled-copies"
+
+
 def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_dir: Path | None = None,
               force: bool = False, draft: bool = False) -> list[Written]:
-    """Render each chosen document to output_dir (default: the current folder) and say what was written."""
+    """Render each chosen document to output_dir (default: controlled-copies/ at the repository's root, which
+    the .gitignore of `qms init` leaves out of git) and say what was written."""
     config = workspace.config
     docs = workspace.documents
     chosen = _choose(docs, ids, every, draft)
-    target_dir = (output_dir or Path.cwd()).resolve()
+    target_dir = (output_dir or config.root / DEFAULT_OUTPUT_DIR).resolve()
     for doc in chosen:  # a path built from an id never leaves its folder, whatever the type's id pattern allows
         name = file_name(doc, doc.status != "effective")
         if not within(target_dir, target_dir / name):

@@ -26,6 +26,7 @@ from qms.model import Document
 from qms.text.frontmatter import SplitProblem, split_front_matter
 from qms.text.idgen import next_id, numbers
 from qms.text.revisions import FIRST
+from qms.text.suggest import did_you_mean, not_a_document
 from qms.text.yamlsafe import parse_yaml
 from qms.workspace import Workspace
 
@@ -233,30 +234,41 @@ def new_document(workspace: Workspace, doc_type: str, title: str, parent: str | 
                  doc_id: str | None = None) -> NewResult:
     config = workspace.config
     if doc_type not in config.types:
-        raise UsageError(f"'{doc_type}' is not a document type of this QMS; the types are {', '.join(config.types)}")
+        raise UsageError(f"'{doc_type}' is not a document type of this QMS; the types are {', '.join(config.types)}"
+                         f"{did_you_mean(doc_type, list(config.types))}")
     if not title.strip():
         raise UsageError("give the new document a title: --title \"...\"")
     docs = workspace.documents
     by_id = docs.by_id()
     spec = config.types[doc_type]
     is_record = doc_type == "record"
+    kinds = ", ".join(config.record_kinds)
+    if is_record and kind is None:
+        raise UsageError(f"a record needs --kind, one of {kinds}")
     if is_record and kind not in config.record_kinds:
-        raise UsageError(f"a record needs --kind, one of {', '.join(config.record_kinds)}")
+        raise UsageError(f"'{kind}' is not a record kind of this QMS{did_you_mean(kind, config.record_kinds) or '.'} "
+                         f"The kinds are {kinds}; a new kind goes in record_kinds in {CONFIG_NAME}")
     if is_record and not procedure:
         raise UsageError("a record is evidence for a procedure: name it with --procedure, for example --procedure QP-11")
     related = {}
     for option, value in (("--parent", parent), ("--procedure", procedure)):
         if value is not None:
             found = by_id.get(value)
-            if found is None or found.is_record:
-                raise UsageError(f"{option} {value}: there is no document {value} in this QMS")
+            if found is None:
+                raise UsageError(f"{option} {value}: " + not_a_document(value, [d for d, f in by_id.items() if not f.is_record]))
+            if found.is_record:
+                raise UsageError(f"{option} {value}: {value} ({found.path}) is a record; name a procedure")
             related[option] = found
     today = date.today()
     taken = [d.id for d in docs.documents if d.id]
     if doc_id is None:
         doc_id = next_id(spec.id_pattern.pattern, taken, numbers(parent) if parent else [], today.year, doc_type)
-    elif not spec.id_pattern.fullmatch(doc_id) or doc_id in taken:
-        raise UsageError(f"--id {doc_id} is {'taken' if doc_id in taken else 'not of the form ' + spec.id_pattern.pattern}")
+    elif doc_id in taken:
+        raise UsageError(f"--id {doc_id} is taken; leave out --id for the next free one, "
+                         f"{_id_example(workspace, doc_type, taken, parent, today.year)}")
+    elif not spec.id_pattern.fullmatch(doc_id):
+        raise UsageError(f"--id {doc_id} is not an id of a {doc_type} in this QMS; "
+                         f"{_id_example(workspace, doc_type, taken, parent, today.year)}")
     source = related.get("--parent") or related.get("--procedure")
     defaults = _defaults(config, doc_type)
     owner = owner or defaults.get("owner") or (source.data.get("owner") if source else None)
@@ -271,7 +283,7 @@ def new_document(workspace: Workspace, doc_type: str, title: str, parent: str | 
         raise UsageError(f"{', '.join(unknown)} is not a role in {config.roles_file}; the roles are {', '.join(sorted(roles))}")
 
     folder = f"{spec.folder}/{today.year}" if is_record else spec.folder
-    slug = _slug(title, words=6)
+    slug = _slug(title, words=6, cjk=True)
     rel = f"{folder}/{doc_id.lower()}{'-' + slug if slug else ''}.md"
     # A path built from an id never leaves the type's folder, though a pattern such as .+ allows ../ in the id.
     home = config.root / spec.folder
@@ -364,8 +376,26 @@ class GitRun:
     stderr: str
 
 
-def _slug(text: str, words: int = 8) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower())[:words])
+def _id_example(workspace: Workspace, doc_type: str, taken: list[str], parent: str | None, year: int) -> str:
+    """How an id of this type is written: the next free one, or the ones in use (never the raw pattern)."""
+    spec = workspace.config.types[doc_type]
+    try:
+        return f"the next free one is {next_id(spec.id_pattern.pattern, taken, numbers(parent) if parent else [], year, doc_type)}"
+    except UsageError:
+        pass
+    mine = sorted(d.id for d in workspace.documents.documents if d.id and d.type == doc_type and spec.id_pattern.fullmatch(d.id))
+    if mine:
+        return f"the {doc_type} ids in use are {', '.join(mine[:3])}{' ...' if len(mine) > 3 else ''}"
+    return f"its form is set by types: {doc_type}: id_pattern in qms.yml"
+
+
+# Han (with extensions A and the compatibility block), kana, Hangul: a Chinese or Japanese title keeps its words.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+
+
+def _slug(text: str, words: int = 8, cjk: bool = False) -> str:
+    """Lower-case ASCII words joined by hyphens; with cjk, runs of CJK characters are words too (qp-15-投诉处理)."""
+    return "-".join(re.findall(f"[a-z0-9]+|[{_CJK}]+" if cjk else "[a-z0-9]+", text.lower())[:words])
 
 
 def _title(folder_name: str) -> str:

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from qms.history.model import Approval, DocumentHistory, Identity, Revision, Version
+from qms.report.console import print_table
 from qms.text.safetext import visible
 
 
@@ -108,8 +109,13 @@ def render_text(documents: list[DocumentHistory], console: Console) -> None:
     for doc in documents:
         # Ids, titles and names are the authors' text: never Rich markup, and never a terminal's control characters.
         console.print(f"[bold]{escape(visible(doc.id))}[/bold]  {escape(visible(doc.title))}  "
-                      f"[dim]{escape(visible(doc.path))}[/dim]", highlight=False)
-        table = Table("rev", "status", "effective", "change", "authors", "approvals", "commits", box=None)
+                      f"[dim]{escape(visible(doc.path))}[/dim]", highlight=False, soft_wrap=True)
+        table = Table(box=None)
+        for column in ("rev", "status", "effective"):  # ids and dates are one word each: never folded
+            table.add_column(column, no_wrap=True)
+        for column in ("change", "authors", "approvals"):
+            table.add_column(column)
+        table.add_column("commits", no_wrap=True)
         for revision in doc.revisions:
             first, last = revision.versions[0].commit.short, revision.last.commit.short
             cells = (
@@ -122,5 +128,5 @@ def render_text(documents: list[DocumentHistory], console: Console) -> None:
                 first if first == last else f"{first}..{last}",
             )
             table.add_row(*(escape(visible(cell, keep="\n")) for cell in cells))  # a cell's lines are its own
-        console.print(table)
+        print_table(console, table)
         console.print()

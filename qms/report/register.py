@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from qms.report.console import print_table as print_whole
 from qms.text.safetext import csv_cell, visible
 
 WRAPPING = ("title", "type", "owner", "path", "procedure", "kind")
@@ -29,13 +30,10 @@ def to_json(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
 
 
 def print_table(columns: tuple[str, ...], rows: list[dict[str, str]], console: Console) -> None:
-    if not console.is_terminal:
-        console.width = 1000  # piped into a file or a pager: whole rows, not an 80-column squeeze
     table = Table(box=None)
-    for column in columns:  # ids, codes and dates never wrap; titles, owners and paths take what is left
-        wraps = column in WRAPPING
-        table.add_column(column.replace("_", " "), no_wrap=not wraps, overflow="fold", min_width=8 if wraps else None)
+    for column in columns:  # ids, codes and dates never wrap; titles, owners and paths wrap at spaces
+        table.add_column(column.replace("_", " "), no_wrap=column not in WRAPPING)
     for row in rows:
         table.add_row(*(escape(visible(row[c])) for c in columns))
-    console.print(table)
+    print_whole(console, table)
     console.print(f"{len(rows)} {'entry' if len(rows) == 1 else 'entries'}.")

@@ -22,8 +22,21 @@ def show(value: Any) -> str:
 
 
 def did_you_mean(word: Any, choices: list[str], cutoff: float = 0.6) -> str:
-    """': did you mean "x"?' for the closest choice, or "" when none is close."""
+    """': did you mean "x"?' for the closest choice, or "" when none is close; case does not count
+    (qp-01 -> QP-01), but a choice that matches with its case is preferred."""
     if not isinstance(word, str):
         return ""
+    folded: dict[str, str] = {}
+    for choice in choices:
+        folded.setdefault(choice.casefold(), choice)
+    if word.casefold() in folded:
+        return f': did you mean "{folded[word.casefold()]}"?'
     close = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
+    if not close:
+        close = [folded[c] for c in difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=cutoff)]
     return f': did you mean "{close[0]}"?' if close else ""
+
+
+def not_a_document(word: str, ids: list[str]) -> str:
+    """The message for an id that names no document, with the closest id."""
+    return f"{word} is not a document in this repository{did_you_mean(word, sorted(ids), 0.75)}"
