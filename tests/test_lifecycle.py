@@ -1,0 +1,55 @@
+"""Issue 14, the document lifecycle: back-dated approvals, approving drafts, returned drafts, and who the
+audit trail credits after a merge. Real repositories, several people, the real `qms` command."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from qmsrepo import GitQmsRepo, find
+from test_change_control import approve, bump
+
+QP = "procedures/qp-01-document-control.md"
+
+
+# --- 4. the audit trail credits the approval's own commit and approver, not the merge
+
+
+def approved_on_a_side_branch(repo: GitQmsRepo) -> tuple[str, str]:
+    """Li Na revises QP-01 and Chen Jing approves it on a branch; Wang Li merges it with --no-ff.
+
+    Returns (approval commit, merge commit)."""
+    repo.git("switch", "-q", "-c", "revise-qp-01")
+    bump(repo)
+    approve(repo)
+    approval = repo.git("rev-parse", "HEAD")
+    repo.git("switch", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge revise-qp-01", "revise-qp-01", env=repo.identity("wang-li"))
+    return approval, repo.git("rev-parse", "HEAD")
+
+
+def test_audit_trail_after_a_merge_credits_the_approver(git_repo: GitQmsRepo) -> None:
+    approval, merge = approved_on_a_side_branch(git_repo)
+    run = git_repo.qms("history", "QP-01", "--format", "csv")
+    assert run.code == 0, run.stderr
+    rows = [r for r in csv.DictReader(io.StringIO(run.stdout)) if r["revision"] == "3"]
+    # The merge only brought the approved revision onto main: it is no act of control by Wang Li.
+    assert all(r["person"] != "wang-li" and r["commit"] != merge for r in rows), rows
+    effective = [r for r in rows if r["status"] == "effective" and r["event"] != "approval"]
+    assert [(r["person"], r["commit"]) for r in effective] == [("chen-jing", approval)]
+    assert [(r["event"], r["person"], r["commit"]) for r in rows if r["event"] == "approval"] == [
+        ("approval", "chen-jing", approval)]
+    assert git_repo.check("--history").code == 0
+
+
+def test_revision_table_shows_the_approval_commit_after_a_merge(git_repo: GitQmsRepo, tmp_path) -> None:
+    """The site's, the export's and the PDF's "Commit" column: the approval's commit, not the merge."""
+    approval, merge = approved_on_a_side_branch(git_repo)
+    revision = git_repo.history("QP-01")[-1]
+    assert revision["last_commit"] == approval
+    out = tmp_path / "export"
+    run = git_repo.qms("export", str(out))
+    assert run.code == 0, run.stderr
+    page = (out / QP).read_text(encoding="utf-8")
+    row = next(line for line in page.splitlines() if line.startswith("| 3 "))
+    assert f"`{approval[:7]}`" in row and merge[:7] not in row
