@@ -53,3 +53,26 @@ def test_revision_table_shows_the_approval_commit_after_a_merge(git_repo: GitQms
     page = (out / QP).read_text(encoding="utf-8")
     row = next(line for line in page.splitlines() if line.startswith("| 3 "))
     assert f"`{approval[:7]}`" in row and merge[:7] not in row
+
+
+# --- 3. a reviewer may send a revision back to draft
+
+
+def test_review_sent_back_to_draft_is_not_an_error(git_repo: GitQmsRepo) -> None:
+    """QP-02 of the sample: the reviewer returns the draft with comments; the author reworks it and resubmits."""
+    bump(git_repo)  # revision 3, in review
+    git_repo.revise(QP, "status: review", "status: draft", who="chen-jing")  # sent back, no content change
+    git_repo.revise(QP, "Records are listed in an index.", "Records are listed in the records index.")
+    git_repo.revise(QP, "status: draft", "status: review")
+    approve(git_repo)
+    run = git_repo.check("--history")
+    assert find(run, "H005") == [], run.findings
+    assert run.code == 0, run.findings
+
+
+def test_other_backward_moves_stay_h005(git_repo: GitQmsRepo) -> None:
+    """Effective back to review or draft is still reported, each with its commit and person."""
+    sha = git_repo.revise(QP, "status: effective", "status: review")
+    hits = find(git_repo.check("--history"), "H005")
+    assert [h["message"] for h in hits] == [
+        f"commit {sha[:7]} by Li Na (li-na): status went back from effective to review"]

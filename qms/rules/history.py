@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 STATUS_ORDER = {"draft": 0, "review": 1, "effective": 2, "obsolete": 3}
 RESTART = ("draft", "review")
+# Backward moves within a revision that are allowed: a reviewer returns the draft to its author.
+RETURNS = frozenset({("review", "draft")})
 
 
 def _finding(ctx: Context, code: str, path: str, version: Version, message: str, hint: str | None = None) -> Finding:
@@ -161,9 +163,10 @@ def _transition(ctx: Context, before: Version, after: Version) -> Iterator[Findi
         if before.status == "effective" and after.content != before.content:
             yield _finding(ctx, "H001", path, after, f"the content of {before.get('id')} changed while "
                            f"revision {after.revision} was effective", "bump the revision and say why in 'change'")
-        if _rank(after.status) < _rank(before.status):
+        if _rank(after.status) < _rank(before.status) and (before.status, after.status) not in RETURNS:
             yield _finding(ctx, "H005", path, after, f"status went back from {before.status} to {after.status}",
-                           "status only moves forward: draft, review, effective, obsolete")
+                           "status only moves forward: draft, review, effective, obsolete (a revision in "
+                           "review may go back to draft)")
         return
     scheme = ctx.config.revision_scheme
     try:
