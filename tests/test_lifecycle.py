@@ -76,3 +76,54 @@ def test_other_backward_moves_stay_h005(git_repo: GitQmsRepo) -> None:
     hits = find(git_repo.check("--history"), "H005")
     assert [h["message"] for h in hits] == [
         f"commit {sha[:7]} by Li Na (li-na): status went back from effective to review"]
+
+
+# --- 1. an effective date earlier than its approval is refused
+
+
+def test_qms_approve_refuses_a_back_dated_effective_date(git_repo: GitQmsRepo) -> None:
+    """Chen Jing approves on 2026-02-01 (the commit's author date) and asks for 2020-01-01: refused."""
+    bump(git_repo)
+    head = git_repo.git("rev-parse", "HEAD")
+    run = git_repo.qms_as("chen-jing", "approve", "QP-01", "--effective", "2020-01-01")
+    assert run.code == 2, (run.stdout, run.stderr)
+    assert "--effective 2020-01-01 is earlier than the approval (2026-02-01)" in run.stderr
+    assert git_repo.git("rev-parse", "HEAD") == head
+    assert "status: review" in git_repo.read(QP)
+    # The day of the approval itself, and a later day, are accepted.
+    run = git_repo.qms_as("chen-jing", "approve", "QP-01", "--effective", "2026-02-01")
+    assert run.code == 0, run.stderr
+    assert git_repo.check("--history").code == 0
+
+
+def back_dated_by_hand(repo: GitQmsRepo) -> str:
+    """Chen Jing's approval commit of 2026-03-02, written by hand, sets revision 3 effective from 2020-01-01."""
+    bump(repo)
+    repo.edit(QP, "status: review", "status: effective")
+    repo.edit(QP, "effective: 2026-02-01", "effective: 2020-01-01")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Approve QP-01 revision 3\n\nApproves: QP-01@3",
+             env=repo.identity("chen-jing", day="2026-03-02"))
+    return repo.git("rev-parse", "HEAD")
+
+
+def test_back_dated_effective_date_is_a_history_finding(git_repo: GitQmsRepo) -> None:
+    sha = back_dated_by_hand(git_repo)
+    run = git_repo.check("--history")
+    assert run.code == 1
+    hits = find(run, "H016")
+    assert len(hits) == 1, run.findings
+    assert hits[0]["path"] == QP and hits[0]["severity"] == "error"
+    assert hits[0]["message"] == (f"commit {sha[:7]} by Chen Jing (chen-jing): QP-01 revision 3 is effective from "
+                                  "2020-01-01, earlier than its approval on 2026-03-02")
+    assert hits[0]["hint"]
+    # Nothing else is wrong with it: the approval itself counts.
+    assert {f["code"] for f in run.findings} == {"H016"}
+
+
+def test_back_dated_effective_date_is_a_finding_since_rev(git_repo: GitQmsRepo) -> None:
+    base = git_repo.git("rev-parse", "HEAD")
+    sha = back_dated_by_hand(git_repo)
+    hits = find(git_repo.check("--since", base), "H016")
+    assert len(hits) == 1 and hits[0]["message"].startswith(f"commit {sha[:7]} by Chen Jing (chen-jing): "), hits
+    assert find(git_repo.check("--since", sha), "H016") == []

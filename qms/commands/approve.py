@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from qms.errors import QmsError, UsageError
@@ -27,7 +27,7 @@ from qms.text.frontmatter_edit import EditError, set_keys
 from qms.workspace import Workspace
 
 APPROVE_LOCK = "approve.lock"
-IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$", re.ASCII)
+IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> (?P<epoch>\d+) (?P<zone>[+-]\d{4})$", re.ASCII)
 
 
 class ApprovalRefusedError(QmsError):
@@ -88,6 +88,11 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
             "approver's own git identity (git config user.email)"
         )
     person = roster.people[approver.person]
+    approved_on = _author_day(ident)
+    if effective is not None and effective < approved_on:
+        raise UsageError(f"--effective {effective} is earlier than the approval ({approved_on}): a revision cannot "
+                         f"be in force before it is approved, and this approval commit is dated {approved_on}; give "
+                         "that date or a later one, or leave --effective out")
     history = workspace.history()
     by_id = docs.by_id()
     plan: list[tuple[Document, Approved]] = []
@@ -106,7 +111,7 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
                 continue
             # A later approver of an effective document keeps its date unless told otherwise.
             kept = doc.data.get("effective") if doc.status == "effective" else None
-            when = effective or (str(kept) if kept else date.today().isoformat())
+            when = effective or (str(kept) if kept else max(date.today().isoformat(), approved_on))
             updated = set_keys(originals[doc.path], {"status": "effective", "effective": when}, "status")
             write_atomically(root / doc.path, updated)
             approved.effective = when
@@ -188,6 +193,13 @@ def _approve_controls(workspace: Workspace, paths: list[str], signs: bool) -> Ap
     run_git(root, "commit", "--quiet", "--allow-empty", *(["-S"] if signs else []), "-m", message)
     sha = run_git(root, "rev-parse", "HEAD").decode().strip()
     return ApproveResult(sha, label, approved)
+
+
+def _author_day(ident: re.Match[str]) -> str:
+    """The day of the approval commit, as its author date will say (GIT_AUTHOR_DATE, or now), in its own zone."""
+    zone = ident["zone"]
+    offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * (-1 if zone[0] == "-" else 1)
+    return datetime.fromtimestamp(int(ident["epoch"]), timezone(offset)).date().isoformat()
 
 
 def _is_date(text: str) -> bool:
