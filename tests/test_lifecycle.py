@@ -127,3 +127,48 @@ def test_back_dated_effective_date_is_a_finding_since_rev(git_repo: GitQmsRepo) 
     hits = find(git_repo.check("--since", base), "H016")
     assert len(hits) == 1 and hits[0]["message"].startswith(f"commit {sha[:7]} by Chen Jing (chen-jing): "), hits
     assert find(git_repo.check("--since", sha), "H016") == []
+
+
+# --- 2. a draft is not approved: its author first sends it for review
+
+
+def test_approving_a_draft_is_refused_until_it_is_in_review(git_repo: GitQmsRepo) -> None:
+    """Li Na adds a work instruction with `qms new`: its placeholder text is a draft, not for approval."""
+    new = git_repo.qms_as("li-na", "new", "work-instruction", "--parent", "QP-01", "--title", "Filing Records",
+                          "--owner", "document-controller", "--approver", "quality-manager")
+    assert new.code == 0, new.stderr
+    first = new.stdout.splitlines()[0]  # Created PATH (ID).
+    path, doc_id = first.removeprefix("Created ").rstrip(".").split(" (")
+    doc_id = doc_id.rstrip(")")
+    git_repo.commit(f"Draft {doc_id}", who="li-na")
+    head, text = git_repo.git("rev-parse", "HEAD"), git_repo.read(path)
+    assert "status: draft" in text
+
+    refused = git_repo.qms_as("chen-jing", "approve", doc_id)
+    assert refused.code == 2, (refused.stdout, refused.stderr)
+    assert f"{doc_id} is still a draft" in refused.stderr and "set status: review" in refused.stderr
+    assert "commit it first" in refused.stderr
+    assert (git_repo.git("rev-parse", "HEAD"), git_repo.read(path)) == (head, text)
+
+    git_repo.revise(path, "status: draft", "status: review")
+    approved = git_repo.qms_as("chen-jing", "approve", doc_id)
+    assert approved.code == 0, approved.stderr
+    assert "status: effective" in git_repo.read(path)
+
+
+def test_a_draft_needing_two_approvers_is_refused_and_review_keeps_the_flow(git_repo: GitQmsRepo) -> None:
+    """Two approver roles: the draft is refused by each; in review, the first approval keeps it in review."""
+    git_repo.edit(QP, "approvers: [quality-manager]", "approvers: [quality-manager, director]")
+    bump(git_repo, status="draft")
+    for who in ("chen-jing", "wang-li"):
+        run = git_repo.qms_as(who, "approve", "QP-01")
+        assert run.code == 2 and "QP-01 is still a draft" in run.stderr, run.stderr
+    git_repo.revise(QP, "status: draft", "status: review")
+    first = git_repo.qms_as("chen-jing", "approve", "QP-01")
+    assert first.code == 0, first.stderr
+    assert "stays in review until director approves too" in first.stdout
+    assert git_repo.git("show", "--name-only", "--format=", "HEAD") == ""  # the trailer alone: nothing to write
+    second = git_repo.qms_as("wang-li", "approve", "QP-01")
+    assert second.code == 0, second.stderr
+    assert "status: effective" in git_repo.read(QP)
+    assert git_repo.check("--history").code == 0

@@ -2,9 +2,11 @@
 
 The commit carries one `Approves: ID@REV` trailer per document. When the
 approval completes the document's approver roles, it also sets `status:
-effective` and `effective:`; while other roles still have to approve, it
-sets `status: review` and the document stays out of force. It changes nothing
-else. Every
+effective` and `effective:`; while other roles still have to approve, the
+document stays in review, out of force. It changes nothing else. Only a
+document in review (or an effective one gaining a further approver) is
+approved: a draft is refused, and so is an effective date before the
+approval commit's author date. Every
 check runs before the first byte is written; if the commit fails, the files
 are put back as they were.
 """
@@ -106,9 +108,7 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
     try:
         for doc, approved in plan:
             if approved.waiting:
-                if doc.status == "draft":
-                    write_atomically(root / doc.path, set_keys(originals[doc.path], {"status": "review"}, "status"))
-                continue
+                continue  # in review (or effective) already: the commit records the approval, the file stays
             # A later approver of an effective document keeps its date unless told otherwise.
             kept = doc.data.get("effective") if doc.status == "effective" else None
             when = effective or (str(kept) if kept else max(date.today().isoformat(), approved_on))
@@ -128,7 +128,7 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
 def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name: str, history) -> Approved:
     assert doc.id is not None
     if doc.status not in ("draft", "review", "effective"):
-        raise ApprovalRefusedError(f"{doc.id} is {doc.status}; only a draft or a document in review can be approved")
+        raise ApprovalRefusedError(f"{doc.id} is {doc.status}; only a document in review can be approved")
     if run_git(root, "status", "--porcelain", "--", doc.path).strip():
         raise ApprovalRefusedError(
             f"{doc.path} has changes that are not committed; an approval covers committed content only, "
@@ -151,6 +151,11 @@ def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name
     if current is not None and current.revision == revision and any(a.person == person_id for a in current.authors):
         raise ApprovalRefusedError(
             f"{name} authored revision {revision} of {doc.id} and cannot approve it (segregation of duties)"
+        )
+    if doc.status == "draft":
+        raise ApprovalRefusedError(
+            f"{doc.id} is still a draft; only a document in review can be approved: when it is ready, set "
+            f"status: review in {doc.path} and commit it first (its author does), then approve it"
         )
     covered = set(held)
     if current is not None and current.revision == revision:
