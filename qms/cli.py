@@ -307,9 +307,11 @@ def approve(
 ) -> None:
     """Approve documents as yourself: commit with an Approves: trailer, and set them effective once every approver role has approved.
 
-    Refuses when you hold none of a document's approver roles, or authored
-    the revision you are approving. While other approver roles still have to
-    approve, the document stays in review.
+    Refuses when you hold none of a document's approver roles, authored the
+    revision you are approving, the document is still a draft (set status:
+    review and commit first), or --effective is before today's approval.
+    While other approver roles still have to approve, the document stays in
+    review.
 
     Examples:
 

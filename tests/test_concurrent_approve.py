@@ -25,11 +25,12 @@ LOCK_WAIT = 10  # seconds: qms.commands.approve waits this long for another appr
 
 
 def _needs_two_roles(repo: GitQmsRepo) -> None:
-    """Revision 3 of QP-01, a draft by Li Na, needs the director (Wang Li) and the quality manager (Chen Jing).
+    """Revision 3 of QP-01, by Li Na and in review, needs the director (Wang Li) and the quality manager (Chen Jing).
 
-    Each approval writes the document: the first sets it in review, the second effective."""
+    The first approval is a commit with its trailer alone (the document stays in review); the second sets it
+    effective. (A draft is refused: qms approve takes only a document in review.)"""
     repo.edit(QP, "revision: 2", "revision: 3")
-    repo.edit(QP, "status: effective", "status: draft")
+    repo.edit(QP, "status: effective", "status: review")
     repo.edit(QP, "approvers: [quality-manager]", "approvers: [director, quality-manager]")
     repo.edit(QP, "change: Adds electronic approval.", "change: The director approves it too.")
     repo.commit("Revise QP-01", who="li-na")
@@ -103,15 +104,21 @@ def test_two_approvers_at_once_both_count(git_repo: GitQmsRepo) -> None:
 
 
 def test_a_stuck_approve_is_waited_for_then_named(git_repo: GitQmsRepo) -> None:
-    """Chen Jing's approve is stuck before its commit: Wang Li's waits, then says who holds the lock and what to do."""
+    """Wang Li's approve is stuck before its commit: Chen Jing's waits, then says who holds the lock and what to do.
+
+    Chen Jing has approved already, so Wang Li's approval completes the set and writes the document (where the
+    test hook stops it); a first approval of a document in review writes nothing and would not stop there."""
     _needs_two_roles(git_repo)
+    first = _start(git_repo, "chen-jing", *APPROVE)
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0 and "stays in review until director approves too" in out, out + err
     head = git_repo.git("rev-parse", "HEAD")
     before = git_repo.read(QP)
     lock = git_repo.root / ".git" / "qmskit" / "approve.lock"
-    stuck = _paused(git_repo, "chen-jing", *APPROVE)
+    stuck = _paused(git_repo, "wang-li", *APPROVE)
     try:
         started = time.monotonic()
-        second = _start(git_repo, "wang-li", *APPROVE)
+        second = _start(git_repo, "chen-jing", *APPROVE)
         out, err = second.communicate(timeout=120)
         waited = time.monotonic() - started
     finally:
@@ -132,8 +139,9 @@ def test_a_stuck_approve_is_waited_for_then_named(git_repo: GitQmsRepo) -> None:
     again = _start(git_repo, "wang-li", *APPROVE)
     out, err = again.communicate(timeout=120)
     assert again.returncode == 0, out + err
-    assert "stays in review until quality-manager approves too" in out
-    assert _approvals(git_repo) == {"director": "wang-li", "status": "review", "revision": "3"}
+    assert "Approved QP-01 revision 3 as director, effective 2026-03-01" in out
+    assert _approvals(git_repo) == {"quality-manager": "chen-jing", "director": "wang-li", "status": "effective",
+                                    "revision": "3"}
 
 
 def test_git_index_lock_held_by_another_git_is_reported_as_busy(git_repo: GitQmsRepo, tmp_path: Path) -> None:

@@ -59,6 +59,10 @@ def test_chinese_set_has_chinese_documents_and_site(tmp_path: Path) -> None:
     # The roster is a rule of approval: its change counts once top management other than its author approves.
     joined = user.qms("approve", "manual/people.yml", cwd=root, who="wang-li")
     assert joined.code == 0, joined.stderr
+    # The blank set starts as drafts: its author sends them for review, since only a document in review is approved.
+    for path in [*sorted((root / "manual").glob("qm-*.md")), root / "procedures/qp-01-document-control.md"]:
+        path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: review", 1), encoding="utf-8")
+    user.commit(root, "Send the set for review", who="huang-yan")
     approve = user.qms("approve", "QM-01", "QM-02", "QM-03", "QM-04", "QP-01", cwd=root, who="wang-li")
     assert approve.code == 0, approve.stderr
     assert user.qms("check", "--history", "--format", "json", cwd=root).findings == []

@@ -41,7 +41,9 @@ WRITERS = [
 
 def _identity(who: str) -> dict[str, str]:
     name, email = PEOPLE[who]
-    return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+    # Dated like GitQmsRepo's commits, so the approval (of 2026-02-02) may take effect on 2026-03-01.
+    return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
+            "GIT_AUTHOR_DATE": "2026-02-02T09:00:00+00:00", "GIT_COMMITTER_DATE": "2026-02-02T09:00:00+00:00"}
 
 
 def _env(who: str, **extra: str) -> dict[str, str]:

@@ -2,9 +2,11 @@
 
 The commit carries one `Approves: ID@REV` trailer per document. When the
 approval completes the document's approver roles, it also sets `status:
-effective` and `effective:`; while other roles still have to approve, it
-sets `status: review` and the document stays out of force. It changes nothing
-else. Every
+effective` and `effective:`; while other roles still have to approve, the
+document stays in review, out of force. It changes nothing else. Only a
+document in review (or an effective one gaining a further approver) is
+approved: a draft is refused, and so is an effective date before the
+approval commit's author date. Every
 check runs before the first byte is written; if the commit fails, the files
 are put back as they were.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from qms.errors import QmsError, UsageError
@@ -28,7 +30,7 @@ from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
 APPROVE_LOCK = "approve.lock"
-IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> \d+ [+-]\d{4}$", re.ASCII)
+IDENT = re.compile(r"^(?P<name>.*) <(?P<email>[^>]*)> (?P<epoch>\d+) (?P<zone>[+-]\d{4})$", re.ASCII)
 
 
 class ApprovalRefusedError(QmsError):
@@ -89,6 +91,11 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
             "approver's own git identity (git config user.email)"
         )
     person = roster.people[approver.person]
+    approved_on = _author_day(ident)
+    if effective is not None and effective < approved_on:
+        raise UsageError(f"--effective {effective} is earlier than the approval ({approved_on}): a revision cannot "
+                         f"be in force before it is approved, and this approval commit is dated {approved_on}; give "
+                         "that date or a later one, or leave --effective out")
     history = workspace.history()
     by_id = docs.by_id()
     plan: list[tuple[Document, Approved]] = []
@@ -104,12 +111,10 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
     try:
         for doc, approved in plan:
             if approved.waiting:
-                if doc.status == "draft":
-                    write_atomically(root / doc.path, set_keys(originals[doc.path], {"status": "review"}, "status"))
-                continue
+                continue  # in review (or effective) already: the commit records the approval, the file stays
             # A later approver of an effective document keeps its date unless told otherwise.
             kept = doc.data.get("effective") if doc.status == "effective" else None
-            when = effective or (str(kept) if kept else date.today().isoformat())
+            when = effective or (str(kept) if kept else max(date.today().isoformat(), approved_on))
             updated = set_keys(originals[doc.path], {"status": "effective", "effective": when}, "status")
             write_atomically(root / doc.path, updated)
             approved.effective = when
@@ -126,7 +131,7 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
 def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name: str, history) -> Approved:
     assert doc.id is not None
     if doc.status not in ("draft", "review", "effective"):
-        raise ApprovalRefusedError(f"{doc.id} is {doc.status}; only a draft or a document in review can be approved")
+        raise ApprovalRefusedError(f"{doc.id} is {doc.status}; only a document in review can be approved")
     if run_git(root, "status", "--porcelain", "--", doc.path).strip():
         raise ApprovalRefusedError(
             f"{doc.path} has changes that are not committed; an approval covers committed content only, "
@@ -149,6 +154,11 @@ def _check_one(root: Path, doc: Document, roles: list[str], person_id: str, name
     if current is not None and current.revision == revision and any(a.person == person_id for a in current.authors):
         raise ApprovalRefusedError(
             f"{name} authored revision {revision} of {doc.id} and cannot approve it (segregation of duties)"
+        )
+    if doc.status == "draft":
+        raise ApprovalRefusedError(
+            f"{doc.id} is still a draft; only a document in review can be approved: when it is ready, set "
+            f"status: review in {doc.path} and commit it first (its author does), then approve it"
         )
     covered = set(held)
     if current is not None and current.revision == revision:
@@ -191,6 +201,13 @@ def _approve_controls(workspace: Workspace, paths: list[str], signs: bool) -> Ap
     run_git(root, "commit", "--quiet", "--allow-empty", *(["-S"] if signs else []), "-m", message)
     sha = run_git(root, "rev-parse", "HEAD").decode().strip()
     return ApproveResult(sha, label, approved)
+
+
+def _author_day(ident: re.Match[str]) -> str:
+    """The day of the approval commit, as its author date will say (GIT_AUTHOR_DATE, or now), in its own zone."""
+    zone = ident["zone"]
+    offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * (-1 if zone[0] == "-" else 1)
+    return datetime.fromtimestamp(int(ident["epoch"]), timezone(offset)).date().isoformat()
 
 
 def _is_date(text: str) -> bool:

@@ -122,6 +122,11 @@ def index_versions(history: History, commits: list[Commit], parsed: dict[str, tu
             doc = documents.get(doc_id)
             if doc is None:
                 doc = documents[doc_id] = DocumentHistory(doc_id)
+            previous = doc.versions[-1] if doc.versions else None
+            if previous is not None and not previous.deleted and previous.path == path and previous.blob == change.blob:
+                # A merge that brings in a side branch's file as it was: the side commits (placed before
+                # the merge) made this version, so they keep it; the merger changed nothing here.
+                continue
             doc.versions.append(Version(commit, path, data, digest, blob=change.blob))
 
 

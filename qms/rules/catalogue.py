@@ -78,6 +78,7 @@ _RULES = [
              "a change to the roster, the roles or the approval settings was not approved by the roles that approve it"),
     RuleInfo("H014", "author-outside-roster", ERROR, "content was written under an identity the roster did not know"),
     RuleInfo("H015", "baseline-by-date", WARNING, "the adoption baseline is a date rather than a commit or tag"),
+    RuleInfo("H016", "effective-before-approval", ERROR, "a revision's effective date is earlier than its approval"),
     # Review routing on the forge (qms codeowners).
     RuleInfo("O001", "codeowners-out-of-date", WARNING, "the generated CODEOWNERS no longer matches approvers and handles"),
     RuleInfo("O002", "approver-without-handle", WARNING, "CODEOWNERS exists but no holder of an approver role has a handle"),

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 STATUS_ORDER = {"draft": 0, "review": 1, "effective": 2, "obsolete": 3}
 RESTART = ("draft", "review")
+# Backward moves within a revision that are allowed: a reviewer returns the draft to its author.
+RETURNS = frozenset({("review", "draft")})
 
 
 def _finding(ctx: Context, code: str, path: str, version: Version, message: str, hint: str | None = None) -> Finding:
@@ -144,6 +146,43 @@ def baseline_by_date(ctx: Context) -> Iterator[Finding]:
                       "`baseline: qms-baseline` in qms.yml")
 
 
+@rule("H016", needs=HISTORY)
+def effective_before_approval(ctx: Context) -> Iterator[Finding]:
+    """A revision put in force from a day before it was approved: a back-dated effective date.
+
+    Judged at each commit that makes a revision effective or changes its effective date, against the last
+    valid approval of the revision up to that commit (or, with none, that commit itself: H006 reports it).
+    """
+    since = ctx.judged_after
+    for doc in ctx.history.documents.values():
+        for revision in doc.revisions:
+            if revision.before_adoption:
+                continue
+            previous: tuple[str | None, str | None] = (None, None)
+            for version in revision.versions:
+                if version.deleted:
+                    continue
+                state = (version.status, _day(version.get("effective")))
+                if state[0] == "effective" and state[1] is not None and state != previous \
+                        and version.commit.ordinal > since:
+                    approved = max((a.date for a in revision.approvals
+                                    if a.valid and a.commit.ordinal <= version.commit.ordinal),
+                                   default=version.commit.author_date[:10])
+                    if state[1] < approved:
+                        yield _finding(ctx, "H016", version.path, version,
+                                       f"{revision.document} revision {revision.revision} is effective from "
+                                       f"{state[1]}, earlier than its approval on {approved}",
+                                       f"set 'effective' to {approved} or later: a revision is in force only once "
+                                       "approved (`qms approve` refuses an earlier --effective)")
+                previous = state
+
+
+def _day(value: object) -> str | None:
+    """An effective date as YYYY-MM-DD, or None when it is not one (D001 and the schema report those)."""
+    text = str(value)[:10] if value is not None else ""
+    return text if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit() else None
+
+
 def _transition(ctx: Context, before: Version, after: Version) -> Iterator[Finding]:
     path = after.path
     if after.deleted:
@@ -161,9 +200,10 @@ def _transition(ctx: Context, before: Version, after: Version) -> Iterator[Findi
         if before.status == "effective" and after.content != before.content:
             yield _finding(ctx, "H001", path, after, f"the content of {before.get('id')} changed while "
                            f"revision {after.revision} was effective", "bump the revision and say why in 'change'")
-        if _rank(after.status) < _rank(before.status):
+        if _rank(after.status) < _rank(before.status) and (before.status, after.status) not in RETURNS:
             yield _finding(ctx, "H005", path, after, f"status went back from {before.status} to {after.status}",
-                           "status only moves forward: draft, review, effective, obsolete")
+                           "status only moves forward: draft, review, effective, obsolete (a revision in "
+                           "review may go back to draft)")
         return
     scheme = ctx.config.revision_scheme
     try:
