@@ -123,7 +123,7 @@ def test_full_width_digits_do_not_make_an_id(repo: QmsRepo) -> None:
     hit = only(run, "I002")
     assert hit["path"] == wide
     refused = repo.qms("new", "procedure", "--title", "Wide", "--id", "QP-\uff10\uff18")
-    assert refused.code == 2 and "not of the form" in refused.stderr
+    assert refused.code == 2 and "is not an id of a procedure" in refused.stderr
 
 
 def _files(folder: Path) -> set[Path]:
