@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from qms.errors import UsageError
-from qms.history.index import DATE_ONLY
 from qms.history.model import DocumentHistory
+from qms.text.dates import DATE_ONLY
 from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,6 @@ from qms.model import Person
 from qms.text.dates import end_of, is_date_baseline
 from qms.text.frontmatter import SplitProblem, normalise_newlines, split_front_matter
 from qms.text.yamlsafe import parse_yaml
-
-DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def content_digest(data: dict[str, Any] | None, body: str) -> str:
