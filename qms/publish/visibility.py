@@ -6,11 +6,14 @@ from __future__ import annotations
 from qms.model import Document
 
 DRAFT, HIDDEN, PUBLISHED = "draft", "hidden", "published"
+# The classifications that may be published; anything else, a misspelt "Restricted" included, is not.
+SHOWN_CLASSIFICATIONS = (None, "public", "internal")
 
 
 def visibility(doc: Document, audit: bool = False) -> str:
-    """published, draft (preview only) or hidden, for one document or record."""
-    if doc.data.get("classification") == "restricted":
+    """published, draft (preview only) or hidden, for one document or record. Fails closed: a classification
+    that is not exactly one of the published values hides the document (S001 reports the value)."""
+    if doc.data.get("classification") not in SHOWN_CLASSIFICATIONS:
         return HIDDEN
     if doc.is_record:
         return PUBLISHED
