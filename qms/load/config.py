@@ -57,6 +57,8 @@ class Config:
     # Commit or date before which revisions in force count as approved before adoption.
     baseline: str | None = None
     require_signature: bool = False
+    # How pull requests reach the main branch: `qms check --since` judges a range the way it will land.
+    merge: str = "merge"
     schemas: SchemaSet | None = None
     source: Located | None = None
 
@@ -140,6 +142,7 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
         ("clause_catalogue", "clause_catalogue"),
         ("ignore", "ignore"),
         ("baseline", "baseline"),
+        ("merge", "merge"),
     ):
         if key in data and data[key] is not None:
             setattr(config, attr, data[key])
