@@ -29,7 +29,7 @@ RETURNS = frozenset({("review", "draft")})
 def _finding(ctx: Context, code: str, path: str, version: Version, message: str, hint: str | None = None) -> Finding:
     commit = version.commit
     who = ctx.roster.identify(commit.author_name, commit.author_email).label()
-    return Finding(path, None, code, RULES[code].severity, f"commit {commit.short} by {who}: {message}", hint)
+    return Finding(path, None, code, RULES[code].severity, f"{commit.label} by {who}: {message}", hint)
 
 
 @rule("H001", "H002", "H003", "H005", "H008", "H009", "H017", needs=HISTORY)
@@ -93,7 +93,7 @@ def id_changes(ctx: Context) -> Iterator[Finding]:
     for commit, old, new, path in ctx.history.id_changes:
         if commit.ordinal > since:
             who = ctx.roster.identify(commit.author_name, commit.author_email).label()
-            yield ctx.finding("H004", path, None, f"commit {commit.short} by {who}: the id changed from {old} to {new}",
+            yield ctx.finding("H004", path, None, f"{commit.label} by {who}: the id changed from {old} to {new}",
                               "ids never change, so make a new document instead")
 
 
