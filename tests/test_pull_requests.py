@@ -159,3 +159,16 @@ def test_approvals_on_a_branch_count_after_a_merge_commit_but_not_after_a_squash
     refused = find(run, "H010")
     assert len(refused) == 1 and "squash" in refused[0]["message"], run.findings
     assert [h["code"] for h in find(run, "H006")] == ["H006"]
+
+
+def test_a_pull_request_cannot_choose_a_kinder_merge_setting_for_itself(git_repo: GitQmsRepo, tmp_path: Path) -> None:
+    """`merge:` is an approval setting: the branch that writes `merge: merge` over an approved `merge: rebase` is
+    judged by the setting in force before it, and the unapproved change is reported (H013)."""
+    declare(git_repo, "rebase")
+    mine, first = pull_request(git_repo, tmp_path)
+    mine.edit("qms.yml", "merge: rebase", "merge: merge")
+    mine.commit("Merge commits from now on", who="li-na")
+    run = run_qms("check", "--format", "json", "--since", "origin/main", cwd=mine.root)
+    assert run.code == 1
+    assert [f["code"] for f in find(run, "H001")] == ["H001"] and f"commit {first[:7]}" in find(run, "H001")[0]["message"]
+    assert [f["path"] for f in find(run, "H013")] == ["qms.yml"]
