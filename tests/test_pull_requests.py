@@ -145,7 +145,7 @@ def test_the_check_of_a_merge_ref_judges_the_pull_request_as_a_whole(git_repo: G
     assert change_control(git_repo, "--since", base) == (0, [("H017", QP)])
 
 
-def test_approvals_on_a_branch_count_after_a_merge_commit_but_not_after_a_squash(git_repo: GitQmsRepo,
+def test_under_merge_squash_an_approval_inside_the_pull_request_is_refused(git_repo: GitQmsRepo,
                                                                                 tmp_path: Path) -> None:
     """An approval inside the pull request is Chen Jing's own commit: a merge commit keeps it; a squash does
     not, and with `merge: squash` declared the pull-request check says so before the merge."""

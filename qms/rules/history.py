@@ -8,6 +8,7 @@ Each finding names the file, the commit and the person.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from qms.git.integrity import replacements
@@ -41,7 +42,7 @@ def transitions(ctx: Context) -> Iterator[Finding]:
     since = ctx.judged_after
     for doc in ctx.history.documents.values():
         steps = _steps(ctx, doc.versions)
-        for previous, step in zip(steps, steps[1:]):
+        for previous, step in pairwise(steps):
             after = step[-1]
             if after.commit.ordinal <= since:
                 continue
@@ -75,7 +76,7 @@ def _opening(step: list[Version], after: Version) -> Version:
 def _forgiven(ctx: Context, versions: list[Version], reported: set[str]) -> Iterator[Finding]:
     """Errors of single commits inside a step that the step as a whole does not have: in order when the step
     lands as one (a merge commit, a squash), but not if its commits land one by one (a rebase, a fast-forward)."""
-    for before, after in zip(versions, versions[1:]):
+    for before, after in pairwise(versions):
         for inner in _transition(ctx, before, after, after):
             if inner.severity != "error" or inner.code in reported:
                 continue
