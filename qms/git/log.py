@@ -152,13 +152,14 @@ def deleted_before(root: Path, base: str, folders: list[str]) -> list[str]:
 
 def staged_changes(root: Path) -> tuple[str, list[Change]] | None:
     """(HEAD, the changes staged in the index against it), or None before the first commit; renames found
-    as `git commit` will record them. The blob ids are those of the index, already in git's object store."""
+    as `git commit` will record them. Each change carries the blob at HEAD (`old_blob`) and the one in the
+    index, both already in git's object store."""
     try:
         head = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip()
     except GitError:
         return None
     out = run_git(root, "diff", "--cached", "-M", "--raw", "--no-abbrev", "-z", head)
-    return head, _parse_raw(out.decode("utf-8", "surrogateescape"))
+    return head, _parse_raw(out.decode("utf-8", "surrogateescape"), keep_old=True)
 
 
 def author_identity(root: Path) -> tuple[str, str]:
@@ -363,8 +364,9 @@ def _side_commits(root: Path, main_line: list[str], exclude: str | None = None,
     return side
 
 
-def _parse_raw(text: str) -> list[Change]:
-    """Changes from `--raw -z` output: ":mode mode old new STATUS\0path\0" (two paths for R and C)."""
+def _parse_raw(text: str, keep_old: bool = False) -> list[Change]:
+    """Changes from `--raw -z` output: ":mode mode old new STATUS\0path\0" (two paths for R and C); the blob
+    before the change is kept for R and C, and with `keep_old` for every change."""
     tokens = text.split("\x00")
     changes = []
     index, count = 0, len(tokens)
@@ -381,7 +383,7 @@ def _parse_raw(text: str) -> list[Change]:
             changes.append(Change(kind, tokens[index + 2], new_blob, tokens[index + 1], old_blob))
             index += 3
         else:
-            changes.append(Change(kind, tokens[index + 1], new_blob))
+            changes.append(Change(kind, tokens[index + 1], new_blob, None, old_blob if keep_old else None))
             index += 2
     return changes
 

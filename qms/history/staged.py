@@ -3,8 +3,8 @@
 The pre-commit hook runs before the commit exists. To catch the most common mistake, an
 effective document edited without a new revision, it needs the change that is about to be
 committed: the index against HEAD, for the documents it touches and nothing else. That is one
-`git diff --cached`, one `git ls-tree` and one `git cat-file --batch`, so the hook stays as fast
-as `qms check`. The commit-to-be is judged by the rules of a single change (content, revision,
+`git diff --cached` (which names the blobs before and after) and one `git cat-file --batch`, so
+the hook stays as fast as `qms check`. The commit-to-be is judged by the rules of a single change (content, revision,
 status, deletion, id); approvals are not, because their trailers are in a commit message that
 does not exist yet (`qms check --since` judges them in the pull request).
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from qms.git.commits import STAGED, Commit
-from qms.git.log import author_identity, blobs_at, read_blobs, staged_changes
+from qms.git.log import author_identity, read_blobs, staged_changes
 from qms.history import cache as historycache
 from qms.history.index import document_path_test, index_versions, parse_blobs
 from qms.history.model import DocumentHistory, History, Version
@@ -30,7 +30,8 @@ def load_staged(config: Config) -> tuple[History, int]:
     head, changes = found
     is_doc = document_path_test(config)
     changes = [c for c in changes if is_doc(c.path) or (c.old_path and is_doc(c.old_path))]
-    at_head = blobs_at(root, head, sorted({p for c in changes for p in (c.path, c.old_path) if p}))
+    # The version at HEAD of each file the change touches: the blob git names before the change.
+    at_head = {(c.old_path or c.path): c.old_blob for c in changes if c.status != "A" and c.old_blob}
     new_blobs = {c.blob for c in changes if c.status != "D"}
     parsed = parse_blobs(read_blobs(root, {*at_head.values(), *new_blobs}))
     name, email = author_identity(root)
