@@ -172,3 +172,23 @@ def test_a_pull_request_cannot_choose_a_kinder_merge_setting_for_itself(git_repo
     assert run.code == 1
     assert [f["code"] for f in find(run, "H001")] == ["H001"] and f"commit {first[:7]}" in find(run, "H001")[0]["message"]
     assert [f["path"] for f in find(run, "H013")] == ["qms.yml"]
+
+
+def test_with_merge_rebase_the_trial_merge_of_a_pull_request_is_judged_commit_by_commit(git_repo: GitQmsRepo,
+                                                                                      tmp_path: Path) -> None:
+    """GitHub's check runs on a trial merge; a rebasing team's commits will land one by one all the same."""
+    declare(git_repo, "rebase")
+    _, first = pull_request(git_repo, tmp_path)
+    base = git_repo.git("rev-parse", "main")
+    git_repo.git("switch", "-q", "-c", "trial-merge", "main")
+    git_repo.git("merge", "-q", "--no-ff", "-m", "Trial merge", "revise-qp-01", env=git_repo.identity("chen-jing"))
+    run = git_repo.check("--since", base)
+    assert [(f["code"], f["message"][:14]) for f in run.findings] == [("H001", f"commit {first[:7]}")]
+    # The same commits once merged with a merge commit after all: --history judges the merge as a whole.
+    assert change_control(git_repo, "--history") == (0, [("H017", QP)])
+    assert change_control(git_repo, "--since", base, "--as-landed") == (0, [("H017", QP)])
+
+
+def test_as_landed_needs_since(git_repo: GitQmsRepo) -> None:
+    run = git_repo.qms("check", "--as-landed")
+    assert run.code == 2 and "give --since REV too" in run.stderr and "Traceback" not in run.stderr
