@@ -165,7 +165,7 @@ def _only_local(root: Path) -> Any:
     weasyprint = _weasyprint()
     inside = root.resolve().as_uri() + "/"
 
-    class RepositoryFetcher(weasyprint.URLFetcher):  # type: ignore[misc, name-defined]
+    class RepositoryFetcher(weasyprint.URLFetcher):  # type: ignore[name-defined]
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith(inside):
                 raise ValueError(f"a controlled copy only embeds files from the repository, not {url}")
