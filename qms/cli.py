@@ -461,6 +461,10 @@ def pdf(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a different file already at a copy's name.")] = False,
     draft: Annotated[bool, typer.Option("--draft", help="Allow a draft or in-review document, marked DRAFT.")] = False,
+    copy_number: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--copy-number", metavar="N", min=1, help="The distribution number printed on each page."),
+    ] = None,
 ) -> None:
     """Print controlled copies as PDF: ID_revREV.pdf with approvals, revision table and page headers.
 
@@ -470,11 +474,13 @@ def pdf(
 
         qms pdf --all --output-dir /tmp/copies
 
+        qms pdf QP-02 --copy-number 3
+
         qms pdf WI-04-03 --draft
     """
     from qms.commands.pdf import make_pdfs
 
-    for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft):
+    for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft, copy_number):
         _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
 
 
