@@ -32,6 +32,7 @@ from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
+from qms.site.search import add_inner_words
 from qms.workspace import Workspace
 
 log = logging.getLogger("mkdocs.plugins.qms")
@@ -179,6 +180,14 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
     # on_page_content: the header and revision table are HTML already; added after Markdown, they are
     # not parsed again by its raw-HTML reader (a tenth of a large site's build).
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, config: Any) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file():
+            import jieba
+
+            add_inner_words(index, jieba.cut_for_search)
+
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         framing = self.framing.pop(page.file.src_uri, None)
         if framing is None:

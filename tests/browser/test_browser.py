@@ -222,6 +222,16 @@ def test_search_a_chinese_word_opens_the_document(browser, site_url: str) -> Non
     assert browser.find_element(By.CSS_SELECTOR, ".qms-header .qms-id").text == "QP-04"
 
 
+def test_search_a_word_inside_a_longer_chinese_word(browser, site_url: str) -> None:
+    # Search adds a wildcard after each word, so "党政" finds "党政机关" anyway; "机关" is the test.
+    results = search(browser, site_url, "机关", "06b-search-jiguan")
+    hrefs = [result.get_attribute("href") for result in results]
+    assert any("/manual/external/ext-02-official-documents-regulations/" in href for href in hrefs), hrefs
+    # The preview shows the text once: the inner words added for search stay out of sight.
+    previews = " ".join(result.text for result in results)
+    assert "机关" in previews and "hidden" not in previews and "党政机关党政" not in previews
+
+
 def test_register_sorts_by_title(browser, site_url: str) -> None:
     from selenium.webdriver.common.by import By
 
