@@ -32,13 +32,16 @@ from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
+from qms.site.framing import framed
 from qms.site.search import add_inner_words
+from qms.text.safetext import css_string
 from qms.workspace import Workspace
 
 log = logging.getLogger("mkdocs.plugins.qms")
 
 # Shipped with the package, added to every site: the sortable tables and the print rules.
 ASSETS = ("assets/qms.css", "assets/qms.js")
+GENERATED = frozenset(name for _, name in generated.PAGES)
 
 
 class QmsPluginConfig(MkDocsBaseConfig):
@@ -154,6 +157,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
     # on_page_markdown: resolve [[ID]], and make the header and revision table for on_page_content.
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        if page.file.src_uri in GENERATED:
+            page.meta.setdefault("hide", ["toc"])  # a register needs the width, and has no sections
         doc = self.by_path.get(page.file.src_uri)
         if doc is None:
             return markdown
@@ -172,7 +177,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         role_titles = {r.id: r.title for r in self.docs.roles}
         h = publish.header(doc, self.qms.review_months, role_titles)
         head = self.env.get_template("header.html").render(
-            h=h, t=self.t, banner=publish.banner(doc, self.t), effective=publish.effective_text(h, self.t))
+            h=h, t=self.t, banner=publish.banner(doc, self.t), effective=publish.effective_text(h, self.t),
+            print_note=css_string(f"{h.id} {self.t['revision']} {h.revision}. {self.t['uncontrolled']}"))
         record = self.history.documents.get(doc.id or "") if self.history else None
         table = self.env.get_template("history.html").render(revisions=publish.revision_lines(record, self.t), t=self.t)
         self.framing[page.file.src_uri] = (head, table)
@@ -180,6 +186,14 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
     # on_page_content: the header and revision table are HTML already; added after Markdown, they are
     # not parsed again by its raw-HTML reader (a tenth of a large site's build).
+    def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
+        framing = self.framing.pop(page.file.src_uri, None)
+        if framing is None:
+            return html
+        head, table = framing
+        doc = self.by_path[page.file.src_uri]
+        return framed(html, doc.title, head, table)
+
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, config: Any) -> None:
         index = Path(config.site_dir) / "search" / "search_index.json"
@@ -187,13 +201,6 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             import jieba
 
             add_inner_words(index, jieba.cut_for_search)
-
-    def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
-        framing = self.framing.pop(page.file.src_uri, None)
-        if framing is None:
-            return html
-        head, table = framing
-        return f"{head}\n{html}\n{table}"
 
 
 class RelativeTargets:
