@@ -31,6 +31,7 @@ from qms.publish import generated
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
+from qms.publish.records import record_events, record_header
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
 from qms.site.framing import framed
 from qms.site.search import add_inner_words
@@ -173,6 +174,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         # a million relpath calls on a site of a thousand pages.
         body = publish.link_ids(markdown, 1, RelativeTargets(self.targets, posixpath.dirname(doc.path)))
         if doc.is_record:
+            self.framing[page.file.src_uri] = self._record_framing(doc, page, files)
             return body
         role_titles = {r.id: r.title for r in self.docs.roles}
         h = publish.header(doc, self.qms.review_months, role_titles)
@@ -183,6 +185,19 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         table = self.env.get_template("history.html").render(revisions=publish.revision_lines(record, self.t), t=self.t)
         self.framing[page.file.src_uri] = (head, table)
         return body
+
+    def _record_framing(self, doc: Document, page: Any, files: Files) -> tuple[str, str]:
+        """A record's header (kind, date, procedure, owner, status, retention) and its history from git."""
+        procedure = doc.data.get("procedure")
+        target = self.targets.get(procedure) if isinstance(procedure, str) and self.targets else None
+        target_file = files.get_file_from_path(target[0]) if target else None
+        role_titles = {r.id: r.title for r in self.docs.roles}
+        h = record_header(doc, role_titles, self.t, target[0] if target and target_file else None)
+        head = self.env.get_template("record_header.html").render(
+            h=h, t=self.t, procedure_url=target_file.url_relative_to(page.file) if target_file else "")
+        history = self.history.documents.get(doc.id or "") if self.history else None
+        table = self.env.get_template("record_history.html").render(events=record_events(history, self.t), t=self.t)
+        return head, table
 
     # on_page_content: the header and revision table are HTML already; added after Markdown, they are
     # not parsed again by its raw-HTML reader (a tenth of a large site's build).
