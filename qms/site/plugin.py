@@ -27,7 +27,7 @@ from qms.git.runner import GitError
 from qms.history.model import History
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import generated
+from qms.publish import folders, generated
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
@@ -38,6 +38,8 @@ log = logging.getLogger("mkdocs.plugins.qms")
 
 # Shipped with the package, added to every site: the sortable tables and the print rules.
 ASSETS = ("assets/qms.css", "assets/qms.js")
+# In mkdocs.yml's site_name, replaced by qms.yml's organisation.
+ORGANISATION = "{organisation}"
 
 
 class QmsPluginConfig(MkDocsBaseConfig):
@@ -77,6 +79,10 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             log.warning("qms: no revision history on the pages: %s", exc)
             self.history = None
         self.audit = self.config.audit or os.environ.get("QMS_AUDIT") == "1"
+        # The organisation's name is kept once, in qms.yml: mkdocs.yml's site_name may say where it goes.
+        # MkDocs' templates print site_name unescaped, so the name is escaped here.
+        if ORGANISATION in config.site_name:
+            config.site_name = config.site_name.replace(ORGANISATION, escape(self.qms.organisation))
         theme_language = config.theme.get("language")
         if not theme_language or theme_language == "en":
             config.theme["language"] = self.qms.language
@@ -133,10 +139,29 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             self.docs, self.t, generated.same_path, self.audit)))
         files.append(File.generated(config, "roles.md", content=generated.roles_page(
             self.docs, self.t, generated.same_path, self.audit, generated.HTML)))
+        self._add_folder_pages(files, config)
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
             files.append(File.generated(config, name, content=content))
         return files
+
+    def _add_folder_pages(self, files: Files, config: Any) -> None:
+        """`/procedures/` and each other type's folder: a page listing its documents, unless one is there."""
+        assert self.qms is not None
+        taken = {f.dest_uri for f in files}
+        for page in folders.folder_pages(self.qms, self.docs, self.t, "records.md", self.audit):
+            made = File.generated(config, page.src_uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
+            if made.dest_uri not in taken:  # the records register, or the site's own page for the folder
+                files.append(made)
+
+    # on_serve: MkDocs watches only mkdocs.yml and docs_dir; the documents, records and settings are
+    # elsewhere, and a preview that does not follow an edit makes its author think the edit is wrong.
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        assert self.qms is not None
+        guides = self.qms.root / self.config.guides if self.config.guides else None
+        for path in folders.preview_sources(self.qms, guides):
+            server.watch(str(path))
+        return server
 
     def _register(self, files: Files, config: Any) -> File:
         """The master register, an HTML table its script sorts, linking each page by its URL relative to the register."""
