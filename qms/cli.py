@@ -380,12 +380,21 @@ def build(
     ctx: typer.Context,
     site_dir: Annotated[Optional[Path], typer.Option("--site-dir", "-d", help="Where to write the site (default site/).")] = None,  # noqa: UP045
     audit: Annotated[bool, typer.Option("--audit", help="Also publish obsolete documents, under an OBSOLETE banner.")] = False,
+    public: Annotated[bool, typer.Option("--public", help="Only documents and records classified public: for a site "
+                                         "anyone can read, such as GitHub or GitLab Pages.")] = False,
 ) -> None:
     """Publish the controlled document set as a website (mkdocs build with the qms plugin).
+
+    Documents are classified internal unless their front-matter says
+    classification: public, and a plain build publishes internal ones too: it
+    is for a site only staff can reach. Build a site on the open internet with
+    --public.
 
     Examples:
 
         qms build
+
+        qms build --public --site-dir public
 
         qms build --audit --site-dir audit-site
     """
@@ -393,8 +402,9 @@ def build(
     from qms.load.config import find_root
 
     root = find_root(ctx.obj)
-    site = build_site(root, site_dir, audit)
-    _say(f"Built the site in {site}.")
+    site = build_site(root, site_dir, audit, public)
+    _say(f"Built the {'public ' if public else ''}site in {site}"
+         f"{': documents classified public only' if public else ''}.")
     _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
 
 

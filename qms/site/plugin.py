@@ -31,7 +31,7 @@ from qms.publish import folders, generated
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
-from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
+from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
 from qms.workspace import Workspace
 
 log = logging.getLogger("mkdocs.plugins.qms")
@@ -45,6 +45,8 @@ ORGANISATION = "{organisation}"
 class QmsPluginConfig(MkDocsBaseConfig):
     # Include obsolete documents under an OBSOLETE banner (`qms build --audit`, or QMS_AUDIT=1).
     audit = config_options.Type(bool, default=False)
+    # Publish only documents classified public, for a site anyone can read (`qms build --public`, or QMS_PUBLIC=1).
+    public = config_options.Type(bool, default=False)
     # A folder of guides (relative to the repository root) published under "How we work".
     guides = config_options.Optional(config_options.Type(str))
 
@@ -79,6 +81,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             log.warning("qms: no revision history on the pages: %s", exc)
             self.history = None
         self.audit = self.config.audit or os.environ.get("QMS_AUDIT") == "1"
+        if self.config.public or os.environ.get("QMS_PUBLIC") == "1":
+            self.docs = public_only(self.docs)
         # The organisation's name is kept once, in qms.yml: mkdocs.yml's site_name may say where it goes.
         # MkDocs' templates print site_name unescaped, so the name is escaped here.
         if ORGANISATION in config.site_name:
