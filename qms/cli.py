@@ -495,7 +495,7 @@ def init(
     blank: Annotated[bool, typer.Option("--blank", help="The minimal ISO 9001:2015 set (the default).")] = False,
     lang: Annotated[str, typer.Option("--lang", metavar="LANG", help="en or zh: the language of the documents and the site.")] = "en",
     organisation: Annotated[
-        Optional[str], typer.Option("--organisation", metavar="NAME", help="The organisation's name (default: from DIR).")  # noqa: UP045
+        Optional[str], typer.Option("--organisation", metavar="NAME", help="The organisation's name, kept in qms.yml (default: made from DIR's name).")  # noqa: UP045
     ] = None,
 ) -> None:
     """Start a QMS repository: documents, roles, templates, CI files, and a first commit under your git name.
@@ -520,6 +520,10 @@ def init(
           f"first commit {result.commit[:7]} by {result.author}.")
     for rel in result.kept:
         _say(f"Kept your own {rel} as it is.")
+    if result.organisation_from_folder:
+        _say(f'The organisation\'s name, "{result.organisation}", was made from the folder\'s name (no --organisation). '
+             "It is written once, in qms.yml: change organisation: there, and the site, controlled copies and "
+             "exports follow.")
     _say(f"Next: cd {result.root} && qms check, then qms new procedure --title \"...\" to add a document. "
           "Add the people who approve to manual/people.yml; push to GitHub or GitLab and the CI files check every change.")
 

@@ -32,13 +32,14 @@ from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
+from qms.text import mdtext
 from qms.workspace import Workspace
 
 log = logging.getLogger("mkdocs.plugins.qms")
 
 # Shipped with the package, added to every site: the sortable tables and the print rules.
 ASSETS = ("assets/qms.css", "assets/qms.js")
-# In mkdocs.yml's site_name, replaced by qms.yml's organisation.
+# In mkdocs.yml's site_name and the pages of docs_dir, replaced by qms.yml's organisation.
 ORGANISATION = "{organisation}"
 
 
@@ -184,7 +185,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         doc = self.by_path.get(page.file.src_uri)
         if doc is None:
-            return markdown
+            return self._site_page(markdown, page, config)
         assert self.qms is not None
         # Material shows `status:` as a nav badge; lifecycle status is shown in the header instead.
         page.meta.pop("status", None)
@@ -205,6 +206,14 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         table = self.env.get_template("history.html").render(revisions=publish.revision_lines(record, self.t), t=self.t)
         self.framing[page.file.src_uri] = (head, table)
         return body
+
+    def _site_page(self, markdown: str, page: Any, config: Any) -> str:
+        """A page of the site's own (docs_dir, the home page) may write {organisation}: qms.yml's name, as text.
+
+        Controlled documents are left as approved: their text changes only by a new revision."""
+        if self.qms is None or ORGANISATION not in markdown or page.file.src_dir != config.docs_dir:
+            return markdown
+        return markdown.replace(ORGANISATION, mdtext.cell(self.qms.organisation))
 
     # on_page_content: the header and revision table are HTML already; added after Markdown, they are
     # not parsed again by its raw-HTML reader (a tenth of a large site's build).
