@@ -373,6 +373,10 @@ def demo(
     _say(f"{'Built' if built else 'Kept'} the demo QMS in {summary.path}: {summary.commits} commits, "
           f"{summary.documents} documents and {summary.records} records.")
     _say(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
+    approvals = " and ".join(item.replace(" by ", " approved by ", 1) for item in summary.self_approvals)
+    _say(f"The check shows {len(summary.self_approvals)} warnings on purpose (H010): {approvals}, each the "
+         "author of what they approved. The story makes these approvals to show that an author's own approval "
+         "never counts (segregation of duties); they are refused, and are not mistakes in the demo.")
 
 
 @app.command(cls=_Command)
