@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -52,7 +53,19 @@ def _plain(params: list[Any]) -> list[Any]:
     return params
 
 
+# A summary line followed at once by the examples (see _Command.__init__).
+_EXAMPLES_AFTER_SUMMARY = re.compile(r"\A([^\n]*)\n\n(?=Examples?:)")
+
+
 class _Command(TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Typer dedents the text after the summary as a docstring, its first line left out: when that line is
+        # "Examples:", the examples lose their indent and read as one paragraph. A blank line first keeps
+        # them code, laid out as in the commands with more to say.
+        if self.help:
+            self.help = _EXAMPLES_AFTER_SUMMARY.sub("\\1\n\n\n", self.help, count=1)
+
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain(super().get_params(ctx))
 
@@ -163,7 +176,7 @@ def _codes(values: list[str]) -> list[str]:
 def check(
     ctx: typer.Context,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text for people, json for tools, github for Actions; "
+        OutputFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text for people, json for tools, github for Actions; "
                                    "sarif, junit, gitlab (code quality) and markdown (job summary) for CI.")
     ] = OutputFormat.text,
     select: Annotated[
@@ -382,7 +395,7 @@ def demo(
 @app.command(cls=_Command)
 def build(
     ctx: typer.Context,
-    site_dir: Annotated[Optional[Path], typer.Option("--site-dir", "-d", help="Where to write the site (default site/).")] = None,  # noqa: UP045
+    site_dir: Annotated[Optional[Path], typer.Option("--site-dir", "-d", metavar="DIR", help="Where to write the site (default site/).")] = None,  # noqa: UP045
     audit: Annotated[bool, typer.Option("--audit", help="Also publish obsolete documents, under an OBSOLETE banner.")] = False,
     public: Annotated[bool, typer.Option("--public", help="Only documents and records classified public: for a site "
                                          "anyone can read, such as GitHub or GitLab Pages.")] = False,
@@ -418,6 +431,10 @@ def serve(
     dev_addr: Annotated[str, typer.Option("--dev-addr", "-a", metavar="IP:PORT", help="Where to serve.")] = "127.0.0.1:8000",
 ) -> None:
     """Preview the site, drafts and documents in review included (under a DRAFT banner).
+
+    The preview is rebuilt when a document, a record, qms.yml, the roles or
+    the people change, and after every commit (the revision tables come from
+    git). Stop it with Ctrl-C.
 
     Examples:
 
@@ -546,7 +563,7 @@ def new(
     approver: Annotated[
         Optional[list[str]], typer.Option("--approver", metavar="ROLE", help="An approver role (repeat; default from qms.yml).")  # noqa: UP045
     ] = None,
-    doc_id: Annotated[Optional[str], typer.Option("--id", help="Use this id instead of the next free one.")] = None,  # noqa: UP045
+    doc_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="Use this id instead of the next free one.")] = None,  # noqa: UP045
 ) -> None:
     """Add a document or record from a template, with the next free id, where its type lives.
 
