@@ -395,7 +395,10 @@ def demo(
 @app.command(cls=_Command)
 def build(
     ctx: typer.Context,
-    site_dir: Annotated[Optional[Path], typer.Option("--site-dir", "-d", metavar="DIR", help="Where to write the site (default site/).")] = None,  # noqa: UP045
+    site_dir: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--site-dir", "-d", metavar="DIR", help="Where to write the site (default site/)."),
+    ] = None,
     audit: Annotated[bool, typer.Option("--audit", help="Also publish obsolete documents, under an OBSOLETE banner.")] = False,
     public: Annotated[bool, typer.Option("--public", help="Only documents and records classified public: for a site "
                                          "anyone can read, such as GitHub or GitLab Pages.")] = False,
@@ -516,7 +519,9 @@ def init(
     blank: Annotated[bool, typer.Option("--blank", help="The minimal ISO 9001:2015 set (the default).")] = False,
     lang: Annotated[str, typer.Option("--lang", metavar="LANG", help="en or zh: the language of the documents and the site.")] = "en",
     organisation: Annotated[
-        Optional[str], typer.Option("--organisation", metavar="NAME", help="The organisation's name, kept in qms.yml (default: made from DIR's name).")  # noqa: UP045
+        Optional[str],  # noqa: UP045
+        typer.Option("--organisation", metavar="NAME",
+                     help="The organisation's name, kept in qms.yml (default: made from DIR's name)."),
     ] = None,
 ) -> None:
     """Start a QMS repository: documents, roles, templates, CI files, and a first commit under your git name.
