@@ -117,3 +117,17 @@ def test_each_type_folder_lists_its_documents(tmp_path: Path) -> None:
         assert 'href="qm-01-quality-manual/"' in manual
         records = wait_for(f"{site}/records/", lambda html: "REC-2026-001" in html)
         assert "Records register" in records
+
+
+def test_a_folder_page_of_the_sites_own_is_kept_and_a_records_folder_leads_to_the_register(tmp_path: Path) -> None:
+    repo = site_repo(tmp_path / "qms")
+    repo.write("portal/procedures/index.md", "# Our own list of procedures\n")
+    repo.write("qms.yml", repo.read("qms.yml") + "types:\n  record:\n    folder: evidence\n    id_pattern: 'REC-\\d{4}-\\d{3}'\n")
+    (repo.root / "evidence").mkdir()
+    (repo.root / "records").rename(repo.root / "evidence/2026-records")
+    run = repo.qms("build")
+    assert run.code == 0, run.stderr
+    site = repo.root / "site"
+    assert "Our own list of procedures" in (site / "procedures/index.html").read_text(encoding="utf-8")
+    evidence = (site / "evidence/index.html").read_text(encoding="utf-8")
+    assert 'href="../records/"' in evidence and "records register" in evidence
