@@ -27,14 +27,15 @@ from qms.git.runner import GitError
 from qms.history.model import History
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import generated
+from qms.publish import folders, generated
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.records import record_events, record_header
-from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
+from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
 from qms.site.framing import framed
 from qms.site.search import add_inner_words
+from qms.text import mdtext
 from qms.text.safetext import css_string
 from qms.workspace import Workspace
 
@@ -43,11 +44,15 @@ log = logging.getLogger("mkdocs.plugins.qms")
 # Shipped with the package, added to every site: the sortable tables and the print rules.
 ASSETS = ("assets/qms.css", "assets/qms.js")
 GENERATED = frozenset(name for _, name in generated.PAGES)
+# In mkdocs.yml's site_name and the pages of docs_dir, replaced by qms.yml's organisation.
+ORGANISATION = "{organisation}"
 
 
 class QmsPluginConfig(MkDocsBaseConfig):
     # Include obsolete documents under an OBSOLETE banner (`qms build --audit`, or QMS_AUDIT=1).
     audit = config_options.Type(bool, default=False)
+    # Publish only documents classified public, for a site anyone can read (`qms build --public`, or QMS_PUBLIC=1).
+    public = config_options.Type(bool, default=False)
     # A folder of guides (relative to the repository root) published under "How we work".
     guides = config_options.Optional(config_options.Type(str))
 
@@ -82,6 +87,12 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             log.warning("qms: no revision history on the pages: %s", exc)
             self.history = None
         self.audit = self.config.audit or os.environ.get("QMS_AUDIT") == "1"
+        if self.config.public or os.environ.get("QMS_PUBLIC") == "1":
+            self.docs = public_only(self.docs)
+        # The organisation's name is kept once, in qms.yml: mkdocs.yml's site_name may say where it goes.
+        # MkDocs' templates print site_name unescaped, so the name is escaped here.
+        if ORGANISATION in config.site_name:
+            config.site_name = config.site_name.replace(ORGANISATION, escape(self.qms.organisation))
         theme_language = config.theme.get("language")
         if not theme_language or theme_language == "en":
             config.theme["language"] = self.qms.language
@@ -138,10 +149,29 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             self.docs, self.t, generated.same_path, self.audit)))
         files.append(File.generated(config, "roles.md", content=generated.roles_page(
             self.docs, self.t, generated.same_path, self.audit, generated.HTML)))
+        self._add_folder_pages(files, config)
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
             files.append(File.generated(config, name, content=content))
         return files
+
+    def _add_folder_pages(self, files: Files, config: Any) -> None:
+        """`/procedures/` and each other type's folder: a page listing its documents, unless one is there."""
+        assert self.qms is not None
+        taken = {f.dest_uri for f in files}
+        for page in folders.folder_pages(self.qms, self.docs, self.t, "records.md", self.audit):
+            made = File.generated(config, page.src_uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
+            if made.dest_uri not in taken:  # the records register, or the site's own page for the folder
+                files.append(made)
+
+    # on_serve: MkDocs watches only mkdocs.yml and docs_dir; the documents, records and settings are
+    # elsewhere, and a preview that does not follow an edit makes its author think the edit is wrong.
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        assert self.qms is not None
+        guides = self.qms.root / self.config.guides if self.config.guides else None
+        for path in folders.preview_sources(self.qms, guides):
+            server.watch(str(path))
+        return server
 
     def _register(self, files: Files, config: Any) -> File:
         """The master register, an HTML table its script sorts, linking each page by its URL relative to the register."""
@@ -162,7 +192,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             page.meta.setdefault("hide", ["toc"])  # a register needs the width, and has no sections
         doc = self.by_path.get(page.file.src_uri)
         if doc is None:
-            return markdown
+            return self._site_page(markdown, page, config)
         assert self.qms is not None
         # Material shows `status:` as a nav badge; lifecycle status is shown in the header instead.
         page.meta.pop("status", None)
@@ -198,6 +228,14 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         history = self.history.documents.get(doc.id or "") if self.history else None
         table = self.env.get_template("record_history.html").render(events=record_events(history, self.t), t=self.t)
         return head, table
+
+    def _site_page(self, markdown: str, page: Any, config: Any) -> str:
+        """A page of the site's own (docs_dir, the home page) may write {organisation}: qms.yml's name, as text.
+
+        Controlled documents are left as approved: their text changes only by a new revision."""
+        if self.qms is None or ORGANISATION not in markdown or page.file.src_dir != config.docs_dir:
+            return markdown
+        return markdown.replace(ORGANISATION, mdtext.cell(self.qms.organisation))
 
     # on_page_content: the header and revision table are HTML already; added after Markdown, they are
     # not parsed again by its raw-HTML reader (a tenth of a large site's build).
