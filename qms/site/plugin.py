@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+from datetime import date
 from html import escape
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -23,7 +24,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from qms.errors import QmsError
-from qms.git.runner import GitError
+from qms.git.runner import GitError, resolve_commit
 from qms.history.model import History
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
@@ -33,6 +34,7 @@ from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.records import record_events, record_header
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
+from qms.site import brand
 from qms.site.framing import framed
 from qms.site.search import add_inner_words
 from qms.text import mdtext
@@ -43,6 +45,7 @@ log = logging.getLogger("mkdocs.plugins.qms")
 
 # Shipped with the package, added to every site: the sortable tables and the print rules.
 ASSETS = ("assets/qms.css", "assets/qms.js")
+BRAND_CSS = "assets/qms-brand.css"
 GENERATED = frozenset(name for _, name in generated.PAGES)
 # In mkdocs.yml's site_name and the pages of docs_dir, replaced by qms.yml's organisation.
 ORGANISATION = "{organisation}"
@@ -67,6 +70,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.framing: dict[str, tuple[str, str]] = {}  # page path -> (header, revision table) HTML
         self.audit = False
         self.guides: list[Guide] = []
+        self.logo: Path | None = None
         self.env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
 
     # on_config: load the QMS once, before MkDocs looks at any file.
@@ -79,6 +83,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             self.qms = self.workspace.config
             self.docs = self.workspace.documents
             self.guides = find_guides(self.qms.root, self.config.guides) if self.config.guides else []
+            self.logo = brand.logo_file(self.qms)
         except QmsError as exc:
             raise PluginError(f"qms: {exc}") from None
         try:
@@ -108,6 +113,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             search.config.separator = sep
         self.t = labels(self.qms.language)
         self._add_assets(config)
+        self._brand(config)
         if config.nav is None:  # the site's own nav wins; otherwise sections by type and process
             docs_dir = Path(config.docs_dir)
             home = sorted((p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")),
@@ -124,6 +130,26 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             config.extra_css.append(css)
         if js not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append(js)
+
+    def _brand(self, config: Any) -> None:
+        """The organisation's footer, logo and colour (qms.yml `site:`) instead of Material's own."""
+        assert self.qms is not None
+        try:
+            commit = resolve_commit(self.qms.root, "HEAD")
+        except QmsError:
+            commit = ""
+        note = brand.footer(self.qms, commit, date.today().isoformat())
+        config.copyright = f"{config.copyright} · {note}" if config.copyright else note
+        config.extra["generator"] = False  # "Made with Material for MkDocs"
+        if self.logo is not None:
+            config.theme["logo"] = brand.LOGO_DEST + self.logo.suffix.lower()
+        if self.qms.site_colour:
+            palette = config.theme.get("palette") or {}
+            for scheme in palette if isinstance(palette, list) else [palette]:
+                scheme["primary"] = "custom"
+            config.theme["palette"] = palette or {"primary": "custom"}
+            if BRAND_CSS not in [str(c) for c in config.extra_css]:
+                config.extra_css.append(BRAND_CSS)
 
     # on_files: decide here what is published, since page.meta exists only later.
     def on_files(self, files: Files, config: Any) -> Files:
@@ -153,6 +179,10 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
             files.append(File.generated(config, name, content=content))
+        if self.logo is not None:
+            files.append(File.generated(config, brand.LOGO_DEST + self.logo.suffix.lower(), abs_src_path=str(self.logo)))
+        if self.qms.site_colour:
+            files.append(File.generated(config, BRAND_CSS, content=brand.colour_css(self.qms.site_colour)))
         return files
 
     def _add_folder_pages(self, files: Files, config: Any) -> None:
