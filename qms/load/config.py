@@ -59,6 +59,8 @@ class Config:
     require_signature: bool = False
     # How pull requests reach the main branch: `qms check --since` judges a range the way it will land.
     merge: str = "merge"
+    site_logo: str | None = None  # a picture in the repository, shown in the site's header
+    site_colour: str | None = None  # #RRGGBB, the site's main colour
     schemas: SchemaSet | None = None
     source: Located | None = None
 
@@ -146,6 +148,9 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
     ):
         if key in data and data[key] is not None:
             setattr(config, attr, data[key])
+    site = data.get("site") or {}
+    config.site_logo = site.get("logo")
+    config.site_colour = site.get("colour")
     approvals = data.get("approvals") or {}
     config.require_signature = bool(approvals.get("require_signature", False))
     return config
