@@ -189,8 +189,17 @@ def check(
     ] = None,
     since: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--since", metavar="REV", help="Also apply change control to every commit after REV."),
+        typer.Option("--since", metavar="REV", help="Also apply change control to what HEAD brings after REV, "
+                     "judged as a pull request that lands the way qms.yml's merge: says."),
     ] = None,
+    as_landed: Annotated[
+        bool, typer.Option("--as-landed", help="With --since: judge the commits after REV as they stand on the "
+                           "main line, as --history does (for commits already merged).")
+    ] = False,
+    staged: Annotated[
+        bool, typer.Option("--staged", help="Also judge what is staged against HEAD, before it is committed "
+                           "(the pre-commit hook): a changed effective document needs a new revision.")
+    ] = False,
     full_history: Annotated[
         bool, typer.Option("--history", help="Also apply change control to the whole git history.")
     ] = False,
@@ -215,6 +224,8 @@ def check(
 
         qms check --since origin/main --format github
 
+        qms check --staged
+
         qms check --format sarif > qms.sarif
 
         qms check --history
@@ -224,7 +235,8 @@ def check(
     from qms.report.findings import RENDERERS, render_text
     from qms.rules.runner import run_check
 
-    result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against)
+    result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against,
+                       as_landed, staged)
     if output_format is OutputFormat.text:
         render_text(result, _console())
     else:

@@ -135,6 +135,43 @@ def read_before(root: Path, base: str, paths: list[str], ids: set[str]) -> list[
     return sorted(found.values(), key=lambda c: place[c.sha])
 
 
+def deleted_before(root: Path, base: str, folders: list[str]) -> list[str]:
+    """The blob ids (the content they had) of the files under `folders` that any commit up to `base`
+    deleted, side-branch commits and merges included; one path-limited `git log`."""
+    if not folders:
+        return []
+    out = run_git(root, "--literal-pathspecs", "log", "--diff-merges=first-parent", "-M", "--diff-filter=D", "--raw",
+                  "--no-abbrev", "-z", "--format=", base, "--", *folders)
+    blobs = []
+    for token in out.decode("utf-8", "surrogateescape").split("\x00"):
+        token = token.lstrip("\n")
+        if token.startswith(":") and token.endswith(" D"):
+            blobs.append(token[1:].split(" ")[2])
+    return blobs
+
+
+def staged_changes(root: Path) -> tuple[str, list[Change]] | None:
+    """(HEAD, the changes staged in the index against it), or None before the first commit; renames found
+    as `git commit` will record them. Each change carries the blob at HEAD (`old_blob`) and the one in the
+    index, both already in git's object store."""
+    try:
+        head = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip()
+    except GitError:
+        return None
+    out = run_git(root, "diff", "--cached", "-M", "--raw", "--no-abbrev", "-z", head)
+    return head, _parse_raw(out.decode("utf-8", "surrogateescape"), keep_old=True)
+
+
+def author_identity(root: Path) -> tuple[str, str]:
+    """(name, email) that the next commit will carry, or empty ones when git has none configured."""
+    try:
+        ident = run_git(root, "var", "GIT_AUTHOR_IDENT").decode("utf-8", "replace").strip()
+    except GitError:
+        return "", ""
+    name, _, rest = ident.partition(" <")
+    return name, rest.partition(">")[0]
+
+
 def _renamed_into(root: Path, commit: Commit, path: str) -> bool:
     """Whether `path`, which a path-limited log shows as added, came from another file by a rename."""
     if not commit.parents:
@@ -327,8 +364,9 @@ def _side_commits(root: Path, main_line: list[str], exclude: str | None = None,
     return side
 
 
-def _parse_raw(text: str) -> list[Change]:
-    """Changes from `--raw -z` output: ":mode mode old new STATUS\0path\0" (two paths for R and C)."""
+def _parse_raw(text: str, keep_old: bool = False) -> list[Change]:
+    """Changes from `--raw -z` output: ":mode mode old new STATUS\0path\0" (two paths for R and C); the blob
+    before the change is kept for R and C, and with `keep_old` for every change."""
     tokens = text.split("\x00")
     changes = []
     index, count = 0, len(tokens)
@@ -345,7 +383,7 @@ def _parse_raw(text: str) -> list[Change]:
             changes.append(Change(kind, tokens[index + 2], new_blob, tokens[index + 1], old_blob))
             index += 3
         else:
-            changes.append(Change(kind, tokens[index + 1], new_blob))
+            changes.append(Change(kind, tokens[index + 1], new_blob, None, old_blob if keep_old else None))
             index += 2
     return changes
 

@@ -181,6 +181,7 @@ class Controls:
     ignore: tuple[str, ...] = ()
     baseline: str | None = None
     approvers: tuple[str, ...] = ()  # the roles that approve a change to these controls
+    merge: str = "merge"  # how pull requests reach the main branch (qms.yml `merge:`), for `--since`
 
 
 @dataclass

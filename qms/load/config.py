@@ -57,6 +57,8 @@ class Config:
     # Commit or date before which revisions in force count as approved before adoption.
     baseline: str | None = None
     require_signature: bool = False
+    # How pull requests reach the main branch: `qms check --since` judges a range the way it will land.
+    merge: str = "merge"
     site_logo: str | None = None  # a picture in the repository, shown in the site's header
     site_colour: str | None = None  # #RRGGBB, the site's main colour
     schemas: SchemaSet | None = None
@@ -142,6 +144,7 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
         ("clause_catalogue", "clause_catalogue"),
         ("ignore", "ignore"),
         ("baseline", "baseline"),
+        ("merge", "merge"),
     ):
         if key in data and data[key] is not None:
             setattr(config, attr, data[key])

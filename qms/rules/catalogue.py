@@ -79,6 +79,8 @@ _RULES = [
     RuleInfo("H014", "author-outside-roster", ERROR, "content was written under an identity the roster did not know"),
     RuleInfo("H015", "baseline-by-date", WARNING, "the adoption baseline is a date rather than a commit or tag"),
     RuleInfo("H016", "effective-before-approval", ERROR, "a revision's effective date is earlier than its approval"),
+    RuleInfo("H017", "whole-change-only", WARNING,
+             "a commit breaks change control on its own, though the merge or pull request it belongs to does not"),
     # Review routing on the forge (qms codeowners).
     RuleInfo("O001", "codeowners-out-of-date", WARNING, "the generated CODEOWNERS no longer matches approvers and handles"),
     RuleInfo("O002", "approver-without-handle", WARNING, "CODEOWNERS exists but no holder of an approver role has a handle"),
