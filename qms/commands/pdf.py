@@ -224,6 +224,8 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
     controlled-copies/ at the repository's root, which the .gitignore of `qms init` leaves out of git) and say
     what was written."""
     config = workspace.config
+    if every:
+        _weasyprint()  # a missing extra is named before git is read
     snap = snapshot(workspace, as_of) if every else None
     docs = snap.docs if snap is not None else workspace.documents
     chosen = _choose(docs, ids, every, draft)
