@@ -262,3 +262,30 @@ def test_a_reused_id_never_shows_the_other_documents_history(git_repo: GitQmsRep
     assert "Secret pay band" not in page and "| 2 |" not in history
     assert len(re.findall(r"^\| 1 \|", history, re.M)) == 1
     assert not (tmp_path / "out" / secret).exists()
+
+
+# --- the author's preview
+
+
+def _plugin_files(root: Path, command: str) -> dict[str, tuple[str, str]]:
+    """src path -> (inclusion, text) of each document page, as the qms plugin hands them to `mkdocs COMMAND`."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    config = load_config(config_file=str(root / "mkdocs.yml"))
+    config.plugins.on_startup(command=command, dirty=False)
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    return {f.src_uri: (f.inclusion.name, f.content_string) for f in files
+            if f.src_uri.startswith(("procedures/", "manual/", "records/"))}
+
+
+def test_the_preview_shows_uncommitted_work_as_a_draft_and_the_build_never(unsaved: GitQmsRepo) -> None:
+    built = _plugin_files(unsaved.root, "build")
+    assert built[QP] == ("INCLUDED", unsaved.git("show", f"HEAD:{QP}") + "\n")
+    assert not [path for path in built if "qp-05" in path or "qp-06" in path or "rec-2026-009" in path]
+    preview = _plugin_files(unsaved.root, "serve")
+    inclusion, shown = preview[QP]
+    assert inclusion == "DRAFT" and "Uncommitted words" in shown  # shown only by `serve`, under the DRAFT banner
+    assert preview["procedures/qp-05-untracked.md"][0] == "DRAFT"
+    assert preview["manual/qm-01-quality-manual.md"][0] == "INCLUDED"  # committed as it stands: the real page

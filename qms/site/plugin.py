@@ -122,6 +122,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
     def on_files(self, files: Files, config: Any) -> Files:
         assert self.qms is not None and self.snapshot is not None
         root = str(self.qms.root)
+        # With on_startup defined, MkDocs keeps this instance across the rebuilds of `serve`: start afresh.
+        self.by_path, self.entries, self.framing = {}, {}, {}
         self.drafts: set[str] = set()
         working = {doc.path: doc for doc in self.docs.documents} if self.preview else {}
         for path, entry in self.snapshot.entries.items():
