@@ -289,3 +289,14 @@ def test_the_preview_shows_uncommitted_work_as_a_draft_and_the_build_never(unsav
     assert inclusion == "DRAFT" and "Uncommitted words" in shown  # shown only by `serve`, under the DRAFT banner
     assert preview["procedures/qp-05-untracked.md"][0] == "DRAFT"
     assert preview["manual/qm-01-quality-manual.md"][0] == "INCLUDED"  # committed as it stands: the real page
+
+
+def test_a_revision_in_draft_leaves_the_one_in_force_published(git_repo: GitQmsRepo, tmp_path: Path) -> None:
+    """Li Na commits her draft of revision 3: revision 2 stays on the register and in the export until 3 is approved."""
+    git_repo.edit(QP, "revision: 2\nstatus: effective", "revision: 3\nstatus: draft")
+    git_repo.revise(QP, "See the [quality manual]", "Draft words. See the [quality manual]")
+    row = register(git_repo)["QP-01"]
+    assert (row["revision"], row["status"], row["upcoming"]) == ("2", "effective", "")
+    ok(git_repo.qms("export", str(tmp_path / "out")))
+    page = (tmp_path / "out" / QP).read_text(encoding="utf-8")
+    assert "revision: 2\n" in page and "Draft words" not in page
