@@ -184,12 +184,13 @@ def unsaved(git_repo: GitQmsRepo) -> GitQmsRepo:
     git_repo.write("procedures/ignored-qp-06.md", EXTRA.format(id="QP-06", title="Ignored procedure"))
     git_repo.write("records/2026/rec-2026-009-audit.md", UNCOMMITTED_RECORD)
     git_repo.edit(QP, "See the [quality manual]", "Uncommitted words. See the [quality manual]")
+    git_repo.edit("manual/people.yml", "name: Li Na", "name: Unsaved Name")  # the roles page lists holders
     assert "qp-05" in git_repo.git("status", "--porcelain") and "ignored-qp-06" not in git_repo.git("status", "--porcelain")
     return git_repo
 
 
 LEAKS = ("QP-05", "Untracked procedure", "QP-06", "Ignored procedure", "REC-2026-009", "Audit nobody committed",
-         "Uncommitted words")
+         "Uncommitted words", "Unsaved Name")
 
 
 def test_register_reads_only_committed_documents_and_records(unsaved: GitQmsRepo) -> None:

@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from qms.errors import UsageError
-from qms.git.log import read_blobs
+from qms.git.log import blobs_at, read_blobs
 from qms.history.model import DocumentHistory, Revision, Version
+from qms.load.documents import people_of, roles_of
 from qms.load.reader import load_document
-from qms.model import Document, DocumentSet, Finding
+from qms.model import Document, DocumentSet, Finding, Located, Person, Role
 from qms.text.dates import DATE_ONLY
 from qms.text.frontmatter import normalise_newlines
+from qms.text.yamlsafe import parse_yaml
 from qms.workspace import Workspace
 
 
@@ -109,7 +111,6 @@ def snapshot(workspace: Workspace, as_of: date | None = None) -> Snapshot:
     """Every committed document file as it stands on `as_of` (default today)."""
     day = as_of or date.today()
     history = workspace.history()
-    working = workspace.documents
     chosen: list[tuple[str, DocumentHistory, Version, Revision | None, Revision | None, str]] = []
     for path, doc_id in sorted(history.at_head.items()):
         record = history.documents.get(doc_id)
@@ -126,8 +127,8 @@ def snapshot(workspace: Workspace, as_of: date | None = None) -> Snapshot:
             view = DocumentHistory(view.id, view.versions, kept)
         chosen.append((path, view, shown, current, upcoming, head.blob))
     blobs = read_blobs(workspace.root, {shown.blob for _, _, shown, _, _, _ in chosen})
-    docs = DocumentSet(root=working.root, roles=working.roles, people=working.people,
-                       roles_file=working.roles_file, people_file=working.people_file)
+    roles, people = _committed_registries(workspace)
+    docs = DocumentSet(root=str(workspace.root), roles=roles, people=people)
     result = Snapshot(day, docs)
     for path, view, shown, current, upcoming, head_blob in chosen:
         raw = blobs.get(shown.blob)
@@ -139,6 +140,21 @@ def snapshot(workspace: Workspace, as_of: date | None = None) -> Snapshot:
         result.entries[path] = Entry(doc, text, view, current, upcoming, head_blob)
         docs.documents.append(doc)
     return result
+
+
+def _committed_registries(workspace: Workspace) -> tuple[list[Role], list[Person]]:
+    """The roles and people as the last commit holds them (none, where a registry was never committed)."""
+    config = workspace.config
+    at_head = blobs_at(workspace.root, "HEAD", [config.roles_file, config.people_file])
+    raw = read_blobs(workspace.root, set(at_head.values()))
+
+    def parsed(rel: str) -> Located | None:
+        data = raw.get(at_head.get(rel, ""))
+        value = parse_yaml(data.decode("utf-8-sig", "replace")) if data is not None else None
+        return Located(rel, value.value, value.lines) if value and isinstance(value.value, dict) else None
+
+    registry, roster = parsed(config.roles_file), parsed(config.people_file)
+    return (roles_of(registry) if registry else []), (people_of(roster) if roster else [])
 
 
 def _last_at(record: DocumentHistory, path: str) -> Version | None:

@@ -75,7 +75,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         try:
             self.workspace = Workspace.open(root)
             self.qms = self.workspace.config
-            self.docs = self.workspace.documents
+            # The working tree is read only for the author's preview; a build publishes what git holds.
+            self.docs = self.workspace.documents if self.preview else DocumentSet(root=str(self.qms.root))
             self.guides = find_guides(self.qms.root, self.config.guides) if self.config.guides else []
         except QmsError as exc:
             raise PluginError(f"qms: {exc}") from None
@@ -194,7 +195,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         if doc.is_record:
             return body
         assert self.snapshot is not None
-        role_titles = {r.id: r.title for r in self.docs.roles}
+        role_titles = {r.id: r.title for r in self.snapshot.docs.roles}
         h = publish.header(doc, self.qms.review_months, role_titles, self.snapshot.as_of)
         entry = self.entries.get(page.file.src_uri)
         banner = publish.banner(doc, self.t)
