@@ -16,12 +16,12 @@ that reuses another's id never shows the other's revisions.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from qms.errors import UsageError
 from qms.git.log import blobs_at, read_blobs
-from qms.history.model import DocumentHistory, Revision, Version
+from qms.history.model import DocumentHistory, Identity, Revision, Version
 from qms.load.documents import people_of, roles_of
 from qms.load.reader import load_document
 from qms.model import Document, DocumentSet, Finding, Located, Person, Role
@@ -130,7 +130,12 @@ def snapshot(workspace: Workspace, as_of: date | None = None) -> Snapshot:
     roles, people = _committed_registries(workspace)
     docs = DocumentSet(root=str(workspace.root), roles=roles, people=people)
     result = Snapshot(day, docs)
+    names = {p.id: p.name for p in people}
     for path, view, shown, current, upcoming, head_blob in chosen:
+        named = _named(view, names)
+        if named is not view and current is not None:  # the same revision, with the committed roster's names
+            current = named.revisions[next(i for i, r in enumerate(view.revisions) if r is current)]
+        view = named
         raw = blobs.get(shown.blob)
         findings: list[Finding] = []
         doc = load_document(workspace.config, path, raw, findings) if raw is not None else None
@@ -140,6 +145,24 @@ def snapshot(workspace: Workspace, as_of: date | None = None) -> Snapshot:
         result.entries[path] = Entry(doc, text, view, current, upcoming, head_blob)
         docs.documents.append(doc)
     return result
+
+
+def _named(view: DocumentHistory, names: dict[str, str]) -> DocumentHistory:
+    """The history with people named as the committed roster names them (history names them by the working tree's)."""
+
+    def who(identity: Identity) -> Identity:
+        if identity.person is None:
+            return identity
+        return Identity(names.get(identity.person, identity.email), identity.email, identity.person)
+
+    def renamed(identity: Identity) -> bool:
+        return identity.person is not None and names.get(identity.person) != identity.name
+
+    if not any(renamed(i) for r in view.revisions for i in (*r.authors, *(a.approver for a in r.approvals))):
+        return view
+    revisions = [replace(r, authors=[who(a) for a in r.authors],
+                         approvals=[replace(a, approver=who(a.approver)) for a in r.approvals]) for r in view.revisions]
+    return DocumentHistory(view.id, view.versions, revisions)
 
 
 def _committed_registries(workspace: Workspace) -> tuple[list[Role], list[Person]]:
