@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from qmsrepo import GitQmsRepo, QmsRepo, find
+from qmsrepo import GitQmsRepo, find
 
 MARKER = "Salary bands of every officer"
 

@@ -14,7 +14,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from qmsrepo import GitQmsRepo, QmsRun, run_qms
+from qmsrepo import GitQmsRepo, QmsRun
 
 QP = "procedures/qp-01-document-control.md"
 LATER = "2030-06-15"  # the day revision 3 takes effect: after any day these tests run

@@ -17,8 +17,8 @@ qms-sortable and each role title tagged with its role id.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from html import escape
 from datetime import date
+from html import escape
 from itertools import groupby
 
 from qms.model import Document, DocumentSet

@@ -130,7 +130,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         for path, entry in self.snapshot.entries.items():
             doc = entry.doc
             seen = visibility(doc, self.audit)
-            if seen == HIDDEN or path in working and not is_committed(self.workspace, entry, path):
+            if seen == HIDDEN or (path in working and not is_committed(self.workspace, entry, path)):
                 continue  # the preview shows the working tree's text instead, below
             inclusion = InclusionLevel.DRAFT if seen == DRAFT else InclusionLevel.INCLUDED
             if doc.is_record and seen == PUBLISHED:
