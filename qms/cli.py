@@ -167,6 +167,16 @@ def _console() -> Console:
     return console()
 
 
+AS_OF_HELP = "Show the revisions in force on this day (YYYY-MM-DD) instead of today."
+
+
+def _as_of(value: str | None) -> Any:
+    """--as-of DATE as a date (None for today); a clear refusal for anything else."""
+    from qms.publish.snapshot import parse_as_of
+
+    return parse_as_of(value)
+
+
 def _codes(values: list[str]) -> list[str]:
     """`--select R --select P001,P002` -> ["R", "P001", "P002"]."""
     return [code for value in values for code in value.split(",") if code.strip()]
@@ -305,19 +315,28 @@ def diff(
 def show(
     ctx: typer.Context,
     target: Annotated[str, typer.Argument(metavar="ID[@REV]", help="The document, and a revision from its history.")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
-    """Print a document: as it stands in the working tree, or as a revision was last committed.
+    """Print a document: the revision in force today, as committed, or a revision as it was last committed.
+
+    A document with no revision in force yet (a first draft) is printed as it stands. Notes (an approved
+    later revision, uncommitted changes) go to stderr.
 
     Examples:
 
         qms show QP-02
 
+        qms show QP-02 --as-of 2026-12-15
+
         qms show QP-02@A/0 > qp-02-rev-A0.md
     """
     from qms.commands.show import show as show_document
 
+    text, notes = show_document(_workspace(ctx), target, _as_of(as_of))
     # The document's own text: tabs and line breaks are its layout, any other control character is shown.
-    sys.stdout.write(visible(show_document(_workspace(ctx), target), keep="\t\n"))
+    sys.stdout.write(visible(text, keep="\t\n"))
+    for note in notes:
+        print(visible(note), file=sys.stderr)
 
 
 @app.command(cls=_Command)
@@ -414,8 +433,12 @@ def build(
     audit: Annotated[bool, typer.Option("--audit", help="Also publish obsolete documents, under an OBSOLETE banner.")] = False,
     public: Annotated[bool, typer.Option("--public", help="Only documents and records classified public: for a site "
                                          "anyone can read, such as GitHub or GitLab Pages.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Publish the controlled document set as a website (mkdocs build with the qms plugin).
+
+    Only committed content is published: each document's revision in force on
+    the day, as git holds it. Build daily to keep the site current.
 
     Documents are classified internal unless their front-matter says
     classification: public, and a plain build publishes internal ones too: it
@@ -429,12 +452,14 @@ def build(
         qms build --public --site-dir public
 
         qms build --audit --site-dir audit-site
+
+        qms build --as-of 2026-12-15 --site-dir site-from-15-december
     """
     from qms.commands.build import build_site
     from qms.load.config import find_root
 
     root = find_root(ctx.obj)
-    site = build_site(root, site_dir, audit, public)
+    site = build_site(root, site_dir, audit, public, _as_of(as_of))
     _say(f"Built the {'public ' if public else ''}site in {site}"
          f"{': documents classified public only' if public else ''}.")
     _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
@@ -444,12 +469,15 @@ def build(
 def serve(
     ctx: typer.Context,
     dev_addr: Annotated[str, typer.Option("--dev-addr", "-a", metavar="IP:PORT", help="Where to serve.")] = "127.0.0.1:8000",
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Preview the site, drafts and documents in review included (under a DRAFT banner).
 
     The preview is rebuilt when a document, a record, qms.yml, the roles or
     the people change, and after every commit (the revision tables come from
     git). Stop it with Ctrl-C.
+    The preview also shows your uncommitted changes, under the DRAFT banner;
+    `qms build` publishes only what is committed.
 
     Examples:
 
@@ -461,7 +489,7 @@ def serve(
     from qms.load.config import find_root
 
     root = find_root(ctx.obj)
-    argv, env = mkdocs_command(root, "serve", "--dev-addr", dev_addr)
+    argv, env = mkdocs_command(root, "serve", "--dev-addr", dev_addr, as_of=_as_of(as_of))
     # Become the server, so that stopping `qms serve` (Ctrl-C, or a signal from a supervisor) stops MkDocs too.
     os.chdir(root)
     os.execve(argv[0], argv, env)
@@ -511,6 +539,7 @@ def pdf(
         Optional[int],  # noqa: UP045
         typer.Option("--copy-number", metavar="N", min=1, help="The distribution number printed on each page."),
     ] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Print controlled copies as PDF: ID_revREV.pdf with approvals, revision table and page headers.
 
@@ -526,7 +555,8 @@ def pdf(
     """
     from qms.commands.pdf import make_pdfs
 
-    for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft, copy_number):
+    for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft, _as_of(as_of),
+                          copy_number=copy_number):
         _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
 
 
@@ -662,6 +692,7 @@ def register(
         RegisterFormat, typer.Option("--format", "-f", help="table for people, csv for spreadsheets, json for tools.")
     ] = RegisterFormat.table,
     audit: Annotated[bool, typer.Option("--audit", help="Also list obsolete documents.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Print the master document register (what is in force), or with --records the records register.
 
@@ -680,7 +711,7 @@ def register(
     from qms.report.register import to_csv as register_csv
     from qms.report.register import to_json as register_json
 
-    columns, rows = register_rows(_workspace(ctx), records, audit)
+    columns, rows = register_rows(_workspace(ctx), records, audit, _as_of(as_of))
     if output_format is RegisterFormat.csv:
         sys.stdout.write(register_csv(columns, rows))
     elif output_format is RegisterFormat.json:
@@ -694,6 +725,7 @@ def export_markdown(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")],
     audit: Annotated[bool, typer.Option("--audit", help="Also export obsolete documents, under an OBSOLETE banner.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Export the published set as plain Markdown, headers and revision tables rendered in, for any site generator.
 
@@ -708,7 +740,7 @@ def export_markdown(
     """
     from qms.commands.export import export as export_set
 
-    summary = export_set(_workspace(ctx), target, audit)
+    summary = export_set(_workspace(ctx), target, audit, _as_of(as_of))
     _say(f"Exported {summary.documents} documents and {summary.records} records to {summary.path}.")
 
 

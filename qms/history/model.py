@@ -30,6 +30,9 @@ class Version:
     blob: str = ""  # git blob id of the file as this commit left it
     author: Identity | None = None  # who changed the content here; None for lifecycle-only commits
     seed: bool = False  # the state at the start of a `--since` range, whose authors are not read
+    # The file this version belongs to ("path@ordinal" where it was created; renames keep it): two files that
+    # share an id, at once or one after the other, are two documents, and never show each other's revisions.
+    origin: str = ""
 
     def get(self, key: str) -> Any:
         """A front-matter value (one of historycache.FIELDS), or None."""
@@ -152,6 +155,8 @@ class History:
     # The roster and approval settings in force over time (qms.history.controls builds it).
     controls: ControlTimeline | None = None
     control_files: frozenset[str] = frozenset()  # qms.yml, the roster and the roles registry
+    # path -> id of every document file as the last commit left it (the committed state, for publishing).
+    at_head: dict[str, str] = field(default_factory=dict)
 
 
 class Roster:
