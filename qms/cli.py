@@ -331,8 +331,8 @@ def approve(
     for doc in result.documents:
         done = f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}"
         if doc.waiting:
-            _say(f"{done}; it stays in review until a holder of {', '.join(doc.waiting)} approves it too "
-                 f"(`qms approve {doc.id}`)")
+            _say(f"{done}; it stays in review until {', '.join(doc.waiting)} approve{'s' if len(doc.waiting) == 1 else ''} "
+                 f"too (a holder runs `qms approve {doc.id}`)")
         elif doc.blocked_by:
             _say(f"{done}; it stays in review until {doc.blocked_by[0]}, which it relies on, is in force: "
                  f"{doc.next_step}. That approval puts them in force together.")
@@ -341,6 +341,8 @@ def approve(
     for doc in result.joined:
         _say(f"Put {doc.id} revision {doc.revision} in force with it, effective {doc.effective}: approved earlier, "
              "it was waiting for what this approval puts in force")
+    for reason in result.skipped:
+        _say(f"Left out: {reason}; a holder of one of them approves it.")
     _say(f"Committed {result.commit[:7]} as {result.approver}.")
 
 
@@ -372,6 +374,8 @@ def review(
         waiting = (f"; a holder of {', '.join(doc.waiting)} reviews it too (`qms review {doc.id}`), then it can be "
                    "approved") if doc.waiting else f"; it can now be approved (`qms approve {doc.id}`)"
         _say(f"Reviewed {doc.id} revision {doc.revision} as {', '.join(doc.roles)}{waiting}")
+    for reason in result.skipped:
+        _say(f"Left out: {reason}; a holder of one of them reviews it.")
     _say(f"Committed {result.commit[:7]} as {result.approver}.")
 
 

@@ -43,6 +43,10 @@ class ApprovalRefusedError(QmsError):
     """The approval would break the approval model; nothing was written."""
 
 
+class NoRoleError(ApprovalRefusedError):
+    """The person holds none of the roles that approve (or review) the document."""
+
+
 @dataclass(frozen=True)
 class Act:
     """An act of control that `qms approve` or `qms review` records: its words, trailer and roles key."""
@@ -79,6 +83,7 @@ class ApproveResult:
     documents: list[Approved]
     # Documents approved earlier that waited only for what this approval put in force, and joined it.
     joined: list[Approved] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # documents left to holders of other roles, and why
 
 
 def approve(workspace: Workspace, ids: list[str], effective: str | None = None, sign: bool = False) -> ApproveResult:
@@ -102,10 +107,10 @@ def review(workspace: Workspace, ids: list[str], sign: bool = False) -> ApproveR
     with repository_lock(workspace.config.root, APPROVE_LOCK):
         signs, who, person, _ = _signer(workspace, sign)
         history = workspace.history()
-        plan = [_check_one(workspace.root, doc, person, history, REVIEW) for doc in _documents(workspace, ids)]
-        message = _message(plan, REVIEW)
-        sha = _commit(workspace.root, message, [], signs, REVIEW, ids)
-        return ApproveResult(sha, who.label(), plan)
+        planned, skipped = _plan(workspace.root, _documents(workspace, ids), person, history, REVIEW)
+        plan = [approved for _, approved in planned]
+        sha = _commit(workspace.root, _message(plan, REVIEW), [], signs, REVIEW, ids)
+        return ApproveResult(sha, who.label(), plan, skipped=skipped)
 
 
 def _signer(workspace: Workspace, sign: bool) -> tuple[bool, Identity, Person, str]:
@@ -162,7 +167,7 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
                          f"be in force before it is approved, and this approval commit is dated {approved_on}; give "
                          "that date or a later one, or leave --effective out")
     history = workspace.history()
-    plan = [(doc, _check_one(root, doc, person, history, APPROVE)) for doc in _documents(workspace, ids)]
+    plan, skipped = _plan(root, _documents(workspace, ids), person, history, APPROVE)
     joining = put_in_force_together(workspace, history, plan)
     originals = {doc.path: (root / doc.path).read_bytes() for doc, _ in [*plan, *joining]}
     try:
@@ -184,7 +189,26 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
     except ApprovalRefusedError:
         _put_back(root, originals)  # no commit was made: the files go back to what they were
         raise
-    return ApproveResult(sha, who.label(), [a for _, a in plan], [a for _, a in joining])
+    return ApproveResult(sha, who.label(), [a for _, a in plan], [a for _, a in joining], skipped)
+
+
+def _plan(root: Path, docs: list[Document], person: Person, history: History, act: Act
+          ) -> tuple[list[tuple[Document, Approved]], list[str]]:
+    """Each document this person may approve (or review), and why each other one is left to someone else.
+
+    A set is approved by several people, each giving the whole set: a document whose roles this person
+    does not hold is left out, with who approves it; any other refusal refuses the whole command."""
+    plan, skipped = [], []
+    for doc in docs:
+        try:
+            plan.append((doc, _check_one(root, doc, person, history, act)))
+        except NoRoleError as exc:
+            if len(docs) == 1:
+                raise
+            skipped.append(str(exc))
+    if not plan:
+        raise ApprovalRefusedError("; ".join(skipped))
+    return plan, skipped
 
 
 def _put_back(root: Path, originals: dict[str, bytes]) -> None:
@@ -302,7 +326,7 @@ def _check_one(root: Path, doc: Document, person: Person, history: History, act:
                                    f"(`qms approve {doc.id}`)")
     held = [r for r in needed if r in person.roles]
     if not held:
-        raise ApprovalRefusedError(f"{name} holds none of the {act.key[:-1]} roles of {doc.id} ({', '.join(needed)})")
+        raise NoRoleError(f"{name} holds none of the {act.key[:-1]} roles of {doc.id} ({', '.join(needed)})")
     if current is not None and any(a.person == person.id for a in current.authors):
         raise ApprovalRefusedError(
             f"{name} authored revision {revision} of {doc.id} and cannot {act.command} it (segregation of duties)"

@@ -13,7 +13,7 @@ EN = {
     "successor": "Replaced by",
     "records": "Records register", "record": "Record", "procedure": "Procedure", "date": "Date",
     "retention": "Retention", "roles": "Roles and responsibilities", "role": "Role", "holders": "Held by",
-    "owns": "Owns", "approves": "Approves", "reads": "Must read",
+    "owns": "Owns", "approves": "Approves", "reads": "Must read", "reviewed": "reviewed",
 }
 ZH = {
     "id": "文件编号", "revision": "版本", "status": "状态", "effective": "生效日期", "in_force_from": "自此日起施行",
@@ -24,7 +24,7 @@ ZH = {
     "draft": "草稿：未经批准，不得执行。", "obsolete": "作废：已撤销，不得执行。", "successor": "替代文件",
     "records": "记录清单", "record": "记录编号", "procedure": "程序文件", "date": "日期", "retention": "保存期限",
     "roles": "职责与权限", "role": "岗位", "holders": "任职人员", "owns": "归口文件", "approves": "批准文件",
-    "reads": "应阅文件",
+    "reads": "应阅文件", "reviewed": "审核",
 }
 
 
