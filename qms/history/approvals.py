@@ -130,8 +130,8 @@ def _judge(approval: Approval, revision: Revision, doc: DocumentHistory, roster:
     changed_after = next((v for v in revision.versions
                           if v.commit.ordinal > approval.commit.ordinal and v.content != at.content), None)
     if changed_after is not None:
-        approval.problem = (f"the content changed after this approval, in commit {changed_after.commit.short}, "
-                            "so the approval no longer covers it")
+        approval.problem = (f"the content changed after this {approval.act}, in commit {changed_after.commit.short}, "
+                            f"so the {approval.act} no longer covers it")
 
 
 def judge_signatures(config: Config, history: History) -> None:
