@@ -71,7 +71,7 @@ _RULES = [
     RuleInfo("H007", "approval-void", WARNING, "the content changed after an approval"),
     RuleInfo("H008", "controlled-deleted", ERROR, "a controlled document or record was deleted"),
     RuleInfo("H009", "closed-record-edited", ERROR, "a closed record was changed"),
-    RuleInfo("H010", "approval-refused", WARNING, "an approval does not count: wrong person, role, revision or signature"),
+    RuleInfo("H010", "approval-refused", WARNING, "an approval or review does not count: wrong person, role, revision or signature, or no review first"),
     RuleInfo("H011", "history-rewritten", ERROR, "a revision or approval in a saved history report is no longer in history"),
     RuleInfo("H012", "history-replaced", ERROR, "replace refs or grafts would show other commits than those stored"),
     RuleInfo("H013", "control-change-unapproved", ERROR,
