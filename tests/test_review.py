@@ -96,6 +96,17 @@ def test_an_approval_without_the_review_is_a_finding(git_repo: GitQmsRepo) -> No
         assert find(run, "H006"), run.findings
 
 
+def test_a_review_before_the_range_counts_for_an_approval_in_it(git_repo: GitQmsRepo) -> None:
+    """A pull request that holds only the approval: --since reads the review made before it."""
+    _revision_with_reviewers(git_repo)
+    assert git_repo.qms_as("wang-li", "review", "QP-01").code == 0
+    base = git_repo.git("rev-parse", "HEAD")
+    assert git_repo.qms_as("chen-jing", "approve", "QP-01").code == 0
+    for args in (("--since", base), ("--history",)):
+        run = git_repo.check(*args)
+        assert (run.code, run.findings) == (0, []), args
+
+
 def test_a_review_voided_by_a_later_change(git_repo: GitQmsRepo) -> None:
     """A review covers the content as committed: a later edit of the same revision voids it (H007)."""
     _revision_with_reviewers(git_repo)

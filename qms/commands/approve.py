@@ -250,7 +250,9 @@ def put_in_force_together(workspace: Workspace, history: History, plan: list[tup
     by_id = docs.by_id()
     by_path = {d.path: d for d in docs.documents}
     scheme = workspace.config.revision_scheme
-    complete: dict[str, tuple[Document, Approved]] = {a.id: (doc, a) for doc, a in plan if not a.waiting}
+    # An effective document gaining a further approver is in force already: nothing to put in force.
+    complete: dict[str, tuple[Document, Approved]] = {a.id: (doc, a) for doc, a in plan
+                                                      if not a.waiting and doc.status != "effective"}
     joining: dict[str, tuple[Document, Approved]] = {}
     for doc in docs.documents:
         if doc.id is None or doc.id in complete or doc.status != "review" or doc.is_record:
