@@ -26,6 +26,7 @@ from qms.errors import QmsError, UsageError
 from qms.text.safetext import visible
 
 if TYPE_CHECKING:
+    from qms.commands.approve import ApproveResult
     from qms.workspace import Workspace
 
 # Each command imports what it needs when it runs: `qms check` never loads
@@ -341,8 +342,12 @@ def approve(
     for doc in result.joined:
         _say(f"Put {doc.id} revision {doc.revision} in force with it, effective {doc.effective}: approved earlier, "
              "it was waiting for what this approval puts in force")
+    _say_left_out_and_committed(result, "approves")
+
+
+def _say_left_out_and_committed(result: ApproveResult, verb: str) -> None:
     for reason in result.skipped:
-        _say(f"Left out: {reason}; a holder of one of them approves it.")
+        _say(f"Left out: {reason}; a holder of one of them {verb} it.")
     _say(f"Committed {result.commit[:7]} as {result.approver}.")
 
 
@@ -374,9 +379,7 @@ def review(
         waiting = (f"; a holder of {', '.join(doc.waiting)} reviews it too (`qms review {doc.id}`), then it can be "
                    "approved") if doc.waiting else f"; it can now be approved (`qms approve {doc.id}`)"
         _say(f"Reviewed {doc.id} revision {doc.revision} as {', '.join(doc.roles)}{waiting}")
-    for reason in result.skipped:
-        _say(f"Left out: {reason}; a holder of one of them reviews it.")
-    _say(f"Committed {result.commit[:7]} as {result.approver}.")
+    _say_left_out_and_committed(result, "reviews")
 
 
 @app.command(cls=_Command)
