@@ -123,3 +123,37 @@ def test_reviewers_must_be_roles(git_repo: GitQmsRepo) -> None:
     _revision_with_reviewers(git_repo, reviewers="[auditor]")
     run = git_repo.check()
     assert any(f["code"] == "P001" and "auditor" in f["message"] for f in run.findings), run.findings
+
+
+def test_an_unsigned_review_does_not_count_where_signatures_are_required(git_repo: GitQmsRepo) -> None:
+    """The signature rule of an approval holds for a review: unsigned, it is refused, and so is the approval."""
+    git_repo.write("qms.yml", git_repo.read("qms.yml") + "approvals:\n  require_signature: true\n")
+    git_repo.commit_rules("Require signed approvals")
+    _revision_with_reviewers(git_repo)
+    assert git_repo.qms_as("wang-li", "review", "QP-01").code == 0
+    refused = git_repo.qms_as("chen-jing", "approve", "QP-01")
+    assert refused.code == 2 and "needs a review by a holder of director" in refused.stderr
+    run = git_repo.check("--history")
+    assert any(f["code"] == "H010" and "review of QP-01@3 refused: the review is not signed" in f["message"]
+               for f in run.findings), run.findings
+
+
+def test_the_revision_table_shows_the_review(git_repo: GitQmsRepo) -> None:
+    """The revision table the site, the export and the PDF share names the reviewer beside the approver."""
+    from qms.history.index import load_history
+    from qms.publish.labels import EN
+    from qms.publish.pages import revision_lines
+    from qms.workspace import Workspace
+
+    _revision_with_reviewers(git_repo)
+    assert git_repo.qms_as("wang-li", "review", "QP-01").code == 0
+    assert git_repo.qms_as("chen-jing", "approve", "QP-01").code == 0
+    workspace = Workspace.open(git_repo.root)
+    history = load_history(workspace.config, workspace.people)
+    (newest, *_) = revision_lines(history.documents["QP-01"], EN)
+    assert newest.approvals.startswith("Wang Li (director, 2026-02-01, reviewed); Chen Jing (quality-manager, ")
+    from qms.commands.pdf import WORDS, signature_rows
+
+    rows = signature_rows(history.documents["QP-01"].revisions[-1], {**EN, **WORDS["en"]}, {})
+    assert [(r["kind"], r["name"], r["meaning"]) for r in rows if r["kind"] != "author"] == [
+        ("reviewer", "Wang Li", "reviewed before approval"), ("approver", "Chen Jing", "approved for use")]
