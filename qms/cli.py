@@ -312,7 +312,10 @@ def approve(
     revision you are approving, the document is still a draft (set status:
     review and commit first), or --effective is before today's approval.
     While other approver roles still have to approve, the document stays in
-    review.
+    review; so does one that relies on a document not yet in force, until
+    the approval that completes the set puts them all in force together.
+    Give the whole set: what you hold no approver role for is left out.
+    Where a document names reviewers, they review it first (qms review).
 
     Examples:
 
