@@ -93,9 +93,10 @@ def test_starter_set_approved_by_two_people_in_their_clones_with_the_hook(office
     trailers = user.git(wang, "log", "-1", "--format=%(trailers:key=Approves,valueonly)").split()
     assert trailers == ["QM-01@1", "QM-02@1", "QM-03@1", "QM-04@1"]
     assert user.qms("check", "--format", "json", cwd=wang).findings == []
-    user.git(wang, "push", "-q", "origin", "HEAD:main")
+    user.git(wang, "push", "-q", "origin", "HEAD:approve-set")  # one pull request, approved by two people
 
     chen = _clone(user, origin, tmp_path / "chen")
+    user.git(chen, "switch", "-q", "approve-set")
     second = user.qms("approve", "QP-01", cwd=chen, who="chen-jing")
     assert second.code == 0, second.stderr
     assert "Approved QP-01 revision 1 as quality-manager, effective" in second.stdout
@@ -103,11 +104,17 @@ def test_starter_set_approved_by_two_people_in_their_clones_with_the_hook(office
         assert f"Put {doc_id} revision 1 in force with it" in second.stdout
     assert all(_status(chen, rel) == "effective" for rel in SET.values())
     assert user.git(chen, "log", "-1", "--format=%an|%(trailers:key=Approves,valueonly)") == "Chen Jing|QP-01@1"
-    user.git(chen, "push", "-q", "origin", "HEAD:main")
-
-    user.git(root, "pull", "-q", "--ff-only")
-    check = user.qms("check", "--history", "--format", "json", cwd=root)
-    assert (check.code, check.findings) == (0, []), check.stdout
+    user.git(chen, "push", "-q", "origin", "HEAD:approve-set")
+    # The pull request's check, on the branch, then its merge into main (a merge commit).
+    since = user.qms("check", "--since", "origin/main", "--format", "json", cwd=chen)
+    assert (since.code, since.findings) == (0, []), since.stdout
+    base = user.git(root, "rev-parse", "HEAD")
+    user.git(root, "fetch", "-q", "origin")
+    user.git(root, "merge", "-q", "--no-ff", "-m", "Merge the approval of the starter set", "origin/approve-set",
+             who="huang-yan")
+    for args in (("--history",), ("--since", base)):
+        check = user.qms("check", *args, "--format", "json", cwd=root)
+        assert (check.code, check.findings) == (0, []), (args, check.stdout)
     # Each manual was approved by top management, in Wang Li's commit, and is credited so.
     history = {row["id"]: row for row in user.qms("history", "--format", "json", cwd=root).json()}
     assert [a["name"] for a in history["QM-01"]["approvals"]] == ["Wang Li"]
