@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -53,7 +54,19 @@ def _plain(params: list[Any]) -> list[Any]:
     return params
 
 
+# A summary line followed at once by the examples (see _Command.__init__).
+_EXAMPLES_AFTER_SUMMARY = re.compile(r"\A([^\n]*)\n\n(?=Examples?:)")
+
+
 class _Command(TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Typer dedents the text after the summary as a docstring, its first line left out: when that line is
+        # "Examples:", the examples lose their indent and read as one paragraph. A blank line first keeps
+        # them code, laid out as in the commands with more to say.
+        if self.help:
+            self.help = _EXAMPLES_AFTER_SUMMARY.sub("\\1\n\n\n", self.help, count=1)
+
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain(super().get_params(ctx))
 
@@ -164,7 +177,7 @@ def _codes(values: list[str]) -> list[str]:
 def check(
     ctx: typer.Context,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text for people, json for tools, github for Actions; "
+        OutputFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text for people, json for tools, github for Actions; "
                                    "sarif, junit, gitlab (code quality) and markdown (job summary) for CI.")
     ] = OutputFormat.text,
     select: Annotated[
@@ -421,19 +434,35 @@ def demo(
     _say(f"{'Built' if built else 'Kept'} the demo QMS in {summary.path}: {summary.commits} commits, "
           f"{summary.documents} documents and {summary.records} records.")
     _say(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
+    approvals = " and ".join(item.replace(" by ", " approved by ", 1) for item in summary.self_approvals)
+    _say(f"The check shows {len(summary.self_approvals)} warnings on purpose (H010): {approvals}, each the "
+         "author of what they approved. The story makes these approvals to show that an author's own approval "
+         "never counts (segregation of duties); they are refused, and are not mistakes in the demo.")
 
 
 @app.command(cls=_Command)
 def build(
     ctx: typer.Context,
-    site_dir: Annotated[Optional[Path], typer.Option("--site-dir", "-d", help="Where to write the site (default site/).")] = None,  # noqa: UP045
+    site_dir: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--site-dir", "-d", metavar="DIR", help="Where to write the site (default site/)."),
+    ] = None,
     audit: Annotated[bool, typer.Option("--audit", help="Also publish obsolete documents, under an OBSOLETE banner.")] = False,
+    public: Annotated[bool, typer.Option("--public", help="Only documents and records classified public: for a site "
+                                         "anyone can read, such as GitHub or GitLab Pages.")] = False,
 ) -> None:
     """Publish the controlled document set as a website (mkdocs build with the qms plugin).
+
+    Documents are classified internal unless their front-matter says
+    classification: public, and a plain build publishes internal ones too: it
+    is for a site only staff can reach. Build a site on the open internet with
+    --public.
 
     Examples:
 
         qms build
+
+        qms build --public --site-dir public
 
         qms build --audit --site-dir audit-site
     """
@@ -441,8 +470,9 @@ def build(
     from qms.load.config import find_root
 
     root = find_root(ctx.obj)
-    site = build_site(root, site_dir, audit)
-    _say(f"Built the site in {site}.")
+    site = build_site(root, site_dir, audit, public)
+    _say(f"Built the {'public ' if public else ''}site in {site}"
+         f"{': documents classified public only' if public else ''}.")
     _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
 
 
@@ -452,6 +482,10 @@ def serve(
     dev_addr: Annotated[str, typer.Option("--dev-addr", "-a", metavar="IP:PORT", help="Where to serve.")] = "127.0.0.1:8000",
 ) -> None:
     """Preview the site, drafts and documents in review included (under a DRAFT banner).
+
+    The preview is rebuilt when a document, a record, qms.yml, the roles or
+    the people change, and after every commit (the revision tables come from
+    git). Stop it with Ctrl-C.
 
     Examples:
 
@@ -509,6 +543,10 @@ def pdf(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a different file already at a copy's name.")] = False,
     draft: Annotated[bool, typer.Option("--draft", help="Allow a draft or in-review document, marked DRAFT.")] = False,
+    copy_number: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--copy-number", metavar="N", min=1, help="The distribution number printed on each page."),
+    ] = None,
 ) -> None:
     """Print controlled copies as PDF: ID_revREV.pdf with approvals, revision table and page headers.
 
@@ -518,11 +556,13 @@ def pdf(
 
         qms pdf --all --output-dir /tmp/copies
 
+        qms pdf QP-02 --copy-number 3
+
         qms pdf WI-04-03 --draft
     """
     from qms.commands.pdf import make_pdfs
 
-    for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft):
+    for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft, copy_number):
         _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
 
 
@@ -533,7 +573,9 @@ def init(
     blank: Annotated[bool, typer.Option("--blank", help="The minimal ISO 9001:2015 set (the default).")] = False,
     lang: Annotated[str, typer.Option("--lang", metavar="LANG", help="en or zh: the language of the documents and the site.")] = "en",
     organisation: Annotated[
-        Optional[str], typer.Option("--organisation", metavar="NAME", help="The organisation's name (default: from DIR).")  # noqa: UP045
+        Optional[str],  # noqa: UP045
+        typer.Option("--organisation", metavar="NAME",
+                     help="The organisation's name, kept in qms.yml (default: made from DIR's name)."),
     ] = None,
 ) -> None:
     """Start a QMS repository: documents, roles, templates, CI files, and a first commit under your git name.
@@ -558,6 +600,10 @@ def init(
           f"first commit {result.commit[:7]} by {result.author}.")
     for rel in result.kept:
         _say(f"Kept your own {rel} as it is.")
+    if result.organisation_from_folder:
+        _say(f'The organisation\'s name, "{result.organisation}", was made from the folder\'s name (no --organisation). '
+             "It is written once, in qms.yml: change organisation: there, and the site, controlled copies and "
+             "exports follow.")
     _say(f"Next: cd {result.root} && qms check, then qms new procedure --title \"...\" to add a document. "
           "Add the people who approve to manual/people.yml; push to GitHub or GitLab and the CI files check every change.")
 
@@ -576,7 +622,7 @@ def new(
     approver: Annotated[
         Optional[list[str]], typer.Option("--approver", metavar="ROLE", help="An approver role (repeat; default from qms.yml).")  # noqa: UP045
     ] = None,
-    doc_id: Annotated[Optional[str], typer.Option("--id", help="Use this id instead of the next free one.")] = None,  # noqa: UP045
+    doc_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="Use this id instead of the next free one.")] = None,  # noqa: UP045
 ) -> None:
     """Add a document or record from a template, with the next free id, where its type lives.
 

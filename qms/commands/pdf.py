@@ -4,7 +4,7 @@ One document becomes one PDF named ID_revREV.pdf. Its front page holds the
 document's particulars, the approval block (who approved, in which role, when,
 and what the signature means) and the revision table, all read from git through
 the one-pass history index. Every page carries the id, title, revision,
-effective date, "Page N of M" and "Uncontrolled when printed" in its margins.
+effective date, "Page N of M" and "Controlled copy" (with its distribution number) in its margins.
 
 The Markdown body is rendered with the `markdown` library (as MkDocs does), the
 page with a Jinja2 template whose autoescaping keeps front-matter text as text,
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,18 +41,19 @@ from qms.workspace import Workspace
 
 # Words the PDF adds to the site's labels, in each language.
 WORDS = {
-    "en": {"uncontrolled_short": "Uncontrolled when printed", "page": "Page {page} of {pages}",
+    "en": {"page": "Page {page} of {pages}",
            "approval": "Approval", "meaning": "Meaning", "name": "Name", "signed": "Signature",
            "approved_for_use": "approved for use", "authored": "prepared (author)",
            "signature_verified": "signed, verified by git", "signature_unverified": "signed, not verified",
-           "signature_none": "not signed", "controlled_copy": "Controlled copy",
+           "signature_none": "not signed", "controlled_copy": "Controlled copy", "copy_number": "No. {number}",
            "draft_mark": "DRAFT", "none": "none recorded", "references": "References",
            "reviewed_before_approval": "reviewed before approval"},
-    "zh": {"uncontrolled_short": "打印件为非受控文件", "page": "第 {page} 页 共 {pages} 页",
+    "zh": {"page": "第 {page} 页 共 {pages} 页",
            "approval": "审批", "meaning": "签署含义", "name": "姓名", "signed": "签名",
            "approved_for_use": "批准发布实施", "authored": "编写", "signature_verified": "已签名（git 已验证）",
            "signature_unverified": "已签名（未验证）", "signature_none": "未签名", "controlled_copy": "受控文件",
-           "draft_mark": "草稿", "none": "无记录", "references": "引用文件", "reviewed_before_approval": "审核"},
+           "copy_number": "分发号 {number}",           "draft_mark": "草稿", "none": "无记录", "references": "引用文件",
+           "reviewed_before_approval": "审核"},
 }
 FONTS = {
     "en": '"DejaVu Sans", "Noto Sans", "Noto Sans CJK SC", sans-serif',
@@ -159,17 +159,21 @@ def _md_text(text: str) -> str:
     return re.sub(r"([\[\]\\*_`<>])", r"\\\1", text)
 
 
-def _only_local(root: Path) -> Callable[..., dict[str, Any]]:
-    """WeasyPrint may read images inside the repository, and nothing from the network."""
+def _only_local(root: Path) -> Any:
+    """A WeasyPrint URL fetcher that reads files inside the repository, and nothing from the network.
+
+    `URLFetcher` (WeasyPrint 68 and later) replaced the function `default_url_fetcher`, which 70 removed.
+    """
     weasyprint = _weasyprint()
     inside = root.resolve().as_uri() + "/"
 
-    def fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        if not url.startswith(inside):
-            raise ValueError(f"a controlled copy only embeds files from the repository, not {url}")
-        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+    class RepositoryFetcher(weasyprint.URLFetcher):  # type: ignore[name-defined]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith(inside):
+                raise ValueError(f"a controlled copy only embeds files from the repository, not {url}")
+            return super().fetch(url, headers)
 
-    return fetch
+    return RepositoryFetcher(allowed_protocols=("file",))
 
 
 def signature_rows(revision: Revision | None, t: dict[str, str], role_titles: dict[str, str]) -> list[dict[str, str]]:
@@ -199,20 +203,27 @@ def signature_rows(revision: Revision | None, t: dict[str, str], role_titles: di
 
 
 def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revision | None,
-                earlier: list[Revision], draft: bool) -> str:
-    """The controlled copy as one HTML page; `earlier` is the revision table, newest first."""
+                earlier: list[Revision], draft: bool, copy_number: int | None = None) -> str:
+    """The controlled copy as one HTML page; `earlier` is the revision table, newest first.
+
+    A copy from `qms pdf` is a controlled copy and says so on every page, with its distribution number when it
+    has one; only a page printed from the site says "Uncontrolled when printed".
+    """
     language = "zh" if config.language.lower().startswith("zh") else "en"
     t = {**labels(language), **WORDS[language]}
     role_titles = {r.id: r.title for r in docs.roles}
     titles = {d.id: d.title for d in docs.documents if d.id}
     head = publish.header(doc, config.review_months, role_titles)
     env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
+    copy = t["draft_mark"] if draft else t["controlled_copy"]
+    if copy_number is not None and not draft:
+        copy += " " + t["copy_number"].format(number=copy_number)
     page_label = t["page"].replace('"', "").format(page='" counter(page) "', pages='" counter(pages) "')
     return env.get_template("pdf.html").render(
         h=head, t=t, lang="zh-Hans" if language == "zh" else "en", fonts=FONTS[language], page_label=page_label,
         effective=publish.effective_text(head, t),
         organisation=config.organisation, revision=revision, rows=earlier, role_titles=role_titles,
-        signatures=signature_rows(revision, t, role_titles), body=_body_html(doc, titles), draft=draft,
+        signatures=signature_rows(revision, t, role_titles), body=_body_html(doc, titles), draft=draft, copy=copy,
         change=doc.data.get("change"),
         created=(revision.last.commit.author_date if revision else date.today().isoformat()),
     )
@@ -222,7 +233,7 @@ DEFAULT_OUTPUT_DIR = "controlled-copies"
 
 
 def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_dir: Path | None = None,
-              force: bool = False, draft: bool = False) -> list[Written]:
+              force: bool = False, draft: bool = False, copy_number: int | None = None) -> list[Written]:
     """Render each chosen document to output_dir (default: controlled-copies/ at the repository's root, which
     the .gitignore of `qms init` leaves out of git) and say what was written."""
     config = workspace.config
@@ -251,10 +262,10 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
     fetcher = _only_local(config.root)
     written = []
     for doc, revision, rows, is_draft in plans:
-        html = render_html(config, docs, doc, revision, rows, is_draft)
+        html = render_html(config, docs, doc, revision, rows, is_draft, copy_number)
         identifier = hashlib.sha1(html.encode("utf-8")).hexdigest()[:32].encode()
         data = weasyprint.HTML(string=html, base_url=str(config.root / doc.path), url_fetcher=fetcher).write_pdf(
-            identifier=identifier)
+            pdf_identifier=identifier)
         written.append(_write(doc, target_dir / file_name(doc, is_draft), data, force))
     return written
 

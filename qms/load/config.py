@@ -57,6 +57,8 @@ class Config:
     # Commit or date before which revisions in force count as approved before adoption.
     baseline: str | None = None
     require_signature: bool = False
+    site_logo: str | None = None  # a picture in the repository, shown in the site's header
+    site_colour: str | None = None  # #RRGGBB, the site's main colour
     schemas: SchemaSet | None = None
     source: Located | None = None
 
@@ -143,6 +145,9 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
     ):
         if key in data and data[key] is not None:
             setattr(config, attr, data[key])
+    site = data.get("site") or {}
+    config.site_logo = site.get("logo")
+    config.site_colour = site.get("colour")
     approvals = data.get("approvals") or {}
     config.require_signature = bool(approvals.get("require_signature", False))
     return config

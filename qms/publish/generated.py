@@ -22,6 +22,7 @@ from itertools import groupby
 
 from qms.model import Document, DocumentSet
 from qms.publish.pages import header, record_rows, register_rows, role_rows
+from qms.publish.records import kind_title, status_word
 from qms.text.mdtext import cell, link
 
 MARKDOWN, HTML = "markdown", "html"
@@ -79,8 +80,8 @@ def records_page(docs: DocumentSet, t: dict[str, str], link_to: Link, audit: boo
     for kind, group in groupby(record_rows(docs, role_titles, audit), key=lambda r: r.kind):
         rows = [[link(r.id, link_to(r.path)), cell(r.title),
                  link(r.procedure, link_to(r.procedure_path)) if r.procedure_path else cell(r.procedure),
-                 cell(r.date), cell(r.owner), cell(r.status), cell(r.retention)] for r in group]
-        parts.append(f"## {cell(kind)}\n\n{markdown_table(heads, rows)}")
+                 cell(r.date), cell(r.owner), cell(status_word(r.status, t)), cell(r.retention)] for r in group]
+        parts.append(f"## {cell(kind_title(kind, t))}\n\n{markdown_table(heads, rows)}")
     return "\n\n".join(parts) + "\n"
 
 

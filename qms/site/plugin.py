@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+from datetime import date
 from html import escape
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -23,26 +24,38 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from qms.errors import QmsError
-from qms.git.runner import GitError
+from qms.git.runner import GitError, resolve_commit
 from qms.history.model import History
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import generated
+from qms.publish import folders, generated
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
-from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
+from qms.publish.records import record_events, record_header
+from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
+from qms.site import brand
+from qms.site.framing import framed
+from qms.site.search import add_inner_words
+from qms.text import mdtext
+from qms.text.safetext import css_string
 from qms.workspace import Workspace
 
 log = logging.getLogger("mkdocs.plugins.qms")
 
 # Shipped with the package, added to every site: the sortable tables and the print rules.
 ASSETS = ("assets/qms.css", "assets/qms.js")
+BRAND_CSS = "assets/qms-brand.css"
+GENERATED = frozenset(name for _, name in generated.PAGES)
+# In mkdocs.yml's site_name and the pages of docs_dir, replaced by qms.yml's organisation.
+ORGANISATION = "{organisation}"
 
 
 class QmsPluginConfig(MkDocsBaseConfig):
     # Include obsolete documents under an OBSOLETE banner (`qms build --audit`, or QMS_AUDIT=1).
     audit = config_options.Type(bool, default=False)
+    # Publish only documents classified public, for a site anyone can read (`qms build --public`, or QMS_PUBLIC=1).
+    public = config_options.Type(bool, default=False)
     # A folder of guides (relative to the repository root) published under "How we work".
     guides = config_options.Optional(config_options.Type(str))
 
@@ -57,6 +70,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.framing: dict[str, tuple[str, str]] = {}  # page path -> (header, revision table) HTML
         self.audit = False
         self.guides: list[Guide] = []
+        self.logo: Path | None = None
         self.env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
 
     # on_config: load the QMS once, before MkDocs looks at any file.
@@ -69,6 +83,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             self.qms = self.workspace.config
             self.docs = self.workspace.documents
             self.guides = find_guides(self.qms.root, self.config.guides) if self.config.guides else []
+            self.logo = brand.logo_file(self.qms)
         except QmsError as exc:
             raise PluginError(f"qms: {exc}") from None
         try:
@@ -77,6 +92,12 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             log.warning("qms: no revision history on the pages: %s", exc)
             self.history = None
         self.audit = self.config.audit or os.environ.get("QMS_AUDIT") == "1"
+        if self.config.public or os.environ.get("QMS_PUBLIC") == "1":
+            self.docs = public_only(self.docs)
+        # The organisation's name is kept once, in qms.yml: mkdocs.yml's site_name may say where it goes.
+        # MkDocs' templates print site_name unescaped, so the name is escaped here.
+        if ORGANISATION in config.site_name:
+            config.site_name = config.site_name.replace(ORGANISATION, escape(self.qms.organisation))
         theme_language = config.theme.get("language")
         if not theme_language or theme_language == "en":
             config.theme["language"] = self.qms.language
@@ -92,6 +113,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             search.config.separator = sep
         self.t = labels(self.qms.language)
         self._add_assets(config)
+        self._brand(config)
         if config.nav is None:  # the site's own nav wins; otherwise sections by type and process
             docs_dir = Path(config.docs_dir)
             home = sorted((p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")),
@@ -108,6 +130,26 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             config.extra_css.append(css)
         if js not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append(js)
+
+    def _brand(self, config: Any) -> None:
+        """The organisation's footer, logo and colour (qms.yml `site:`) instead of Material's own."""
+        assert self.qms is not None
+        try:
+            commit = resolve_commit(self.qms.root, "HEAD")
+        except QmsError:
+            commit = ""
+        note = brand.footer(self.qms, commit, date.today().isoformat())
+        config.copyright = f"{config.copyright} · {note}" if config.copyright else note
+        config.extra["generator"] = False  # "Made with Material for MkDocs"
+        if self.logo is not None:
+            config.theme["logo"] = brand.LOGO_DEST + self.logo.suffix.lower()
+        if self.qms.site_colour:
+            palette = config.theme.get("palette") or {}
+            for scheme in palette if isinstance(palette, list) else [palette]:
+                scheme["primary"] = "custom"
+            config.theme["palette"] = palette or {"primary": "custom"}
+            if BRAND_CSS not in [str(c) for c in config.extra_css]:
+                config.extra_css.append(BRAND_CSS)
 
     # on_files: decide here what is published, since page.meta exists only later.
     def on_files(self, files: Files, config: Any) -> Files:
@@ -133,10 +175,33 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             self.docs, self.t, generated.same_path, self.audit)))
         files.append(File.generated(config, "roles.md", content=generated.roles_page(
             self.docs, self.t, generated.same_path, self.audit, generated.HTML)))
+        self._add_folder_pages(files, config)
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
             files.append(File.generated(config, name, content=content))
+        if self.logo is not None:
+            files.append(File.generated(config, brand.LOGO_DEST + self.logo.suffix.lower(), abs_src_path=str(self.logo)))
+        if self.qms.site_colour:
+            files.append(File.generated(config, BRAND_CSS, content=brand.colour_css(self.qms.site_colour)))
         return files
+
+    def _add_folder_pages(self, files: Files, config: Any) -> None:
+        """`/procedures/` and each other type's folder: a page listing its documents, unless one is there."""
+        assert self.qms is not None
+        taken = {f.dest_uri for f in files}
+        for page in folders.folder_pages(self.qms, self.docs, self.t, "records.md", self.audit):
+            made = File.generated(config, page.src_uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
+            if made.dest_uri not in taken:  # the records register, or the site's own page for the folder
+                files.append(made)
+
+    # on_serve: MkDocs watches only mkdocs.yml and docs_dir; the documents, records and settings are
+    # elsewhere, and a preview that does not follow an edit makes its author think the edit is wrong.
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        assert self.qms is not None
+        guides = self.qms.root / self.config.guides if self.config.guides else None
+        for path in folders.preview_sources(self.qms, guides):
+            server.watch(str(path))
+        return server
 
     def _register(self, files: Files, config: Any) -> File:
         """The master register, an HTML table its script sorts, linking each page by its URL relative to the register."""
@@ -153,9 +218,11 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
     # on_page_markdown: resolve [[ID]], and make the header and revision table for on_page_content.
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        if page.file.src_uri in GENERATED:
+            page.meta.setdefault("hide", ["toc"])  # a register needs the width, and has no sections
         doc = self.by_path.get(page.file.src_uri)
         if doc is None:
-            return markdown
+            return self._site_page(markdown, page, config)
         assert self.qms is not None
         # Material shows `status:` as a nav badge; lifecycle status is shown in the header instead.
         page.meta.pop("status", None)
@@ -167,15 +234,38 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         # a million relpath calls on a site of a thousand pages.
         body = publish.link_ids(markdown, 1, RelativeTargets(self.targets, posixpath.dirname(doc.path)))
         if doc.is_record:
+            self.framing[page.file.src_uri] = self._record_framing(doc, page, files)
             return body
         role_titles = {r.id: r.title for r in self.docs.roles}
         h = publish.header(doc, self.qms.review_months, role_titles)
         head = self.env.get_template("header.html").render(
-            h=h, t=self.t, banner=publish.banner(doc, self.t), effective=publish.effective_text(h, self.t))
+            h=h, t=self.t, banner=publish.banner(doc, self.t), effective=publish.effective_text(h, self.t),
+            print_note=css_string(f"{h.id} {self.t['revision']} {h.revision}. {self.t['uncontrolled']}"))
         record = self.history.documents.get(doc.id or "") if self.history else None
         table = self.env.get_template("history.html").render(revisions=publish.revision_lines(record, self.t), t=self.t)
         self.framing[page.file.src_uri] = (head, table)
         return body
+
+    def _record_framing(self, doc: Document, page: Any, files: Files) -> tuple[str, str]:
+        """A record's header (kind, date, procedure, owner, status, retention) and its history from git."""
+        procedure = doc.data.get("procedure")
+        target = self.targets.get(procedure) if isinstance(procedure, str) and self.targets else None
+        target_file = files.get_file_from_path(target[0]) if target else None
+        role_titles = {r.id: r.title for r in self.docs.roles}
+        h = record_header(doc, role_titles, self.t, target[0] if target and target_file else None)
+        head = self.env.get_template("record_header.html").render(
+            h=h, t=self.t, procedure_url=target_file.url_relative_to(page.file) if target_file else "")
+        history = self.history.documents.get(doc.id or "") if self.history else None
+        table = self.env.get_template("record_history.html").render(events=record_events(history, self.t), t=self.t)
+        return head, table
+
+    def _site_page(self, markdown: str, page: Any, config: Any) -> str:
+        """A page of the site's own (docs_dir, the home page) may write {organisation}: qms.yml's name, as text.
+
+        Controlled documents are left as approved: their text changes only by a new revision."""
+        if self.qms is None or ORGANISATION not in markdown or page.file.src_dir != config.docs_dir:
+            return markdown
+        return markdown.replace(ORGANISATION, mdtext.cell(self.qms.organisation))
 
     # on_page_content: the header and revision table are HTML already; added after Markdown, they are
     # not parsed again by its raw-HTML reader (a tenth of a large site's build).
@@ -184,7 +274,16 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         if framing is None:
             return html
         head, table = framing
-        return f"{head}\n{html}\n{table}"
+        doc = self.by_path[page.file.src_uri]
+        return framed(html, doc.title, head, table)
+
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, config: Any) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file():
+            import jieba
+
+            add_inner_words(index, jieba.cut_for_search)
 
 
 class RelativeTargets:
