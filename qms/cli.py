@@ -27,13 +27,14 @@ from qms.errors import QmsError, UsageError
 from qms.text.safetext import visible
 
 if TYPE_CHECKING:
+    from qms.commands.approve import ApproveResult
     from qms.workspace import Workspace
 
 # Each command imports what it needs when it runs: `qms check` never loads
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
 # The order a newcomer meets the commands in, for `qms --help`.
-ORDER = ("init", "new", "check", "approve", "history", "diff", "show", "build", "serve", "register", "pdf",
+ORDER = ("init", "new", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register", "pdf",
          "export", "codeowners", "demo", "rules")
 
 
@@ -355,7 +356,10 @@ def approve(
     revision you are approving, the document is still a draft (set status:
     review and commit first), or --effective is before today's approval.
     While other approver roles still have to approve, the document stays in
-    review.
+    review; so does one that relies on a document not yet in force, until
+    the approval that completes the set puts them all in force together.
+    Give the whole set: what you hold no approver role for is left out.
+    Where a document names reviewers, they review it first (qms review).
 
     Examples:
 
@@ -373,12 +377,56 @@ def approve(
 
     result = approve_documents(_workspace(ctx), ids, effective, sign)
     for doc in result.documents:
+        done = f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}"
         if doc.waiting:
-            _say(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}; it stays in review "
-                  f"until {', '.join(doc.waiting)} approve{'s' if len(doc.waiting) == 1 else ''} too")
+            _say(f"{done}; it stays in review until {', '.join(doc.waiting)} approve{'s' if len(doc.waiting) == 1 else ''} "
+                 f"too (a holder runs `qms approve {doc.id}`)")
+        elif doc.blocked_by:
+            _say(f"{done}; it stays in review until {doc.blocked_by[0]}, which it relies on, is in force: "
+                 f"{doc.next_step}. That approval puts them in force together.")
         else:
-            _say(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}, effective {doc.effective}")
+            _say(f"{done}, effective {doc.effective}")
+    for doc in result.joined:
+        _say(f"Put {doc.id} revision {doc.revision} in force with it, effective {doc.effective}: approved earlier, "
+             "it was waiting for what this approval puts in force")
+    _say_left_out_and_committed(result, "approves")
+
+
+def _say_left_out_and_committed(result: ApproveResult, verb: str) -> None:
+    for reason in result.skipped:
+        _say(f"Left out: {reason}; a holder of one of them {verb} it.")
     _say(f"Committed {result.commit[:7]} as {result.approver}.")
+
+
+@app.command(cls=_Command)
+def review(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents to review, in one commit.")],
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the review commit (git commit -S).")] = False,
+) -> None:
+    """Review documents as yourself, before they are approved: an empty commit with a Reviews: trailer.
+
+    A document that names reviewers (roles) in its front-matter needs a review
+    by a holder of each before `qms approve` takes it. The same rules as an
+    approval apply: your own git identity, a reviewer role you hold, not the
+    author of the revision, signed where qms.yml requires signed approvals.
+    A review covers the content as committed; a later change voids it. To
+    send the document back instead, set status: draft and say why.
+
+    Examples:
+
+        qms review QP-07
+
+        qms review QP-07 WI-07-01 --sign
+    """
+    from qms.commands.approve import review as review_documents
+
+    result = review_documents(_workspace(ctx), ids, sign)
+    for doc in result.documents:
+        waiting = (f"; a holder of {', '.join(doc.waiting)} reviews it too (`qms review {doc.id}`), then it can be "
+                   "approved") if doc.waiting else f"; it can now be approved (`qms approve {doc.id}`)"
+        _say(f"Reviewed {doc.id} revision {doc.revision} as {', '.join(doc.roles)}{waiting}")
+    _say_left_out_and_committed(result, "reviews")
 
 
 @app.command(cls=_Command)

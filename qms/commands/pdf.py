@@ -47,12 +47,14 @@ WORDS = {
            "approved_for_use": "approved for use", "authored": "prepared (author)",
            "signature_verified": "signed, verified by git", "signature_unverified": "signed, not verified",
            "signature_none": "not signed", "controlled_copy": "Controlled copy", "copy_number": "No. {number}",
-           "draft_mark": "DRAFT", "none": "none recorded", "references": "References"},
+           "draft_mark": "DRAFT", "none": "none recorded", "references": "References",
+           "reviewed_before_approval": "reviewed before approval"},
     "zh": {"page": "第 {page} 页 共 {pages} 页",
            "approval": "审批", "meaning": "签署含义", "name": "姓名", "signed": "签名",
            "approved_for_use": "批准发布实施", "authored": "编写", "signature_verified": "已签名（git 已验证）",
            "signature_unverified": "已签名（未验证）", "signature_none": "未签名", "controlled_copy": "受控文件",
-           "copy_number": "分发号 {number}",           "draft_mark": "草稿", "none": "无记录", "references": "引用文件"},
+           "copy_number": "分发号 {number}",           "draft_mark": "草稿", "none": "无记录", "references": "引用文件",
+           "reviewed_before_approval": "审核"},
 }
 FONTS = {
     "en": '"DejaVu Sans", "Noto Sans", "Noto Sans CJK SC", sans-serif',
@@ -186,6 +188,11 @@ def signature_rows(revision: Revision | None, t: dict[str, str], role_titles: di
         first = next(v for v in revision.versions if v.author is not None and v.author.email == who.email)
         rows.append({"kind": "author", "meaning": t["authored"], "name": who.name, "role": "",
                      "date": first.commit.author_date[:10], "signature": ""})
+    for review in revision.reviews:
+        if review.valid:
+            rows.append({"kind": "reviewer", "meaning": t["reviewed_before_approval"], "name": review.approver.name,
+                         "role": ", ".join(role_titles.get(r, r) for r in review.roles), "date": review.date,
+                         "signature": t["signature_" + review.signature]})
     for approval in revision.approvals:
         if approval.valid:
             rows.append({"kind": "approver", "meaning": t["approved_for_use"], "name": approval.approver.name,

@@ -33,6 +33,7 @@ class Commit:
     ordinal: int = 0
     merged_by: str | None = None  # the first-parent merge that brought this side commit in
     changes: list[Change] = field(default_factory=list)
+    reviews: list[str] = field(default_factory=list)  # `Reviews: ID@REV` trailers
 
     @property
     def short(self) -> str:

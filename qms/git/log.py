@@ -22,7 +22,8 @@ from qms.git.runner import PATHS_PER_CALL, GitError, git_command, git_environmen
 
 # Fields of one commit header, separated by US (0x1f); each commit opens with RS (0x1e).
 _FORMAT = "%x1e" + "%x1f".join(
-    ["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%(trailers:key=Approves,valueonly,separator=%x1d)", ""]
+    ["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%(trailers:key=Approves,valueonly,separator=%x1d)",
+     "%(trailers:key=Reviews,valueonly,separator=%x1d)", ""]
 )
 
 
@@ -114,8 +115,8 @@ def read_before(root: Path, base: str, paths: list[str], ids: set[str]) -> list[
             place[brought] = len(place)
         place[merge] = len(place)
     side_shas = [s for shas in side.values() for s in shas]
-    approving = [line.partition("\x1f")[0] for line in run_git(
-        root, "log", "--format=%H%x1f%(trailers:key=Approves,valueonly,separator=%x1f)", base).decode(
+    approving = [line.partition("\x1f")[0] for line in run_git(  # approvals and reviews both
+        root, "log", "--format=%H%x1f%(trailers:key=Approves,key=Reviews,valueonly,separator=%x1f)", base).decode(
         "utf-8", "surrogateescape").splitlines()
         if any(t.strip().partition("@")[0] in ids for t in line.split("\x1f")[1:])]
     found = {c.sha: c for c in touched}
@@ -318,10 +319,11 @@ def _parse_commits(raw: bytes, names: dict[str, str] | None = None) -> list[Comm
     for chunk in raw.decode("utf-8", "surrogateescape").split("\x1e"):
         if not chunk:
             continue
-        sha, parents, an, ae, ad, cn, ce, cd, trailers, raw_changes = chunk.split("\x1f", 9)
+        sha, parents, an, ae, ad, cn, ce, cd, trailers, review_trailers, raw_changes = chunk.split("\x1f", 10)
         approves = [t.strip() for t in trailers.split("\x1d") if t.strip()] if trailers else []
+        reviews = [t.strip() for t in review_trailers.split("\x1d") if t.strip()] if review_trailers else []
         commits.append(Commit(sha, parents.split(), share(an, an), share(ae, ae), ad, share(cn, cn), share(ce, ce),
-                              cd, approves, 0, None, _parse_raw(raw_changes)))
+                              cd, approves, 0, None, _parse_raw(raw_changes), reviews))
     return commits
 
 

@@ -20,7 +20,7 @@ from qms.git.commits import Commit
 from qms.git.log import last_first_parent_before, read_blobs, read_log
 from qms.git.runner import ensure_full_history, resolve_commit, run_git
 from qms.history import cache as historycache
-from qms.history.approvals import attach_approvals, judge_signatures
+from qms.history.approvals import attach_approvals, judge_signatures, require_reviews
 from qms.history.cache import Front, project
 from qms.history.controls import build_timeline, control_files
 from qms.history.model import ID, LIFECYCLE_KEYS, DocumentHistory, History, Revision, Roster, Version
@@ -217,6 +217,7 @@ def judge_history(config: Config, history: History, roster: Roster, seed: dict[s
         _build_revisions(doc, roster)
     attach_approvals(history)
     judge_signatures(config, history)
+    require_reviews(history)
 
 
 def ordinal_of(root: Path, history: History, rev: str) -> int:

@@ -56,7 +56,7 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: Set[s
     if commits is None:
         return None
     if not commits:
-        return History([Commit(base, [], "", "", "", "", "", "", [])], {}), 0
+        return History([Commit(base, [], "", "", "", "", "", "", [])], {}, whole=False), 0
     if not _baseline_before(config, commits) or _rules_of_approval_changed(config):
         return None
     is_doc = document_path_test(config)
@@ -95,7 +95,7 @@ def _build(config: Config, people: list[Person], base: str, older: list[Commit],
     seed_commit = Commit(base, [], "", "", "", "", "", "", [], ordinal=len(older))
     for ordinal, commit in enumerate(commits, start=len(older) + 1):
         commit.ordinal = ordinal
-    history = History([*older, seed_commit, *commits], {})
+    history = History([*older, seed_commit, *commits], {}, whole=False)
     at_path: dict[str, str] = {}
     index_versions(history, older, parsed, is_doc, at_path)
     if {path: at_path.get(path) for path in deep} != deep:
@@ -113,7 +113,7 @@ def _build(config: Config, people: list[Person], base: str, older: list[Commit],
     index_versions(history, commits, parsed, is_doc, at_path)
     if shared_ids & history.documents.keys():
         return None
-    named = {trailer.partition("@")[0].strip() for commit in commits for trailer in commit.approves}
+    named = {trailer.partition("@")[0].strip() for commit in commits for trailer in (*commit.approves, *commit.reviews)}
     if any(name not in history.documents for name in named):
         return None  # an approval of a document the range does not touch is judged on its older history
     judge_history(config, history, Roster(people), read_seed(config, base))
@@ -148,7 +148,7 @@ def _needs_older_history(doc: DocumentHistory) -> bool:
         return False
     open_at_base = doc.revisions[0]
     became = open_at_base.became_effective()
-    return bool(open_at_base.approvals) or (became is not None and not became.seed)
+    return bool(open_at_base.approvals or open_at_base.reviews) or (became is not None and not became.seed)
 
 
 def _recreates_a_deleted_document(config: Config, base: str, history: History) -> bool:

@@ -145,6 +145,11 @@ class Context:
         history, first = self._judged
         return max(first, history.baseline)
 
+    def history_read(self) -> History | None:
+        """The history, when this check reads it anyway (--since, --history); None for a plain check, which
+        reads no git and imports no history code."""
+        return self.history if self.can_run(HISTORY) else None
+
     def controls_in_force(self) -> Controls | None:
         """The roster and approval settings in force at the end of the history judged (None: no history read,
         as for a range with no commits, where the working tree's settings are those in force)."""

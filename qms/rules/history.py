@@ -110,7 +110,7 @@ def approvals(ctx: Context) -> Iterator[Finding]:
             known = ctx.history.documents.get(approval.document)
             yield ctx.finding("H010", known.path if known else "-", None,
                               f"commit {approval.commit.short} by {approval.approver.label()}: "
-                              f"approval refused: {approval.problem}")
+                              f"{approval.act} refused: {approval.problem}")
 
 
 @rule("H012", needs=HISTORY)
@@ -270,13 +270,17 @@ def _transition(ctx: Context, before: Version, after: Version, opened: Version) 
 
 def _approvals(ctx: Context, revision: Revision) -> Iterator[Finding]:
     since = ctx.judged_after
-    for approval in revision.approvals:
+    for approval in (*revision.reviews, *revision.approvals):
         if approval.commit.ordinal <= since or approval.valid:
             continue
         path = revision.version_at(approval.commit.ordinal).path
         code = "H007" if approval.problem and approval.problem.startswith("the content changed") else "H010"
+        hint = (f"a holder of {', '.join(revision.required_reviews)} reviews it first (`qms review "
+                f"{revision.document}`), then it is approved again" if approval.problem
+                and "before a review" in approval.problem else None)
         yield ctx.finding(code, path, None, f"commit {approval.commit.short} by {approval.approver.label()}: "
-                          f"approval of {revision.document}@{revision.revision} refused: {approval.problem}")
+                          f"{approval.act} of {revision.document}@{revision.revision} refused: {approval.problem}",
+                          hint)
     became = revision.became_effective()
     if became is None or became.commit.ordinal <= since or revision.before_adoption:
         return
