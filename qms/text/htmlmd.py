@@ -101,14 +101,21 @@ class _Writer:
         """Block-level Markdown for a run of nodes; loose inline content between blocks becomes a paragraph."""
         out: list[str] = []
         inline: list[Element | str] = []
+        last_was_list = False
         for node in nodes:
             if isinstance(node, Element) and node.tag in _BLOCKS:
                 if inline:
                     out.append(self.paragraph(inline))
                     inline = []
+                if node.tag in ("ul", "ol") and last_was_list:
+                    # Two lists in a row would be read as one (Python-Markdown joins a bullet list to a numbered one).
+                    out.append("<!-- -->")
                 out.append(self.block(node))
-            else:
-                inline.append(node)
+                last_was_list = node.tag in ("ul", "ol")
+                continue
+            inline.append(node)
+            if not (isinstance(node, str) and not node.strip()):
+                last_was_list = False
         if inline:
             out.append(self.paragraph(inline))
         return [b for b in out if b.strip()]
