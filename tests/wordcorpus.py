@@ -33,7 +33,8 @@ _MULTILEVEL_NUM = '<w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
 
 INSERTED = ('<w:ins w:id="101" w:author="Zhang Wei" w:date="2025-03-01T10:00:00Z"><w:r><w:t>inserted words</w:t></w:r></w:ins>'
             '<w:r><w:t xml:space="preserve"> and </w:t></w:r>'
-            '<w:del w:id="102" w:author="Zhang Wei" w:date="2025-03-01T10:00:00Z"><w:r><w:delText>deleted words</w:delText></w:r></w:del>')
+            '<w:del w:id="102" w:author="Zhang Wei" w:date="2025-03-01T10:00:00Z">'
+            '<w:r><w:delText>deleted words</w:delText></w:r></w:del>')
 TEXT_BOX = ('<w:r><w:pict><v:shape id="box1" style="width:200pt;height:50pt"><v:textbox><w:txbxContent>'
             '<w:p><w:r><w:t>Words in a text box</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
 FIELD = ('<w:r><w:t xml:space="preserve">Page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'

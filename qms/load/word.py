@@ -31,7 +31,9 @@ _BROWSER_SHOWS = {"png", "jpg", "gif", "svg", "webp", "bmp"}
 # An id as offices write them at the start or end of a title: SOP-003, QP-07, WI-07-01, F-07-01, QM-01.
 _ID = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{0,7}(?:-[A-Z0-9]{1,8})*-\d{1,6})(?![\w-])")
 _SEPARATORS = " \t\u3000:：-–—_.,，、"
-_MAX_XML = 200 * 1024 * 1024  # a part larger than this, unpacked, is refused rather than read into memory
+# A file that unpacks larger than these is refused before anything is read into memory (a zip bomb, or not a document).
+_MAX_XML = 200 * 1024 * 1024
+_MAX_TOTAL = 512 * 1024 * 1024
 _MAX_PARTS = 5000
 
 # Revision-table headers. Checked in this order, so that "修订内容" (change) is not taken for "修订" (revision).
@@ -155,13 +157,16 @@ def revision_table(tables: list[list[list[str]]]) -> RevisionTable | None:
                     columns[name] = index
                     break
         if "revision" in columns and "date" in columns and ("change" in columns or "approved_by" in columns):
-            def cell(row: list[str], name: str) -> str:
-                index = columns.get(name)
-                return row[index] if index is not None and index < len(row) else ""
-            body = tuple(RevisionRow(cell(r, "revision"), cell(r, "date"), cell(r, "change"), cell(r, "approved_by"), tuple(r))
+            body = tuple(RevisionRow(_cell(r, columns, "revision"), _cell(r, columns, "date"), _cell(r, columns, "change"),
+                                     _cell(r, columns, "approved_by"), tuple(r))
                          for r in rows[1:] if any(c.strip() for c in r))
             return RevisionTable(tuple(rows[0]), body)
     return None
+
+
+def _cell(row: list[str], columns: dict[str, int], name: str) -> str:
+    index = columns.get(name)
+    return row[index] if index is not None and index < len(row) else ""
 
 
 # ---------------------------------------------------------------- the file
@@ -177,6 +182,11 @@ def _open(data: bytes, shown: str) -> dict[str, bytes]:
             infos = archive.infolist()
             if len(infos) > _MAX_PARTS:
                 raise WordFileError(f"{shown} holds {len(infos)} parts, more than a Word document has; it was not read")
+            unpacked = sum(i.file_size for i in infos)
+            if unpacked > _MAX_TOTAL:
+                raise WordFileError(f"{shown} unpacks to {unpacked // (1024 * 1024)} MB, more than a Word document "
+                                    f"qmskit imports ({_MAX_TOTAL // (1024 * 1024)} MB); make its pictures smaller in Word, "
+                                    "or split it, and import again")
             names = {i.filename for i in infos}
             if "word/document.xml" not in names:
                 raise WordFileError(f"{shown} is a zip archive but not a Word document (it has no word/document.xml); "

@@ -130,7 +130,7 @@ class _Writer:
         if tag in ("ul", "ol"):
             if tag == "ol" and node.children and all(_note_id(c) for c in node.children if isinstance(c, Element)):
                 return self.notes(node)
-            return self.list(node)
+            return self.list_block(node)
         if tag == "table":
             return self.table(node)
         if tag == "hr":
@@ -146,7 +146,7 @@ class _Writer:
         text = self.inline(nodes).strip()
         return _guard_line_start(text)
 
-    def list(self, node: Element) -> str:
+    def list_block(self, node: Element) -> str:
         items = [c for c in node.children if isinstance(c, Element) and c.tag == "li"]
         lines: list[str] = []
         for number, item in enumerate(items, 1):
@@ -217,7 +217,7 @@ class _Writer:
 
     def cell(self, node: Element) -> str:
         # A table cell is one line: its paragraphs and list items are joined with <br>.
-        parts = []
+        parts: list[str] = []
         for block in self.blocks(node.children):
             parts.extend(line.strip() for line in block.split("\n") if line.strip())
         return "<br>".join(p.replace("|", "\\|") for p in parts)
