@@ -114,6 +114,14 @@ def test_text_of_a_text_box_and_an_insertion_is_kept_and_a_deletion_is_not(full:
     assert "Words in a text box" in text and "inserted words" in text and "deleted words" not in text
 
 
+def test_a_picture_linked_outside_the_file_is_not_read_and_is_listed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(wordcorpus.png((1, 2, 3)))
+    word = convert_word(wordcorpus.linked_picture_document(secret.as_uri()), "linked.docx")
+    assert word.pictures == [] and "![" not in word.markdown()
+    assert any("1 picture(s) could not be read from the file" in w.what for w in word.warnings)
+
+
 @pytest.mark.parametrize("html, expected", [
     ("<p># not a heading</p>", "\\# not a heading\n"),
     ("<p>1. not a list</p>", "1\\. not a list\n"),
@@ -121,6 +129,7 @@ def test_text_of_a_text_box_and_an_insertion_is_kept_and_a_deletion_is_not(full:
     ("<p>a <b>c</b> [[QP-01]] &lt;script&gt;</p>", "a **c** \\[\\[QP-01\\]\\] &lt;script>\n"),
     ("<p><strong>bold </strong>next</p>", "**bold** next\n"),
     ("<p><a href=\"https://example.org/a b\">site</a></p>", "[site](<https://example.org/a b>)\n"),
+    ("<p><img src=\"assets/图 1(a).png\" alt=\"a*b\"></p>", "![a\\*b](assets/图%201%28a%29.png)\n"),
     ("<table><tr><td rowspan=\"2\">a|b</td><td>c</td></tr><tr><td>d</td></tr></table>",
      "| a\\|b | c |\n| --- | --- |\n|  | d |\n"),
     ("<ul><li><p>one</p><p>more</p></li></ul>", "- one\n\n    more\n"),

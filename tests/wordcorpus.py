@@ -133,6 +133,22 @@ def chinese_document() -> bytes:
     return out.getvalue()
 
 
+def linked_picture_document(target: str) -> bytes:
+    """A document whose picture is a link to a file outside it (Insert > Picture > Link to File)."""
+    data = full_document(tracked=False, text_box=False, field=False, comment=False)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {name: source.read(name) for name in source.namelist()}
+    rels = parts["word/_rels/document.xml.rels"].decode("utf-8")
+    parts["word/_rels/document.xml.rels"] = re.sub(r'(Type="[^"]*/image" Target=")[^"]*(")',
+                                                   rf'\g<1>{target}" TargetMode="External\2', rels).encode("utf-8")
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b"r:embed=", b"r:link=")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
 def patch(data: bytes, runs: dict[str, str], comments: bool = False) -> bytes:
     """The .docx with each marker's run replaced by raw XML, the multi-level list, the footnote (and comment) parts added."""
     source = zipfile.ZipFile(io.BytesIO(data))

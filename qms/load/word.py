@@ -113,12 +113,18 @@ def convert_word(data: bytes, shown: str) -> WordDocument:
     parts = _open(data, shown)
     mammoth = require("word", "qms import")["mammoth"]
     pictures: list[Picture] = []
+    unreadable: list[str] = []
 
     def save_picture(image: Any) -> dict[str, str]:
         suffix = _SUFFIXES.get((image.content_type or "").lower(), "bin")
         name = f"image{len(pictures) + 1}.{suffix}"
-        with image.open() as stream:
-            pictures.append(Picture(name, stream.read(), image.content_type or "application/octet-stream"))
+        try:
+            with image.open() as stream:
+                data = stream.read()
+        except Exception as exc:  # a picture linked to a file outside the .docx, or a missing part
+            unreadable.append(f"{image.alt_text or 'a picture'} ({type(exc).__name__})")
+            return {"src": "", "alt": image.alt_text or ""}
+        pictures.append(Picture(name, data, image.content_type or "application/octet-stream"))
         return {"src": name, "alt": image.alt_text or ""}
 
     try:
@@ -135,6 +141,11 @@ def convert_word(data: bytes, shown: str) -> WordDocument:
         warnings.append(Unconverted(shown, f"a table has merged cells ({converted.merged_cells} cells covered)",
                                     "Markdown tables cannot merge cells: the text is in the first cell of each merge and "
                                     "the cells it covered are empty; check the table reads correctly"))
+    if unreadable:
+        warnings.append(Unconverted(shown, f"{len(unreadable)} picture(s) could not be read from the file: "
+                                    f"{', '.join(unreadable[:5])}", "they are linked to files outside the Word file or "
+                                    "missing from it; insert them into the Word file (not as links) and import again, or add "
+                                    "them to the assets folder by hand"))
     warnings += _mammoth_warnings(result.messages, shown)
     heading = _first_heading(tree)
     core_title = _core_title(parts)

@@ -235,7 +235,8 @@ class _Writer:
             return "<br>"
         if tag == "img":
             alt = _escape(" ".join(node.attrs.get("alt", "").split()))
-            return f"![{alt}]({quote(self.image_src(node.attrs.get('src', '')), safe='/:#%')})"
+            src = self.image_src(node.attrs.get("src", ""))
+            return f"![{alt}]({_link_target(src)})" if src else ""
         if tag in ("strong", "b"):
             return _wrap("**", self.inline(node.children))
         if tag in ("em", "i"):
@@ -336,6 +337,11 @@ def _guard_line_start(text: str) -> str:
     if number:
         return f"{number.group(1)}\\{text[len(number.group(1)):]}"
     return text
+
+
+def _link_target(path: str) -> str:
+    """A picture's path as a link target: readable (Chinese stays Chinese), only what would end the link encoded."""
+    return re.sub(r"[%\s()<>]", lambda m: quote(m.group()), path)
 
 
 def _indent(text: str, prefix: str) -> str:
