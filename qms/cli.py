@@ -563,7 +563,9 @@ def import_word_file(
         Optional[str], typer.Option("--type", metavar="TYPE", help="procedure, work-instruction, form, manual or external "  # noqa: UP045
                                     "(default: the type whose ids fit the id in the file).")
     ] = None,
-    doc_id: Annotated[Optional[str], typer.Option("--id", help="The id (default: the file's own, else the next free one).")] = None,  # noqa: UP045
+    doc_id: Annotated[
+        Optional[str], typer.Option("--id", metavar="ID", help="The id (default: the file's own, else the next free one).")  # noqa: UP045
+    ] = None,
     title: Annotated[Optional[str], typer.Option("--title", "-t", help="The title (default: the file's).")] = None,  # noqa: UP045
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="The owner role (default from qms.yml).")] = None,  # noqa: UP045
     approver: Annotated[
@@ -580,7 +582,9 @@ def import_word_file(
 
     Examples:
 
-        qms import "SOP-003 Risk Management.docx" --plan
+        qms import "QP-03 Risk Management.docx" --plan
+
+        qms import "SOP-003 Risk Management.docx" --type procedure
 
         qms import manual.docx --type manual --id QM-02
     """
