@@ -109,6 +109,14 @@ def test_what_is_not_converted_faithfully_is_listed(full: bytes) -> None:
     assert convert_word(wordcorpus.chinese_document(), "x.docx").warnings == []
 
 
+def test_a_modern_text_box_counts_once_and_a_chart_is_listed() -> None:
+    word = convert_word(wordcorpus.shapes_document(), "shapes.docx")
+    said = [w.what for w in word.warnings]
+    assert "1 text box(es)" in said, said
+    assert any(w.startswith("1 embedded object(s)") for w in said), said
+    assert word.markdown().count("Words in a modern box") == 1
+
+
 def test_text_of_a_text_box_and_an_insertion_is_kept_and_a_deletion_is_not(full: bytes) -> None:
     text = convert_word(full, "x.docx").markdown()
     assert "Words in a text box" in text and "inserted words" in text and "deleted words" not in text

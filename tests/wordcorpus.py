@@ -55,6 +55,21 @@ COMMENTS_XML = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:comm
                 "</w:comments>")
 
 
+_A = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+# A text box as Word 2010 and later write it: a drawing shape, with a VML copy for older readers.
+MODERN_TEXT_BOX = (
+    '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:inline><wp:extent cx="914400" cy="914400"/>'
+    f'<wp:docPr id="5" name="Text Box 5"/><a:graphic {_A}><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/'
+    'wordprocessingShape"><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>Words in a modern box</w:t></w:r></w:p>'
+    '</w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></mc:Choice>'
+    '<mc:Fallback><w:pict><v:rect><v:textbox><w:txbxContent><w:p><w:r><w:t>Words in a modern box</w:t></w:r></w:p>'
+    '</w:txbxContent></v:textbox></v:rect></w:pict></mc:Fallback></mc:AlternateContent></w:r>')
+CHART = ('<w:r><w:drawing><wp:inline><wp:extent cx="914400" cy="914400"/><wp:docPr id="6" name="Chart 6"/>'
+         f'<a:graphic {_A}><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+         '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" r:id="rIdChart"/>'
+         '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+
+
 def png(colour: tuple[int, int, int] = RED, size: int = 16) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (size, size), colour).save(out, "PNG")
@@ -113,6 +128,17 @@ def full_document(title: str = "SOP-003 Risk Management", *, revision_table: boo
     out = io.BytesIO()
     d.save(out)
     return patch(out.getvalue(), patches, comments=comment)
+
+
+def shapes_document() -> bytes:
+    """A text box as Word 2010 writes it (with its fallback copy) and a chart."""
+    d = docx.Document()
+    d.add_paragraph("Before the box.")
+    d.add_paragraph("@@BOX@@")
+    d.add_paragraph("@@CHART@@")
+    out = io.BytesIO()
+    d.save(out)
+    return patch(out.getvalue(), {"@@BOX@@": MODERN_TEXT_BOX, "@@CHART@@": CHART})
 
 
 def chinese_document() -> bytes:

@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from qms.text.htmlmd import Element, html_to_markdown, parse_html, text_of
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Picture types mammoth reports, and the suffix each is saved with.
 _SUFFIXES = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg", "image/gif": "gif", "image/bmp": "bmp",
              "image/tiff": "tif", "image/svg+xml": "svg", "image/webp": "webp", "image/x-emf": "emf", "image/x-wmf": "wmf"}
@@ -251,8 +253,9 @@ def _xml_warnings(parts: dict[str, bytes], shown: str) -> list[Unconverted]:
     if body is None:
         raise WordFileError(f"{shown}: word/document.xml is not well-formed XML; open the file in Word, save it again, "
                             "and import that")
-    counts: Counter[str] = Counter(el.tag.removeprefix(_W) for el in body.iter() if el.tag.startswith(_W))
-    fields = _fields(body)
+    elements = list(_elements(body))
+    counts: Counter[str] = Counter(el.tag.removeprefix(_W) for el in elements if el.tag.startswith(_W))
+    fields = _fields(elements)
     found: list[Unconverted] = []
 
     def say(what: str, hint: str) -> None:
@@ -275,11 +278,11 @@ def _xml_warnings(parts: dict[str, bytes], shown: str) -> list[Unconverted]:
     if counts["commentReference"]:
         say(f"{counts['commentReference']} comment(s)", "comments are not imported; read them in the Word file and "
             "resolve them before the document goes for review")
-    objects = counts["object"] + counts["control"] + _count_graphics(body)
+    objects = counts["object"] + counts["control"] + _count_graphics(elements)
     if objects:
         say(f"{objects} embedded object(s) (charts, SmartArt, OLE objects or form controls)",
             "they are left out; save each as a picture and add it to the assets folder with a link")
-    maths = sum(1 for el in body.iter() if el.tag.endswith("}oMath"))
+    maths = sum(1 for el in elements if el.tag.endswith("}oMath"))
     if maths:
         say(f"{maths} equation(s)", "equations are left out; write them as text or add them as pictures")
     headers = [name for name in parts if re.fullmatch(r"word/(header|footer)\d*\.xml", name)]
@@ -291,10 +294,21 @@ def _xml_warnings(parts: dict[str, bytes], shown: str) -> list[Unconverted]:
     return found
 
 
-def _fields(body: ElementTree.Element) -> Counter[str]:
+def _elements(root: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """Every element, leaving out the fallback copies Word writes for older readers (mc:Fallback), so nothing counts twice."""
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if element.tag == _MC_FALLBACK:
+            continue
+        yield element
+        stack.extend(reversed(list(element)))
+
+
+def _fields(elements: list[ElementTree.Element]) -> Counter[str]:
     """Fields by kind (PAGE, REF, TOC, DATE...); hyperlinks are converted as links and are not counted."""
     found: Counter[str] = Counter()
-    for el in body.iter():
+    for el in elements:
         instruction = ""
         if el.tag == f"{_W}fldSimple":
             instruction = el.get(f"{_W}instr", "")
@@ -306,13 +320,14 @@ def _fields(body: ElementTree.Element) -> Counter[str]:
     return found
 
 
-def _count_graphics(body: ElementTree.Element) -> int:
-    """Drawings whose content is not a picture: charts, diagrams (SmartArt), shapes and groups of shapes."""
+def _count_graphics(elements: list[ElementTree.Element]) -> int:
+    """Drawings that are neither a picture nor a text box: charts, diagrams (SmartArt), shapes, groups of shapes."""
     count = 0
-    for el in body.iter():
+    for el in elements:
         if el.tag == "{http://schemas.openxmlformats.org/drawingml/2006/main}graphicData":
             uri = el.get("uri", "")
-            if not uri.endswith("/picture") and "wordprocessingShape" not in uri:
+            text_box = "wordprocessingShape" in uri and el.find(f".//{_W}txbxContent") is not None
+            if not uri.endswith("/picture") and not text_box:
                 count += 1
     return count
 
