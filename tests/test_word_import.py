@@ -8,9 +8,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import docx
 import markdown
 import pytest
 import wordcorpus
+from docx.enum.style import WD_STYLE_TYPE
 from qmsrepo import GitQmsRepo
 
 from qms.cli import main
@@ -115,6 +117,21 @@ def test_a_modern_text_box_counts_once_and_a_chart_is_listed() -> None:
     assert "1 text box(es)" in said, said
     assert any(w.startswith("1 embedded object(s)") for w in said), said
     assert word.markdown().count("Words in a modern box") == 1
+
+
+def test_word_styles_title_quote_and_unknown_ones() -> None:
+    d = docx.Document()
+    d.add_heading("QM-01 The Manual", 0)  # the Title style
+    d.add_paragraph("Said once", style="Intense Quote")
+    d.add_paragraph("Plain body", style="Body Text")
+    styled = d.add_paragraph("Looks like a heading")
+    styled.style = d.styles.add_style("Office Heading", WD_STYLE_TYPE.PARAGRAPH)
+    out = io.BytesIO()
+    d.save(out)
+    word = convert_word(out.getvalue(), "m.docx")
+    assert (word.title, word.id) == ("The Manual", "QM-01")
+    assert word.markdown() == "# QM-01 The Manual\n\n> Said once\n\nPlain body\n\nLooks like a heading\n"
+    assert [w.what for w in word.warnings] == ["text in the styles Office Heading is kept as plain paragraphs"]
 
 
 def test_text_of_a_text_box_and_an_insertion_is_kept_and_a_deletion_is_not(full: bytes) -> None:

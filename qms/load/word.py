@@ -47,6 +47,21 @@ _COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+# Word's built-in styles mammoth does not map by itself: the document title is the first heading, quotes are quotes,
+# a caption is a paragraph.
+_STYLE_MAP = """
+p[style-name='Title'] => h1:fresh
+p[style-name='Subtitle'] => h2:fresh
+p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Intense Quote'] => blockquote > p:fresh
+p[style-name='caption'] => p:fresh
+p[style-name='Caption'] => p:fresh
+"""
+
+
+_STRUCTURE_STYLE = re.compile(r"head|title|list|bullet|number|toc|quote|code|标题|列表|项目符号|编号|目录|引用", re.I)
+
+
 class WordFileError(QmsError):
     """The file is not a Word document that can be read; nothing was converted."""
 
@@ -130,7 +145,8 @@ def convert_word(data: bytes, shown: str) -> WordDocument:
         return {"src": name, "alt": image.alt_text or ""}
 
     try:
-        result = mammoth.convert_to_html(io.BytesIO(data), convert_image=mammoth.images.img_element(save_picture))
+        result = mammoth.convert_to_html(io.BytesIO(data), convert_image=mammoth.images.img_element(save_picture),
+                                         style_map=_STYLE_MAP)
     except Exception as exc:  # mammoth raises KeyError, ValueError, zip and XML errors for a damaged file
         raise WordFileError(f"{shown} could not be converted: the Word file is damaged or not a Word document "
                             f"({type(exc).__name__}: {exc}); open it in Word, save it again as .docx, and import that") from None
@@ -352,9 +368,10 @@ def _mammoth_warnings(messages: list[Any], shown: str) -> list[Unconverted]:
     other: list[str] = []
     for message in messages:
         text = str(getattr(message, "message", message))
-        style = re.match(r"Unrecognised (?:paragraph|run) style: '([^']*)'", text)
+        style = re.match(r"Unrecognised (?:paragraph|run|table) style: '?(.+?)'? \(Style ID: [^)]*\)$", text)
         if style:
-            if style.group(1) not in styles:
+            # A body-text style (No Spacing, Body Text, 正文) is a paragraph; one that looks like structure may not be.
+            if _STRUCTURE_STYLE.search(style.group(1)) and style.group(1) not in styles:
                 styles.append(style.group(1))
         elif getattr(message, "type", "warning") in ("warning", "error"):
             other.append(text)
