@@ -13,6 +13,8 @@ import markdown
 import pytest
 import wordcorpus
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from qmsrepo import GitQmsRepo
 
 from qms.cli import main
@@ -132,6 +134,18 @@ def test_word_styles_title_quote_and_unknown_ones() -> None:
     assert (word.title, word.id) == ("The Manual", "QM-01")
     assert word.markdown() == "# QM-01 The Manual\n\n> Said once\n\nPlain body\n\nLooks like a heading\n"
     assert [w.what for w in word.warnings] == ["text in the styles Office Heading is kept as plain paragraphs"]
+
+
+def test_headings_numbered_by_word_are_listed() -> None:
+    d = docx.Document()
+    d.add_heading("Purpose", 1)._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'))
+    d.add_paragraph("Why.")
+    out = io.BytesIO()
+    d.save(out)
+    said = [w.what for w in convert_word(out.getvalue(), "n.docx").warnings]
+    assert said == ["headings numbered automatically by Word (such as 4.1, 4.2)"]
+    assert convert_word(wordcorpus.chinese_document(), "c.docx").warnings == []
 
 
 def test_text_of_a_text_box_and_an_insertion_is_kept_and_a_deletion_is_not(full: bytes) -> None:

@@ -301,6 +301,10 @@ def _xml_warnings(parts: dict[str, bytes], shown: str) -> list[Unconverted]:
     maths = sum(1 for el in elements if el.tag.endswith("}oMath"))
     if maths:
         say(f"{maths} equation(s)", "equations are left out; write them as text or add them as pictures")
+    if _numbered_headings(parts, elements):
+        say("headings numbered automatically by Word (such as 4.1, 4.2)",
+            "the numbers are not part of the text, so the Markdown headings have none; write the numbers into the "
+            "headings where the text refers to them")
     headers = [name for name in parts if re.fullmatch(r"word/(header|footer)\d*\.xml", name)]
     texts = sorted({t for name in headers if (t := _plain_text(_xml(parts, name)))})
     if texts:
@@ -334,6 +338,25 @@ def _fields(elements: list[ElementTree.Element]) -> Counter[str]:
         if kind and kind != "HYPERLINK":
             found[kind] += 1
     return found
+
+
+def _numbered_headings(parts: dict[str, bytes], elements: list[ElementTree.Element]) -> bool:
+    """Whether any heading used in the document takes a number from Word's numbering, through its style or itself."""
+    numbered_styles = set()
+    styles = _xml(parts, "word/styles.xml")
+    for style in styles.iter(f"{_W}style") if styles is not None else ():
+        name = style.find(f"{_W}name")
+        if (name is not None and re.match(r"(heading|title)", name.get(f"{_W}val", ""), re.I)
+                and style.find(f"{_W}pPr/{_W}numPr") is not None):
+            numbered_styles.add(style.get(f"{_W}styleId"))
+    for paragraph in elements:
+        if paragraph.tag != f"{_W}p":
+            continue
+        found = paragraph.find(f"{_W}pPr/{_W}pStyle")
+        style_id = found.get(f"{_W}val", "") if found is not None else ""
+        if style_id in numbered_styles or (re.match(r"heading", style_id, re.I) and paragraph.find(f"{_W}pPr/{_W}numPr") is not None):
+            return True
+    return False
 
 
 def _count_graphics(elements: list[ElementTree.Element]) -> int:
