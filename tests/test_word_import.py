@@ -272,6 +272,16 @@ def test_import_never_writes_over_a_file(git_repo: GitQmsRepo, tmp_path: Path) -
     assert git_repo.read("procedures/qp-03-risk-management.md") == "mine\n"
 
 
+def test_an_import_stopped_before_the_document_can_be_run_again(git_repo: GitQmsRepo, tmp_path: Path) -> None:
+    """The pictures' folder exactly as the import writes it, and no document: the next run finishes the job."""
+    source = _docx(tmp_path, "risk.docx", wordcorpus.full_document("QP-03 Risk Management"))
+    git_repo.write("procedures/assets/qp-03-risk-management/image1.png", wordcorpus.png())
+    run = git_repo.qms("import", source, *ROLES)
+    assert run.code == 0, run.stderr
+    assert "![](assets/qp-03-risk-management/image1.png)" in git_repo.read("procedures/qp-03-risk-management.md")
+    assert git_repo.check().findings == []
+
+
 @pytest.mark.parametrize("name, data, says", [
     ("broken.docx", b"PK\x03\x04 not really", "broken.docx is damaged"),
     ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "old Word 97-2003 .doc file"),

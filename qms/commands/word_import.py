@@ -10,17 +10,16 @@ over: the document and its assets folder must not exist yet. With `plan`, nothin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from qms import safewrite
 from qms.commands.scaffold import PlannedNew, ScaffoldError, plan_new_document, write_new
 from qms.errors import UsageError
 from qms.load.word import Picture, RevisionTable, Unconverted, read_word
 from qms.text.suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from qms.workspace import Workspace
 
 
@@ -84,19 +83,41 @@ def import_word(workspace: Workspace, source: Path, doc_type: str | None = None,
     planned: PlannedNew = plan_new_document(workspace, doc_type, title, owner=owner, approvers=approvers,
                                             doc_id=where.result.id, body=word.markdown(f"assets/{rel.stem}"))
     pictures = [(str(assets / p.name), p) for p in word.pictures]
-    if pictures and (config.root / assets).exists():
+    # An assets folder holding exactly these pictures was left by an import stopped before it wrote the document.
+    assets_ready = bool(pictures) and _holds_exactly(config.root / assets, word.pictures)
+    if pictures and (config.root / assets).exists() and not assets_ready:
         raise ScaffoldError(f"{assets} already exists; qms import never writes over files, so move it away first")
     result = ImportResult(shown, planned.result.id, doc_type, title, planned.result.path, planned.text, pictures,
                           word.revision_table, word.warnings, notes, _next_steps(planned, pictures, word.warnings))
     if plan:
         return result
-    for path, picture in pictures:
-        target = config.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_new(target, picture.data)
+    if pictures and not assets_ready:
+        _write_folder(config.root / assets, word.pictures)
     write_new(config.root / planned.result.path, planned.text.encode("utf-8"))
     result.written = True
     return result
+
+
+def _holds_exactly(folder: Path, pictures: list[Picture]) -> bool:
+    try:
+        present = {p.name: p for p in folder.iterdir()}
+        return present.keys() == {p.name for p in pictures} and all(
+            present[p.name].is_file() and present[p.name].read_bytes() == p.data for p in pictures)
+    except OSError:
+        return False
+
+
+def _write_folder(folder: Path, pictures: list[Picture]) -> None:
+    """The pictures' folder, built aside and renamed into place: it is there whole, or not at all."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with safewrite.folder_aside(folder) as staging:
+            for picture in pictures:
+                (staging / picture.name).write_bytes(picture.data)
+            safewrite.move_into_place(staging, folder)
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write the pictures into {folder}: {exc.strerror or exc}; the document was not "
+                            "written") from None
 
 
 def _next_steps(planned: PlannedNew, pictures: list[tuple[str, Picture]], warnings: list[Unconverted]) -> list[str]:
