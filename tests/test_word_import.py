@@ -148,6 +148,23 @@ def test_headings_numbered_by_word_are_listed() -> None:
     assert convert_word(wordcorpus.chinese_document(), "c.docx").warnings == []
 
 
+def test_links_to_other_files_are_listed_and_a_picture_shown_twice_is_saved_once() -> None:
+    d = docx.Document()
+    paragraph = d.add_paragraph("See ")
+    link = parse_xml(f'<w:hyperlink {nsdecls("w", "r")} r:id="rIdOther"><w:r><w:t>SOP-002</w:t></w:r></w:hyperlink>')
+    paragraph._p.append(link)
+    d.part.rels.add_relationship("http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+                                 "SOP-002 Complaints.docx", "rIdOther", is_external=True)
+    d.add_picture(io.BytesIO(wordcorpus.png()))
+    d.add_picture(io.BytesIO(wordcorpus.png()))
+    out = io.BytesIO()
+    d.save(out)
+    word = convert_word(out.getvalue(), "links.docx")
+    assert [w.what for w in word.warnings] == ["links to other files by path: SOP-002 Complaints.docx"]
+    assert [p.name for p in word.pictures] == ["image1.png"]
+    assert word.markdown("assets/x").count("![](assets/x/image1.png)") == 2
+
+
 def test_text_of_a_text_box_and_an_insertion_is_kept_and_a_deletion_is_not(full: bytes) -> None:
     text = convert_word(full, "x.docx").markdown()
     assert "Words in a text box" in text and "inserted words" in text and "deleted words" not in text

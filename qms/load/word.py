@@ -141,8 +141,11 @@ def convert_word(data: bytes, shown: str) -> WordDocument:
         except Exception as exc:  # a picture linked to a file outside the .docx, or a missing part
             unreadable.append(f"{image.alt_text or 'a picture'} ({type(exc).__name__})")
             return {"src": "", "alt": image.alt_text or ""}
-        pictures.append(Picture(name, data, image.content_type or "application/octet-stream"))
-        return {"src": name, "alt": image.alt_text or ""}
+        same = next((p for p in pictures if p.data == data), None)  # one picture shown twice is saved once
+        if same is None:
+            same = Picture(name, data, image.content_type or "application/octet-stream")
+            pictures.append(same)
+        return {"src": same.name, "alt": image.alt_text or ""}
 
     try:
         result = mammoth.convert_to_html(io.BytesIO(data), convert_image=mammoth.images.img_element(save_picture),
@@ -164,6 +167,11 @@ def convert_word(data: bytes, shown: str) -> WordDocument:
                                     f"{', '.join(unreadable[:5])}", "they are linked to files outside the Word file or "
                                     "missing from it; insert them into the Word file (not as links) and import again, or add "
                                     "them to the assets folder by hand"))
+    if converted.file_links:
+        listed = ", ".join(converted.file_links[:5]) + (" ..." if len(converted.file_links) > 5 else "")
+        warnings.append(Unconverted(shown, f"links to other files by path: {listed}",
+                                    "they pointed beside the Word file and lead nowhere in the QMS; replace each with an "
+                                    "[[ID]] reference to the document, or a link to its .md file"))
     warnings += _mammoth_warnings(result.messages, shown)
     heading = _first_heading(tree)
     core_title = _core_title(parts)

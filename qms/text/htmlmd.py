@@ -37,6 +37,7 @@ class Converted:
     markdown: str
     merged_cells: int = 0
     tables: list[list[list[str]]] = field(default_factory=list)  # each table's rows of cell texts, as plain text
+    file_links: list[str] = field(default_factory=list)  # links to files by relative path (other Word files, say)
 
 
 class _TreeBuilder(HTMLParser):
@@ -89,11 +90,12 @@ class _Writer:
         self.image_src = image_src
         self.merged = 0
         self.tables: list[list[list[str]]] = []
+        self.file_links: list[str] = []
 
     def document(self, root: Element) -> Converted:
         blocks = self.blocks(root.children)
         text = "\n\n".join(b for b in blocks if b.strip())
-        return Converted(text + "\n" if text else "", self.merged, self.tables)
+        return Converted(text + "\n" if text else "", self.merged, self.tables, self.file_links)
 
     # ------------------------------------------------------------ blocks
 
@@ -256,6 +258,8 @@ class _Writer:
             inner = self.inline(node.children)
             if not href or href.startswith("#"):
                 return inner  # a bookmark or a link inside the Word file: its target is not in the Markdown
+            if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", href) and href not in self.file_links:
+                self.file_links.append(href)
             return f"[{inner}](<{href}>)" if inner.strip() else f"<{href}>"
         if tag in _BLOCKS:
             return " " + " ".join(self.blocks([node])) + " "
