@@ -6,6 +6,7 @@ import io
 import re
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -15,6 +16,7 @@ import wordcorpus
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from markdown_it import MarkdownIt
 from qmsrepo import GitQmsRepo
 
 from qms.cli import main
@@ -49,8 +51,9 @@ def test_headings_emphasis_and_chinese_text_survive(full: bytes) -> None:
     assert "<p>本程序适用于办公室的全部风险。</p>" in html
 
 
-def test_nested_numbered_list_keeps_its_depth(full: bytes) -> None:
-    html = _html(convert_word(full, "SOP-003.docx").markdown())
+@pytest.mark.parametrize("render", [_html, lambda text: MarkdownIt("commonmark").render(text)], ids=["python-markdown", "commonmark"])
+def test_nested_numbered_list_keeps_its_depth(full: bytes, render: Callable[[str], str]) -> None:
+    html = render(convert_word(full, "SOP-003.docx").markdown())
     nested = re.search(r"<ol>\s*<li>Identify the risk\s*<ol>\s*<li>List the causes\s*<ol>\s*<li>Ask the owner</li>\s*</ol>"
                        r"\s*</li>\s*<li>Rate each cause</li>\s*</ol>\s*</li>\s*<li>Record the risk</li>\s*</ol>", html)
     assert nested, html
