@@ -13,6 +13,7 @@ import docx
 import markdown
 import pytest
 import wordcorpus
+import yaml
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
@@ -327,6 +328,23 @@ def test_chinese_word_file_in_a_chinese_qms(git_repo: GitQmsRepo, tmp_path: Path
     assert f"Created {rel} (QP-07" in run.stdout
     assert "| A/1 | 2023-06-15 | 增加备份要求 | 陈静 |" in git_repo.read(rel)
     assert git_repo.check().findings == []
+
+
+def test_word_text_is_never_run_as_a_template_or_read_as_yaml(git_repo: GitQmsRepo, tmp_path: Path) -> None:
+    d = docx.Document()
+    d.core_properties.title = 'QP-05 Title: "quoted" {{ 7*7 }}\n---'
+    d.add_paragraph("{{ 7*7 }} {% for x in range(3) %}x{% endfor %} <script>alert(1)</script>")
+    d.add_paragraph("---")
+    out = io.BytesIO()
+    d.save(out)
+    run = git_repo.qms("import", _docx(tmp_path, "odd.docx", out.getvalue()), *ROLES)
+    assert run.code == 0, run.stderr
+    text = git_repo.read("procedures/qp-05-title-quoted-7-7.md")
+    assert "{{ 7\\*7 }} {% for x in range(3) %}x{% endfor %} &lt;script>alert(1)&lt;/script>" in text
+    assert "49" not in text and "\n\\---\n" in text
+    check = git_repo.check()
+    assert check.findings == [], check.findings
+    assert yaml.safe_load(text.split("---\n")[1])["title"] == 'Title: "quoted" {{ 7*7 }}'
 
 
 def test_import_without_the_word_extra(git_repo: GitQmsRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
