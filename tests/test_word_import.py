@@ -286,6 +286,8 @@ def test_import_never_writes_over_a_file(git_repo: GitQmsRepo, tmp_path: Path) -
     assert (git_repo.root / "procedures/assets/qp-03-risk-management/image1.png").read_bytes() == b"mine"
     assert not (git_repo.root / "procedures/qp-03-risk-management.md").exists()
     git_repo.write("procedures/qp-03-risk-management.md", "mine\n")
+    refused = git_repo.qms("import", source, *ROLES)
+    assert refused.code == 2 and "qp-03-risk-management.md already exists; qms import never writes over a file" in refused.stderr
     again = git_repo.qms("import", source, *ROLES, "--id", "QP-04", "--title", "Risk Management")
     assert again.code == 0, again.stderr  # a free id: a new file beside the existing one
     taken = git_repo.qms("import", source, *ROLES, "--id", "QP-04")

@@ -311,7 +311,7 @@ def plan_new_document(workspace: Workspace, doc_type: str, title: str, parent: s
         raise UsageError(f"--id {doc_id} would put the new file at {rel}, outside {spec.folder}/, the folder of "
                          f"a {doc_type}; give an id without '..' that keeps it there")
     if (config.root / rel).exists():
-        raise ScaffoldError(f"{rel} already exists; qms new never writes over a file")
+        raise ScaffoldError(f"{rel} already exists; qms {'import' if body is not None else 'new'} never writes over a file")
 
     language = "zh" if config.language.lower().startswith("zh") else "en"
     templates = Templates([config.root / "templates", PACKAGE / "templates" / language], config.root)

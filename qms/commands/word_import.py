@@ -77,7 +77,7 @@ def import_word(workspace: Workspace, source: Path, doc_type: str | None = None,
             doc_id = word.id
     title = (title or word.title).strip()
     # The path comes first (it names the assets folder the picture links point into), then the text with the body.
-    where = plan_new_document(workspace, doc_type, title, owner=owner, approvers=approvers, doc_id=doc_id)
+    where = plan_new_document(workspace, doc_type, title, owner=owner, approvers=approvers, doc_id=doc_id, body="")
     rel = PurePosixPath(where.result.path)
     assets = rel.parent / "assets" / rel.stem
     planned: PlannedNew = plan_new_document(workspace, doc_type, title, owner=owner, approvers=approvers,
