@@ -22,10 +22,10 @@ ADDRESSED, PARTIAL, EXCLUDED, GAP = "addressed", "partial", "excluded", "gap"
 LABELS = {
     "en": {"coverage": "Clause coverage", "clause": "Clause", "title": "Title", "status": "Status",
            "documents": "Addressed by", ADDRESSED: "addressed", PARTIAL: "in part", EXCLUDED: "excluded",
-           GAP: "not addressed", "why": "excluded:", "unpublished": "not published",
+           GAP: "not addressed", "because": ": ", "unpublished": "not published",
            "summary": "{addressed} of {total} requirements addressed, {excluded} excluded, {gaps} not addressed"},
     "zh": {"coverage": "条款覆盖", "clause": "条款", "title": "名称", "status": "状态", "documents": "对应文件",
-           ADDRESSED: "已覆盖", PARTIAL: "部分覆盖", EXCLUDED: "不适用", GAP: "未覆盖", "why": "不适用：",
+           ADDRESSED: "已覆盖", PARTIAL: "部分覆盖", EXCLUDED: "不适用", GAP: "未覆盖", "because": "：",
            "unpublished": "未公开",
            "summary": "{total} 项要求中已覆盖 {addressed} 项，不适用 {excluded} 项，未覆盖 {gaps} 项"},
 }
@@ -151,7 +151,7 @@ def coverage_page(standards: Sequence[StandardCoverage], by_id: dict[str, Docume
         for row in std.rows:
             status = t[row.status]
             if row.excluded_because is not None:
-                status += f" ({t['why']} {row.excluded_because})"
+                status += t["because"] + row.excluded_because
             shown, hidden = [], 0
             for doc_id in row.documents:
                 target = link_to(by_id[doc_id].path) if doc_id in by_id else None

@@ -28,6 +28,7 @@ from qms.history.model import History
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
 from qms.publish import generated
+from qms.site import coverage
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
@@ -98,6 +99,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             home = sorted((p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")),
                           key=lambda page: (page != "index.md", page))
             registers = [(self.t[key], name) for key, name in generated.PAGES]
+            registers += coverage.navigation(self.qms)
             config.nav = publish.navigation(self.docs, self.qms.language, registers, home, self.audit)
             if self.guides:
                 config.nav.append({section_title(self.qms.language): [{g.title: g.src_uri} for g in self.guides]})
@@ -134,6 +136,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             self.docs, self.t, generated.same_path, self.audit)))
         files.append(File.generated(config, "roles.md", content=generated.roles_page(
             self.docs, self.t, generated.same_path, self.audit, generated.HTML)))
+        for page in coverage.page_file(config, self.qms, self.docs, self.audit):
+            files.append(page)
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
             files.append(File.generated(config, name, content=content))
