@@ -180,8 +180,10 @@ def _standards(root: Path, data: dict[str, Any], located: Located) -> tuple[list
         try:
             catalogue = find(ref, root)
         except ConfigError as exc:
-            where = f"{CONFIG_NAME}:{located.line_of(path)}: " if path else ""
-            raise ConfigError(where + str(exc).removeprefix(f"{CONFIG_NAME}: ")) from None
+            message = str(exc)
+            if path and message.startswith(f"{CONFIG_NAME}: "):  # name the line; a catalogue file's own error names its own
+                message = f"{CONFIG_NAME}:{located.line_of(path)}: " + message.removeprefix(f"{CONFIG_NAME}: ")
+            raise ConfigError(message) from None
         if any(c.key == catalogue.key for c in found):
             if any(c == catalogue for c in found):
                 continue  # clause_catalogue also listed under standards
