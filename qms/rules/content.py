@@ -9,7 +9,7 @@ from qms.load.clauses import Catalogue, clause_entries
 from qms.load.config import CONFIG_NAME, Config
 from qms.model import Finding
 from qms.publish.coverage import GAP, coverage
-from qms.rules import Context, as_list, rule
+from qms.rules import Context, rule
 from qms.text.revisions import RevisionError, is_after_first, parse_revision
 from qms.text.suggest import did_you_mean
 

@@ -28,11 +28,11 @@ from qms.history.model import History
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
 from qms.publish import generated
-from qms.site import coverage
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
+from qms.site import coverage
 from qms.site.search import add_inner_words
 from qms.workspace import Workspace
 
