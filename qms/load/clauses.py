@@ -92,15 +92,32 @@ def _data_folder() -> Any:
 
 
 @cache
+def _shipped_names() -> tuple[str, ...]:
+    return tuple(sorted(p.name[:-4] for p in _data_folder().iterdir() if p.name.endswith(".yml")))
+
+
+@cache
+def _shipped_keys() -> dict[str, str]:
+    """key -> file name, read from each file's `key:` line without parsing the whole catalogue."""
+    keys = {}
+    for name in _shipped_names():
+        found = re.search(r"(?m)^key:\s*(\S+)", (_data_folder() / f"{name}.yml").read_text("utf-8"))
+        if found:
+            keys[found.group(1)] = name
+    return keys
+
+
+@cache
+def _shipped(name: str) -> Catalogue:
+    """One shipped catalogue, parsed once and only when a QMS names it (a check reads one or two)."""
+    where = f"qms/data/{name}.yml"
+    parsed = parse_yaml((_data_folder() / f"{name}.yml").read_text("utf-8"))
+    return _catalogue(parsed.value, name, where, Located(where, {}, parsed.lines).line_of)
+
+
 def shipped() -> tuple[Catalogue, ...]:
     """Every catalogue qmskit ships, in file-name order."""
-    found = []
-    for entry in sorted(_data_folder().iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".yml"):
-            parsed = parse_yaml(entry.read_text("utf-8"))
-            where = f"qms/data/{entry.name}"
-            found.append(_catalogue(parsed.value, entry.name[:-4], where, Located(where, {}, parsed.lines).line_of))
-    return tuple(found)
+    return tuple(_shipped(name) for name in _shipped_names())
 
 
 def read_own(root: Path, relative: str) -> Catalogue:
@@ -124,9 +141,9 @@ def find(ref: str, root: Path) -> Catalogue:
     """The catalogue `ref` names: a shipped key or file name, or a .yml path in the repository."""
     if ref.endswith((".yml", ".yaml")):
         return read_own(root, ref)
-    for catalogue in shipped():
-        if ref in catalogue.names():
-            return catalogue
+    name = ref if ref in _shipped_names() else _shipped_keys().get(ref)
+    if name is not None:
+        return _shipped(name)
     choices = ", ".join(f"{c.key} ({c.standard})" for c in shipped())
     raise ConfigError(f"qms.yml: '{ref}' is not a standard qmskit ships (choose from {choices}), "
                       "nor the path of a catalogue file (ending in .yml)")
