@@ -119,16 +119,6 @@ auditors: [wang-li]
 No nonconformities found.
 """
 
-# The sample's (and so the demo's) requirements of ISO 9001 that no effective document names under
-# clauses: (D007 warnings): its quality manual predates the coverage check. It excludes 7.1.5 and 8.3.
-SAMPLE_COVERAGE_GAPS = ["6.3", "8.2.1", "8.2.3.1", "8.2.3.2", "8.2.4", "8.5.4", "8.5.5", "8.5.6"]
-
-
-def coverage_gaps(findings: list[dict[str, Any]]) -> list[str]:
-    """The clause numbers of the D007 findings, in order."""
-    return [f["message"].split(" clause ", 1)[1].split(" ", 1)[0] for f in findings if f["code"] == "D007"]
-
-
 BASE_FILES = {
     "qms.yml": QMS_YML,
     "manual/roles.yml": ROLES_YML,

@@ -96,8 +96,10 @@ def test_clause_catalogue_still_sets_the_default_and_a_qms_yml_naming_none_check
     assert repo.check().findings == []  # no standard declared: ISO 9001, no coverage claim
     repo.edit(MANUAL, 'clauses: ["4.3", "7.5"]', 'clauses: ["4.3", "7.5.9.2"]')
     assert only(repo.check(), "D003")["message"].startswith('"7.5.9.2" is not a clause of ISO 9001:2015')
-    repo.write("qms.yml", QMS_YML + "clause_catalogue: iso13485-2016\nignore: [D007]\n")
+    # clause_catalogue: keeps its old meaning: the edition numbers are read against, not a claim of coverage.
+    repo.write("qms.yml", QMS_YML + "clause_catalogue: iso13485-2016\n")
     assert only(repo.check(), "D003")["message"].startswith('"4.3" is not a clause of ISO 13485:2016')
+    assert "ISO 13485:2016 (iso13485): 1 of 67" in repo.qms("coverage").stdout  # 7.5.9.2
 
 
 def test_an_unknown_standard_in_qms_yml_stops_with_its_line(repo: QmsRepo) -> None:

@@ -56,8 +56,11 @@ class Config:
     clause_catalogue: str = "iso9001-2015"
     # The standards `clauses:` are checked against; the first is the default, which a plain list names.
     standards: list[Catalogue] = field(default_factory=list)
-    # Whether qms.yml names its standards (standards: or clause_catalogue:), which makes coverage a finding.
+    # Whether qms.yml names its standards (standards: or clause_catalogue:): the site then shows their coverage.
     declares_standards: bool = False
+    # Whether qms.yml lists standards: the QMS claims to meet them, so a requirement no document addresses
+    # is a finding (D007). The older clause_catalogue: only says which edition numbers are read against.
+    claims_coverage: bool = False
     # standard (as qms.yml names it) -> clause -> why the clause does not apply (ISO 9001 4.3).
     exclusions: dict[str, dict[str, str]] = field(default_factory=dict)
     ignore: list[str] = field(default_factory=list)
@@ -159,6 +162,7 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
         if key in data and data[key] is not None:
             setattr(config, attr, data[key])
     config.standards, config.declares_standards = _standards(root, data, located)
+    config.claims_coverage = bool(data.get("standards"))
     config.exclusions = {str(k): {str(n): str(why) for n, why in (v or {}).items()}
                          for k, v in (data.get("exclusions") or {}).items()}
     approvals = data.get("approvals") or {}
