@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from qmsrepo import QMS_YML, QmsRepo, find, only
+from qmsrepo import QMS_YML, QmsRepo, find, only, run_qms
 
 from qms.load.clauses import find as catalogue
 
@@ -223,3 +223,15 @@ def test_clauses_of_the_wrong_shape_are_a_schema_finding(device_maker: QmsRepo) 
     hit, = find(run, "S001")
     assert hit["path"] == MANUAL
     assert hit["message"] == 'clauses must be a list or a set of key: value lines (found "7.5.8")'
+
+
+def test_the_sample_checks_clean_and_shows_its_gaps_and_exclusions_in_coverage(sample: Path) -> None:
+    """The sample keeps clause_catalogue: (no coverage claim); its manual's two exclusions are in qms.yml."""
+    assert not [f for f in run_qms("check", "--format", "json", cwd=sample).findings if f["code"] == "D007"]
+    std, = json.loads(run_qms("coverage", "--format", "json", cwd=sample).stdout)["standards"]
+    rows = {r["clause"]: r for r in std["clauses"]}
+    assert [n for n, r in rows.items() if r["requirement"] and r["status"] == "gap"] == [
+        "6.3", "8.2.1", "8.2.3.1", "8.2.3.2", "8.2.4", "8.5.4", "8.5.5", "8.5.6"]
+    assert rows["8.3"]["exclusion"].startswith("The office does not design new services")
+    assert rows["8.3.4"]["status"] == "excluded" and rows["8.3.4"]["exclusion"] is None
+    assert rows["7.1.5.2"]["status"] == "excluded"
