@@ -149,7 +149,7 @@ def test_help_reads_as_words_in_a_newcomers_order(git_repo: GitQmsRepo) -> None:
             assert wrong not in run.stdout, (args, wrong, run.stdout)
     assert "Usage: qms approve [OPTIONS] ID..." in git_repo.qms("approve", "--help").stdout
     listed = re.findall(r"^│ ([a-z]+) ", git_repo.qms("--help").stdout, re.M)
-    assert listed == ["init", "new", "check", "approve", "history", "diff", "show", "build", "serve", "register",
+    assert listed == ["init", "new", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
                       "coverage", "pdf", "export", "codeowners", "demo", "rules"]
 
 

@@ -56,6 +56,9 @@ class InitResult:
     author: str
     example: bool
     language: str
+    organisation: str = ""
+    # No --organisation: the name was made from the folder's name.
+    organisation_from_folder: bool = False
 
 
 @dataclass
@@ -93,16 +96,18 @@ def init_repository(target: Path, example: bool = False, language: str = "en", o
         raise ScaffoldError(f"{target} is inside the git repository {top.stdout.strip()}; a QMS is a git repository "
                             "of its own, so choose a folder outside it (or run qms init at its top)")
     name, email = _identity(existing)
+    from_folder = not example and not (organisation and organisation.strip())
+    organisation = _title(target.name) if from_folder else (organisation or "").strip()
 
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    files = _example_files(now) if example else _blank_files(language, organisation or _title(target.name), name, email)
+    files = _example_files(now) if example else _blank_files(language, organisation, name, email)
     context = {"version": __version__, "language": language, "example": example, "repository": REPOSITORY,
                "action": REPOSITORY.removeprefix("https://github.com/")}
     files.update(_rendered(PACKAGE / "skeleton" / "common", COMMON, context))
     files.update(_rendered(PACKAGE / "skeleton" / language, {"README.md.j2": "README.md",
                                                             "templates-README.md.j2": "templates/README.md",
                                                             "schemas-README.md.j2": "schemas/README.md"},
-                           {**context, "organisation": organisation or _title(target.name)}))
+                           {**context, "organisation": organisation}))
     for template in sorted((PACKAGE / "templates" / language).glob("*.j2")):
         files[f"templates/{template.name}"] = template.read_bytes()
 
@@ -144,7 +149,7 @@ def init_repository(target: Path, example: bool = False, language: str = "en", o
     sha = _git(target, "rev-parse", "HEAD").stdout.strip()
     if example:
         _git(target, "tag", BASELINE_TAG, sha)
-    return InitResult(target, written, kept, sha, f"{name} <{email}>", example, language)
+    return InitResult(target, written, kept, sha, f"{name} <{email}>", example, language, organisation, from_folder)
 
 
 @dataclass

@@ -17,16 +17,15 @@ def navigation(qms: Config) -> list[tuple[str, str]]:
     return [(coverage_labels(qms.language)["coverage"], PAGE)] if qms.declares_standards else []
 
 
-def page_file(config: Any, qms: Config, docs: DocumentSet, audit: bool) -> list[File]:
-    """The page as a generated file. It links the source path of each published document, which
-    MkDocs resolves; a document the site does not publish (restricted) is counted, not named."""
+def page_file(config: Any, qms: Config, in_force: DocumentSet, published: DocumentSet, audit: bool) -> list[File]:
+    """The page as a generated file. Coverage counts every document in force; the page links the source
+    path of each one the site publishes, which MkDocs resolves, and counts the others without naming them."""
     if not qms.declares_standards:
         return []
-    by_id = docs.by_id()
-    published = {d.path for d in by_id.values() if visibility(d, audit) == PUBLISHED}
+    shown = {d.path for d in published.documents if visibility(d, audit) == PUBLISHED}
 
     def link_to(path: str) -> str | None:
-        return path if path in published else None
+        return path if path in shown else None
 
-    content = coverage_page(coverage(docs, qms), by_id, qms.language, link_to)
+    content = coverage_page(coverage(in_force, qms), in_force.by_id(), qms.language, link_to)
     return [File.generated(config, PAGE, content=content)]
