@@ -136,3 +136,14 @@ def test_the_built_site_has_the_coverage_page_linking_the_documents(device_maker
     assert "QP-03" not in html
     index = (device_maker.root / "site" / "index.html").read_text(encoding="utf-8")
     assert "Clause coverage" in index  # in the navigation
+
+
+def test_a_public_site_counts_internal_documents_without_naming_them(device_maker: GitQmsRepo,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`qms build --public` leaves internal documents out; the clauses they address are still addressed."""
+    monkeypatch.setenv("QMS_PUBLIC", "1")
+    _, pages = plugin_pages(device_maker.root)
+    page = pages["coverage.md"]
+    assert page is not None
+    assert rows(page, "ISO 13485:2016")["7.3.2"][1:] == ["addressed", "1 not published"]
+    assert "QP-02" not in page and "QM-01" not in page

@@ -34,9 +34,8 @@ from qms.publish.labels import labels
 from qms.publish.records import record_events, record_header
 from qms.publish.snapshot import Entry, Snapshot, announcement, is_committed, parse_as_of, snapshot
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
-from qms.site import brand
+from qms.site import brand, coverage
 from qms.site.framing import framed
-from qms.site import coverage
 from qms.site.search import add_inner_words
 from qms.text import mdtext
 from qms.text.safetext import css_string
