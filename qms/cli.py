@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
 # The order a newcomer meets the commands in, for `qms --help`.
-ORDER = ("init", "new", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register", "coverage", "pdf",
-         "export", "codeowners", "demo", "rules")
+ORDER = ("init", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
+         "coverage", "pdf", "export", "codeowners", "demo", "rules")
 
 
 def _plain(params: list[Any]) -> list[Any]:
@@ -680,6 +680,67 @@ def new(
 
     result = new_document(_workspace(ctx), doc_type, title, parent, kind, procedure, owner, approver, doc_id)
     _say(f"Created {result.path} ({result.id}).")
+    print("Next:")
+    for number, step in enumerate(result.next_steps, 1):
+        _say(f"  {number}. {step}")
+
+
+@app.command(name="import", cls=_Command)
+def import_word_file(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(metavar="FILE.docx", help="The Word file to import.")],
+    doc_type: Annotated[
+        Optional[str], typer.Option("--type", metavar="TYPE", help="procedure, work-instruction, form, manual or external "  # noqa: UP045
+                                    "(default: the type whose ids fit the id in the file).")
+    ] = None,
+    doc_id: Annotated[
+        Optional[str], typer.Option("--id", metavar="ID", help="The id (default: the file's own, else the next free one).")  # noqa: UP045
+    ] = None,
+    title: Annotated[Optional[str], typer.Option("--title", "-t", help="The title (default: the file's).")] = None,  # noqa: UP045
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="The owner role (default from qms.yml).")] = None,  # noqa: UP045
+    approver: Annotated[
+        Optional[list[str]], typer.Option("--approver", metavar="ROLE", help="An approver role (repeat; default from qms.yml).")  # noqa: UP045
+    ] = None,
+    plan: Annotated[bool, typer.Option("--plan", help="Print what would be written, and write nothing.")] = False,
+) -> None:
+    """Import a Word file as a new draft document: its text as Markdown, its pictures beside it.
+
+    Headings, numbered and nested lists, tables, bold and italics, footnotes and
+    pictures are converted. What cannot be converted faithfully (tracked
+    changes, text boxes, fields, comments, merged table cells) is listed.
+    Never writes over a file.
+
+    Examples:
+
+        qms import "QP-03 Risk Management.docx" --plan
+
+        qms import "SOP-003 Risk Management.docx" --type procedure
+
+        qms import manual.docx --type manual --id QM-02
+    """
+    from qms.commands.word_import import import_word
+
+    result = import_word(_workspace(ctx), source, doc_type, doc_id, title, owner, approver, plan)
+    verb = "Created" if result.written else "Would create"
+    _say(f"{verb} {result.path} ({result.id}, {result.type}: {result.title}) from {result.source}.")
+    for path, picture in result.pictures:
+        _say(f"{verb} {path} ({len(picture.data)} bytes).")
+    for note in result.notes:
+        _say(f"Note: {note}.")
+    if result.revision_table is not None:
+        rows = result.revision_table.rows
+        _say(f"Revision table found ({len(rows)} rows), kept in the body as it was:")
+        for row in rows:
+            _say(f"  {row.revision or '-'}  {row.date or '-'}  {row.change or '-'}  {row.approved_by or '-'}")
+    if result.warnings:
+        _say("Not converted faithfully; check these against the Word file:")
+        for warning in result.warnings:
+            _say(f"  - {warning.what}: {warning.hint}")
+    if not result.written:
+        print("The new document would read:")
+        print(visible(result.text.rstrip("\n"), keep="\n"))
+        print("Nothing was written (--plan).")
+        return
     print("Next:")
     for number, step in enumerate(result.next_steps, 1):
         _say(f"  {number}. {step}")

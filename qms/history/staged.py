@@ -26,7 +26,7 @@ def load_staged(config: Config) -> tuple[History, int]:
     root = config.root
     found = staged_changes(root)
     if found is None:  # before the first commit everything is new: nothing to compare
-        return History([], {}), 0
+        return History([], {}, whole=False), 0
     head, changes = found
     is_doc = document_path_test(config)
     changes = [c for c in changes if is_doc(c.path) or (c.old_path and is_doc(c.old_path))]
@@ -38,7 +38,8 @@ def load_staged(config: Config) -> tuple[History, int]:
     now = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
     seed = Commit(head, [], "", "", "", "", "", "", [], ordinal=0)
     staged = Commit(STAGED, [head], name, email, now, name, email, now, [], ordinal=1, changes=changes)
-    history = History([seed, staged], {})
+    # Only the staged documents, and no approvals: the rules that need more judge the plain way.
+    history = History([seed, staged], {}, whole=False)
     at_path: dict[str, str] = {}
     for path, blob in at_head.items():
         data, digest = parsed.get(blob, (None, ""))

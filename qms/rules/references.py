@@ -185,7 +185,7 @@ def in_force(doc: Document, scheme: str, history: History | None = None) -> bool
         return False
     if history is not None and doc.id is not None:
         record = history.documents.get(doc.id)
-        if record is not None:
+        if record is not None and record.revisions:  # judged history (the staged check judges no revisions)
             return record.in_force_before(doc.revision)
         if history.whole:
             return False
