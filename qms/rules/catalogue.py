@@ -57,10 +57,12 @@ _RULES = [
     # Document content.
     RuleInfo("D001", "missing-effective-date", ERROR, "an effective document has no effective date"),
     RuleInfo("D002", "missing-successor", ERROR, "an obsolete document does not name its successor"),
-    RuleInfo("D003", "unknown-clause", ERROR, "a clause is not in the ISO 9001 clause catalogue"),
+    RuleInfo("D003", "unknown-clause", ERROR, "a clause is not in its standard's catalogue, or names no declared standard"),
     RuleInfo("D004", "bad-retention", ERROR, "a record's retention is not a valid period"),
     RuleInfo("D005", "revision-scheme", ERROR, "a revision does not follow the revision scheme"),
     RuleInfo("D006", "missing-change", ERROR, "a later revision has no change summary"),
+    RuleInfo("D007", "clause-not-covered", WARNING,
+             "a requirement of a declared standard is addressed by no effective document and not excluded"),
     # Change control over git history (qms check --since REV, --history).
     RuleInfo("H001", "change-without-revision", ERROR, "an effective document's content changed without a new revision"),
     RuleInfo("H002", "revision-without-change", ERROR, "a new revision does not say what changed"),
