@@ -164,7 +164,7 @@ def approve_starter_set(team: dict[str, Clone]) -> None:
     li, wang, chen = team["li-na"], team["wang-li"], team["chen-jing"]
     li.switch("main")
     li.git("switch", "-q", "-c", "starter")
-    for path in sorted((li.root / "manual").glob("qm-*.md")) + [li.root / QP01]:
+    for path in [*sorted((li.root / "manual").glob("qm-*.md")), li.root / QP01]:
         li.edit(str(path.relative_to(li.root)), "status: draft", "status: review")
     li.commit("Put the starter set up for review")
     li.git("push", "-q", "origin", "starter")
