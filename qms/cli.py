@@ -881,6 +881,72 @@ def coverage(
         sys.stdout.write(render.to_text(standards))
 
 
+class ObjectivesFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@app.command(cls=_Command)
+def objectives(
+    ctx: typer.Context,
+    period: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--period", "-p", metavar="PERIOD",
+                     help="A month (2026-11), quarter (2026Q3), half-year (2026H1) or year (2026); this year by default."),
+    ] = None,
+    output_format: Annotated[
+        ObjectivesFormat,
+        typer.Option("--format", "-f", help="text for people, json for tools, csv for spreadsheets, markdown for reports."),
+    ] = ObjectivesFormat.text,
+    fail_on_miss: Annotated[
+        bool, typer.Option("--fail-on-miss", help="Exit 1 when a target is missed or an objective cannot be computed."),
+    ] = False,
+) -> None:
+    """Compute the quality objectives from the records: value, target, met or not, the change on the previous
+    period and on the baseline, and the records each value comes from.
+
+    Each objective is shown for every period of its own length inside PERIOD, then for PERIOD as a whole.
+    A period without records is "no data", never 0%.
+
+    Examples:
+
+        qms objectives --period 2026
+
+        qms objectives --period 2026-11 --format json
+
+        qms objectives --period 2026H1 --format csv > objectives.csv
+    """
+    from datetime import date
+
+    from qms.publish.periods import parse_period, period_of
+    from qms.publish.results import Results
+    from qms.report import objectives as render
+
+    asked = parse_period(period) if period is not None else period_of(date.today(), "year")
+    if asked is None:
+        raise UsageError(f"--period {period}: write a month (2026-11), a quarter (2026Q3), a half-year (2026H1) "
+                         "or a year (2026)")
+    results_of = Results(_workspace(ctx))
+    results = results_of.results(asked)
+    findings = sorted([*results_of.objectives.findings, *results_of.result_findings(results)],
+                      key=lambda f: f.sort_key())
+    for finding in findings:
+        where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+        sys.stderr.write(visible(f"{where}: {finding.severity} {finding.code} {finding.full_message}") + "\n")
+    if output_format is ObjectivesFormat.json:
+        sys.stdout.write(render.to_json(results) + "\n")
+    elif output_format is ObjectivesFormat.csv:
+        sys.stdout.write(render.to_csv(results))
+    elif output_format is ObjectivesFormat.markdown:
+        sys.stdout.write(render.to_markdown(results))
+    else:
+        sys.stdout.write(render.to_text(results))
+    if fail_on_miss and (any(r.met is False for r in results) or any(f.severity == "error" for f in findings)):
+        raise typer.Exit(1)
+
+
 @app.command(name="export", cls=_Command)
 def export_markdown(
     ctx: typer.Context,
