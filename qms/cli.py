@@ -947,6 +947,63 @@ def objectives(
         raise typer.Exit(1)
 
 
+class ScorecardFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command(cls=_Command)
+def scorecard(
+    ctx: typer.Context,
+    month: Annotated[Optional[str], typer.Option("--month", metavar="YYYY-MM", help="One month: 2026-11.")] = None,  # noqa: UP045
+    half: Annotated[Optional[str], typer.Option("--half", metavar="YYYYH1", help="A half-year: 2026H1.")] = None,  # noqa: UP045
+    year: Annotated[Optional[str], typer.Option("--year", metavar="YYYY", help="A year: 2026.")] = None,  # noqa: UP045
+    output_format: Annotated[
+        ScorecardFormat, typer.Option("--format", "-f", help="text for people, json for tools.")
+    ] = ScorecardFormat.text,
+) -> None:
+    """Print the accountability roll-up: the points of nonconformity records, charged to the person responsible
+    and up the reporting line (1, 0.5, 0.25, ... or scorecard: weights: in qms.yml), per person and per section.
+
+    RESTRICTED: this is personal performance data. It is printed only here, never on the site, in the export or
+    in the search index. A person whose superior is not one person (two lines, a role several people hold) is a
+    finding (M007), and nobody above them is charged; the command then exits 1.
+
+    Examples:
+
+        qms scorecard --month 2026-11
+
+        qms scorecard --half 2026H1 --format json
+    """
+    from qms.publish.periods import parse_period
+    from qms.publish.scorecard import scorecard as roll_up
+    from qms.report import scorecard as render
+
+    given = [(name, value) for name, value in (("--month", month), ("--half", half), ("--year", year)) if value]
+    if len(given) != 1:
+        raise UsageError("give one of --month 2026-11, --half 2026H1 or --year 2026")
+    option, text = given[0]
+    period = parse_period(text)
+    grain = {"--month": "month", "--half": "half-year", "--year": "year"}[option]
+    if period is None or period.grain != grain:
+        raise UsageError(f"{option} {text}: write " + {"--month": "a month such as 2026-11",
+                                                         "--half": "a half-year such as 2026H1",
+                                                         "--year": "a year such as 2026"}[option])
+    workspace = _workspace(ctx)
+    docs = workspace.documents
+    settings = workspace.config.source.data.get("scorecard") if workspace.config.source else None
+    card = roll_up((d for d in docs.documents if d.is_record), docs.people, docs.roles, period, settings)
+    for finding in card.findings:
+        sys.stderr.write(visible(f"{finding.path}:{finding.line}: {finding.severity} {finding.code} "
+                                 f"{finding.full_message}") + "\n")
+    if output_format is ScorecardFormat.json:
+        sys.stdout.write(render.to_json(card) + "\n")
+    else:
+        sys.stdout.write(render.to_text(card, {p.id: p.name for p in docs.people}))
+    if card.findings:
+        raise typer.Exit(1)
+
+
 @app.command(name="export", cls=_Command)
 def export_markdown(
     ctx: typer.Context,

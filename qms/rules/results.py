@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qms.model import Finding
+from qms.publish.periods import parse_period
 from qms.publish.results import Results
+from qms.publish.scorecard import scorecard
 from qms.rules import HISTORY, Context, rule
 
 
@@ -20,6 +22,21 @@ def tables(ctx: Context) -> Iterator[Finding]:
 @rule("M003")
 def objectives(ctx: Context) -> Iterator[Finding]:
     yield from Results(ctx.workspace).objectives.findings
+
+
+@rule("M006", "M007")
+def charged_people(ctx: Context) -> Iterator[Finding]:
+    """Points charged to someone not in the roster, or up a line that is not one person at each level."""
+    records = [doc for doc in ctx.docs.documents if doc.is_record and "responsible" in doc.data]
+    if not records:
+        return
+    source = ctx.config.source
+    settings = source.data.get("scorecard") if source is not None else None
+    years = sorted({str(doc.data.get("date", ""))[:4] for doc in records})
+    for year in years:
+        period = parse_period(year)
+        if period is not None:
+            yield from scorecard(records, ctx.docs.people, ctx.docs.roles, period, settings).findings
 
 
 @rule("H009", needs=HISTORY)
