@@ -928,7 +928,7 @@ def objectives(
     if asked is None:
         raise UsageError(f"--period {period}: write a month (2026-11), a quarter (2026Q3), a half-year (2026H1) "
                          "or a year (2026)")
-    results_of = Results(_workspace(ctx))
+    results_of = Results(_workspace(ctx), validate_tables=False)
     results = results_of.results(asked)
     findings = sorted([*results_of.objectives.findings, *results_of.result_findings(results)],
                       key=lambda f: f.sort_key())

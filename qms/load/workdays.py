@@ -20,8 +20,9 @@ class WorkCalendar:
     extra_working: frozenset[date] = frozenset()
     uncovered_years: set[int] = field(default_factory=set)
     _known: dict[date, bool] = field(default_factory=dict)
-    # Working days counted from an epoch, per day, so a duration is one subtraction (a million rows).
-    _ordinal: dict[date, int] = field(default_factory=dict)
+    # A running count of working days from `_first`, one entry a day, so a duration is one subtraction.
+    _first: date | None = None
+    _counts: list[int] = field(default_factory=list)
 
     def is_working_day(self, day: date) -> bool:
         known = self._known.get(day)
@@ -46,31 +47,40 @@ class WorkCalendar:
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end`: 0 for the same day, 1 from a Friday to the
         Monday after. Negative when `end` is before `start`."""
-        return self._count_to(end) - self._count_to(start)
+        return self.working_day_number(end) - self.working_day_number(start)
 
-    def _count_to(self, day: date) -> int:
-        count = self._ordinal.get(day)
-        if count is None:
-            count = self._ordinal[day] = self._count_from_epoch(day)
-        return count
+    def working_day_number(self, day: date) -> int:
+        """The day's number in a running count of working days: the difference of two is working_days_between.
+        The count is kept for one run of days from the first day asked, grown at either end when needed."""
+        if self._first is None:
+            self._first = day
+            self._counts = [0]
+        offset = (day - self._first).days
+        if offset < 0:
+            self._grow_back(-offset)
+            offset = 0
+        elif offset >= len(self._counts):
+            self._grow_on(offset)
+        return self._counts[offset]
 
-    def _count_from_epoch(self, day: date) -> int:
-        # Walk from the nearest day already counted; the first day asked for is day 0, so no year outside the
-        # records is looked up (and reported as uncovered).
-        if not self._ordinal:
-            self._ordinal[day] = 0
-            return 0
-        nearest = min(self._ordinal, key=lambda known: abs((known - day).days))
-        count = self._ordinal[nearest]
-        step = timedelta(days=1)
-        current = nearest
-        while current < day:
-            current += step
-            count += self.is_working_day(current)
-        while current > day:
-            count -= self.is_working_day(current)
-            current -= step
-        return count
+    def _grow_on(self, offset: int) -> None:
+        assert self._first is not None
+        counts = self._counts
+        day = self._first + timedelta(days=len(counts))
+        while len(counts) <= offset:
+            counts.append(counts[-1] + self.is_working_day(day))
+            day += timedelta(days=1)
+
+    def _grow_back(self, days: int) -> None:
+        assert self._first is not None
+        first = self._first - timedelta(days=days)
+        before = [0] * days
+        running = self._counts[0]
+        for i in range(days - 1, -1, -1):  # the day after before[i] counts from before[i]'s number
+            running -= self.is_working_day(first + timedelta(days=i + 1))
+            before[i] = running
+        self._counts = before + self._counts
+        self._first = first
 
 
 def calendar_from(settings: dict[str, Any] | None) -> WorkCalendar:

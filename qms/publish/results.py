@@ -19,8 +19,10 @@ from qms.workspace import Workspace
 
 
 class Results:
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, validate_tables: bool = True) -> None:
         self.workspace = workspace
+        # `qms objectives` computes from the tables and leaves their cells to `qms check` (M002).
+        self.validate_tables = validate_tables
 
     @cached_property
     def settings(self) -> dict[str, Any]:
@@ -61,7 +63,7 @@ class Results:
             if rel is None:
                 findings.append(Finding(record.path, line, "M001", ERROR, problem or "bad 'data'"))
                 continue
-            table = read_table(root, rel, record, schema)
+            table = read_table(root, rel, record, schema, self.validate_tables)
             for p in table.problems:
                 if p.row is None or not table.header:
                     findings.append(Finding(record.path, line, "M001", ERROR,
