@@ -277,3 +277,14 @@ def test_periods_and_percentiles() -> None:
     assert [p.label for p in parse_period("2026H2").split("quarter")] == ["2026Q3", "2026Q4"]
     assert parse_period("2026-13") is None
     assert percentile_nearest_rank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9
+
+
+def test_a_csv_linked_outside_the_repository_is_refused(repo: QmsRepo, tmp_path_factory) -> None:
+    results_repo(repo)
+    outside = tmp_path_factory.mktemp("outside") / "secret.csv"
+    outside.write_text(JANUARY.replace("J1", "SECRET"), encoding="utf-8")
+    (repo.root / "records/2026/rec-2026-010.csv").unlink()
+    (repo.root / "records/2026/rec-2026-010.csv").symlink_to(outside)
+    run = repo.check()
+    (f,) = find(run, "M001")
+    assert "outside the repository" in f["message"] and "SECRET" not in run.stdout

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from qms.load.tables import Table, TableSchema
+from qms.load.tables import KindTables, Table, TableSchema
 from qms.load.workdays import WorkCalendar
 from qms.model import ERROR, WARNING, Document, Finding
 from qms.publish.periods import GRAINS, Period, period_of
@@ -362,6 +362,12 @@ class Computer:
         self.tables = tables  # kind -> tables of records of that kind
         self.calendar = calendar
         self._buckets: dict[str, dict[Month, Bucket]] = {}
+        self._kinds: dict[str, KindTables] = {}
+
+    def _kind_tables(self, kind: str, tables: list[Table]) -> KindTables:
+        if kind not in self._kinds:
+            self._kinds[kind] = KindTables(tables[0].schema, tables)
+        return self._kinds[kind]
 
     def buckets(self, objective: Objective) -> dict[Month, Bucket]:
         if objective.id not in self._buckets:
@@ -375,51 +381,61 @@ class Computer:
         uses_table = objective.type in ("share", "duration") or measure.get("column") is not None or (
             objective.type == "count" and kind in self.tables and measure.get("field") is None)
         if uses_table:
-            for table in self.tables.get(kind, []):
-                self._gather_table(objective, table, buckets)
+            tables = self.tables.get(kind, [])
+            if tables:
+                self._gather_table(objective, self._kind_tables(kind, tables), buckets)
         else:
             self._gather_records(objective, kind, buckets)
         return buckets
 
-    def _gather_table(self, objective: Objective, table: Table, buckets: dict[Month, Bucket]) -> None:
-        """One table into monthly buckets, a column at a time: a million rows are a few list passes, not a
-        million calls of a row test."""
+    def _gather_table(self, objective: Objective, table: KindTables, buckets: dict[Month, Bucket]) -> None:
+        """The kind's tables into monthly buckets, a column at a time: a million rows are a few list passes,
+        not a million calls of a row test."""
         measure = objective.measure
         columns = list(table.schema.columns)
         by = measure.get("by") or table.schema.period_by
-        n = len(table.rows)
+        n = table.size
         if not n:
             return
-        record_day = _day(table.record.data.get("date"))
-        days: list[date | None] = table.column(by) if by else [record_day] * n
+        if by:
+            days: list[date | None] = table.column(by)
+        else:
+            days = []
+            for one in table.tables:
+                days.extend([_day(one.record.data.get("date"))] * len(one.rows))
         months = _months(days)
-        where = _all(n, [_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("where"))])
-        of = _all(n, [_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("of"))])
-        record_id = table.record.id or table.record.path
+        where = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("where"))])
+        of = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("of"))])
         kind = objective.type
-        for month in set(months):
-            if month is None:
-                continue
-            bucket = buckets.get(month)
-            if bucket is None:
-                bucket = buckets[month] = Bucket()
-            bucket.tables += 1
-            bucket.records.add(record_id)
+        offset = 0
+        for one in table.tables:  # which records each month's rows come from: the evidence
+            size = len(one.rows)
+            record_id = one.record.id or one.record.path
+            for month in set(months[offset:offset + size]):
+                if month is None:
+                    continue
+                bucket = buckets.get(month)
+                if bucket is None:
+                    bucket = buckets[month] = Bucket()
+                bucket.tables += 1
+                bucket.records.add(record_id)
+            offset += size
         if of is not None:
-            seen = Counter(m for m in months if m is not None)
-            counted = Counter(m for m, o in zip(months, of) if o and m is not None)
-            for month in seen:
+            counted = Counter(m for m, o in zip(months, of) if o)
+            for month in buckets:
                 if not counted.get(month):
                     buckets[month].undefined = True
-        else:
-            of = [True] * n
         if kind == "share":
-            totals = Counter(m for m, o in zip(months, of) if o and m is not None)
-            hits = Counter(m for m, o, w in zip(months, of, where or of) if o and w and m is not None)
+            totals = Counter(months) if of is None else Counter(m for m, o in zip(months, of) if o)
+            meets = where or [False] * n  # M003 requires `where` of a share
+            if of is not None:
+                meets = [o and w for o, w in zip(of, meets)]
+            hits = Counter(m for m, w in zip(months, meets) if w)
         else:
-            keep = of if where is None else [o and w for o, w in zip(of, where)]
-            totals = Counter(m for m, k in zip(months, keep) if k and m is not None)
+            keep = of if where is None else where if of is None else [o and w for o, w in zip(of, where)]
+            totals = Counter(months) if keep is None else Counter(m for m, k in zip(months, keep) if k)
             hits = totals if kind == "count" else Counter()
+            keep = keep if keep is not None else [True] * n
             if kind == "duration":
                 start, end = table.column(str(measure["from"])), table.column(str(measure["to"]))
                 number = {day: self.calendar.working_day_number(day) for day in {*start, *end} if day is not None}
@@ -431,6 +447,8 @@ class Computer:
                     if k and m is not None and v is not None:
                         buckets[m].values.append(float(v))
         for month, total in totals.items():
+            if month is None:
+                continue
             bucket = buckets[month]
             bucket.total += total
             bucket.hits += hits.get(month, 0)
@@ -515,9 +533,9 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
-def _mask(condition: Condition | str, table: Table) -> list[bool]:
+def _mask(condition: Condition | str, table: KindTables) -> list[bool]:
     """Whether each row meets the condition, over the typed columns (a column holds one type, or None)."""
-    n = len(table.rows)
+    n = table.size
     if isinstance(condition, str):
         return [False] * n
     left = table.column(condition.column)
@@ -538,7 +556,7 @@ def _mask(condition: Condition | str, table: Table) -> list[bool]:
     return [a is not None and test(a, literal) for a in left]
 
 
-def _family(table: Table, column: str) -> str:
+def _family(table: KindTables, column: str) -> str:
     spec = table.schema.columns.get(column)
     kind = spec.type if spec is not None else "text"
     return {"integer": "number", "person": "text"}.get(kind, kind)
@@ -551,7 +569,7 @@ def _safe(test: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
         return False
 
 
-def _all(n: int, masks: list[list[bool]]) -> list[bool] | None:
+def _all(masks: list[list[bool]]) -> list[bool] | None:
     if not masks:
         return None
     if len(masks) == 1:

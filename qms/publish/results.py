@@ -12,7 +12,7 @@ from typing import Any
 from qms.load.tables import Table, TableSchema, data_path, read_table, table_schemas
 from qms.load.workdays import WorkCalendar, calendar_from
 from qms.model import ERROR, WARNING, Document, Finding
-from qms.publish.objectives import Computer, ObjectiveSet, Result, declared_objectives, periods_for, undefined_finding
+from qms.publish.objectives import Computer, Objective, ObjectiveSet, Result, declared_objectives, periods_for, undefined_finding
 from qms.publish.periods import Period
 from qms.text.yamlsafe import parse_yaml
 from qms.workspace import Workspace
@@ -137,3 +137,13 @@ class Results:
                                     "count weekends and qms.yml's own days only",
                                     "upgrade chinese-calendar, or list the year's days under calendar: in qms.yml"))
         return findings
+
+    def series(self) -> list[tuple[Objective, list[Result]]]:
+        """Each objective with its value for every period of its length that the records cover: the site's chart."""
+        from qms.publish.objectives_page import periods_shown
+
+        out: list[tuple[Objective, list[Result]]] = []
+        for objective in self.objectives.objectives:
+            months = sorted(m for m, b in self.computer.buckets(objective).items() if b.tables)
+            out.append((objective, [self.computer.result(objective, p) for p in periods_shown(objective, months)]))
+        return out
