@@ -59,7 +59,7 @@ def chart(objective: Objective, results: list[Result], language: str) -> str:
     t = labels(language)
     style = Style(font_family=FONTS, background="transparent", plot_background="transparent",
                   colors=("#1f5fa8", "#2e7d32", "#9e9e9e"))
-    line = pygal.Line(style=style, js=[], disable_xml_declaration=True, width=720, height=300,
+    line = pygal.Line(style=style, js=[], disable_xml_declaration=True, width=720, height=300, explicit_size=True,
                       show_dots=True, allow_interruptions=True, x_label_rotation=30 if len(results) > 12 else 0,
                       title=f"{objective.id} {objective.title}", print_values=False, legend_at_bottom=True)
     line.x_labels = [r.period.label for r in results]
