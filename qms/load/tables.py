@@ -58,7 +58,10 @@ class Table:
     record: Document
     schema: TableSchema
     header: list[str]
-    rows: list[list[str]]
+    size: int  # rows under the header
+    # The text of each column read, as a list (a table is read by columns: a measure needs two or three).
+    cells: dict[str, list[str]] = field(default_factory=dict)
+    widths: list[int] = field(default_factory=list)  # cells in each row, where the table was validated
     problems: list[Problem] = field(default_factory=list)
     _typed: dict[str, list[Any]] = field(default_factory=dict)
 
@@ -66,24 +69,15 @@ class Table:
         """The column's cells as values of its type; None for an empty or bad cell (reported as a problem)."""
         if name not in self._typed:
             spec = self.schema.columns.get(name, ColumnSpec(name))
-            index = self.header.index(name) if name in self.header else None
-            convert = converter(spec.type)
-            if index is None:
-                self._typed[name] = [None] * len(self.rows)
-            else:
-                try:
-                    cells = [row[index] for row in self.rows]
-                except IndexError:  # a short row (M002 reports it)
-                    cells = [row[index] if index < len(row) else "" for row in self.rows]
-                # A column repeats few values (a year has 365 dates): convert each once, then look them up.
-                typed = {text: convert(text) for text in set(cells)}
-                self._typed[name] = list(map(typed.__getitem__, cells))
+            self._typed[name] = typed_column(self.cells.get(name) or [""] * self.size, spec.type)
         return self._typed[name]
 
 
-    @property
-    def size(self) -> int:
-        return len(self.rows)
+def typed_column(cells: list[str], kind: str) -> list[Any]:
+    # A column repeats few values (a year has 365 dates): convert each once, then look them up.
+    convert = converter(kind)
+    typed = {text: convert(text) for text in set(cells)}
+    return list(map(typed.__getitem__, cells))
 
 
 class KindTables:
@@ -93,24 +87,15 @@ class KindTables:
     def __init__(self, schema: TableSchema, tables: list[Table]) -> None:
         self.schema = schema
         self.tables = tables
-        self.size = sum(len(t.rows) for t in tables)
+        self.size = sum(t.size for t in tables)
         self._typed: dict[str, list[Any]] = {}
 
     def column(self, name: str) -> list[Any]:
         if name not in self._typed:
             cells: list[str] = []
             for table in self.tables:
-                if name not in table.header:
-                    cells.extend([""] * len(table.rows))
-                    continue
-                index = table.header.index(name)
-                try:
-                    cells.extend([row[index] for row in table.rows])
-                except IndexError:  # a short row (M002 reports it)
-                    cells.extend([row[index] if index < len(row) else "" for row in table.rows])
-            convert = converter(self.schema.columns.get(name, ColumnSpec(name)).type)
-            typed = {text: convert(text) for text in set(cells)}
-            self._typed[name] = list(map(typed.__getitem__, cells))
+                cells.extend(table.cells.get(name) or [""] * table.size)
+            self._typed[name] = typed_column(cells, self.schema.columns.get(name, ColumnSpec(name)).type)
         return self._typed[name]
 
 
@@ -203,9 +188,11 @@ def data_path(root: Path, record: Document) -> tuple[str | None, str | None]:
     return rel, None
 
 
-def read_table(root: Path, rel: str, record: Document, schema: TableSchema, validate: bool = True) -> Table:
+def read_table(root: Path, rel: str, record: Document, schema: TableSchema, validate: bool = True,
+               columns: set[str] | None = None) -> Table:
     """Read and validate one CSV. A file that cannot be read is one problem; a bad cell one problem each.
-    Without `validate` only the file is checked: computing objectives leaves the cells to `qms check`."""
+    Without `validate` only the file is checked: computing objectives leaves the cells to `qms check`, and keeps
+    only the `columns` it uses."""
     try:
         raw = (root / rel).read_bytes()
     except FileNotFoundError:
@@ -226,14 +213,23 @@ def read_table(root: Path, rel: str, record: Document, schema: TableSchema, vali
         return _empty(rel, record, schema, Problem(1, None, "has no header row",
                                                    "the first row names the columns: " + ", ".join(schema.columns)))
     header = [cell.strip() for cell in every[0]]
-    table = Table(rel, record, schema, header, every[1:])
+    body = every[1:]
+    table = Table(rel, record, schema, header, len(body))
+    for index, name in enumerate(header):
+        if (columns is not None and name not in columns) or name in table.cells:
+            continue
+        try:
+            table.cells[name] = [row[index] for row in body]
+        except IndexError:  # a short row (M002 reports it)
+            table.cells[name] = [row[index] if index < len(row) else "" for row in body]
     if validate:
+        table.widths = list(map(len, body))
         table.problems.extend(_validate(table))
     return table
 
 
 def _empty(rel: str, record: Document, schema: TableSchema, problem: Problem) -> Table:
-    return Table(rel, record, schema, [], [], [problem])
+    return Table(rel, record, schema, [], 0, problems=[problem])
 
 
 def _validate(table: Table) -> list[Problem]:
@@ -248,9 +244,9 @@ def _validate(table: Table) -> list[Problem]:
             problems.append(Problem(1, name, f"column '{name}' is not in the table schema of {schema.kind}",
                                     "add it under tables: in qms.yml, or remove it"))
     width = len(table.header)
-    for number, row in enumerate(table.rows, start=2):
-        if len(row) != width and any(cell.strip() for cell in row):
-            problems.append(Problem(number, None, f"has {len(row)} cells, the header {width}",
+    for number, cells in enumerate(table.widths, start=2):
+        if cells != width and cells:  # a blank line is no row
+            problems.append(Problem(number, None, f"has {cells} cells, the header {width}",
                                     "each row has one cell per column"))
     for name, spec in schema.columns.items():
         if name not in table.header:
@@ -262,14 +258,14 @@ def _validate(table: Table) -> list[Problem]:
 
 def _column_problems(table: Table, spec: ColumnSpec) -> list[Problem]:
     problems: list[Problem] = []
-    index = table.header.index(spec.name)
+    texts = table.cells[spec.name]
     values = table.column(spec.name)
     allowed = set(spec.values)
     what = {"date": "a date YYYY-MM-DD", "integer": "a whole number", "number": "a number",
             "boolean": "yes or no"}.get(spec.type)
     later = table.column(spec.not_before) if spec.not_before and spec.not_before in table.header else None
-    for i, row in enumerate(table.rows):
-        text = row[index].strip() if index < len(row) else ""
+    for i, raw in enumerate(texts):
+        text = raw.strip()
         number = i + 2
         if not text:
             if spec.required:

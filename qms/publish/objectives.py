@@ -402,14 +402,14 @@ class Computer:
         else:
             days = []
             for one in table.tables:
-                days.extend([_day(one.record.data.get("date"))] * len(one.rows))
+                days.extend([_day(one.record.data.get("date"))] * one.size)
         months = _months(days)
         where = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("where"))])
         of = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("of"))])
         kind = objective.type
         offset = 0
         for one in table.tables:  # which records each month's rows come from: the evidence
-            size = len(one.rows)
+            size = one.size
             record_id = one.record.id or one.record.path
             for month in set(months[offset:offset + size]):
                 if month is None:

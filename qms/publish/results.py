@@ -12,7 +12,18 @@ from typing import Any
 from qms.load.tables import Table, TableSchema, data_path, read_table, table_schemas
 from qms.load.workdays import WorkCalendar, calendar_from
 from qms.model import ERROR, WARNING, Document, Finding
-from qms.publish.objectives import Computer, Objective, ObjectiveSet, Result, declared_objectives, periods_for, undefined_finding
+from qms.publish.objectives import (
+    ColumnRef,
+    Computer,
+    Condition,
+    Objective,
+    ObjectiveSet,
+    Result,
+    declared_objectives,
+    parse_condition,
+    periods_for,
+    undefined_finding,
+)
 from qms.publish.periods import Period
 from qms.text.yamlsafe import parse_yaml
 from qms.workspace import Workspace
@@ -23,6 +34,7 @@ class Results:
         self.workspace = workspace
         # `qms objectives` computes from the tables and leaves their cells to `qms check` (M002).
         self.validate_tables = validate_tables
+        self._columns: dict[str, set[str]] = {}
 
     @cached_property
     def settings(self) -> dict[str, Any]:
@@ -63,7 +75,8 @@ class Results:
             if rel is None:
                 findings.append(Finding(record.path, line, "M001", ERROR, problem or "bad 'data'"))
                 continue
-            table = read_table(root, rel, record, schema, self.validate_tables)
+            table = read_table(root, rel, record, schema, self.validate_tables,
+                               None if self.validate_tables else self._wanted(kind))
             for p in table.problems:
                 if p.row is None or not table.header:
                     findings.append(Finding(record.path, line, "M001", ERROR,
@@ -74,6 +87,27 @@ class Results:
             if table.header:
                 tables.setdefault(kind, []).append(table)
         return tables, findings
+
+    def _wanted(self, kind: str) -> set[str]:
+        """The columns of a kind's tables that the objectives read: only these are kept when computing."""
+        if kind not in self._columns:
+            schema = self.schemas[kind]
+            wanted = {schema.period_by} if schema.period_by else set()
+            for objective in self.objectives.objectives:
+                measure = objective.measure
+                if measure.get("kind") != kind:
+                    continue
+                wanted.update(str(measure[key]) for key in ("from", "to", "column", "by") if measure.get(key))
+                for key in ("where", "of"):
+                    value = measure.get(key)
+                    for text in value if isinstance(value, list) else [value] if value else []:
+                        parsed = parse_condition(str(text), schema.columns)
+                        if isinstance(parsed, Condition):
+                            wanted.add(parsed.column)
+                            if isinstance(parsed.right, ColumnRef):
+                                wanted.add(parsed.right.name)
+            self._columns[kind] = wanted
+        return self._columns[kind]
 
     @property
     def tables(self) -> dict[str, list[Table]]:
