@@ -180,7 +180,7 @@ def data_path(root: Path, record: Document) -> tuple[str | None, str | None]:
         return None, f"'data: {named}' points outside the repository"
     # The record's folder was walked, so it is inside (a folder linked outside is F009); the CSV itself may be
     # a symbolic link, and is followed only when it stays inside.
-    path = os.path.join(str(root), rel)
+    path = os.path.join(root, rel)
     if os.path.islink(path):
         top = os.path.realpath(root)
         if not os.path.realpath(path).startswith(top + os.sep):
@@ -194,7 +194,8 @@ def read_table(root: Path, rel: str, record: Document, schema: TableSchema, vali
     Without `validate` only the file is checked: computing objectives leaves the cells to `qms check`, and keeps
     only the `columns` it uses."""
     try:
-        raw = (root / rel).read_bytes()
+        with open(os.path.join(root, rel), "rb") as file:
+            raw = file.read()
     except FileNotFoundError:
         return _empty(rel, record, schema, Problem(None, None, f"{rel} does not exist",
                                                    "add the CSV, or correct 'data:' in the record"))

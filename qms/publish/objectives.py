@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress
 from typing import Any
 
 from qms.load.tables import KindTables, Table, TableSchema
@@ -363,6 +364,7 @@ class Computer:
         self.calendar = calendar
         self._buckets: dict[str, dict[Month, Bucket]] = {}
         self._kinds: dict[str, KindTables] = {}
+        self._month_cache: dict[tuple[str, str | None], tuple[list[Month | None], dict[Month, tuple[int, set[str]]]]] = {}
 
     def _kind_tables(self, kind: str, tables: list[Table]) -> KindTables:
         if kind not in self._kinds:
@@ -403,37 +405,30 @@ class Computer:
             days = []
             for one in table.tables:
                 days.extend([_day(one.record.data.get("date"))] * one.size)
-        months = _months(days)
+        months, evidence = self._months_of(table, by, days)
         where = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("where"))])
         of = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("of"))])
         kind = objective.type
-        offset = 0
-        for one in table.tables:  # which records each month's rows come from: the evidence
-            size = one.size
-            record_id = one.record.id or one.record.path
-            for month in set(months[offset:offset + size]):
-                if month is None:
-                    continue
-                bucket = buckets.get(month)
-                if bucket is None:
-                    bucket = buckets[month] = Bucket()
-                bucket.tables += 1
-                bucket.records.add(record_id)
-            offset += size
+        for month, (tables, records) in evidence.items():
+            bucket = buckets.get(month)
+            if bucket is None:
+                bucket = buckets[month] = Bucket()
+            bucket.tables += tables
+            bucket.records.update(records)
         if of is not None:
-            counted = Counter(m for m, o in zip(months, of) if o)
+            counted = Counter(compress(months, of))
             for month in buckets:
                 if not counted.get(month):
                     buckets[month].undefined = True
         if kind == "share":
-            totals = Counter(months) if of is None else Counter(m for m, o in zip(months, of) if o)
+            totals = Counter(months) if of is None else Counter(compress(months, of))
             meets = where or [False] * n  # M003 requires `where` of a share
             if of is not None:
-                meets = [o and w for o, w in zip(of, meets)]
-            hits = Counter(m for m, w in zip(months, meets) if w)
+                meets = list(map(operator.and_, of, meets))
+            hits = Counter(compress(months, meets))
         else:
-            keep = of if where is None else where if of is None else [o and w for o, w in zip(of, where)]
-            totals = Counter(months) if keep is None else Counter(m for m, k in zip(months, keep) if k)
+            keep = of if where is None else where if of is None else list(map(operator.and_, of, where))
+            totals = Counter(months) if keep is None else Counter(compress(months, keep))
             hits = totals if kind == "count" else Counter()
             keep = keep if keep is not None else [True] * n
             if kind == "duration":
@@ -446,14 +441,34 @@ class Computer:
                 for m, k, v in zip(months, keep, table.column(str(measure["column"]))):
                     if k and m is not None and v is not None:
                         buckets[m].values.append(float(v))
-        for month, total in totals.items():
-            if month is None:
+        for counted_month, total in totals.items():
+            if counted_month is None:
                 continue
-            bucket = buckets[month]
+            bucket = buckets[counted_month]
             bucket.total += total
-            bucket.hits += hits.get(month, 0)
+            bucket.hits += hits.get(counted_month, 0)
             if total:
                 bucket.undefined = False
+
+    def _months_of(self, table: KindTables, by: str | None,
+                   days: list[date | None]) -> tuple[list[Month | None], dict[Month, tuple[int, set[str]]]]:
+        """Each row's month, and for each month how many tables cover it and which records they belong to (the
+        evidence), once per kind and period column: objectives over the same tables share them."""
+        key = (table.schema.kind, by)
+        if key not in self._month_cache:
+            months = _months(days)
+            evidence: dict[Month, tuple[int, set[str]]] = {}
+            offset = 0
+            for one in table.tables:
+                record_id = one.record.id or one.record.path
+                for month in set(months[offset:offset + one.size]):
+                    if month is not None:
+                        count, records = evidence.get(month, (0, set()))
+                        records.add(record_id)
+                        evidence[month] = (count + 1, records)
+                offset += one.size
+            self._month_cache[key] = (months, evidence)
+        return self._month_cache[key]
 
     def _gather_records(self, objective: Objective, kind: str, buckets: dict[Month, Bucket]) -> None:
         measure = objective.measure
@@ -553,6 +568,8 @@ def _mask(condition: Condition | str, table: KindTables) -> list[bool]:
     elif (kind == "date" and not isinstance(literal, date)) or (
             kind in ("integer", "number") and not isinstance(literal, (int, float))):
         return [False] * n
+    if None not in left:
+        return [test(a, literal) for a in left]
     return [a is not None and test(a, literal) for a in left]
 
 
