@@ -15,6 +15,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -220,7 +221,7 @@ def read_table(root: Path, rel: str, record: Document, schema: TableSchema, vali
         if (columns is not None and name not in columns) or name in table.cells:
             continue
         try:
-            table.cells[name] = [row[index] for row in body]
+            table.cells[name] = list(map(itemgetter(index), body))
         except IndexError:  # a short row (M002 reports it)
             table.cells[name] = [row[index] if index < len(row) else "" for row in body]
     if validate:

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress
+from itertools import compress, repeat
 from typing import Any
 
 from qms.load.tables import KindTables, Table, TableSchema
@@ -433,10 +433,14 @@ class Computer:
             keep = keep if keep is not None else [True] * n
             if kind == "duration":
                 start, end = table.column(str(measure["from"])), table.column(str(measure["to"]))
-                number = {day: self.calendar.working_day_number(day) for day in {*start, *end} if day is not None}
-                for m, k, a, b in zip(months, keep, start, end):
-                    if k and m is not None and a is not None and b is not None:
-                        buckets[m].values.append(number[b] - number[a])
+                # Each date's number in a running count of working days; an empty date is NaN, and drops out.
+                number: dict[date | None, float] = {
+                    day: float(self.calendar.working_day_number(day)) for day in {*start, *end} if day is not None}
+                number[None] = math.nan
+                durations = map(operator.sub, map(number.__getitem__, end), map(number.__getitem__, start))
+                for m, d in compress(zip(months, durations), keep):
+                    if d == d and m is not None:
+                        buckets[m].values.append(d)
             elif kind == "value":
                 for m, k, v in zip(months, keep, table.column(str(measure["column"]))):
                     if k and m is not None and v is not None:
@@ -569,7 +573,7 @@ def _mask(condition: Condition | str, table: KindTables) -> list[bool]:
             kind in ("integer", "number") and not isinstance(literal, (int, float))):
         return [False] * n
     if None not in left:
-        return [test(a, literal) for a in left]
+        return list(map(test, left, repeat(literal, n)))
     return [a is not None and test(a, literal) for a in left]
 
 
