@@ -288,3 +288,48 @@ def test_a_csv_linked_outside_the_repository_is_refused(repo: QmsRepo, tmp_path_
     run = repo.check()
     (f,) = find(run, "M001")
     assert "outside the repository" in f["message"] and "SECRET" not in run.stdout
+
+
+SQL = """\
+objectives:
+  - id: S1
+    title: On time, by SQL
+    target: ">= 98%"
+    period: month
+    measure:
+      type: sql
+      query: >-
+        select 100.0 * sum(completed <> '' and completed <= due) / count(*)
+        from document_log where due >= :start and due < :end
+  - id: S2
+    title: Major errors, by SQL
+    period: year
+    measure:
+      type: sql
+      query: "select count(*) from records where kind = 'nonconformity'
+              and json_extract(data, '$.severity') = 'major' and date >= :start and date < :end"
+"""
+
+
+def test_an_sql_measure_reads_the_records_and_tables(repo: QmsRepo) -> None:
+    got = values(results_repo(repo, SQL), "2026-02")
+    assert got[("S1", "2026-02")]["value"] == 60.0 and got[("S1", "2026-02")]["previous"] == 100.0
+    assert got[("S2", "2026-02")]["value"] == 1.0
+    assert values(repo, "2026-04")[("S1", "2026-04")]["state"] == "no data"  # 0 / 0 is NULL, not 0%
+
+
+@pytest.mark.parametrize("query, said", [
+    ("delete from records", "not authorized"),
+    ("insert into records values ('x', 'x', 'x', 'x', 'x')", "not authorized"),
+    ("attach database '/tmp/x.db' as x", "not authorized"),
+    ("with recursive n(i) as (select 1 union all select i + 1 from n) select max(i) from n", "ran longer than 0.2 s"),
+    ("select x from nowhere", "no such table"),
+])
+def test_an_sql_measure_may_only_read_and_only_for_a_while(repo: QmsRepo, query: str, said: str) -> None:
+    results_repo(repo, "objectives:\n  - id: S9\n    title: Bad\n    period: month\n"
+                       f"    measure: {{type: sql, seconds: 0.2, query: \"{query}\"}}\n")
+    run = repo.qms("objectives", "--period", "2026-02", "--format", "json")
+    assert run.code == 0
+    assert "M003" in run.stderr and said in run.stderr
+    assert run.json()["objectives"][0]["value"] is None
+    assert repo.qms("objectives", "--period", "2026-02", "--fail-on-miss").code == 1

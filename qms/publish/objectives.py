@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import operator
 import re
+import sqlite3
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -31,7 +32,7 @@ from qms.load.workdays import WorkCalendar
 from qms.model import ERROR, WARNING, Document, Finding
 from qms.publish.periods import GRAINS, Period, period_of
 
-MEASURES = ("share", "duration", "count", "value")
+MEASURES = ("share", "duration", "count", "value", "sql")
 STATS = {"duration": ("mean", "median", "p90"), "value": ("mean", "min", "max", "sum", "last")}
 _TARGET = re.compile(r"^\s*(>=|<=|>|<|==|=)\s*(-?\d+(?:\.\d+)?)\s*(.*?)\s*$")
 _CONDITION = re.compile(r"^\s*([\w.-]+)\s*(>=|<=|!=|==|=|>|<)\s*(.+?)\s*$")
@@ -117,6 +118,7 @@ class Result:
     records: list[str]
     rows: int
     undefined: bool = False
+    problem: str | None = None  # why an sql measure gave no value
 
     @property
     def change_previous(self) -> float | None:
@@ -313,6 +315,12 @@ def _measure_problems(oid: str, measure: dict[str, Any], source: str, line: Call
     if kind_name not in MEASURES:
         problem(f"measure type '{kind_name}' is not one of {', '.join(MEASURES)}", "type")
         return out
+    if kind_name == "sql":
+        if not isinstance(measure.get("query"), str) or not measure["query"].strip():
+            problem("an sql measure needs 'query', one SELECT that returns the value", "query")
+        if parse_number(measure.get("seconds", 1)) is None:
+            problem("'seconds' must be a number, the query's time limit", "seconds")
+        return out
     kind = measure.get("kind")
     if kind not in kinds:
         problem(f"kind '{kind}' is not a record kind in qms.yml", "kind",
@@ -364,12 +372,26 @@ class Computer:
         self.calendar = calendar
         self._buckets: dict[str, dict[Month, Bucket]] = {}
         self._kinds: dict[str, KindTables] = {}
+        self._sql: sqlite3.Connection | None = None
         self._month_cache: dict[tuple[str, str | None], tuple[list[Month | None], dict[Month, tuple[int, set[str]]]]] = {}
 
     def _kind_tables(self, kind: str, tables: list[Table]) -> KindTables:
         if kind not in self._kinds:
             self._kinds[kind] = KindTables(tables[0].schema, tables)
         return self._kinds[kind]
+
+    def _sql_result(self, objective: Objective, period: Period) -> Result:
+        from qms.publish import sqlmeasure
+
+        if self._sql is None:
+            self._sql = sqlmeasure.database(self.records, self.tables)
+        query = str(objective.measure["query"])
+        seconds = min(float(objective.measure.get("seconds", sqlmeasure.SECONDS)), 60.0)
+        value, problem = sqlmeasure.run(self._sql, query, period.start.isoformat(), period.end.isoformat(), seconds)
+        before = period.previous()
+        previous, _ = sqlmeasure.run(self._sql, query, before.start.isoformat(), before.end.isoformat(), seconds)
+        met = objective.target.met(value) if value is not None and objective.target else None
+        return Result(objective, period, value, met, previous, [], 0, problem=problem)
 
     def buckets(self, objective: Objective) -> dict[Month, Bucket]:
         if objective.id not in self._buckets:
@@ -502,6 +524,8 @@ class Computer:
                     bucket.values.append(number)
 
     def result(self, objective: Objective, period: Period) -> Result:
+        if objective.type == "sql":
+            return self._sql_result(objective, period)
         value, records, rows, undefined = self.value(objective, period)
         previous = self.value(objective, period.previous())[0]
         met = objective.target.met(value) if value is not None and objective.target else None

@@ -88,8 +88,11 @@ class Results:
                 tables.setdefault(kind, []).append(table)
         return tables, findings
 
-    def _wanted(self, kind: str) -> set[str]:
-        """The columns of a kind's tables that the objectives read: only these are kept when computing."""
+    def _wanted(self, kind: str) -> set[str] | None:
+        """The columns of a kind's tables that the objectives read: only these are kept when computing (all of
+        them where an sql measure may read any)."""
+        if any(o.type == "sql" for o in self.objectives.objectives):
+            return None
         if kind not in self._columns:
             schema = self.schemas[kind]
             wanted = {schema.period_by} if schema.period_by else set()
@@ -164,6 +167,10 @@ class Results:
 
     def result_findings(self, results: list[Result]) -> list[Finding]:
         findings = [undefined_finding(r) for r in results if r.undefined]
+        findings += [Finding(r.objective.source, r.objective.line, "M003", ERROR,
+                             f"objective {r.objective.id} in {r.period.label}: {r.problem}",
+                             "correct the query (docs/format.md, 'Quality objectives')")
+                     for r in results if r.problem]
         if self.calendar.uncovered_years:
             years = ", ".join(str(y) for y in sorted(self.calendar.uncovered_years))
             findings.append(Finding("qms.yml", None, "M005", WARNING,
@@ -178,6 +185,8 @@ class Results:
 
         out: list[tuple[Objective, list[Result]]] = []
         for objective in self.objectives.objectives:
+            if objective.type == "sql":
+                continue  # no months to chart without knowing what the query reads
             months = sorted(m for m, b in self.computer.buckets(objective).items() if b.tables)
             out.append((objective, [self.computer.result(objective, p) for p in periods_shown(objective, months)]))
         return out
