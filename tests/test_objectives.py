@@ -333,3 +333,15 @@ def test_an_sql_measure_may_only_read_and_only_for_a_while(repo: QmsRepo, query:
     assert "M003" in run.stderr and said in run.stderr
     assert run.json()["objectives"][0]["value"] is None
     assert repo.qms("objectives", "--period", "2026-02", "--fail-on-miss").code == 1
+
+
+def test_a_bad_calendar_day_or_period_column_is_a_clear_message(repo: QmsRepo) -> None:
+    results_repo(repo)
+    repo.write("qms.yml", QMS_YML + TABLES.replace("period_by: due", "period_by: deadline")
+               + "calendar:\n  holidays: [2026-02-30]\n")
+    run = repo.qms("objectives", "--period", "2026-02")
+    assert run.code == 2 and "'2026-02-30' is not a day of the calendar" in run.stderr
+    assert "Traceback" not in run.stderr
+    repo.write("qms.yml", QMS_YML + TABLES.replace("period_by: due", "period_by: deadline"))
+    assert "period_by 'deadline' (qms.yml) is not one of its columns" in " ".join(
+        f["message"] for f in find(repo.check(), "M003"))

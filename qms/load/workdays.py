@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from qms.errors import ConfigError
+
 
 @dataclass
 class WorkCalendar:
@@ -96,5 +98,8 @@ def calendar_from(settings: dict[str, Any] | None) -> WorkCalendar:
 def _dates(values: Any) -> list[date]:
     out = []
     for value in values or ():
-        out.append(value if isinstance(value, date) else date.fromisoformat(str(value)))
+        try:
+            out.append(value if isinstance(value, date) else date.fromisoformat(str(value)))
+        except ValueError:
+            raise ConfigError(f"qms.yml: calendar: '{value}' is not a day of the calendar; write YYYY-MM-DD") from None
     return out

@@ -352,6 +352,8 @@ def _measure_problems(oid: str, measure: dict[str, Any], source: str, line: Call
                 problem(f"'column: {measure['column']}' is not a column of the {kind} table", "column")
         elif not measure.get("field"):
             problem("a value measure needs 'field' (a front-matter key) or 'column'", "field")
+    if schema is not None and schema.period_by and schema.period_by not in schema.columns:
+        problem(f"the {kind} table's period_by '{schema.period_by}' (qms.yml) is not one of its columns", "kind")
     if schema is not None and measure.get("by") is not None and measure["by"] not in schema.columns:
         problem(f"'by: {measure['by']}' is not a column of the {kind} table", "by")
     return out
