@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 # The order a newcomer meets the commands in, for `qms --help`.
 ORDER = ("init", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
-         "coverage", "objectives", "scorecard", "pdf", "export", "codeowners", "demo", "rules")
+         "coverage", "objectives", "scorecard", "review-pack", "pdf", "export", "codeowners", "demo", "rules")
 
 
 def _plain(params: list[Any]) -> list[Any]:
@@ -1002,6 +1002,68 @@ def scorecard(
         sys.stdout.write(render.to_text(card, {p.id: p.name for p in docs.people}))
     if card.findings:
         raise typer.Exit(1)
+
+
+@app.command(name="review-pack", cls=_Command)
+def review_pack(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option("--period", "-p", metavar="PERIOD",
+                                        help="The period reviewed: 2026H1, 2026, 2026Q3 or 2026-11.")],
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", metavar="FILE", help="Write the pack to a new Markdown file (never overwritten)."),
+    ] = None,
+) -> None:
+    """Write the management review input (ISO 9001 9.3.2) as one Markdown document, computed from the
+    repository: actions from earlier reviews, changes to documents, objectives met and missed, satisfaction,
+    nonconformities and corrective actions, audits, monitoring results and external providers, each figure
+    linked to its evidence, with a marked blank for what only management can judge.
+
+    Examples:
+
+        qms review-pack --period 2026H1
+
+        qms review-pack --period 2026 --output review-2026.md
+    """
+    import os as _os
+
+    from qms.errors import QmsError
+    from qms.git.runner import GitError
+    from qms.publish.periods import parse_period
+    from qms.publish.results import Results
+    from qms.publish.reviewpack import document_changes
+    from qms.publish.reviewpack import review_pack as render
+
+    asked = parse_period(period)
+    if asked is None:
+        raise UsageError(f"--period {period}: write a half-year (2026H1), a year (2026), a quarter (2026Q3) "
+                         "or a month (2026-11)")
+    if output is not None and output.exists():
+        raise UsageError(f"--output {output}: the file exists; name a new file (the pack never overwrites one)")
+    workspace = _workspace(ctx)
+    results_of = Results(workspace, validate_tables=False)
+    results = results_of.results(asked)
+    try:
+        changes = document_changes(workspace.history(), asked)
+    except (QmsError, GitError):
+        changes = None
+    root = workspace.root
+    base = (output.resolve().parent if output is not None else root)
+
+    def link(path: str) -> str:
+        return Path(_os.path.relpath(root / path, base)).as_posix()
+
+    records = [d for d in workspace.documents.documents if d.is_record]
+    text = render(workspace.config.organisation, asked, records, results, changes, link) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "x", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write it ({exc.strerror or exc})") from None
+    sys.stdout.write(f"Wrote the management review input for {asked.label} to {output}.\n")
 
 
 @app.command(name="export", cls=_Command)
