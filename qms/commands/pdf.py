@@ -36,6 +36,7 @@ from qms.publish import pages as publish
 from qms.publish.labels import labels
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.safewrite import within, write_atomically
+from qms.text.blocks import space_after_headings
 from qms.text.body import WIKI_LINK, prose_lines
 from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
@@ -151,7 +152,7 @@ def _body_html(doc: Document, titles: dict[str, str]) -> str:
         lines[line_number - 1] = WIKI_LINK.sub(name, lines[line_number - 1])
     import markdown  # the pdf extra: _weasyprint() has checked it is installed
 
-    return markdown.markdown("\n".join(lines), extensions=["tables", "fenced_code", "sane_lists", "attr_list", "def_list"])
+    return markdown.markdown(space_after_headings("\n".join(lines)), extensions=["tables", "fenced_code", "sane_lists", "attr_list", "def_list"])
 
 
 def _md_text(text: str) -> str:

@@ -32,6 +32,8 @@ from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
+from qms.site.search_toc import index_headings_once
+from qms.text.blocks import space_after_headings
 from qms.workspace import Workspace
 
 log = logging.getLogger("mkdocs.plugins.qms")
@@ -102,6 +104,11 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
                 config.nav.append({section_title(self.qms.language): [{g.title: g.src_uri} for g in self.guides]})
         return config
 
+    # on_pre_build: Material's search makes its index object in its own on_config, after ours.
+    def on_pre_build(self, config: Any) -> None:
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index_headings_once(getattr(search, "search_index", None))
+
     def _add_assets(self, config: Any) -> None:
         css, js = ASSETS
         if css not in [str(c) for c in config.extra_css]:
@@ -166,6 +173,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         # Only the ids this page names get a relative link: a table of every target per page cost
         # a million relpath calls on a site of a thousand pages.
         body = publish.link_ids(markdown, 1, RelativeTargets(self.targets, posixpath.dirname(doc.path)))
+        body = space_after_headings(body)
         if doc.is_record:
             return body
         role_titles = {r.id: r.title for r in self.docs.roles}
