@@ -147,6 +147,11 @@ def _say(text: str) -> None:
     print(visible(text))
 
 
+def _warn(text: str) -> None:
+    """A line to standard error, control characters shown, not obeyed."""
+    print(visible(text), file=sys.stderr)
+
+
 def _console() -> Console:
     """stdout: the terminal's width in a terminal; in a file, a pipe or a CI log nothing is wrapped or cut."""
     from qms.report.console import console
@@ -380,8 +385,12 @@ def build(
     ctx: typer.Context,
     site_dir: Annotated[Optional[Path], typer.Option("--site-dir", "-d", help="Where to write the site (default site/).")] = None,  # noqa: UP045
     audit: Annotated[bool, typer.Option("--audit", help="Also publish obsolete documents, under an OBSOLETE banner.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Publish even while qms check has errors that affect the site "
+                                        "(they are listed); unpublished documents and includes still stay out.")] = False,
 ) -> None:
     """Publish the controlled document set as a website (mkdocs build with the qms plugin).
+
+    Refuses, exit code 1, while qms check has errors that affect what would be published.
 
     Examples:
 
@@ -390,9 +399,22 @@ def build(
         qms build --audit --site-dir audit-site
     """
     from qms.commands.build import build_site
+    from qms.commands.build_gate import publishing_errors
     from qms.load.config import find_root
+    from qms.report.findings import render_text
 
     root = find_root(ctx.obj)
+    blocking = publishing_errors(_workspace(ctx), audit)
+    if blocking.errors and not force:
+        render_text(blocking, _console())
+        _say("qms build published nothing: qms check has errors that affect the site (above). Fix them, or publish "
+             "anyway with: qms build --force (restricted, draft and other unpublished documents still stay out)")
+        raise typer.Exit(1)
+    if blocking.errors:
+        _warn(f"qms build --force: publishing despite {blocking.errors} error{'s' if blocking.errors != 1 else ''} "
+              "of qms check that affect the site; skipped:")
+        for f in blocking.findings:
+            _warn(f"  {f.path}{f':{f.line}' if f.line else ''}: {f.code} {f.message}")
     site = build_site(root, site_dir, audit)
     _say(f"Built the site in {site}.")
     _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")

@@ -48,7 +48,7 @@ def build_site(root: Path, site_dir: Path | None = None, audit: bool = False) ->
     `site_dir` is --site-dir (default: mkdocs.yml's site_dir, or site/). Raises BuildFailedError when
     MkDocs fails, leaving the old site as it was.
     """
-    argv, env = mkdocs_command(root, "build", "--quiet")
+    argv, env = mkdocs_command(root, "build", "--quiet", audit=audit)
     target = _target(root, site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     with folder_aside(target) as staging:

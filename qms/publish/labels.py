@@ -14,6 +14,7 @@ EN = {
     "records": "Records register", "record": "Record", "procedure": "Procedure", "date": "Date",
     "retention": "Retention", "roles": "Roles and responsibilities", "role": "Role", "holders": "Held by",
     "owns": "Owns", "approves": "Approves", "reads": "Must read",
+    "left_out": "(Left out: an include of a document this site does not publish.)",
 }
 ZH = {
     "id": "文件编号", "revision": "版本", "status": "状态", "effective": "生效日期", "in_force_from": "自此日起施行",
@@ -25,6 +26,7 @@ ZH = {
     "records": "记录清单", "record": "记录编号", "procedure": "程序文件", "date": "日期", "retention": "保存期限",
     "roles": "职责与权限", "role": "岗位", "holders": "任职人员", "owns": "归口文件", "approves": "批准文件",
     "reads": "应阅文件",
+    "left_out": "（已略去：此处引用的文件不在本网站发布。）",
 }
 
 

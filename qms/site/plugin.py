@@ -32,6 +32,7 @@ from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, visibility
+from qms.site.include_guard import IncludeGuard
 from qms.site.search_toc import index_headings_once
 from qms.text.blocks import space_after_headings
 from qms.workspace import Workspace
@@ -56,6 +57,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.history: History | None = None
         self.by_path: dict[str, Document] = {}
         self.targets: dict[str, tuple[str, str]] | None = None  # id -> (path, title) of published pages
+        self.include_guard: IncludeGuard | None = None
         self.framing: dict[str, tuple[str, str]] = {}  # page path -> (header, revision table) HTML
         self.audit = False
         self.guides: list[Guide] = []
@@ -93,6 +95,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
                 sep = "[\\u200b" + sep[1:] if sep.startswith("[") and sep[1:2] != "^" else f"(?:{sep})|\\u200b"
             search.config.separator = sep
         self.t = labels(self.qms.language)
+        self.include_guard = IncludeGuard(self.qms.root, self.docs.documents, self.audit, self.t["left_out"])
         self._add_assets(config)
         if config.nav is None:  # the site's own nav wins; otherwise sections by type and process
             docs_dir = Path(config.docs_dir)
@@ -160,6 +163,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
     # on_page_markdown: resolve [[ID]], and make the header and revision table for on_page_content.
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        if self.include_guard is not None:  # before Markdown reads the page: its snippets included
+            markdown = self.include_guard.page(markdown, page, config)
         doc = self.by_path.get(page.file.src_uri)
         if doc is None:
             return markdown

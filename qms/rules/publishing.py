@@ -1,0 +1,52 @@
+"""Publishing: nothing the site does not publish is pulled into a page it does (S003).
+
+A `pymdownx.snippets` line, an `<iframe>`, `<object>` or `<embed>`, or an image in a published page or
+in one of the site's home pages can bring a restricted, draft or obsolete document's text or view into
+that page, and into the search index. `qms build` leaves such includes out (the plugin uses the same
+`qms.publish.includes`); the check says where they are, so they are removed before anyone relies on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from qms.load.site import read_source
+from qms.model import Document, Finding
+from qms.publish.includes import Reached, find_includes, hidden_documents, reached, snippet_bases
+from qms.publish.visibility import PUBLISHED, visibility
+from qms.rules import Context, rule
+
+
+@rule("S003")
+def includes_unpublished(ctx: Context) -> Iterator[Finding]:
+    root = ctx.config.root
+    site = ctx.workspace.site_sources
+    published = [doc for doc in ctx.docs.documents if visibility(doc) == PUBLISHED]
+    pages = [(doc.path, doc.body, doc.body_line) for doc in published]
+    pages += [(path, text, 1) for path, text in site.pages]
+    if not any("8<" in text or "<" in text or "![" in text for _, text, _ in pages):
+        return
+    unpublished = hidden_documents(ctx.docs.documents, lambda doc: visibility(doc) == PUBLISHED)
+    bases = snippet_bases(str(root), site.snippet_bases)
+    for path, text, first_line in pages:
+        for hit in reached(find_includes(text), path, unpublished, bases, lambda p: read_source(root, p)):
+            yield ctx.finding("S003", path, first_line + hit.include.line - 1, describe(hit),
+                              "remove the include, or link to a published document; qms build leaves it out")
+
+
+def describe(hit: Reached) -> str:
+    doc = hit.document
+    through = "" if hit.via == doc.path else f" through {hit.via}"
+    if hit.include.kind == "snippet":
+        what, effect = "includes", "its text would appear on this page and in the search index"
+    else:
+        what, effect = f"shows ({hit.include.kind})", "it would be shown inside this page"
+    return (f'"{hit.include.target}" {what} {doc.id or doc.path}{through}, which the site does not publish '
+            f"({_why(doc)}): {effect}")
+
+
+def _why(doc: Document) -> str:
+    classification = doc.data.get("classification")
+    if classification not in (None, "public", "internal"):
+        return f"classified {classification}" if isinstance(classification, str) else "classified"
+    return doc.status or "not in force"

@@ -1,0 +1,36 @@
+"""The build's side of S003: includes that reach an unpublished document are left out of the page.
+
+Run on each page's Markdown before Markdown (and so pymdownx.snippets, a preprocessor) reads it, so a
+restricted document's text never reaches the built page or the search index, whatever `qms check` said.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from qms.load.site import read_source
+from qms.model import Document
+from qms.publish import includes
+from qms.publish.visibility import PUBLISHED, visibility
+
+
+class IncludeGuard:
+    def __init__(self, root: Path, documents: list[Document], audit: bool, note: str) -> None:
+        self.root = root.resolve()
+        self.unpublished = includes.hidden_documents(documents, lambda doc: visibility(doc, audit) == PUBLISHED)
+        self.note = note
+
+    def page(self, markdown: str, page: Any, config: Any) -> str:
+        try:
+            path = Path(page.file.abs_src_path).resolve().relative_to(self.root).as_posix()
+        except (TypeError, ValueError):  # a generated page, or one from outside the repository
+            path = page.file.src_uri
+        options = config.mdx_configs.get("pymdownx.snippets") or {}
+        base = options.get("base_path", ["."])
+        # pymdownx.snippets takes relative base paths from the folder MkDocs runs in, as os.path.abspath does.
+        bases = includes.snippet_bases(str(self.root), [os.path.abspath(b) for b in (base if isinstance(base, list)
+                                                                                     else [base])])
+        return includes.without_unpublished(markdown, path, self.unpublished, bases,
+                                            lambda p: read_source(self.root, p), self.note)
