@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from html import unescape
-from pathlib import Path
 
 import pytest
 from qmsrepo import GitQmsRepo, find

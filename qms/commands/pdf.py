@@ -152,7 +152,8 @@ def _body_html(doc: Document, titles: dict[str, str]) -> str:
         lines[line_number - 1] = WIKI_LINK.sub(name, lines[line_number - 1])
     import markdown  # the pdf extra: _weasyprint() has checked it is installed
 
-    return markdown.markdown(space_after_headings("\n".join(lines)), extensions=["tables", "fenced_code", "sane_lists", "attr_list", "def_list"])
+    return markdown.markdown(space_after_headings("\n".join(lines)),
+                             extensions=["tables", "fenced_code", "sane_lists", "attr_list", "def_list"])
 
 
 def _md_text(text: str) -> str:

@@ -7,7 +7,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from qms.git.commits import Commit, Signature
+from qms.git.commits import Commit
 from qms.git.log import read_signatures
 from qms.history.model import Approval, DocumentHistory, History, Revision, Roster
 from qms.history.roster import allowed_signers, signer_of

@@ -20,11 +20,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from qms.git.commits import Commit
-from qms.git.commits import Signature
+from qms.git.commits import Commit, Signature
 from qms.git.log import blobs_at, read_blobs, read_signatures
 from qms.history.model import ControlChange, Controls, ControlTimeline, Roster
-from qms.history.roster import allowed_signers, signer_of, ssh_fingerprint  # noqa: F401 (ssh_fingerprint: kept importable here)
+from qms.history.roster import allowed_signers, signer_of
 from qms.load.config import CONFIG_NAME, Config
 from qms.load.documents import people_of, top_roles_of
 from qms.model import Located

@@ -27,7 +27,8 @@ from qms.model import Document
 # pymdownx.snippets' own syntax: a quoted path after `--8<--` on a line of its own, or a `--8<--` line
 # that opens or closes a block of paths. A leading `;` escapes the line.
 SNIPPET_LINE = re.compile(
-    r"""^[ \t]*(?P<escape>;*)(?:-+8<-+[ \t]+(?P<path>"(?:\\"|[^"\n\r])+?"|'(?:\\'|[^'\n\r])+?')(?![ \t])|(?P<block>-+8<-+)(?![ \t]))\r?$""")
+    r"""^[ \t]*(?P<escape>;*)"""
+    r"""(?:-+8<-+[ \t]+(?P<path>"(?:\\"|[^"\n\r])+?"|'(?:\\'|[^'\n\r])+?')(?![ \t])|(?P<block>-+8<-+)(?![ \t]))\r?$""")
 # A path's line ranges (`file.md:3:5`, `file.md:1:2,8:9`) or section (`file.md:part`).
 SNIPPET_SUFFIX = re.compile(r"(?i)(?::-?[0-9]*){1,2}(?:,-?[0-9]*(?::-?[0-9]*)?)*$|:[a-z][-_0-9a-z]*$")
 # HTML elements that show another file inside the page, with the attribute that names it.
