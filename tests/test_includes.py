@@ -145,3 +145,23 @@ def test_audit_builds_include_obsolete_documents_only(git_repo: GitQmsRepo, audi
     control = (git_repo.root / "site" / "procedures" / "qp-01-document-control" / "index.html").read_text(encoding="utf-8")
     assert SECRET not in control and DRAFT_TEXT not in control
     assert ("qp-07-old" in control) == audit
+
+
+def test_a_snippet_appended_to_every_page_is_left_out(git_repo: GitQmsRepo) -> None:
+    """pymdownx.snippets' auto_append adds a file to every page: an unpublished one is reported and dropped."""
+    _site(git_repo)
+    git_repo.write(QP, git_repo.read(QP).replace(INCLUDES, ""))
+    git_repo.write("portal/index.md", "# Home\n")
+    git_repo.remove("portal/parts/pay-part.md")
+    git_repo.write("mkdocs.yml", MKDOCS_YML.replace(
+        "  - pymdownx.snippets\n",
+        "  - pymdownx.snippets:\n      auto_append: [procedures/qp-09-pay.md, portal/footer.md]\n"))
+    git_repo.write("portal/footer.md", "FOOTER-TEXT-shown-on-every-page\n")
+    git_repo.commit("Append the pay procedure and a footer to every page", who="li-na")
+    (hit,) = find(git_repo.check(), "S003")
+    assert hit["path"] == "mkdocs.yml" and "auto_append" in hit["message"] and "QP-09" in hit["message"]
+    build = git_repo.qms("build", "--force")
+    assert build.code == 0, build.stdout + build.stderr
+    site = git_repo.root / "site"
+    assert not [p for p in site.rglob("*.html") if SECRET in p.read_text(encoding="utf-8")]
+    assert [p for p in site.rglob("*.html") if "FOOTER-TEXT-shown-on-every-page" in p.read_text(encoding="utf-8")]

@@ -26,6 +26,7 @@ MAX_SOURCE_BYTES = 5_000_000
 class SiteSources:
     docs_dir: str | None = None  # repository-relative, None without a usable mkdocs.yml
     snippet_bases: tuple[str, ...] = ()  # base_path values as written (relative to the repository root)
+    auto_append: tuple[str, ...] = ()  # snippets the extension appends to every page
     pages: list[tuple[str, str]] = field(default_factory=list)  # (repository path, text) of docs_dir's pages
 
 
@@ -34,12 +35,13 @@ def read_site_sources(root: Path) -> SiteSources:
     if settings is None:
         return SiteSources()
     docs_dir = settings.get("docs_dir", "docs")
-    bases = _snippet_bases(settings.get("markdown_extensions"))
+    options = _snippet_options(settings.get("markdown_extensions"))
+    bases, appended = _snippet_bases(options), _auto_append(options)
     if not isinstance(docs_dir, str) or not docs_dir:
-        return SiteSources(None, bases)
+        return SiteSources(None, bases, appended)
     folder = (root / docs_dir).resolve()
     if not folder.is_dir() or root.resolve() not in folder.parents:
-        return SiteSources(None, bases)
+        return SiteSources(None, bases, appended)
     pages = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -49,7 +51,7 @@ def read_site_sources(root: Path) -> SiteSources:
                 text = read_source(root, relative)
                 if text is not None:
                     pages.append((relative, text))
-    return SiteSources(Path(os.path.relpath(folder, root.resolve())).as_posix(), bases, pages)
+    return SiteSources(Path(os.path.relpath(folder, root.resolve())).as_posix(), bases, appended, pages)
 
 
 def read_source(root: Path, path: str) -> str | None:
@@ -81,15 +83,26 @@ def _mkdocs_settings(root: Path) -> dict[str, Any] | None:
     return parsed.value if not parsed.problems and isinstance(parsed.value, dict) else None
 
 
-def _snippet_bases(extensions: Any) -> tuple[str, ...]:
-    """pymdownx.snippets' base_path values, as written; ("." ,) when it is on with its default; () when off."""
+def _snippet_options(extensions: Any) -> dict[str, Any] | None:
+    """pymdownx.snippets' options ({} when it is on with its defaults), or None when it is off."""
     items = extensions.items() if isinstance(extensions, dict) else (
         (next(iter(e)), e[next(iter(e))]) if isinstance(e, dict) and e else (e, None)
         for e in extensions) if isinstance(extensions, list) else ()
     for name, options in items:
-        if name != SNIPPETS:
-            continue
-        base = options.get("base_path", ".") if isinstance(options, dict) else "."
-        values = base if isinstance(base, list) else [base]
-        return tuple(v for v in values if isinstance(v, str)) or (".",)
-    return ()
+        if name == SNIPPETS:
+            return options if isinstance(options, dict) else {}
+    return None
+
+
+def _snippet_bases(options: dict[str, Any] | None) -> tuple[str, ...]:
+    """base_path values, as written; (".",) when the extension is on with its default; () when off."""
+    if options is None:
+        return ()
+    base = options.get("base_path", ".")
+    values = base if isinstance(base, list) else [base]
+    return tuple(v for v in values if isinstance(v, str)) or (".",)
+
+
+def _auto_append(options: dict[str, Any] | None) -> tuple[str, ...]:
+    appended = (options or {}).get("auto_append")
+    return tuple(v for v in appended if isinstance(v, str)) if isinstance(appended, list) else ()

@@ -227,3 +227,10 @@ def without_unpublished(text: str, page: str, unpublished: Unpublished, bases: I
         return text
     hits = reached(find_includes(text), page, unpublished, bases, read)
     return leave_out(text, hits, lambda _: note) if hits else text
+
+
+def appended_reaching(appended: Iterable[str], unpublished: Unpublished, bases: Iterable[str],
+                      read: Callable[[str], str | None]) -> list[Reached]:
+    """The snippets pymdownx.snippets' `auto_append` adds to every page that reach an unpublished document."""
+    includes = [Include(0, 0, 1, "snippet", path) for path in appended]
+    return reached(includes, "mkdocs.yml", unpublished, bases, read)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from qms.load.site import read_source
 from qms.model import Document, Finding
-from qms.publish.includes import Reached, find_includes, hidden_documents, reached, snippet_bases
+from qms.publish.includes import Reached, appended_reaching, find_includes, hidden_documents, reached, snippet_bases
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.rules import Context, rule
 
@@ -24,10 +24,13 @@ def includes_unpublished(ctx: Context) -> Iterator[Finding]:
     published = [doc for doc in ctx.docs.documents if visibility(doc) == PUBLISHED]
     pages = [(doc.path, doc.body, doc.body_line) for doc in published]
     pages += [(path, text, 1) for path, text in site.pages]
-    if not any("8<" in text or "<" in text or "![" in text for _, text, _ in pages):
+    if not site.auto_append and not any("8<" in text or "<" in text or "![" in text for _, text, _ in pages):
         return
     unpublished = hidden_documents(ctx.docs.documents, lambda doc: visibility(doc) == PUBLISHED)
     bases = snippet_bases(str(root), site.snippet_bases)
+    for hit in appended_reaching(site.auto_append, unpublished, bases, lambda p: read_source(root, p)):
+        yield ctx.finding("S003", "mkdocs.yml", None, f"pymdownx.snippets' auto_append: {describe(hit)} (on every page)",
+                          "take it out of auto_append; qms build leaves it out")
     for path, text, first_line in pages:
         for hit in reached(find_includes(text), path, unpublished, bases, lambda p: read_source(root, p)):
             yield ctx.finding("S003", path, first_line + hit.include.line - 1, describe(hit),

@@ -21,16 +21,33 @@ class IncludeGuard:
         self.root = root.resolve()
         self.unpublished = includes.hidden_documents(documents, lambda doc: visibility(doc, audit) == PUBLISHED)
         self.note = note
+        self.settled = False
 
     def page(self, markdown: str, page: Any, config: Any) -> str:
+        if not self.settled:
+            self._leave_out_of_auto_append(config)
         try:
             path = Path(page.file.abs_src_path).resolve().relative_to(self.root).as_posix()
         except (TypeError, ValueError):  # a generated page, or one from outside the repository
             path = page.file.src_uri
+        return includes.without_unpublished(markdown, path, self.unpublished, self._bases(config),
+                                            lambda p: read_source(self.root, p), self.note)
+
+    def _bases(self, config: Any) -> list[str]:
         options = config.mdx_configs.get("pymdownx.snippets") or {}
         base = options.get("base_path", ["."])
         # pymdownx.snippets takes relative base paths from the folder MkDocs runs in, as os.path.abspath does.
-        bases = includes.snippet_bases(str(self.root), [os.path.abspath(b) for b in (base if isinstance(base, list)
-                                                                                     else [base])])
-        return includes.without_unpublished(markdown, path, self.unpublished, bases,
-                                            lambda p: read_source(self.root, p), self.note)
+        return includes.snippet_bases(str(self.root), [os.path.abspath(b) for b in (base if isinstance(base, list)
+                                                                                    else [base])])
+
+    def _leave_out_of_auto_append(self, config: Any) -> None:
+        """Snippets appended to every page are settled once, before the first page's Markdown is made."""
+        self.settled = True
+        options = config.mdx_configs.get("pymdownx.snippets")
+        appended = options.get("auto_append") if isinstance(options, dict) else None
+        if not isinstance(appended, list) or not appended:
+            return
+        hits = includes.appended_reaching([a for a in appended if isinstance(a, str)], self.unpublished,
+                                          self._bases(config), lambda p: read_source(self.root, p))
+        dropped = {hit.include.target for hit in hits}
+        options["auto_append"] = [a for a in appended if a not in dropped]
