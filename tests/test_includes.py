@@ -165,3 +165,34 @@ def test_a_snippet_appended_to_every_page_is_left_out(git_repo: GitQmsRepo) -> N
     site = git_repo.root / "site"
     assert not [p for p in site.rglob("*.html") if SECRET in p.read_text(encoding="utf-8")]
     assert [p for p in site.rglob("*.html") if "FOOTER-TEXT-shown-on-every-page" in p.read_text(encoding="utf-8")]
+
+
+def test_every_form_of_include_is_found() -> None:
+    from qms.publish.includes import find_includes
+
+    text = """\
+-8<- 'single.md'
+```
+--8<-- "in-a-code-block.md"
+```
+	--8<-- "indented.md:part"
+;--8<-- "escaped.md"
+--8<--
+block-one.md
+;commented.md
+
+block-two.md:1:3
+--8<-- "ignored-inside-a-block.md"
+--8<--
+<IFRAME
+  title="x" SRC='multi-line.html'></IFRAME>
+<object type="text/html" data=unquoted.md></object>
+![alt](<spaced name.png> "title")
+"""
+    found = [(i.line, i.kind, i.target, i.in_block) for i in find_includes(text)]
+    assert found == [
+        (1, "snippet", "single.md", False), (3, "snippet", "in-a-code-block.md", False),
+        (5, "snippet", "indented.md:part", False), (8, "snippet", "block-one.md", True),
+        (11, "snippet", "block-two.md:1:3", True), (14, "iframe", "multi-line.html", False),
+        (16, "object", "unquoted.md", False), (17, "image", "spaced name.png", False),
+    ]
