@@ -2,7 +2,7 @@
 
 The base install (`pip install qmskit`) checks, approves, scaffolds and exports: it is all a CI check needs.
 `qms build` and `qms serve` need the `site` extra (MkDocs, Material, jieba), `qms pdf` the `pdf` extra
-(WeasyPrint, Markdown); pyproject.toml lists them.
+(WeasyPrint, Markdown), `qms import` of a Word file the `word` extra (mammoth); pyproject.toml lists them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from qms.errors import QmsError
 EXTRAS = {
     "site": ("mkdocs", "material", "jieba", "markdown"),
     "pdf": ("weasyprint", "markdown"),
+    "word": ("mammoth",),
 }
 
 

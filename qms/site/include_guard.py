@@ -7,19 +7,22 @@ restricted document's text never reaches the built page or the search index, wha
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from qms.load.site import read_source
 from qms.model import Document
 from qms.publish import includes
-from qms.publish.visibility import PUBLISHED, visibility
 
 
 class IncludeGuard:
-    def __init__(self, root: Path, documents: list[Document], audit: bool, note: str) -> None:
+    def __init__(self, root: Path, published: Iterable[str], documents: Iterable[Document], note: str) -> None:
+        """`published`: the paths of the documents this build publishes; every other one of `documents` (the
+        committed set and the working tree's: pymdownx.snippets reads files from the working tree) is left out."""
         self.root = root.resolve()
-        self.unpublished = includes.hidden_documents(documents, lambda doc: visibility(doc, audit) == PUBLISHED)
+        shown = set(published)
+        self.unpublished = includes.Unpublished(doc for doc in documents if doc.path not in shown)
         self.note = note
         self.settled = False
 
