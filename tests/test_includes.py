@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from html import unescape
+from pathlib import Path
 
 import pytest
 from qmsrepo import GitQmsRepo, find
@@ -196,3 +197,36 @@ block-two.md:1:3
         (11, "snippet", "block-two.md:1:3", True), (14, "iframe", "multi-line.html", False),
         (16, "object", "unquoted.md", False), (17, "image", "spaced name.png", False),
     ]
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000" "1f15c489"
+                    "0000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082")
+
+
+def test_a_published_documents_pdf_embeds_nothing_of_an_unpublished_one(git_repo: GitQmsRepo, tmp_path: Path) -> None:
+    """`qms pdf` of a public procedure leaves out an image filed beside a restricted one; its own image stays."""
+    pytest.importorskip("weasyprint")
+    repo = git_repo
+    path, text = _procedure("QP-09", "pay", "status: effective\neffective: 2026-02-01\nclassification: restricted", SECRET)
+    repo.write(path, text)
+    repo.write("procedures/qp-09-pay.png", PNG)
+    repo.write("procedures/qp-01-flow.png", PNG)
+    repo.write(QP, repo.read(QP) + "\n![bands](qp-09-pay.png)\n\n![flow](qp-01-flow.png)\n")
+    repo.commit("Pay chart shown in document control", who="li-na")
+    fetched: list[str] = []
+    import weasyprint
+
+    original = weasyprint.URLFetcher.fetch
+
+    def recording(self: object, url: str, headers: object = None) -> object:
+        fetched.append(url)
+        return original(self, url, headers)
+
+    weasyprint.URLFetcher.fetch = recording
+    try:
+        run = repo.qms("pdf", "QP-01", "--output-dir", str(tmp_path / "pdf"))
+    finally:
+        weasyprint.URLFetcher.fetch = original
+    assert run.code == 0, run.stdout + run.stderr
+    assert any(url.endswith("qp-01-flow.png") for url in fetched), fetched
+    assert not any("qp-09" in url for url in fetched), fetched
