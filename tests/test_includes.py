@@ -106,6 +106,7 @@ def test_includes_of_unpublished_documents_are_findings(git_repo: GitQmsRepo) ->
     assert "through portal/parts/pay-part.md" in messages and "obsolete" in messages
     assert [f["line"] for f in hits if f["path"] == "portal/index.md"] == [3]
     assert SECRET not in run.stdout
+    assert find(git_repo.check(), "S003") == hits  # warm: the load cache has not read the bodies
 
 
 def test_the_build_leaves_them_out_of_pages_and_search(git_repo: GitQmsRepo) -> None:
