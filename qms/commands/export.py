@@ -24,6 +24,7 @@ from qms.publish import generated
 from qms.publish import pages as publish
 from qms.publish.labels import labels
 from qms.publish.visibility import PUBLISHED, visibility
+from qms.text.blocks import join_cjk_lines
 from qms.text.frontmatter import normalise_newlines, split_front_matter
 from qms.text.mdtext import cell as md_cell
 from qms.workspace import Workspace
@@ -75,7 +76,8 @@ def _write_pages(out: Path, config: Config, docs: DocumentSet, history: History,
         targets = {d.id: (posixpath.relpath(d.path, here), d.title) for d in published if d.id}
         source = normalise_newlines((config.root / doc.path).read_text(encoding="utf-8-sig"))
         front = split_front_matter(source).yaml_text
-        body = publish.link_ids(doc.body, doc.body_line, targets)
+        # The reader's Markdown renderer shows a line break as a space: CJK lines are joined here.
+        body = join_cjk_lines(publish.link_ids(doc.body, doc.body_line, targets))
         parts = [f"---\n{front}\n---"]
         if not doc.is_record:
             record = history.documents.get(doc.id or "")

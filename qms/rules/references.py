@@ -54,7 +54,7 @@ def unresolved_body_ids(ctx: Context) -> Iterator[Finding]:
     known: list[str] = []
     for doc in ctx.docs.documents:
         for ref in doc.id_references():
-            if ref.target not in ctx.by_id:
+            if ref.target not in ctx.by_id and ctx.config.names_an_id(ref.target):
                 known = known or sorted(ctx.by_id)
                 yield ctx.finding(
                     "R002", doc.path, ref.line,

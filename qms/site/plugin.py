@@ -27,7 +27,7 @@ from qms.git.runner import GitError
 from qms.history.model import History
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import generated
+from qms.publish import generated, gfm
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
@@ -92,6 +92,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             search.config.separator = sep
         self.t = labels(self.qms.language)
         self._add_assets(config)
+        gfm.mkdocs_extensions(config.markdown_extensions, config.mdx_configs)  # render as GitHub does
         if config.nav is None:  # the site's own nav wins; otherwise sections by type and process
             docs_dir = Path(config.docs_dir)
             home = sorted((p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")),

@@ -1,0 +1,191 @@
+"""Two small rewrites of Markdown text, line by line, outside fenced code.
+
+Python-Markdown differs from GitHub's renderer in two places that no
+maintained extension covers, and the export (plain Markdown) needs the
+first too, so both are done here on the text, once, for the site, the PDF and
+the export:
+
+- `join_cjk_lines`: a line break between two CJK characters is not a space.
+  Chinese and Japanese put no space between words, so "保持\\n现行有效" is one
+  word broken by the editor's wrap; a browser shows the break as a space
+  ("保持 现行有效"). Latin text is left alone: there the break is a space.
+- `separate_lists`: a list that follows a paragraph without a blank line is a
+  list on GitHub (CommonMark lets a list interrupt a paragraph); Python-Markdown
+  needs the blank line, so one is put in.
+- `indent_lists`: GitHub nests a list item under another when it is indented
+  to the other's text (two spaces under "- ", three under "1. "), and four
+  works too; Python-Markdown nests only by four. Each list line is indented
+  again to four spaces a level, the rest of its indentation kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qms.text.body import prose_lines
+
+# Han, kana, bopomofo, CJK punctuation and full-width forms; not Hangul (Korean puts spaces between words).
+_CJK = ("\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31c0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+        "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff9f\uffe0-\uffef\U00020000-\U0003134f")
+ENDS_CJK = re.compile(f"[{_CJK}]$")
+STARTS_CJK = re.compile(f"^[{_CJK}]")
+QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>[ \t]?)*")
+LIST_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+ANY_ITEM = re.compile(r"^( *)((?:[-*+]|\d{1,9}[.)]))( {1,4}|$)(?=\S|$)")
+TABLE_RULE = re.compile(r"^ *\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *$")
+FENCE_LINE = re.compile(r"^ *(`{3,}|~{3,})")
+# What may interrupt a paragraph on GitHub: a bullet item, or an ordered one that starts at 1, with text.
+INTERRUPTING_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|1[.)])[ \t]+\S")
+# Lines that are not paragraph text: headings, tables, HTML, fences, thematic breaks.
+NOT_PROSE = re.compile(r"^[ ]{0,3}(?:#{1,6}(?:[ \t]|$)|<|\||(?:`{3,}|~{3,})|(?:[-*_][ \t]*){3,}$)")
+
+
+def _split(line: str) -> tuple[str, str]:
+    prefix = QUOTE_PREFIX.match(line)
+    end = prefix.end() if prefix else 0
+    return line[:end], line[end:]
+
+
+def _paragraph_lines(lines: list[str]) -> list[bool]:
+    """Which lines are paragraph text (outside fences, indented code, headings and tables)."""
+    prose = {number for number, _ in prose_lines("\n".join(lines), 0)}
+    found: list[bool] = []
+    in_list = False
+    previous_blank = True
+    for number, line in enumerate(lines):
+        _, content = _split(line)
+        blank = not content.strip()
+        indent = len(content) - len(content.lstrip(" "))
+        if LIST_ITEM.match(content):
+            in_list = True
+        elif not blank and indent == 0 and previous_blank:
+            in_list = False
+        indented_code = indent >= 4 and previous_blank and not in_list
+        found.append(number in prose and not blank and not indented_code and "|" not in content
+                     and not NOT_PROSE.match(content))
+        previous_blank = blank
+    return found
+
+
+def join_cjk_lines(text: str) -> str:
+    """Each soft line break between two CJK characters removed (outside code); everything else kept."""
+    if not re.search(f"[{_CJK}]\n", text):
+        return text
+    lines = text.split("\n")
+    prose = _paragraph_lines(lines)
+    out: list[str] = []
+    joining = False
+    for number, line in enumerate(lines):
+        if joining:
+            out[-1] += _split(line)[1].lstrip(" \t")
+        else:
+            out.append(line)
+        nxt = number + 1
+        joining = (nxt < len(lines) and prose[number] and prose[nxt] and bool(ENDS_CJK.search(line))
+                   and _split(line)[0].count(">") == _split(lines[nxt])[0].count(">")
+                   and bool(STARTS_CJK.match(_split(lines[nxt])[1].lstrip(" \t")))
+                   and not LIST_ITEM.match(_split(lines[nxt])[1]))
+    return "\n".join(out)
+
+
+def _kind(marker: str) -> str:
+    """A bullet's character, or an ordered item's delimiter: GitHub starts a new list when it changes."""
+    return marker[-1]
+
+
+def separate_lists(text: str) -> str:
+    """A blank line put where GitHub starts a list or a table without one, so that Python-Markdown does too.
+
+    That is: before a list or a table that follows a paragraph directly; and between two items with
+    different markers ("-" then "1.", or "*" then "+"), which GitHub reads as two lists."""
+    lines = text.split("\n")
+    prose = _paragraph_lines(lines)
+    out: list[str] = []
+    in_list = False
+    kinds: dict[int, str] = {}  # indentation -> kind of the last item there
+    for number, line in enumerate(lines):
+        prefix, content = _split(line)
+        after_prose = number > 0 and prose[number - 1] and _split(lines[number - 1])[0].count(">") == prefix.count(">")
+        if number > 0 and prose[number - 1] and _split(lines[number - 1])[0].count(">") < prefix.count(">"):
+            out.append(_split(lines[number - 1])[0].rstrip())  # a quote that starts right under a paragraph
+        item = ANY_ITEM.match(content)
+        if item and LIST_ITEM.match(content.lstrip(" ")):
+            width, kind = len(item.group(1)), _kind(item.group(2))
+            new_list = after_prose and not in_list and INTERRUPTING_ITEM.match(content.lstrip(" ")) is not None
+            # Python-Markdown continues a list across a change of marker, even after a blank line; an empty
+            # HTML comment between the two ends the first list there, and shows nothing.
+            if in_list and kinds.get(width, kind) != kind:
+                out += [prefix.rstrip(), prefix + " " * width + "<!-- -->", prefix.rstrip()]
+            # An item ends a quote above it; Python-Markdown would take it into the quote.
+            elif new_list or (number > 0 and _split(lines[number - 1])[0].count(">") > prefix.count(">")):
+                out.append(prefix.rstrip())
+            kinds = {w: k for w, k in kinds.items() if w < width}
+            kinds[width] = kind
+            in_list = True
+        elif after_prose and "|" in content and number + 1 < len(lines) and TABLE_RULE.match(_split(lines[number + 1])[1]):
+            out.append(prefix.rstrip())
+        elif content.strip() and not content.startswith(" ") and (not lines[number - 1].strip() if number else True):
+            in_list, kinds = False, {}
+        out.append(line)
+    return "\n".join(out)
+
+
+def indent_lists(text: str) -> str:
+    """Every line of a list indented four spaces a level, as Python-Markdown nests; outside lists, kept.
+
+    Inside a blockquote the same is done after the `>` markers."""
+    if "\n " not in text and "\n> " not in text:
+        return text
+    out: list[str] = []
+    columns: list[int] = []  # the text column of each open item, outermost first, as written
+    fence: tuple[str, int, int] | None = None  # an open fence: (its marker, column as written, column now)
+    previous_blank = True
+    depth = 0
+    for whole in text.split("\n"):
+        prefix, line = _split(whole)
+        if prefix and depth == 0 and columns and len(whole) - len(whole.lstrip(" ")) >= columns[0]:
+            prefix, line = "", whole  # a quote inside a list item: the item's text, indented with it
+        if prefix.count(">") != depth:  # into or out of a quote: its lists are its own
+            depth, columns, previous_blank = prefix.count(">"), [], True
+        width = len(line) - len(line.lstrip(" "))
+        if fence is not None:
+            marker, was, now = fence
+            out.append(prefix + (" " * now + line[min(width, was):] if line.strip() else line))
+            if set(line.strip()) == {marker[0]} and len(line.strip()) >= len(marker):
+                fence = None
+            continue
+        if not line.strip():
+            out.append(whole)
+            previous_blank = True
+            continue
+        item = ANY_ITEM.match(line)
+        was = now = 0
+        if item and width < (columns[-1] + 4 if columns else 4):
+            while columns and columns[-1] > width:  # items whose text starts right of this marker have ended
+                columns.pop()
+            level = len(columns)
+            columns.append(width + len(item.group(2)) + max(len(item.group(3)), 1))
+            text_of_item = line[columns[-1]:]
+            opened = FENCE_LINE.match(text_of_item)
+            if opened:  # "- ```toml": the item holds a fence from its first line
+                out.append(prefix + " " * (4 * level) + item.group(2) + " ")
+                was, now = columns[-1], 4 * (level + 1)
+                out.append(prefix + " " * now + text_of_item)
+                fence = (opened.group(1), was, now)
+                previous_blank = False
+                continue
+            out.append(prefix + " " * (4 * level) + line[width:])
+        elif columns and width >= columns[0] and (previous_blank or width >= columns[-1]):
+            level = sum(1 for column in columns if column <= width)  # the deepest item that holds the line
+            del columns[level:]
+            was, now = columns[-1], 4 * level
+            out.append(prefix + " " * now + line[was:])
+        else:  # outside any list, or a lazy continuation of an item's paragraph
+            if previous_blank:
+                columns = []
+            out.append(whole)
+        opened = FENCE_LINE.match(line) if not item else None
+        if opened:
+            fence = (opened.group(1), was, now)
+        previous_blank = False
+    return "\n".join(out)
