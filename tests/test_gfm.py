@@ -64,7 +64,7 @@ See the [quality manual](../manual/qm-01-quality-manual.md).
 See the [quality manual](../manual/qm-01-quality-manual.md) and [[QM-01]].
 
 A citation [[1]](https://example.com/source), a note [[62304:4.3.a]], a remark [[not an id]],
-and a link whose text is an id: [[QP-03]](https://example.com/qp-03).
+and links whose text is an id: [[QP-03]](https://example.com/qp-03), [[QM-01]](https://example.com/qm-01).
 
 > ```toml
 > [[package]]
@@ -114,6 +114,7 @@ def test_double_brackets_that_name_no_document_render_as_github_renders_them(sit
     assert "[62304:4.3.a]]" in html and "[[not an id]]" in html
     assert re.search(r'<a href="https://example.com/qp-03">\[QP-03\]</a>', html)
     assert re.search(r'<a href="https://example.com/source">\[1\]</a>', html)
+    assert re.search(r'<a href="https://example.com/qm-01">\[QM-01\]</a>', html)  # a link to a real id stays a link
     assert "[[package]]" in html and "<code" in html[html.index("[[package]]") - 200:html.index("[[package]]")]
     assert re.search(r'<a href="\.\./\.\./manual/qm-01-quality-manual/">QM-01 Quality Manual</a>', html)
 
@@ -135,4 +136,13 @@ def test_the_export_joins_chinese_lines_and_keeps_githubs_structure(site: GitQms
     exported = (tmp_path / "export" / "procedures" / "qp-01-document-control.md").read_text(encoding="utf-8")
     assert "文件保持现行有效" in exported and "English text in the same page\nkeeps" in exported
     assert "[[1]](https://example.com/source)" in exported and "[[QP-03]](https://example.com/qp-03)" in exported
-    assert "> [[package]]" in exported
+    assert "> [[package]]" in exported and "[[QM-01]](https://example.com/qm-01)" in exported
+    assert "[QM-01 Quality Manual](../manual/qm-01-quality-manual.md)" in exported
+
+
+def test_the_pdf_names_real_ids_and_leaves_link_texts_and_other_brackets_alone() -> None:
+    body = "See [[QM-01]], [[QM-01]](https://example.com/qm-01), [[1]](https://example.com/1) and [[62304:4.3.a]]."
+    html = _body_html(Document(path="procedures/qp-01.md", data={}, lines={}, body=body), {"QM-01": "Quality Manual"})
+    assert "<strong>QM-01</strong> Quality Manual," in html
+    assert '<a href="https://example.com/qm-01">[QM-01]</a>' in html and '<a href="https://example.com/1">[1]</a>' in html
+    assert "[[62304:4.3.a]]" in html

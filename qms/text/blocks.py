@@ -27,8 +27,9 @@ from qms.text.body import prose_lines
 # Han, kana, bopomofo, CJK punctuation and full-width forms; not Hangul (Korean puts spaces between words).
 _CJK = ("\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31c0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
         "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff9f\uffe0-\uffef\U00020000-\U0003134f")
-ENDS_CJK = re.compile(f"[{_CJK}]$")
-STARTS_CJK = re.compile(f"^[{_CJK}]")
+# Curly quotes are shared with Latin text: they count as CJK beside a CJK character (“作废”).
+ENDS_CJK = re.compile(f"[{_CJK}][”’]?$")
+STARTS_CJK = re.compile(f"^[“‘]?[{_CJK}]")
 QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>[ \t]?)*")
 LIST_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 ANY_ITEM = re.compile(r"^( *)((?:[-*+]|\d{1,9}[.)]))( {1,4}|$)(?=\S|$)")

@@ -1,0 +1,62 @@
+"""The text rewrites that make Python-Markdown read the source as GitHub does (qms/text/blocks.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qms.text.blocks import indent_lists, join_cjk_lines, separate_lists
+
+
+@pytest.mark.parametrize(("source", "joined"), [
+    ("保持\n现行有效", "保持现行有效"),
+    ("作业指导书、\n表格", "作业指导书、表格"),
+    ("- 办公室负责文件的\n  发放和回收", "- 办公室负责文件的发放和回收"),
+    ("> 作废文件应加盖\n> “作废”印章", "> 作废文件应加盖“作废”印章"),
+    ("第一行\n第二行\n第三行", "第一行第二行第三行"),
+])
+def test_a_break_between_cjk_characters_is_removed(source: str, joined: str) -> None:
+    assert join_cjk_lines(source) == joined
+
+
+@pytest.mark.parametrize("source", [
+    "English text\nkeeps its break",
+    "中文 text\nEnglish 中文",  # a Latin letter on either side
+    "保持  \n现行有效",  # two spaces: a hard break, kept
+    "保持\\\n现行有效",  # a backslash: a hard break, kept
+    "# 标题\n正文",  # a heading is one line
+    "```\n代码块里的\n换行保持不变\n```",
+    "> ```\n> 引用中的代码\n> 换行\n> ```",
+    "| 表格 |\n正文",
+    "段落\n\n    缩进代码\n    第二行",
+    "“引号”\nEnglish",
+    "- 第一项\n- 第二项",  # a new list item, not a continuation
+    "引用外\n> 引用内",
+    "한국어\n문장",  # Korean puts spaces between words
+])
+def test_other_breaks_are_kept(source: str) -> None:
+    assert join_cjk_lines(source) == source
+
+
+def test_a_list_right_after_a_paragraph_gets_its_blank_line() -> None:
+    assert separate_lists("Steps:\n- one\n- two") == "Steps:\n\n- one\n- two"
+    assert separate_lists("Steps:\n1. one") == "Steps:\n\n1. one"
+    assert separate_lists("In 2024 we had\n2. nothing") == "In 2024 we had\n2. nothing"  # only "1." interrupts
+    assert separate_lists("- one\ncontinued\n- two") == "- one\ncontinued\n- two"  # lazy continuation
+    assert separate_lists("```\ntext\n- not a list\n```") == "```\ntext\n- not a list\n```"
+
+
+def test_a_change_of_marker_starts_a_new_list() -> None:
+    assert separate_lists("* a\n+ b") == "* a\n\n<!-- -->\n\n+ b"
+
+
+@pytest.mark.parametrize(("source", "indented"), [
+    ("- a\n  - b\n    - c", "- a\n    - b\n        - c"),
+    ("- a\n    - b", "- a\n    - b"),
+    ("1. a\n   - b\n2. c", "1. a\n    - b\n2. c"),
+    ("- a\n  ```\n    code\n  ```", "- a\n    ```\n      code\n    ```"),
+    ("- ```toml\n  [[package]]\n  ```", "- \n    ```toml\n    [[package]]\n    ```"),
+    ("> - a\n>   - b", "> - a\n>     - b"),
+    ("Text\n\n    indented code\n    - in the code", "Text\n\n    indented code\n    - in the code"),
+])
+def test_lists_are_indented_four_spaces_a_level(source: str, indented: str) -> None:
+    assert indent_lists(source) == indented
