@@ -1,9 +1,9 @@
 """The structure of rendered Markdown, to compare the published HTML with GitHub's (cmark-gfm).
 
-Structure, not markup: lists with their depth and first number, list items with their depth, kind and task box; headings; code blocks and
-their text; tables with their size; alerts (GitHub's `> [!NOTE]` blockquote, an admonition on the
-site); quotes; images; links; hard breaks; struck-through text. Paragraph text is left out: the site
-joins CJK lines that GitHub leaves apart, and both wrap text differently.
+Structure, not markup: lists with their depth and first number, list items with their depth,
+kind and task box; headings; code blocks and their text; tables with their size; alerts (GitHub's
+`> [!NOTE]` blockquote, an admonition on the site); quotes; images; links; hard breaks; struck-through
+text. Paragraph text is left out: the site joins CJK lines that GitHub leaves apart.
 """
 
 from __future__ import annotations
@@ -47,11 +47,7 @@ class _Structure(HTMLParser):
             self.items.append(("item", len(self.lists), self.lists[-1] if self.lists else "?"))
         elif tag == "input" and a.get("type") == "checkbox" and self.items and self.items[-1][0] == "item":
             self.items[-1] = (*self.items[-1], "checked" if "checked" in a else "unchecked")
-        elif re.fullmatch(r"h[1-6]", tag):
-            self.text = []
-        elif tag == "pre":
-            self.text = []
-        elif tag == "del":
+        elif re.fullmatch(r"h[1-6]|pre|del", tag):
             self.text = []
         elif tag == "table":
             self.table = [0, 0]

@@ -44,6 +44,7 @@ def test_the_site_adds_the_extensions_and_keeps_a_sites_own_settings() -> None:
     assert configured[:2] == ["toc", "pymdownx.tasklist"] and set(gfm.EXTENSIONS) <= set(configured)
     assert configs["pymdownx.tasklist"] == {"custom_checkbox": True}
     assert configs["pymdownx.tilde"] == {"subscript": False}
+    assert configs["toc"]["slugify"]("目的 Purpose (ISO 9001:2015)", "-") == "目的-purpose-iso-90012015"
 
 
 MKDOCS_YML = """\
@@ -127,6 +128,7 @@ def test_a_line_break_between_chinese_characters_is_no_space_on_the_site(site: G
     chinese = (site.root / "site" / "corpus" / "chinese" / "index.html").read_text(encoding="utf-8")
     assert "程序文件、作业指导书" in chinese and "的编号、发放和回收" in chinese
     assert "代码块里的\n换行保持不变" in chinese  # code is code
+    assert '<h2 id="目的">' in chinese  # heading ids as GitHub makes them: a link to #目的 works
 
 
 @pytest.mark.slow

@@ -38,6 +38,13 @@ def mkdocs_extensions(configured: list[Any], configs: dict[str, Any]) -> None:
             configured.append(name)
             if settings and name not in configs:
                 configs[name] = dict(settings)
+    # Heading ids as GitHub makes them, so that a link to `#目的` works on the site as in the repository
+    # (MkDocs' default drops every character that is not ASCII, and gives `#_1`).
+    toc = configs.setdefault("toc", {})
+    if "slugify" not in toc:
+        from pymdownx.slugs import slugify
+
+        toc["slugify"] = slugify(case="lower")
 
 
 def render(text: str) -> str:

@@ -28,12 +28,12 @@ class _GitHubBlocks(Preprocessor):
 
 
 class _BackslashBreak(InlineProcessor):
-    def handleMatch(self, m: Any, data: str) -> tuple[etree.Element, int, int]:  # noqa: N802 (Python-Markdown's name)
+    def handleMatch(self, m: Any, data: str) -> tuple[etree.Element, int, int]:
         return etree.Element("br"), m.start(0), m.end(0)
 
 
 class GitHubExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md: Markdown) -> None:
         # After whitespace is normalised (30), before fences (25) and raw HTML (20) are put aside:
         # the rewrites skip fenced code themselves, and see the text as the author wrote it.
         md.preprocessors.register(_GitHubBlocks(md), "qms_github_blocks", 29)
@@ -41,5 +41,5 @@ class GitHubExtension(Extension):
         md.inlinePatterns.register(_BackslashBreak(r"\\\n", md), "qms_backslash_break", 185)
 
 
-def makeExtension(**kwargs: Any) -> GitHubExtension:  # noqa: N802 (the name Python-Markdown looks for)
+def makeExtension(**kwargs: Any) -> GitHubExtension:
     return GitHubExtension(**kwargs)

@@ -15,7 +15,8 @@ the export:
 - `indent_lists`: GitHub nests a list item under another when it is indented
   to the other's text (two spaces under "- ", three under "1. "), and four
   works too; Python-Markdown nests only by four. Each list line is indented
-  again to four spaces a level, the rest of its indentation kept.
+  again to four spaces a level, the rest of its indentation kept; and an
+  item numbered "1)", which Python-Markdown does not know, is written "1.".
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>[ \t]?)*")
 LIST_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 ANY_ITEM = re.compile(r"^( *)((?:[-*+]|\d{1,9}[.)]))( {1,4}|$)(?=\S|$)")
 TABLE_RULE = re.compile(r"^ *\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *$")
+MAY_NEED_INDENTING = re.compile(r"(?:^|\n)(?: +\S|>|\d{1,9}\))")
 FENCE_LINE = re.compile(r"^ *(`{3,}|~{3,})")
 # What may interrupt a paragraph on GitHub: a bullet item, or an ordered one that starts at 1, with text.
 INTERRUPTING_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|1[.)])[ \t]+\S")
@@ -135,7 +137,7 @@ def indent_lists(text: str) -> str:
     """Every line of a list indented four spaces a level, as Python-Markdown nests; outside lists, kept.
 
     Inside a blockquote the same is done after the `>` markers."""
-    if "\n " not in text and "\n> " not in text:
+    if not MAY_NEED_INDENTING.search(text):
         return text
     out: list[str] = []
     columns: list[int] = []  # the text column of each open item, outermost first, as written
@@ -162,11 +164,14 @@ def indent_lists(text: str) -> str:
         item = ANY_ITEM.match(line)
         was = now = 0
         if item and width < (columns[-1] + 4 if columns else 4):
+            starts_item = bool(columns) or previous_blank  # not a "2)" inside a paragraph's text
             while columns and columns[-1] > width:  # items whose text starts right of this marker have ended
                 columns.pop()
             level = len(columns)
             columns.append(width + len(item.group(2)) + max(len(item.group(3)), 1))
             text_of_item = line[columns[-1]:]
+            if starts_item and item.group(2).endswith(")"):  # "1)": an ordered item to GitHub, text to Python-Markdown
+                line = line[:item.end(2) - 1] + "." + line[item.end(2):]
             opened = FENCE_LINE.match(text_of_item)
             if opened:  # "- ```toml": the item holds a fence from its first line
                 out.append(prefix + " " * (4 * level) + item.group(2) + " ")
