@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qms.text.blocks import indent_lists, join_cjk_lines, separate_lists
 
@@ -60,3 +64,33 @@ def test_a_change_of_marker_starts_a_new_list() -> None:
 ])
 def test_lists_are_indented_four_spaces_a_level(source: str, indented: str) -> None:
     assert indent_lists(source) == indented
+
+
+MARKDOWN_LINE = st.lists(st.sampled_from(["- ", "  ", "    ", "1. ", "1) ", "> ", "```", "~~~", "| a |", "# ", "中文", "保持",
+                                          "text", "  \n", "\\", "[[QP-01]]", "<!-- -->", "\t", "*", "、", "“"]),
+                         max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MARKDOWN_LINE, max_size=20).map("\n".join))
+def test_the_rewrites_keep_every_character_of_the_text(text: str) -> None:
+    """They only move line breaks and indentation (and write "1)" as "1."): no word is lost or added."""
+    def visible(t: str) -> str:
+        return re.sub(r"\s", "", t)
+
+    assert visible(join_cjk_lines(text)) == visible(text)
+    assert visible(indent_lists(text)).replace(".", ")") == visible(text).replace(".", ")")
+
+    def without_separators(t: str) -> str:  # what separate_lists adds: blank lines, in quotes too, and empty comments
+        return visible("\n".join(line for line in t.split("\n") if not re.fullmatch(r"[> \t]*(<!-- -->)?", line)))
+
+    assert without_separators(separate_lists(text)) == without_separators(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(MARKDOWN_LINE, max_size=20).map("\n".join))
+def test_any_text_renders(text: str) -> None:
+    """The published renderer takes any text: nothing a writer types stops a build."""
+    from qms.publish.gfm import render
+
+    assert isinstance(render(text), str)

@@ -76,19 +76,19 @@ def join_cjk_lines(text: str) -> str:
         return text
     lines = text.split("\n")
     prose = _paragraph_lines(lines)
-    out: list[str] = []
+    out: list[list[str]] = []  # the pieces of each output line: a paragraph of many short lines is joined once
     joining = False
     for number, line in enumerate(lines):
         if joining:
-            out[-1] += _split(line)[1].lstrip(" \t")
+            out[-1].append(_split(line)[1].lstrip(" \t"))
         else:
-            out.append(line)
+            out.append([line])
         nxt = number + 1
         joining = (nxt < len(lines) and prose[number] and prose[nxt] and bool(ENDS_CJK.search(line))
                    and _split(line)[0].count(">") == _split(lines[nxt])[0].count(">")
                    and bool(STARTS_CJK.match(_split(lines[nxt])[1].lstrip(" \t")))
                    and not LIST_ITEM.match(_split(lines[nxt])[1]))
-    return "\n".join(out)
+    return "\n".join("".join(pieces) for pieces in out)
 
 
 def _kind(marker: str) -> str:
