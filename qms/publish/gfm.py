@@ -16,7 +16,7 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
     "attr_list": {},
     "def_list": {},
     "footnotes": {},
-    "md_in_html": {},
+    "md_in_html": {},  # Markdown inside <details>, as GitHub renders it (qms/text/blocks.py marks the tag)
     # A new kind of list marker starts a new list, and an ordered list keeps its first number, as on GitHub.
     "sane_lists": {},
     # Fences anywhere a block may be: in list items and blockquotes, as GitHub allows.

@@ -3,6 +3,7 @@
 - lists nested by two spaces, a list that follows a paragraph without a blank line, and a line break between two CJK
   characters is no space (both rewrites of the text live in qms/text/blocks.py, which the export
   uses too);
+- Markdown inside `<details>` is rendered;
 - a backslash at the end of a line is a hard line break (CommonMark), not a literal backslash.
 
 Imported only where Markdown is rendered (MkDocs loads it by name, `qms pdf` through qms/publish/gfm.py):
@@ -19,12 +20,12 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
-from qms.text.blocks import indent_lists, join_cjk_lines, separate_lists
+from qms.text.blocks import indent_lists, join_cjk_lines, mark_details, separate_lists
 
 
 class _GitHubBlocks(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
-        return join_cjk_lines(indent_lists(separate_lists("\n".join(lines)))).split("\n")
+        return join_cjk_lines(indent_lists(separate_lists(mark_details("\n".join(lines))))).split("\n")
 
 
 class _BackslashBreak(InlineProcessor):

@@ -12,6 +12,9 @@ the export:
 - `separate_lists`: a list that follows a paragraph without a blank line is a
   list on GitHub (CommonMark lets a list interrupt a paragraph); Python-Markdown
   needs the blank line, so one is put in.
+- `mark_details`: GitHub renders the Markdown inside a `<details>` block (a
+  collapsible section); Python-Markdown keeps it as raw text unless the tag
+  says `markdown="1"` (its md_in_html extension), which is added.
 - `indent_lists`: GitHub nests a list item under another when it is indented
   to the other's text (two spaces under "- ", three under "1. "), and four
   works too; Python-Markdown nests only by four. Each list line is indented
@@ -89,6 +92,19 @@ def join_cjk_lines(text: str) -> str:
                    and bool(STARTS_CJK.match(_split(lines[nxt])[1].lstrip(" \t")))
                    and not LIST_ITEM.match(_split(lines[nxt])[1]))
     return "\n".join("".join(pieces) for pieces in out)
+
+
+DETAILS = re.compile(r"^( {0,3}<details)(?=[\s>])(?![^>]*\bmarkdown=)", re.IGNORECASE | re.MULTILINE)
+
+
+def mark_details(text: str) -> str:
+    """`<details>` opening a line, outside code, marked for Python-Markdown to render what it holds."""
+    if "<details" not in text.lower():
+        return text
+    lines = text.split("\n")
+    for number, _ in prose_lines(text, 0):
+        lines[number] = DETAILS.sub(r'\1 markdown="1"', lines[number])
+    return "\n".join(lines)
 
 
 def _kind(marker: str) -> str:
