@@ -70,6 +70,8 @@ class _Structure(HTMLParser):
             self.items.append(("link", "#" if href.startswith("#") else href))
         elif tag == "br":
             self.items.append(("break",))
+        elif tag == "dl":
+            self.items.append(("definition list",))
 
     def handle_endtag(self, tag: str) -> None:
         while self.stack:

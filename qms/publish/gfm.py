@@ -12,9 +12,7 @@ from typing import Any
 
 # Name -> settings, in the order they are loaded.
 EXTENSIONS: dict[str, dict[str, Any]] = {
-    "tables": {},
-    "attr_list": {},
-    "def_list": {},
+    "tables": {},  # not attr_list or def_list: GitHub shows "{: .class}" and "Term\n: definition" as text
     "footnotes": {},
     "md_in_html": {},  # Markdown inside <details>, as GitHub renders it (qms/text/blocks.py marks the tag)
     # A new kind of list marker starts a new list, and an ordered list keeps its first number, as on GitHub.
