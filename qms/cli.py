@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -26,13 +27,14 @@ from qms.errors import QmsError, UsageError
 from qms.text.safetext import visible
 
 if TYPE_CHECKING:
+    from qms.commands.approve import ApproveResult
     from qms.workspace import Workspace
 
 # Each command imports what it needs when it runs: `qms check` never loads
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
 # The order a newcomer meets the commands in, for `qms --help`.
-ORDER = ("init", "new", "check", "approve", "history", "diff", "show", "build", "serve", "register", "pdf",
+ORDER = ("init", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register", "pdf",
          "export", "codeowners", "demo", "rules")
 
 
@@ -52,7 +54,19 @@ def _plain(params: list[Any]) -> list[Any]:
     return params
 
 
+# A summary line followed at once by the examples (see _Command.__init__).
+_EXAMPLES_AFTER_SUMMARY = re.compile(r"\A([^\n]*)\n\n(?=Examples?:)")
+
+
 class _Command(TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Typer dedents the text after the summary as a docstring, its first line left out: when that line is
+        # "Examples:", the examples lose their indent and read as one paragraph. A blank line first keeps
+        # them code, laid out as in the commands with more to say.
+        if self.help:
+            self.help = _EXAMPLES_AFTER_SUMMARY.sub("\\1\n\n\n", self.help, count=1)
+
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain(super().get_params(ctx))
 
@@ -154,6 +168,16 @@ def _console() -> Console:
     return console()
 
 
+AS_OF_HELP = "Show the revisions in force on this day (YYYY-MM-DD) instead of today."
+
+
+def _as_of(value: str | None) -> Any:
+    """--as-of DATE as a date (None for today); a clear refusal for anything else."""
+    from qms.publish.snapshot import parse_as_of
+
+    return parse_as_of(value)
+
+
 def _codes(values: list[str]) -> list[str]:
     """`--select R --select P001,P002` -> ["R", "P001", "P002"]."""
     return [code for value in values for code in value.split(",") if code.strip()]
@@ -163,7 +187,7 @@ def _codes(values: list[str]) -> list[str]:
 def check(
     ctx: typer.Context,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text for people, json for tools, github for Actions; "
+        OutputFormat, typer.Option("--format", "-f", metavar="FORMAT", help="text for people, json for tools, github for Actions; "
                                    "sarif, junit, gitlab (code quality) and markdown (job summary) for CI.")
     ] = OutputFormat.text,
     select: Annotated[
@@ -176,8 +200,17 @@ def check(
     ] = None,
     since: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--since", metavar="REV", help="Also apply change control to every commit after REV."),
+        typer.Option("--since", metavar="REV", help="Also apply change control to what HEAD brings after REV, "
+                     "judged as a pull request that lands the way qms.yml's merge: says."),
     ] = None,
+    as_landed: Annotated[
+        bool, typer.Option("--as-landed", help="With --since: judge the commits after REV as they stand on the "
+                           "main line, as --history does (for commits already merged).")
+    ] = False,
+    staged: Annotated[
+        bool, typer.Option("--staged", help="Also judge what is staged against HEAD, before it is committed "
+                           "(the pre-commit hook): a changed effective document needs a new revision.")
+    ] = False,
     full_history: Annotated[
         bool, typer.Option("--history", help="Also apply change control to the whole git history.")
     ] = False,
@@ -202,6 +235,8 @@ def check(
 
         qms check --since origin/main --format github
 
+        qms check --staged
+
         qms check --format sarif > qms.sarif
 
         qms check --history
@@ -211,7 +246,8 @@ def check(
     from qms.report.findings import RENDERERS, render_text
     from qms.rules.runner import run_check
 
-    result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against)
+    result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against,
+                       as_landed, staged)
     if output_format is OutputFormat.text:
         render_text(result, _console())
     else:
@@ -280,19 +316,28 @@ def diff(
 def show(
     ctx: typer.Context,
     target: Annotated[str, typer.Argument(metavar="ID[@REV]", help="The document, and a revision from its history.")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
-    """Print a document: as it stands in the working tree, or as a revision was last committed.
+    """Print a document: the revision in force today, as committed, or a revision as it was last committed.
+
+    A document with no revision in force yet (a first draft) is printed as it stands. Notes (an approved
+    later revision, uncommitted changes) go to stderr.
 
     Examples:
 
         qms show QP-02
 
+        qms show QP-02 --as-of 2026-12-15
+
         qms show QP-02@A/0 > qp-02-rev-A0.md
     """
     from qms.commands.show import show as show_document
 
+    text, notes = show_document(_workspace(ctx), target, _as_of(as_of))
     # The document's own text: tabs and line breaks are its layout, any other control character is shown.
-    sys.stdout.write(visible(show_document(_workspace(ctx), target), keep="\t\n"))
+    sys.stdout.write(visible(text, keep="\t\n"))
+    for note in notes:
+        print(visible(note), file=sys.stderr)
 
 
 @app.command(cls=_Command)
@@ -311,7 +356,10 @@ def approve(
     revision you are approving, the document is still a draft (set status:
     review and commit first), or --effective is before today's approval.
     While other approver roles still have to approve, the document stays in
-    review.
+    review; so does one that relies on a document not yet in force, until
+    the approval that completes the set puts them all in force together.
+    Give the whole set: what you hold no approver role for is left out.
+    Where a document names reviewers, they review it first (qms review).
 
     Examples:
 
@@ -329,12 +377,56 @@ def approve(
 
     result = approve_documents(_workspace(ctx), ids, effective, sign)
     for doc in result.documents:
+        done = f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}"
         if doc.waiting:
-            _say(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}; it stays in review "
-                  f"until {', '.join(doc.waiting)} approve{'s' if len(doc.waiting) == 1 else ''} too")
+            _say(f"{done}; it stays in review until {', '.join(doc.waiting)} approve{'s' if len(doc.waiting) == 1 else ''} "
+                 f"too (a holder runs `qms approve {doc.id}`)")
+        elif doc.blocked_by:
+            _say(f"{done}; it stays in review until {doc.blocked_by[0]}, which it relies on, is in force: "
+                 f"{doc.next_step}. That approval puts them in force together.")
         else:
-            _say(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}, effective {doc.effective}")
+            _say(f"{done}, effective {doc.effective}")
+    for doc in result.joined:
+        _say(f"Put {doc.id} revision {doc.revision} in force with it, effective {doc.effective}: approved earlier, "
+             "it was waiting for what this approval puts in force")
+    _say_left_out_and_committed(result, "approves")
+
+
+def _say_left_out_and_committed(result: ApproveResult, verb: str) -> None:
+    for reason in result.skipped:
+        _say(f"Left out: {reason}; a holder of one of them {verb} it.")
     _say(f"Committed {result.commit[:7]} as {result.approver}.")
+
+
+@app.command(cls=_Command)
+def review(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents to review, in one commit.")],
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the review commit (git commit -S).")] = False,
+) -> None:
+    """Review documents as yourself, before they are approved: an empty commit with a Reviews: trailer.
+
+    A document that names reviewers (roles) in its front-matter needs a review
+    by a holder of each before `qms approve` takes it. The same rules as an
+    approval apply: your own git identity, a reviewer role you hold, not the
+    author of the revision, signed where qms.yml requires signed approvals.
+    A review covers the content as committed; a later change voids it. To
+    send the document back instead, set status: draft and say why.
+
+    Examples:
+
+        qms review QP-07
+
+        qms review QP-07 WI-07-01 --sign
+    """
+    from qms.commands.approve import review as review_documents
+
+    result = review_documents(_workspace(ctx), ids, sign)
+    for doc in result.documents:
+        waiting = (f"; a holder of {', '.join(doc.waiting)} reviews it too (`qms review {doc.id}`), then it can be "
+                   "approved") if doc.waiting else f"; it can now be approved (`qms approve {doc.id}`)"
+        _say(f"Reviewed {doc.id} revision {doc.revision} as {', '.join(doc.roles)}{waiting}")
+    _say_left_out_and_committed(result, "reviews")
 
 
 @app.command(cls=_Command)
@@ -373,28 +465,51 @@ def demo(
     _say(f"{'Built' if built else 'Kept'} the demo QMS in {summary.path}: {summary.commits} commits, "
           f"{summary.documents} documents and {summary.records} records.")
     _say(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
+    approvals = " and ".join(item.replace(" by ", " approved by ", 1) for item in summary.self_approvals)
+    _say(f"The check shows {len(summary.self_approvals)} warnings on purpose (H010): {approvals}, each the "
+         "author of what they approved. The story makes these approvals to show that an author's own approval "
+         "never counts (segregation of duties); they are refused, and are not mistakes in the demo.")
 
 
 @app.command(cls=_Command)
 def build(
     ctx: typer.Context,
-    site_dir: Annotated[Optional[Path], typer.Option("--site-dir", "-d", help="Where to write the site (default site/).")] = None,  # noqa: UP045
+    site_dir: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--site-dir", "-d", metavar="DIR", help="Where to write the site (default site/)."),
+    ] = None,
     audit: Annotated[bool, typer.Option("--audit", help="Also publish obsolete documents, under an OBSOLETE banner.")] = False,
+    public: Annotated[bool, typer.Option("--public", help="Only documents and records classified public: for a site "
+                                         "anyone can read, such as GitHub or GitLab Pages.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Publish the controlled document set as a website (mkdocs build with the qms plugin).
+
+    Only committed content is published: each document's revision in force on
+    the day, as git holds it. Build daily to keep the site current.
+
+    Documents are classified internal unless their front-matter says
+    classification: public, and a plain build publishes internal ones too: it
+    is for a site only staff can reach. Build a site on the open internet with
+    --public.
 
     Examples:
 
         qms build
 
+        qms build --public --site-dir public
+
         qms build --audit --site-dir audit-site
+
+        qms build --as-of 2026-12-15 --site-dir site-from-15-december
     """
     from qms.commands.build import build_site
     from qms.load.config import find_root
 
     root = find_root(ctx.obj)
-    site = build_site(root, site_dir, audit)
-    _say(f"Built the site in {site}.")
+    site = build_site(root, site_dir, audit, public, _as_of(as_of))
+    _say(f"Built the {'public ' if public else ''}site in {site}"
+         f"{': documents classified public only' if public else ''}.")
     _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
 
 
@@ -402,8 +517,15 @@ def build(
 def serve(
     ctx: typer.Context,
     dev_addr: Annotated[str, typer.Option("--dev-addr", "-a", metavar="IP:PORT", help="Where to serve.")] = "127.0.0.1:8000",
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Preview the site, drafts and documents in review included (under a DRAFT banner).
+
+    The preview is rebuilt when a document, a record, qms.yml, the roles or
+    the people change, and after every commit (the revision tables come from
+    git). Stop it with Ctrl-C.
+    The preview also shows your uncommitted changes, under the DRAFT banner;
+    `qms build` publishes only what is committed.
 
     Examples:
 
@@ -415,7 +537,7 @@ def serve(
     from qms.load.config import find_root
 
     root = find_root(ctx.obj)
-    argv, env = mkdocs_command(root, "serve", "--dev-addr", dev_addr)
+    argv, env = mkdocs_command(root, "serve", "--dev-addr", dev_addr, as_of=_as_of(as_of))
     # Become the server, so that stopping `qms serve` (Ctrl-C, or a signal from a supervisor) stops MkDocs too.
     os.chdir(root)
     os.execve(argv[0], argv, env)
@@ -461,6 +583,11 @@ def pdf(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a different file already at a copy's name.")] = False,
     draft: Annotated[bool, typer.Option("--draft", help="Allow a draft or in-review document, marked DRAFT.")] = False,
+    copy_number: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--copy-number", metavar="N", min=1, help="The distribution number printed on each page."),
+    ] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Print controlled copies as PDF: ID_revREV.pdf with approvals, revision table and page headers.
 
@@ -470,11 +597,14 @@ def pdf(
 
         qms pdf --all --output-dir /tmp/copies
 
+        qms pdf QP-02 --copy-number 3
+
         qms pdf WI-04-03 --draft
     """
     from qms.commands.pdf import make_pdfs
 
-    for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft):
+    for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft, _as_of(as_of),
+                          copy_number=copy_number):
         _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
 
 
@@ -485,7 +615,9 @@ def init(
     blank: Annotated[bool, typer.Option("--blank", help="The minimal ISO 9001:2015 set (the default).")] = False,
     lang: Annotated[str, typer.Option("--lang", metavar="LANG", help="en or zh: the language of the documents and the site.")] = "en",
     organisation: Annotated[
-        Optional[str], typer.Option("--organisation", metavar="NAME", help="The organisation's name (default: from DIR).")  # noqa: UP045
+        Optional[str],  # noqa: UP045
+        typer.Option("--organisation", metavar="NAME",
+                     help="The organisation's name, kept in qms.yml (default: made from DIR's name)."),
     ] = None,
 ) -> None:
     """Start a QMS repository: documents, roles, templates, CI files, and a first commit under your git name.
@@ -510,6 +642,10 @@ def init(
           f"first commit {result.commit[:7]} by {result.author}.")
     for rel in result.kept:
         _say(f"Kept your own {rel} as it is.")
+    if result.organisation_from_folder:
+        _say(f'The organisation\'s name, "{result.organisation}", was made from the folder\'s name (no --organisation). '
+             "It is written once, in qms.yml: change organisation: there, and the site, controlled copies and "
+             "exports follow.")
     _say(f"Next: cd {result.root} && qms check, then qms new procedure --title \"...\" to add a document. "
           "Add the people who approve to manual/people.yml; push to GitHub or GitLab and the CI files check every change.")
 
@@ -528,7 +664,7 @@ def new(
     approver: Annotated[
         Optional[list[str]], typer.Option("--approver", metavar="ROLE", help="An approver role (repeat; default from qms.yml).")  # noqa: UP045
     ] = None,
-    doc_id: Annotated[Optional[str], typer.Option("--id", help="Use this id instead of the next free one.")] = None,  # noqa: UP045
+    doc_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="Use this id instead of the next free one.")] = None,  # noqa: UP045
 ) -> None:
     """Add a document or record from a template, with the next free id, where its type lives.
 
@@ -544,6 +680,67 @@ def new(
 
     result = new_document(_workspace(ctx), doc_type, title, parent, kind, procedure, owner, approver, doc_id)
     _say(f"Created {result.path} ({result.id}).")
+    print("Next:")
+    for number, step in enumerate(result.next_steps, 1):
+        _say(f"  {number}. {step}")
+
+
+@app.command(name="import", cls=_Command)
+def import_word_file(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(metavar="FILE.docx", help="The Word file to import.")],
+    doc_type: Annotated[
+        Optional[str], typer.Option("--type", metavar="TYPE", help="procedure, work-instruction, form, manual or external "  # noqa: UP045
+                                    "(default: the type whose ids fit the id in the file).")
+    ] = None,
+    doc_id: Annotated[
+        Optional[str], typer.Option("--id", metavar="ID", help="The id (default: the file's own, else the next free one).")  # noqa: UP045
+    ] = None,
+    title: Annotated[Optional[str], typer.Option("--title", "-t", help="The title (default: the file's).")] = None,  # noqa: UP045
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="The owner role (default from qms.yml).")] = None,  # noqa: UP045
+    approver: Annotated[
+        Optional[list[str]], typer.Option("--approver", metavar="ROLE", help="An approver role (repeat; default from qms.yml).")  # noqa: UP045
+    ] = None,
+    plan: Annotated[bool, typer.Option("--plan", help="Print what would be written, and write nothing.")] = False,
+) -> None:
+    """Import a Word file as a new draft document: its text as Markdown, its pictures beside it.
+
+    Headings, numbered and nested lists, tables, bold and italics, footnotes and
+    pictures are converted. What cannot be converted faithfully (tracked
+    changes, text boxes, fields, comments, merged table cells) is listed.
+    Never writes over a file.
+
+    Examples:
+
+        qms import "QP-03 Risk Management.docx" --plan
+
+        qms import "SOP-003 Risk Management.docx" --type procedure
+
+        qms import manual.docx --type manual --id QM-02
+    """
+    from qms.commands.word_import import import_word
+
+    result = import_word(_workspace(ctx), source, doc_type, doc_id, title, owner, approver, plan)
+    verb = "Created" if result.written else "Would create"
+    _say(f"{verb} {result.path} ({result.id}, {result.type}: {result.title}) from {result.source}.")
+    for path, picture in result.pictures:
+        _say(f"{verb} {path} ({len(picture.data)} bytes).")
+    for note in result.notes:
+        _say(f"Note: {note}.")
+    if result.revision_table is not None:
+        rows = result.revision_table.rows
+        _say(f"Revision table found ({len(rows)} rows), kept in the body as it was:")
+        for row in rows:
+            _say(f"  {row.revision or '-'}  {row.date or '-'}  {row.change or '-'}  {row.approved_by or '-'}")
+    if result.warnings:
+        _say("Not converted faithfully; check these against the Word file:")
+        for warning in result.warnings:
+            _say(f"  - {warning.what}: {warning.hint}")
+    if not result.written:
+        print("The new document would read:")
+        print(visible(result.text.rstrip("\n"), keep="\n"))
+        print("Nothing was written (--plan).")
+        return
     print("Next:")
     for number, step in enumerate(result.next_steps, 1):
         _say(f"  {number}. {step}")
@@ -604,6 +801,7 @@ def register(
         RegisterFormat, typer.Option("--format", "-f", help="table for people, csv for spreadsheets, json for tools.")
     ] = RegisterFormat.table,
     audit: Annotated[bool, typer.Option("--audit", help="Also list obsolete documents.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Print the master document register (what is in force), or with --records the records register.
 
@@ -622,7 +820,7 @@ def register(
     from qms.report.register import to_csv as register_csv
     from qms.report.register import to_json as register_json
 
-    columns, rows = register_rows(_workspace(ctx), records, audit)
+    columns, rows = register_rows(_workspace(ctx), records, audit, _as_of(as_of))
     if output_format is RegisterFormat.csv:
         sys.stdout.write(register_csv(columns, rows))
     elif output_format is RegisterFormat.json:
@@ -636,6 +834,7 @@ def export_markdown(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")],
     audit: Annotated[bool, typer.Option("--audit", help="Also export obsolete documents, under an OBSOLETE banner.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Export the published set as plain Markdown, headers and revision tables rendered in, for any site generator.
 
@@ -650,7 +849,7 @@ def export_markdown(
     """
     from qms.commands.export import export as export_set
 
-    summary = export_set(_workspace(ctx), target, audit)
+    summary = export_set(_workspace(ctx), target, audit, _as_of(as_of))
     _say(f"Exported {summary.documents} documents and {summary.records} records to {summary.path}.")
 
 

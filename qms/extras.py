@@ -2,7 +2,8 @@
 
 The base install (`pip install qmskit`) checks, approves, scaffolds and exports: it is all a CI check needs.
 `qms build` and `qms serve` need the `site` extra (MkDocs, Material, jieba), `qms pdf` the `pdf` extra
-(WeasyPrint, Markdown and its GitHub-flavoured extensions); pyproject.toml lists them.
+(WeasyPrint, Markdown and its GitHub-flavoured extensions), `qms import` of a Word file the `word` extra
+(mammoth); pyproject.toml lists them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from qms.errors import QmsError
 EXTRAS = {
     "site": ("mkdocs", "material", "jieba", "markdown", "pymdownx", "markdown_callouts"),
     "pdf": ("weasyprint", "markdown", "pymdownx", "markdown_callouts"),
+    "word": ("mammoth",),
 }
 
 

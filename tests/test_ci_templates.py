@@ -68,7 +68,10 @@ def test_github_workflow_steps(office: tuple[User, Path, str]) -> None:
     _, root, _ = office
     workflow = _github(root)
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
-    assert set(triggers) == {"pull_request", "push", "workflow_dispatch"} and triggers["push"] == {"branches": ["main"]}
+    assert set(triggers) == {"pull_request", "push", "schedule", "workflow_dispatch"}
+    assert triggers["push"] == {"branches": ["main"]}
+    # A daily build: the site shows the revisions in force on the day it is built.
+    assert triggers["schedule"] == [{"cron": "17 0 * * *"}]
     steps = _steps(root)
     assert steps["actions/checkout@v4"]["with"] == {"fetch-depth": 0}
     names = list(steps)
@@ -90,7 +93,9 @@ def test_github_workflow_steps(office: tuple[User, Path, str]) -> None:
     assert site["actions/checkout@v4"]["with"] == {"fetch-depth": 0}
     assert site["Install qmskit with the site extra"] == {"name": "Install qmskit with the site extra", "uses": action,
                                                           "with": {"extras": "site", "check": "false"}}
-    assert site["Build the site"]["run"] == "qms build --site-dir site"
+    # Pages can be read by anyone: the site the workflow publishes holds only what is classified public.
+    assert site["Build the site"]["run"] == "qms build --public --site-dir site"
+    assert "WARNING: a GitHub Pages site can be read by anyone" in (root / ".github/workflows/qms.yml").read_text()
     upload = site["actions/upload-pages-artifact@v3"]
     assert upload["with"] == {"path": "site"} and "refs/heads/main" in upload["if"]
     publish = workflow["jobs"]["publish"]
@@ -181,9 +186,10 @@ def test_gitlab_pipeline(office: tuple[User, Path, str], tmp_path: Path) -> None
     history = pipeline["check-history"]
     assert "qms check --history" in history["script"]
     assert history["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
-    assert pipeline["site-merge-request"]["script"] == ["qms build --site-dir public"]
+    assert pipeline["site-merge-request"]["script"] == ["qms build --public --site-dir public"]
     pages = pipeline["pages"]
-    assert pages["script"] == ["qms build --site-dir public"] and pages["artifacts"] == {"paths": ["public"]}
+    assert pages["script"] == ["qms build --public --site-dir public"] and pages["artifacts"] == {"paths": ["public"]}
+    assert "WARNING: a GitLab Pages site is public" in text
     # Every line of the merge-request jobs, in a POSIX shell as GitLab's image runs it.
     for line in mr["script"] + pipeline["site-merge-request"]["script"]:
         run = _run(line, root, user, base, tmp_path / "summary.md", shell="sh")

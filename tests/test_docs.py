@@ -38,3 +38,11 @@ def test_ci_docs_name_the_action_the_template_and_the_extras() -> None:
     for path in ("docs/ci.md", "docs/approvals.md"):
         tags = set(re.findall(r"qmskit/qmskit@(v[0-9][\w.]*)", (REPO_ROOT / path).read_text(encoding="utf-8")))
         assert tags == {f"v{__version__}"}, (path, tags)
+
+
+def test_readme_says_how_to_reach_qms_right_after_the_first_command() -> None:
+    """The first command installs qms into .venv/bin, which is not on PATH; the examples after it say `qms`."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    first = re.search(r"```console\n(.+?)\n```\n\n(.+?)\n\n", readme, re.S)
+    assert first is not None and ".venv/bin/pip install" in first.group(1)
+    assert "`. .venv/bin/activate`" in first.group(2) and "`.venv/bin/qms`" in first.group(2)

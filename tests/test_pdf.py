@@ -57,8 +57,17 @@ def test_every_page_carries_id_revision_page_number_and_uncontrolled_note(demo: 
     for number, text in enumerate(pages, start=1):
         assert "QP-02" in text and current["title"] in text, number
         assert f"Revision {current['revision']}" in text and f"Effective {current['effective']}" in text, number
-        assert "Uncontrolled when printed" in text, number
+        assert "Controlled copy" in text and "Uncontrolled" not in text, number
         assert f"Page {number} of {len(pages)}" in text, number
+
+
+def test_a_numbered_copy_carries_its_distribution_number_on_every_page(demo: Path, tmp_path: Path) -> None:
+    run = make(demo, "QP-02", "--copy-number", "3", "-o", str(tmp_path))
+    assert run.code == 0, run.stderr
+    (path,) = tmp_path.glob("QP-02_rev*.pdf")
+    assert all("Controlled copy No. 3" in text for text in pages_text(path))
+    refused = make(demo, "QP-02", "--copy-number", "0", "-o", str(tmp_path / "none"))
+    assert refused.code == 2 and "--copy-number" in refused.stderr
 
 
 def test_front_page_holds_the_approval_block_and_revision_table_from_history(demo: Path, tmp_path: Path) -> None:
@@ -95,7 +104,7 @@ def test_chinese_renders_with_real_glyphs_and_chinese_labels(demo: Path, tmp_pat
     (path,) = (tmp_path / "out").glob("QP-04_rev*.pdf")
     pages = pages_text(path)
     for number, text in enumerate(pages, start=1):
-        assert f"第 {number} 页 共 {len(pages)} 页" in text and "打印件为非受控文件" in text
+        assert f"第 {number} 页 共 {len(pages)} 页" in text and "受控文件" in text and "非受控" not in text
     assert "批准发布实施" in squash(pages[0])
 
     pdf = pdfium.PdfDocument(path)
@@ -167,7 +176,7 @@ def test_unknown_obsolete_and_draft_ids_are_refused_with_a_way_forward(demo: Pat
     marked = make(demo, "WI-04-03", "--draft", "-o", str(tmp_path))
     assert marked.code == 0, marked.stderr
     pages = pages_text(tmp_path / "WI-04-03_revA-0_DRAFT.pdf")
-    assert all("DRAFT" in text and "Uncontrolled when printed" in text for text in pages)
+    assert all("DRAFT" in text and "Uncontrolled" not in text for text in pages)
     assert "Controlled copy" not in pages[0] and "approvedforuse" + "nonerecorded" in squash(pages[0])
 
 

@@ -37,7 +37,10 @@ def separator(index: dict) -> re.Pattern[str]:
 
 
 def found(index: dict, word: str) -> set[str]:
-    """Locations whose title or text has `word` as a term, split the way lunr splits (separator, lowercase)."""
+    """Locations whose title or text has `word` as a term, split the way lunr splits (separator, lowercase).
+
+    Material's search worker indexes the text between tags, hidden or not, and not the tags.
+    """
     sep = separator(index)
     return {doc["location"] for doc in index["docs"]
             if word.lower() in sep.split(re.sub(r"<[^>]+>", " ", f"{doc['title']} {doc['text']}").lower())}
@@ -57,6 +60,18 @@ def test_chinese_word_finds_qp04(index: dict, word: str) -> None:
     assert any("\u200b" in doc["text"] for doc in index["docs"]), "jieba did not segment any Chinese text"
     hits = found(index, word)
     assert any(loc.startswith("procedures/qp-04-internal-communication/") for loc in hits), sorted(hits)
+
+
+@pytest.mark.parametrize("word", ["党政", "机关"])
+def test_a_word_inside_a_longer_chinese_word_is_a_term(index: dict, word: str) -> None:
+    source = (SAMPLE / "manual" / "external" / "ext-02-official-documents-regulations.md").read_text(encoding="utf-8")
+    assert "党政机关" in source
+    hits = found(index, word)
+    assert any(loc.startswith("manual/external/ext-02-official-documents-regulations/") for loc in hits), sorted(hits)
+    # The long word is still a term of its own, and the text shown in results names it once.
+    assert any(loc.startswith("manual/external/ext-02") for loc in found(index, "党政机关"))
+    shown = [re.sub(r"<span hidden>.*?</span>", "", doc["text"], flags=re.S) for doc in index["docs"]]
+    assert not any("党政\u200b机关" in text or "党政机关党政" in text for text in shown)
 
 
 def test_english_word_finds_english_procedure(index: dict) -> None:

@@ -13,6 +13,9 @@ import pytest
 import yaml
 from qmsrepo import run_qms
 
+from qms.publish.labels import labels
+from qms.publish.records import kind_title
+
 pytestmark = pytest.mark.slow  # builds the demo repository and its site
 
 
@@ -112,7 +115,7 @@ def test_records_register_groups_records_by_kind_with_links(built: Path) -> None
             record_id = text(cells[0])
             record = records[record_id]
             seen.add(record_id)
-            assert kind == record["kind"]
+            assert kind == kind_title(record["kind"], labels("en"))  # "Corrective action", not the slug
             assert resolves(html_file, re.search(r'href="([^"]+)"', cells[0]).group(1))
             assert [text(c) for c in cells[1:]] == [record["title"], record["procedure"], str(record["date"]),
                                                     roles[record["owner"]], record["status"], str(record["retention"])]
@@ -164,9 +167,7 @@ def test_register_is_a_sortable_table_with_working_links(built: Path) -> None:
 
 def test_print_css_is_shipped_and_linked_from_every_page(built: Path) -> None:
     css = (built / "site" / "assets" / "qms.css").read_text(encoding="utf-8")
-    screen, _, printed = css.partition("@media print")
-    assert re.search(r"\.qms-print-note\s*\{\s*display:\s*none", screen)
-    assert re.search(r"\.qms-print-note\s*\{[^}]*display:\s*block[^}]*position:\s*fixed", printed)
+    _, _, printed = css.partition("@media print")
     hidden = re.search(r"([^{}]*)\{\s*display:\s*none !important", printed).group(1)
     for part in (".md-header", ".md-sidebar", ".md-footer", ".md-search"):
         assert part in hidden
@@ -174,8 +175,12 @@ def test_print_css_is_shipped_and_linked_from_every_page(built: Path) -> None:
         html = html_file.read_text(encoding="utf-8")
         depth = len(html_file.relative_to(built / "site").parts) - 1
         assert f'<link rel="stylesheet" href="{"../" * depth}assets/qms.css">' in html, html_file
-    note = text(page(built, "procedures/qp-02-document-control.md"))
-    assert "QP-02 Revision" in note and "Uncontrolled when printed" in note
+    # The note is the content of the bottom-left margin box of every printed page of the document.
+    html = page(built, "procedures/qp-02-document-control.md")
+    rule = re.search(r"@page \{ @bottom-left \{ content: (\"[^\"]*\");", html)
+    assert rule, "no printed note"
+    note = re.sub(r"\\([0-9a-f]{6})", lambda m: chr(int(m.group(1), 16)), rule.group(1))
+    assert note.startswith('"QP-02 Revision ') and "Uncontrolled when printed" in note
 
 
 def test_records_are_reached_through_the_register_not_the_navigation(built: Path) -> None:

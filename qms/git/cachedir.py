@@ -18,13 +18,18 @@ from typing import Any
 from qms.git.runner import GitError, run_git
 
 
-def cache_path(root: Path, name: str) -> Path | None:
-    """Where cache `name` lives in this repository's git folder; None outside git."""
+def git_folder(root: Path) -> Path | None:
+    """The repository's git folder (`.git`, or a work tree's own); None outside git."""
     try:
-        git_dir = run_git(root, "rev-parse", "--absolute-git-dir").decode().strip()
+        return Path(run_git(root, "rev-parse", "--absolute-git-dir").decode().strip())
     except GitError:
         return None
-    return Path(git_dir) / "qmskit" / name
+
+
+def cache_path(root: Path, name: str) -> Path | None:
+    """Where cache `name` lives in this repository's git folder; None outside git."""
+    git_dir = git_folder(root)
+    return None if git_dir is None else git_dir / "qmskit" / name
 
 
 def write_atomically(path: Path, data: bytes) -> None:

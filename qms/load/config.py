@@ -57,6 +57,10 @@ class Config:
     # Commit or date before which revisions in force count as approved before adoption.
     baseline: str | None = None
     require_signature: bool = False
+    # How pull requests reach the main branch: `qms check --since` judges a range the way it will land.
+    merge: str = "merge"
+    site_logo: str | None = None  # a picture in the repository, shown in the site's header
+    site_colour: str | None = None  # #RRGGBB, the site's main colour
     schemas: SchemaSet | None = None
     source: Located | None = None
 
@@ -147,9 +151,13 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
         ("clause_catalogue", "clause_catalogue"),
         ("ignore", "ignore"),
         ("baseline", "baseline"),
+        ("merge", "merge"),
     ):
         if key in data and data[key] is not None:
             setattr(config, attr, data[key])
+    site = data.get("site") or {}
+    config.site_logo = site.get("logo")
+    config.site_colour = site.get("colour")
     approvals = data.get("approvals") or {}
     config.require_signature = bool(approvals.get("require_signature", False))
     return config

@@ -13,7 +13,11 @@ EN = {
     "successor": "Replaced by",
     "records": "Records register", "record": "Record", "procedure": "Procedure", "date": "Date",
     "retention": "Retention", "roles": "Roles and responsibilities", "role": "Role", "holders": "Held by",
-    "owns": "Owns", "approves": "Approves", "reads": "Must read",
+    "owns": "Owns", "approves": "Approves", "reads": "Must read", "in_force_on": "Revisions in force on", "reviewed": "reviewed",
+    "kind": "Kind", "dispose_after": "May be disposed of after", "record_history": "Record history",
+    "permanent": "permanent",
+    "status_draft": "draft", "status_review": "in review", "status_effective": "effective",
+    "status_obsolete": "obsolete", "status_open": "open", "status_closed": "closed",
 }
 ZH = {
     "id": "文件编号", "revision": "版本", "status": "状态", "effective": "生效日期", "in_force_from": "自此日起施行",
@@ -24,7 +28,12 @@ ZH = {
     "draft": "草稿：未经批准，不得执行。", "obsolete": "作废：已撤销，不得执行。", "successor": "替代文件",
     "records": "记录清单", "record": "记录编号", "procedure": "程序文件", "date": "日期", "retention": "保存期限",
     "roles": "职责与权限", "role": "岗位", "holders": "任职人员", "owns": "归口文件", "approves": "批准文件",
-    "reads": "应阅文件",
+    "reads": "应阅文件", "in_force_on": "现行版本截至", "reviewed": "审核",
+    "kind": "记录类别", "dispose_after": "保存期满日期", "record_history": "记录变更历史", "permanent": "永久保存",
+    "status_draft": "草稿", "status_review": "审核中", "status_effective": "现行有效", "status_obsolete": "作废",
+    "status_open": "未关闭", "status_closed": "已关闭",
+    "kind_audit": "内部审核", "kind_nonconformity": "不合格", "kind_corrective-action": "纠正措施",
+    "kind_management-review": "管理评审", "kind_satisfaction-survey": "满意度调查", "kind_training": "培训",
 }
 
 

@@ -121,7 +121,10 @@ def revision_lines(history: DocumentHistory | None, t: dict[str, str]) -> list[R
     lines = []
     for r in revision_rows(history):
         if r.approvals:
-            approvals = "; ".join(f"{a.approver.name} ({', '.join(a.roles)}, {a.date})" for a in r.approvals if a.valid)
+            # Reviews come first, as they were made: "Name (role, date, reviewed)".
+            approvals = "; ".join([*(f"{a.approver.name} ({', '.join(a.roles)}, {a.date}, {t['reviewed']})"
+                                     for a in r.reviews if a.valid),
+                                   *(f"{a.approver.name} ({', '.join(a.roles)}, {a.date})" for a in r.approvals if a.valid)])
         else:
             approvals = t["before_adoption"] if r.before_adoption else ""
         lines.append(RevisionLine(str(r.revision), r.effective or "", r.change or "",

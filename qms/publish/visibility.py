@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from qms.model import Document
+from dataclasses import replace
+
+from qms.model import Document, DocumentSet
 
 DRAFT, HIDDEN, PUBLISHED = "draft", "hidden", "published"
 # The classifications that may be published; anything else, a misspelt "Restricted" included, is not.
@@ -22,3 +24,9 @@ def visibility(doc: Document, audit: bool = False) -> str:
     if doc.status in ("draft", "review"):
         return DRAFT
     return PUBLISHED if audit and doc.status == "obsolete" else HIDDEN
+
+
+def public_only(docs: DocumentSet) -> DocumentSet:
+    """The set a public site is made from (`qms build --public`): only documents and records classified
+    `public`, and no roster, so the roles matrix names no one. `internal`, the default, stays in house."""
+    return replace(docs, documents=[d for d in docs.documents if d.data.get("classification") == "public"], people=[])

@@ -72,7 +72,8 @@ _RULES = [
     RuleInfo("H007", "approval-void", WARNING, "the content changed after an approval"),
     RuleInfo("H008", "controlled-deleted", ERROR, "a controlled document or record was deleted"),
     RuleInfo("H009", "closed-record-edited", ERROR, "a closed record was changed"),
-    RuleInfo("H010", "approval-refused", WARNING, "an approval does not count: wrong person, role, revision or signature"),
+    RuleInfo("H010", "approval-refused", WARNING,
+             "an approval or review does not count: wrong person, role, revision or signature, or no review first"),
     RuleInfo("H011", "history-rewritten", ERROR, "a revision or approval in a saved history report is no longer in history"),
     RuleInfo("H012", "history-replaced", ERROR, "replace refs or grafts would show other commits than those stored"),
     RuleInfo("H013", "control-change-unapproved", ERROR,
@@ -80,6 +81,8 @@ _RULES = [
     RuleInfo("H014", "author-outside-roster", ERROR, "content was written under an identity the roster did not know"),
     RuleInfo("H015", "baseline-by-date", WARNING, "the adoption baseline is a date rather than a commit or tag"),
     RuleInfo("H016", "effective-before-approval", ERROR, "a revision's effective date is earlier than its approval"),
+    RuleInfo("H017", "whole-change-only", WARNING,
+             "a commit breaks change control on its own, though the merge or pull request it belongs to does not"),
     # Review routing on the forge (qms codeowners).
     RuleInfo("O001", "codeowners-out-of-date", WARNING, "the generated CODEOWNERS no longer matches approvers and handles"),
     RuleInfo("O002", "approver-without-handle", WARNING, "CODEOWNERS exists but no holder of an approver role has a handle"),

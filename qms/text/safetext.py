@@ -46,3 +46,13 @@ def csv_cell(text: str) -> str:
     (tabs and line breaks kept: a cell may hold them), then a `'` before what a spreadsheet would take for a formula.
     """
     return spreadsheet_cell(visible(text, keep="\t\n"))
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string that no author's text can end early: everything but letters, digits,
+    spaces and the CJK range is a CSS escape, so neither a quote nor `</style>` survives as itself."""
+
+    def keep(char: str) -> bool:
+        return char.isalnum() or char == " " or char in ".,:;-_/()（）：；，。、"
+
+    return '"' + "".join(char if keep(char) else f"\\{ord(char):06x}" for char in text) + '"'

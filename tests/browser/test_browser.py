@@ -222,6 +222,16 @@ def test_search_a_chinese_word_opens_the_document(browser, site_url: str) -> Non
     assert browser.find_element(By.CSS_SELECTOR, ".qms-header .qms-id").text == "QP-04"
 
 
+def test_search_a_word_inside_a_longer_chinese_word(browser, site_url: str) -> None:
+    # Search adds a wildcard after each word, so "党政" finds "党政机关" anyway; "机关" is the test.
+    results = search(browser, site_url, "机关", "06b-search-jiguan")
+    hrefs = [result.get_attribute("href") for result in results]
+    assert any("/manual/external/ext-02-official-documents-regulations/" in href for href in hrefs), hrefs
+    # The preview shows the text once: the inner words added for search stay out of sight.
+    previews = " ".join(result.text for result in results)
+    assert "机关" in previews and "hidden" not in previews and "党政机关党政" not in previews
+
+
 def test_register_sorts_by_title(browser, site_url: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -246,3 +256,43 @@ def test_register_sorts_by_title(browser, site_url: str) -> None:
     shot(browser, "09-register-sorted-by-title")
     assert column(title) == sorted(titles, key=str.casefold)
     assert sorted(column(0)) == sorted(ids_before)
+
+
+def printed_pages(driver, url: str, out: Path) -> list[tuple[str, list[tuple[str, tuple[float, float, float, float]]]]]:
+    """Print `url` as Chromium prints it (A4) and return each page's text and the box of every character."""
+    import base64
+
+    import pypdfium2 as pdfium
+
+    driver.get(url)
+    # A long paragraph runs across the page breaks, as a long procedure's text does.
+    driver.execute_script("""
+        const p = document.createElement('p');
+        p.textContent = 'Every approved revision is published on the site the day it takes effect. '.repeat(120);
+        document.querySelector('.md-content article').appendChild(p);""")
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69,
+                                                     "preferCSSPageSize": True})
+    out.write_bytes(base64.b64decode(pdf["data"]))
+    document = pdfium.PdfDocument(out)
+    pages = []
+    try:
+        for page in document:
+            text = page.get_textpage()
+            chars = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+            pages.append((text.get_text_range(), chars))
+    finally:
+        document.close()
+    return pages
+
+
+def test_a_printed_page_carries_the_note_under_the_text_of_every_page(browser, site_url: str, tmp_path: Path) -> None:
+    pages = printed_pages(browser, site_url + "procedures/qp-02-document-control/", tmp_path / "qp-02.pdf")
+    assert len(pages) >= 3
+    for number, (text, chars) in enumerate(pages, start=1):
+        assert "QP-02 Revision" in text and "Uncontrolled when printed" in text, f"page {number}: no note"
+        start = text.index("Uncontrolled when printed")
+        note_top = max(box[3] for _, box in chars[start:start + 25])
+        # Every other line of the page ends above the note: nothing runs under it.
+        others = [box for index, (char, box) in enumerate(chars)
+                  if char.strip() and not (start - 25 <= index < start + 80)]
+        assert others and min(box[1] for box in others) > note_top, f"page {number}: text runs under the note"

@@ -1,0 +1,25 @@
+"""`qms demo` says which warnings its first check shows on purpose, and why (issue 14, point 12)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from qmsrepo import run_qms
+
+pytestmark = pytest.mark.slow  # builds the demo repository
+
+
+def test_demo_names_the_warnings_its_check_shows_on_purpose(tmp_path: Path, sample: Path) -> None:
+    built = run_qms("demo", str(tmp_path / "demo"), "--from", str(sample), cwd=tmp_path)
+    assert built.code == 0, built.stderr
+    check = run_qms("check", "--history", "--format", "json", cwd=tmp_path / "demo")
+    assert check.code == 0, check.stderr
+    warnings = check.findings
+    assert {f["code"] for f in warnings} == {"H010"} and len(warnings) == 2
+    said = built.stdout.splitlines()[-1]
+    assert said.startswith("The check shows 2 warnings on purpose (H010): ")
+    assert "QP-02@B/0 approved by chen-jing" in said and "WI-04-03@A/0 approved by zhou-min" in said
+    for finding in warnings:
+        assert finding["message"].split(": approval of ")[1].split()[0] in said  # the ID@REV each warning names
+    assert "segregation of duties" in said
