@@ -27,7 +27,7 @@ from qms.errors import QmsError
 from qms.git.runner import GitError, resolve_commit
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import folders, generated
+from qms.publish import folders, generated, gfm
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
@@ -131,6 +131,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.t = labels(self.qms.language)
         self._add_assets(config)
         self._brand(config)
+        gfm.mkdocs_extensions(config.markdown_extensions, config.mdx_configs)  # render as GitHub does
         if config.nav is None:  # the site's own nav wins; otherwise sections by type and process
             docs_dir = Path(config.docs_dir)
             home = sorted((p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")),
