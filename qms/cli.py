@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
 # The order a newcomer meets the commands in, for `qms --help`.
-ORDER = ("init", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register", "pdf",
-         "export", "codeowners", "demo", "rules")
+ORDER = ("init", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
+         "coverage", "pdf", "export", "codeowners", "demo", "rules")
 
 
 def _plain(params: list[Any]) -> list[Any]:
@@ -850,6 +850,58 @@ def register(
         sys.stdout.write(register_json(columns, rows) + "\n")
     else:
         print_register(columns, rows, _console())
+
+
+class CoverageFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@app.command(cls=_Command)
+def coverage(
+    ctx: typer.Context,
+    standard: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--standard", "-s", help="One declared standard, by key (iso13485) or name."),
+    ] = None,
+    output_format: Annotated[
+        CoverageFormat,
+        typer.Option("--format", "-f", help="text for people, json for tools, csv for spreadsheets, markdown for reports."),
+    ] = CoverageFormat.text,
+) -> None:
+    """Show every clause of each standard the QMS declares, with the effective documents that address it.
+
+    A document addresses the clauses it names under clauses: and their subclauses. Clauses
+    qms.yml excludes are shown with the reason; `qms check` warns of the others no effective
+    document addresses (D007).
+
+    Examples:
+
+        qms coverage
+
+        qms coverage --standard iso13485 --format csv > coverage.csv
+    """
+    from qms.errors import UsageError
+    from qms.publish.coverage import coverage as clause_coverage
+    from qms.report import coverage as render
+
+    workspace = _workspace(ctx)
+    config = workspace.config
+    if standard is not None and config.standard(standard) is None:
+        declared = ", ".join(f"{c.key} ({c.standard})" for c in config.standards)
+        raise UsageError(f"--standard {standard}: not a standard this QMS declares (declared: {declared})")
+    docs = workspace.documents
+    standards = clause_coverage(docs, config, standard)
+    if output_format is CoverageFormat.json:
+        sys.stdout.write(render.to_json(standards) + "\n")
+    elif output_format is CoverageFormat.csv:
+        sys.stdout.write(render.to_csv(standards))
+    elif output_format is CoverageFormat.markdown:
+        sys.stdout.write(render.to_markdown(standards, docs.by_id(), config.language))
+    else:
+        sys.stdout.write(render.to_text(standards))
 
 
 @app.command(name="export", cls=_Command)

@@ -6,7 +6,7 @@ and what the signature means) and the revision table, all read from git through
 the one-pass history index. Every page carries the id, title, revision,
 effective date, "Page N of M" and "Controlled copy" (with its distribution number) in its margins.
 
-The Markdown body is rendered with the `markdown` library (as MkDocs does), the
+The Markdown body is rendered as the site renders it (qms/publish/gfm.py), the
 page with a Jinja2 template whose autoescaping keeps front-matter text as text,
 and the PDF by WeasyPrint, called directly. Output is reproducible: the PDF's
 dates and identifier come from git, so regenerating an unchanged revision gives
@@ -32,6 +32,7 @@ from qms.git.worktree import has_uncommitted_change
 from qms.history.model import Revision
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
+from qms.publish import gfm
 from qms.publish import pages as publish
 from qms.publish.includes import Unpublished, hidden_documents
 from qms.publish.labels import labels
@@ -39,7 +40,7 @@ from qms.publish.snapshot import Entry, announcement, is_committed, snapshot
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.safewrite import within, write_atomically
 from qms.text.blocks import space_after_headings
-from qms.text.body import WIKI_LINK, prose_lines
+from qms.text.body import replace_ids
 from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
@@ -90,7 +91,7 @@ def file_name(doc: Document, draft: bool = False) -> str:
 def _weasyprint() -> Any:
     """WeasyPrint, loaded; MissingExtraError when it or Markdown is not installed (`qmskit[pdf]`)."""
     try:
-        weasyprint = extras.require("pdf", "qms pdf", ("markdown", "weasyprint"))["weasyprint"]
+        weasyprint = extras.require("pdf", "qms pdf", ("markdown", "pymdownx", "markdown_callouts", "weasyprint"))["weasyprint"]
     except (OSError, ImportError) as exc:
         raise PdfUnavailableError(
             f"PDF output needs WeasyPrint and the Pango text library, and they could not be loaded ({exc}). "
@@ -146,20 +147,13 @@ def _in_force(workspace: Workspace, doc: Document, entry: Entry | None, draft: b
 
 
 def _body_html(doc: Document, titles: dict[str, str]) -> str:
-    """The Markdown body as HTML, with [[ID]] written out as the id and title of the document it names."""
-    lines = doc.body.split("\n")
-    for line_number, _ in prose_lines(doc.body, 1):
+    """The Markdown body as HTML, as the site renders it, with [[ID]] written out as the id and title it names."""
 
-        def name(match: re.Match[str]) -> str:
-            target = match.group(1).strip()
-            title = titles.get(target)
-            return f"**{target}** {_md_text(title)}" if title else match.group(0)
+    def name(target: str) -> str | None:
+        title = titles.get(target)
+        return f"**{target}** {_md_text(title)}" if title else None
 
-        lines[line_number - 1] = WIKI_LINK.sub(name, lines[line_number - 1])
-    import markdown  # the pdf extra: _weasyprint() has checked it is installed
-
-    return markdown.markdown(space_after_headings("\n".join(lines)),
-                             extensions=["tables", "fenced_code", "sane_lists", "attr_list", "def_list"])
+    return gfm.render(space_after_headings(replace_ids(doc.body, 1, name)))
 
 
 def _md_text(text: str) -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from qms.git.commits import Commit
 from qms.git.log import read_signatures
-from qms.history.model import Approval, DocumentHistory, History, Identity, Revision, Roster
+from qms.history.landing import as_merged, merge_ordinals
+from qms.history.model import Approval, DocumentHistory, History, Identity, Revision, Roster, Version
 from qms.history.roster import allowed_signers, signer_of
 from qms.load.config import Config
 
@@ -25,6 +26,7 @@ def attach_approvals(history: History) -> None:
     """Judge each `Approves:` and `Reviews:` trailer against the roster and settings in force before its
     commit. Reviews and approvals follow the same rules of identity, segregation and signature."""
     assert history.controls is not None
+    ordinals = merge_ordinals(history)
     for commit in history.commits:
         if not (commit.approves or commit.reviews):
             continue
@@ -32,7 +34,7 @@ def attach_approvals(history: History) -> None:
         approver = controls.roster.identify(commit.author_name, commit.author_email)
         for act, trailers in ((REVIEWS, commit.reviews), (APPROVES, commit.approves)):
             for trailer in trailers:
-                _attach(history, commit, approver, controls.roster, act, trailer)
+                _attach(history, commit, approver, controls.roster, act, trailer, ordinals)
     for doc in history.documents.values():
         for revision in doc.revisions:
             revision.required = required_approvers(doc, revision, revision.last.commit.ordinal)
@@ -40,7 +42,7 @@ def attach_approvals(history: History) -> None:
 
 
 def _attach(history: History, commit: Commit, approver: Identity, roster: Roster, act: tuple[str, str, str],
-            trailer: str) -> None:
+            trailer: str, ordinals: dict[str, int]) -> None:
     key, meaning, roles_key = act
     match = TRAILER.match(trailer)
     if match is None:
@@ -61,7 +63,7 @@ def _attach(history: History, commit: Commit, approver: Identity, roster: Roster
         history.stray_approvals.append(approval)
     else:
         assert doc is not None
-        _judge(approval, current, doc, roster, roles_key)
+        _judge(approval, current, doc, roster, roles_key, ordinals)
         (current.reviews if meaning == "reviewed" else current.approvals).append(approval)
 
 
@@ -109,7 +111,7 @@ def _roles(value: object) -> list[str]:
 
 
 def _judge(approval: Approval, revision: Revision, doc: DocumentHistory, roster: Roster,
-           key: str = "approvers") -> None:
+           key: str = "approvers", ordinals: dict[str, int] | None = None) -> None:
     """Decide whether an approval (or a review) counts; signatures are judged later, with their own git call."""
     approver = approval.approver
     if approver.person is None:
@@ -127,10 +129,17 @@ def _judge(approval: Approval, revision: Revision, doc: DocumentHistory, roster:
         approval.problem = f"{person.name} authored this content and cannot approve it (segregation of duties)"
         return
     changed_after = next((v for v in revision.versions
-                          if v.commit.ordinal > approval.commit.ordinal and v.content != at.content), None)
+                          if v.commit.ordinal > approval.commit.ordinal and v.content != at.content
+                          and _lands_as_this_revision(v, at.content, doc, ordinals or {})), None)
     if changed_after is not None:
         approval.problem = (f"the content changed after this {approval.act}, in commit {changed_after.commit.short}, "
                             f"so the {approval.act} no longer covers it")
+
+
+def _lands_as_this_revision(version: Version, approved: str, doc: DocumentHistory, ordinals: dict[str, int]) -> bool:
+    """Whether a change made in `version` reached the main line as a change of that revision's content."""
+    landed = as_merged(doc, version, ordinals)
+    return landed is None or landed.deleted or (landed.revision == version.revision and landed.content != approved)
 
 
 def judge_signatures(config: Config, history: History) -> None:

@@ -21,6 +21,7 @@ from datetime import date
 
 from qms.errors import UsageError
 from qms.git.log import blobs_at, read_blobs
+from qms.history.landing import lands_in_its_revision, merge_ordinals
 from qms.history.model import DocumentHistory, Identity, Revision, Version
 from qms.load.documents import people_of, roles_of
 from qms.load.reader import load_document
@@ -112,6 +113,7 @@ def snapshot(workspace: Workspace, as_of: date | None = None) -> Snapshot:
     day = as_of or date.today()
     history = workspace.history()
     chosen: list[tuple[str, DocumentHistory, Version, Revision | None, Revision | None, str]] = []
+    ordinals = merge_ordinals(history)
     for path, doc_id in sorted(history.at_head.items()):
         record = history.documents.get(doc_id)
         head = _last_at(record, path) if record else None
@@ -121,7 +123,9 @@ def snapshot(workspace: Workspace, as_of: date | None = None) -> Snapshot:
         current = upcoming = None
         if head.get("type") != "record" and head.status != "obsolete":
             current, upcoming = in_force(view.revisions, day)
-        shown = current.last if current is not None else head
+        # The revision's text as the main line had it: not an edit a merged branch then made the next revision.
+        shown = next((v for v in reversed(current.versions) if lands_in_its_revision(record, v, ordinals)),
+                     current.last) if current is not None else head
         if current is not None:
             kept = view.revisions[: next(i for i, r in enumerate(view.revisions) if r is current) + 1]
             view = DocumentHistory(view.id, view.versions, kept)

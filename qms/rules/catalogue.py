@@ -49,6 +49,7 @@ _RULES = [
     RuleInfo("R003", "broken-link", ERROR, "a relative Markdown link points to no file"),
     RuleInfo("R004", "relies-on-uncontrolled", ERROR, "an effective document relies on one not in force"),
     RuleInfo("R005", "links-to-unpublished", ERROR, "a published page links to a document the site does not publish"),
+    RuleInfo("R009", "mistyped-link-id", WARNING, "[[text]] in the body is no id, but is close to one"),
     # Roles and people.
     RuleInfo("P001", "unknown-role", ERROR, "a role named is not in the roles registry"),
     RuleInfo("P002", "role-unfilled", ERROR, "a role is held by nobody"),
@@ -59,10 +60,12 @@ _RULES = [
     # Document content.
     RuleInfo("D001", "missing-effective-date", ERROR, "an effective document has no effective date"),
     RuleInfo("D002", "missing-successor", ERROR, "an obsolete document does not name its successor"),
-    RuleInfo("D003", "unknown-clause", ERROR, "a clause is not in the ISO 9001 clause catalogue"),
+    RuleInfo("D003", "unknown-clause", ERROR, "a clause is not in its standard's catalogue, or names no declared standard"),
     RuleInfo("D004", "bad-retention", ERROR, "a record's retention is not a valid period"),
     RuleInfo("D005", "revision-scheme", ERROR, "a revision does not follow the revision scheme"),
     RuleInfo("D006", "missing-change", ERROR, "a later revision has no change summary"),
+    RuleInfo("D007", "clause-not-covered", WARNING,
+             "a requirement of a declared standard is addressed by no effective document and not excluded"),
     # Change control over git history (qms check --since REV, --history).
     RuleInfo("H001", "change-without-revision", ERROR, "an effective document's content changed without a new revision"),
     RuleInfo("H002", "revision-without-change", ERROR, "a new revision does not say what changed"),

@@ -27,14 +27,14 @@ from qms.errors import QmsError
 from qms.git.runner import GitError, resolve_commit
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import folders, generated
+from qms.publish import folders, generated, gfm
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.records import record_events, record_header
 from qms.publish.snapshot import Entry, Snapshot, announcement, is_committed, parse_as_of, snapshot
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
-from qms.site import brand
+from qms.site import brand, coverage
 from qms.site.framing import framed
 from qms.site.include_guard import IncludeGuard
 from qms.site.search import add_inner_words
@@ -70,6 +70,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.qms: Config | None = None
         self.docs = DocumentSet(root="")
         self.snapshot: Snapshot | None = None
+        self.in_force: DocumentSet | None = None  # the snapshot's documents before --public leaves some out
         self.preview = False  # `mkdocs serve`: the author's working tree may be shown, under the DRAFT banner
         self.by_path: dict[str, Document] = {}
         self.entries: dict[str, Entry] = {}  # page path -> the committed revision it shows
@@ -106,6 +107,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         except (QmsError, GitError) as exc:
             raise PluginError(f"qms: only committed documents are published, and git could not be read: {exc}") from None
         self.audit = self.config.audit or os.environ.get("QMS_AUDIT") == "1"
+        self.in_force = self.snapshot.docs  # coverage counts what is in force, published or not
         if self.config.public or os.environ.get("QMS_PUBLIC") == "1":
             # A site anyone can read: only what is classified public, from the committed set and the preview alike.
             self.docs = public_only(self.docs)
@@ -136,11 +138,13 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
                                           *self.workspace.documents.documents], self.t["left_out"])
         self._add_assets(config)
         self._brand(config)
+        gfm.mkdocs_extensions(config.markdown_extensions, config.mdx_configs)  # render as GitHub does
         if config.nav is None:  # the site's own nav wins; otherwise sections by type and process
             docs_dir = Path(config.docs_dir)
             home = sorted((p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")),
                           key=lambda page: (page != "index.md", page))
             registers = [(self.t[key], name) for key, name in generated.PAGES]
+            registers += coverage.navigation(self.qms)
             config.nav = publish.navigation(self.snapshot.docs, self.qms.language, registers, home, self.audit)
             if self.guides:
                 config.nav.append({section_title(self.qms.language): [{g.title: g.src_uri} for g in self.guides]})
@@ -218,6 +222,9 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         files.append(File.generated(config, "roles.md", content=generated.roles_page(
             self.snapshot.docs, self.t, generated.same_path, self.audit, generated.HTML)))
         self._add_folder_pages(files, config)
+        in_force = self.in_force or self.snapshot.docs
+        for page in coverage.page_file(config, self.qms, in_force, self.snapshot.docs, self.audit):
+            files.append(page)
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
             files.append(File.generated(config, name, content=content))
