@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -33,10 +34,12 @@ from qms.load.config import Config
 from qms.model import Document, DocumentSet
 from qms.publish import gfm
 from qms.publish import pages as publish
+from qms.publish.includes import Unpublished, hidden_documents
 from qms.publish.labels import labels
 from qms.publish.snapshot import Entry, announcement, is_committed, snapshot
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.safewrite import within, write_atomically
+from qms.text.blocks import space_after_headings
 from qms.text.body import replace_ids
 from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
@@ -150,15 +153,16 @@ def _body_html(doc: Document, titles: dict[str, str]) -> str:
         title = titles.get(target)
         return f"**{target}** {_md_text(title)}" if title else None
 
-    return gfm.render(replace_ids(doc.body, 1, name))
+    return gfm.render(space_after_headings(replace_ids(doc.body, 1, name)))
 
 
 def _md_text(text: str) -> str:
     return re.sub(r"([\[\]\\*_`<>])", r"\\\1", text)
 
 
-def _only_local(root: Path) -> Any:
-    """A WeasyPrint URL fetcher that reads files inside the repository, and nothing from the network.
+def _only_local(root: Path, unpublished: Unpublished | None = None) -> Any:
+    """A WeasyPrint URL fetcher that reads files inside the repository, and nothing from the network; with
+    `unpublished` (printing a published document), nothing of a document the site does not publish (S003).
 
     `URLFetcher` (WeasyPrint 68 and later) replaced the function `default_url_fetcher`, which 70 removed.
     """
@@ -169,7 +173,10 @@ def _only_local(root: Path) -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith(inside):
                 raise ValueError(f"a controlled copy only embeds files from the repository, not {url}")
+            if unpublished is not None and unpublished.find(unquote(url[len(inside):].split("#")[0].split("?")[0])):
+                raise ValueError(f"a published document's copy embeds nothing of an unpublished document, not {url}")
             return super().fetch(url, headers)
+
 
     return RepositoryFetcher(allowed_protocols=("file",))
 
@@ -261,9 +268,12 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
         doc, revision, rows = _in_force(workspace, chosen_doc, entry, is_draft, every)
         plans.append((doc, revision, rows, is_draft, "" if is_draft else announcement(entry, config.language)))
     target_dir.mkdir(parents=True, exist_ok=True)
-    fetcher = _only_local(config.root)
+    # What the site does not publish, committed or in the working tree (WeasyPrint reads the working tree's files).
+    unpublished = hidden_documents([*snap.docs.documents, *workspace.documents.documents],
+                                   lambda d: visibility(d) == PUBLISHED)
     written = []
     for doc, revision, rows, is_draft, upcoming in plans:
+        fetcher = _only_local(config.root, unpublished if visibility(doc) == PUBLISHED else None)
         html = render_html(config, snap.docs, doc, revision, rows, is_draft, upcoming, copy_number)
         identifier = hashlib.sha1(html.encode("utf-8")).hexdigest()[:32].encode()
         data = weasyprint.HTML(string=html, base_url=str(config.root / doc.path), url_fetcher=fetcher).write_pdf(

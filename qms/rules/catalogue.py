@@ -37,6 +37,8 @@ _RULES = [
     # Schemas.
     RuleInfo("S001", "schema", ERROR, "front-matter does not match the schema of its type"),
     RuleInfo("S002", "registry-schema", ERROR, "the roles registry or people roster is missing or invalid"),
+    RuleInfo("S003", "includes-unpublished", ERROR,
+             "a published page includes (snippet, iframe, image) a document the site does not publish"),
     # Identity.
     RuleInfo("I001", "duplicate-id", ERROR, "two files share one id"),
     RuleInfo("I002", "id-pattern", ERROR, "an id does not match its type's pattern"),

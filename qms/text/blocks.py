@@ -20,6 +20,12 @@ the export:
   works too; Python-Markdown nests only by four. Each list line is indented
   again to four spaces a level, the rest of its indentation kept; and an
   item numbered "1)", which Python-Markdown does not know, is written "1.".
+- `space_after_headings`: not for GitHub but for time. Python-Markdown parses a
+  run of lines with no blank line between them as one block: an ATX heading at
+  its top is taken off and the rest is tried again by every block processor,
+  each reading the whole remainder (the tables extension splits it into rows).
+  A run of n headings costs n^2; 100,000 such lines took minutes. A blank line
+  after each heading makes each its own block; the HTML is the same.
 """
 
 from __future__ import annotations
@@ -271,4 +277,28 @@ def indent_lists(text: str) -> str:
             chunk_indent = len(written) - len(written.lstrip(" "))
         previous = OTHER if NOT_PROSE.match(line) else TEXT
         previous_item = bool(item)
+    return "\n".join(out)
+
+
+# For space_after_headings: an ATX heading line.
+ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+
+
+def space_after_headings(body: str) -> str:
+    """`body` with a blank line after every ATX heading (outside fenced code) that has none."""
+    if "#" not in body:
+        return body
+    lines = body.split("\n")
+    last = len(lines) - 1
+    spaced: set[int] = set()
+    for line_number, text in prose_lines(body, 0):
+        if line_number < last and ATX_HEADING.match(text) and lines[line_number + 1].strip():
+            spaced.add(line_number)
+    if not spaced:
+        return body
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        out.append(line)
+        if index in spaced:
+            out.append("")
     return "\n".join(out)
