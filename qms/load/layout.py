@@ -109,6 +109,15 @@ class Layout:
     def types_at(self, rel: str) -> list[TypeSpec]:
         return [spec for spec in self.types if self.covers(spec, rel)]
 
+    def inferred_type(self, rel: str, doc_id: object) -> str | None:
+        """The type of a document whose front-matter does not say, from where it is and the form of its id;
+        None when that is unclear. One folder may hold several types (procedures and their work instructions):
+        the id tells them apart."""
+        candidates = self.types_at(rel)
+        if len(candidates) > 1:
+            candidates = [spec for spec in candidates if isinstance(doc_id, str) and spec.id_pattern.fullmatch(doc_id)]
+        return candidates[0].name if len(candidates) == 1 else None
+
     def not_controlled(self, rel: str) -> bool:
         return rel in self._registries or any(regex.fullmatch(rel) for regex in self._excluded)
 

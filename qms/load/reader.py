@@ -133,27 +133,13 @@ def load_document(config: Config, rel: str, raw: bytes, findings: list[Finding])
         findings.append(Finding(rel, lines.get((key,), split.yaml_line), "S001", ERROR,
                                 f"both '{key}' and '{target}' are given, and {CONFIG_NAME} reads '{key}' as '{target}'",
                                 f"keep one of them (the value of '{target}' is the one read)"))
-    inferred = inferred_type(config, rel, data)
+    inferred = config.layout.inferred_type(rel, data.get("id")) if "type" not in data else None
     if inferred is not None:
         data["type"] = inferred
         lines[("type",)] = lines.get(("id",), split.yaml_line)
     document = Document(rel, data, lines, 1, split.body, split.body_line)
     findings.extend(schema_findings(config, document))
     return document
-
-
-def inferred_type(config: Config, rel: str, data: dict[str, object]) -> str | None:
-    """The type of a document that does not say, from where it is and the form of its id; None when unclear.
-
-    One folder may hold several types (procedures and their work instructions, say): the id tells them apart.
-    """
-    if "type" in data:
-        return None
-    candidates = config.layout.types_at(rel)
-    if len(candidates) > 1:
-        doc_id = data.get("id")
-        candidates = [spec for spec in candidates if isinstance(doc_id, str) and spec.id_pattern.fullmatch(doc_id)]
-    return candidates[0].name if len(candidates) == 1 else None
 
 
 _CONFLICT_START = re.compile(r"^<{7}(?: |$)", re.MULTILINE)
