@@ -112,7 +112,12 @@ def load_document(config: Config, rel: str, raw: bytes, findings: list[Finding])
     try:
         split = split_front_matter(text)
     except SplitProblem as unsplit:
-        findings.append(Finding(rel, unsplit.line, unsplit.code, ERROR, unsplit.message, unsplit.hint))
+        hint = unsplit.hint
+        name = rel.rsplit("/", 1)[-1]
+        if unsplit.code == "F002" and name.lower() in ("readme.md", "index.md"):
+            hint = (f"if it is not a controlled document, declare it in {CONFIG_NAME}: "
+                    f'not_controlled: ["**/{name}"]')
+        findings.append(Finding(rel, unsplit.line, unsplit.code, ERROR, unsplit.message, hint))
         return None
     parsed = parse_yaml(split.yaml_text, split.yaml_line)
     for problem in parsed.problems:

@@ -47,6 +47,7 @@ _RULES = [
     RuleInfo("R003", "broken-link", ERROR, "a relative Markdown link points to no file"),
     RuleInfo("R004", "relies-on-uncontrolled", ERROR, "an effective document relies on one not in force"),
     RuleInfo("R005", "links-to-unpublished", ERROR, "a published page links to a document the site does not publish"),
+    RuleInfo("R006", "parent-not-procedure", ERROR, "parent: names a document that is not a procedure"),
     # Roles and people.
     RuleInfo("P001", "unknown-role", ERROR, "a role named is not in the roles registry"),
     RuleInfo("P002", "role-unfilled", ERROR, "a role is held by nobody"),
