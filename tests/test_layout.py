@@ -177,3 +177,10 @@ def test_site_navigation_shows_the_work_instruction_under_its_parent(tmp_path: P
     # The work instruction's branch of the tree is QP-01's, where parent: puts it, not QP-03's.
     section = nav[:nav.index("WI-03-01 Release Signing")]
     assert section.rfind("QP-01 Document Control") > section.rfind("QP-03 Risk Management")
+
+
+def test_a_document_hidden_by_a_not_controlled_glob_is_reported(repo: QmsRepo) -> None:
+    repo.edit("qms.yml", "language: en\n", 'language: en\nnot_controlled: ["procedures/*.md"]\n')
+    repo.write("procedures/README.md", "# Procedures\n")
+    hit = only(repo.check(), "F014")
+    assert (hit["path"], hit["line"], hit["severity"]) == ("procedures/qp-01-document-control.md", 1, "error")

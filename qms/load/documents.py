@@ -106,6 +106,8 @@ def _walk_folder(root: Path, here: Path, rel_dir: str, layout: Layout, found: li
             folders.append((here / name, rel))
             continue
         if not layout.in_area(rel):  # outside every type's folder and glob, or declared not controlled
+            if layout.declared_uncontrolled(rel) and _looks_controlled(here / name):
+                docs.findings.append(_hidden_document(rel))
             continue
         if entry.is_symlink() and not _check_symlink(root, here / name, docs):
             continue
@@ -119,6 +121,27 @@ def _walk_folder(root: Path, here: Path, rel_dir: str, layout: Layout, found: li
             others.append(rel)
     for path, rel in sorted(folders):
         _walk_folder(root, path, rel, layout, found, others, docs)
+
+
+# Front-matter with an id (or documentId, doc_id...): a controlled document, whatever qms.yml declares.
+_ID_LINE = re.compile(rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n(?:(?!---)[^\n]*\n)*?[A-Za-z_-]*id[ \t]*:", re.I)
+
+
+def _looks_controlled(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return False
+    return _ID_LINE.match(head) is not None
+
+
+def _hidden_document(rel: str) -> Finding:
+    return Finding(rel, 1, "F014", ERROR,
+                   f"this file has a document's front-matter (an id), but {CONFIG_NAME} declares it not controlled "
+                   "(not_controlled), so it is neither checked nor published",
+                   f"narrow the not_controlled globs in {CONFIG_NAME} so they leave out documents, or remove the "
+                   "front-matter if the file is not a document")
 
 
 def _special(entry: os.DirEntry[str]) -> str | None:

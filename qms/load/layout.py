@@ -121,6 +121,12 @@ class Layout:
     def not_controlled(self, rel: str) -> bool:
         return rel in self._registries or any(regex.fullmatch(rel) for regex in self._excluded)
 
+    def declared_uncontrolled(self, rel: str) -> bool:
+        """A Markdown file where documents are kept that qms.yml declares not controlled (a README, say)."""
+        return (rel.lower().endswith(MARKDOWN_SUFFIXES) and rel not in self._registries
+                and any(regex.fullmatch(rel) for regex in self._excluded)
+                and any(self.covers(spec, rel) for spec in self.types))
+
     def _in_area(self, rel: str) -> bool:
         """Inside a type's folder or matched by a type's glob, and not declared uncontrolled."""
         return not self.not_controlled(rel) and any(self.covers(spec, rel) for spec in self.types)

@@ -34,6 +34,7 @@ _RULES = [
     RuleInfo("F011", "merge-conflict", ERROR, "git's conflict markers are still in the file"),
     RuleInfo("F012", "not-a-file", ERROR, "a FIFO, socket or device stands where a document could be"),
     RuleInfo("F013", "unreadable-folder", ERROR, "a folder of documents cannot be read"),
+    RuleInfo("F014", "hidden-document", ERROR, "a file declared not controlled has a document's front-matter"),
     # Schemas.
     RuleInfo("S001", "schema", ERROR, "front-matter does not match the schema of its type"),
     RuleInfo("S002", "registry-schema", ERROR, "the roles registry or people roster is missing or invalid"),
