@@ -164,9 +164,12 @@ def test_site_navigation_shows_the_work_instruction_under_its_parent(tmp_path: P
     repo = GitQmsRepo(tmp_path / "qms")
     repo.write("portal/index.md", "# Home\n")
     repo.write("mkdocs.yml", "site_name: Office\ndocs_dir: portal\ntheme:\n  name: material\nplugins:\n  - search\n  - qms\n")
-    repo.write("procedures/qp-03-risk.md", SOP.replace("SOP-003", "QP-03").replace("status: draft", "type: procedure\nstatus: effective\neffective: 2026-01-01"))
-    repo.write("procedures/wi-03-01-release.md", WI.replace("WI-007", "WI-03-01").replace("parent: SOP-003", "parent: QP-01").replace(
-        "status: draft", "type: work-instruction\nstatus: effective\neffective: 2026-01-01"))
+    in_force = "status: effective\neffective: 2026-01-01"
+    repo.write("procedures/qp-03-risk.md",
+               SOP.replace("SOP-003", "QP-03").replace("status: draft", f"type: procedure\n{in_force}"))
+    repo.write("procedures/wi-03-01-release.md",
+               WI.replace("WI-007", "WI-03-01").replace("parent: SOP-003", "parent: QP-01")
+               .replace("status: draft", f"type: work-instruction\n{in_force}"))
     repo.commit("Risk and release", who="li-na", day="2026-01-01")
     repo.git("tag", "-f", "qms-baseline")
     site = tmp_path / "site"

@@ -27,10 +27,9 @@ from qms.history.model import ID, LIFECYCLE_KEYS, DocumentHistory, History, Revi
 from qms.load.config import Config
 from qms.model import Person
 from qms.text.dates import end_of, is_date_baseline
-from qms.text.keymap import FrontMatterMap
 from qms.text.frontmatter import SplitProblem, normalise_newlines, split_front_matter
+from qms.text.keymap import FrontMatterMap
 from qms.text.yamlsafe import parse_yaml
-
 
 NO_MAPPING = FrontMatterMap()
 TYPE = INDEX["type"]

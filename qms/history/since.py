@@ -29,7 +29,15 @@ from qms.git.log import blobs_at, read_before, read_blobs, read_range
 from qms.git.runner import ensure_full_history, resolve_commit, run_git
 from qms.history import cache as historycache
 from qms.history.controls import control_files, read_seed
-from qms.history.index import NO_MAPPING, baseline_ordinal, document_path_test, index_versions, judge_history, parse_blobs, parse_versions
+from qms.history.index import (
+    NO_MAPPING,
+    baseline_ordinal,
+    document_path_test,
+    index_versions,
+    judge_history,
+    parse_blobs,
+    parse_versions,
+)
 from qms.history.model import DocumentHistory, History, Roster, Version
 from qms.load.config import Config
 from qms.model import Person

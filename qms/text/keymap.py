@@ -54,5 +54,6 @@ class FrontMatterMap:
             mapped["status"] = self.status[status]
         if lines is not None and renamed:
             for path in [p for p in lines if p and p[0] in renamed]:
-                lines[(renamed[str(path[0])], *path[1:])] = lines.pop(path)
+                moved: KeyPath = (renamed[str(path[0])], *path[1:])
+                lines[moved] = lines.pop(path)
         return mapped, clashes
