@@ -162,14 +162,15 @@ def test_site_navigation_shows_the_work_instruction_under_its_parent(tmp_path: P
     from qmsrepo import GitQmsRepo, run_qms
 
     repo = GitQmsRepo(tmp_path / "qms")
+    repo.edit("qms.yml", "language: en\n", "language: en\nfront_matter: {keys: {documentId: id}, status: {approved: effective}}\n")
     repo.write("portal/index.md", "# Home\n")
     repo.write("mkdocs.yml", "site_name: Office\ndocs_dir: portal\ntheme:\n  name: material\nplugins:\n  - search\n  - qms\n")
     in_force = "status: effective\neffective: 2026-01-01"
     repo.write("procedures/qp-03-risk.md",
                SOP.replace("SOP-003", "QP-03").replace("status: draft", f"type: procedure\n{in_force}"))
     repo.write("procedures/wi-03-01-release.md",
-               WI.replace("WI-007", "WI-03-01").replace("parent: SOP-003", "parent: QP-01")
-               .replace("status: draft", f"type: work-instruction\n{in_force}"))
+               WI.replace("id: WI-007", "documentId: WI-03-01").replace("parent: SOP-003", "parent: QP-01")
+               .replace("status: draft", "type: work-instruction\nstatus: approved\neffective: 2026-01-01"))
     repo.commit("Risk and release", who="li-na", day="2026-01-01")
     repo.git("tag", "-f", "qms-baseline")
     site = tmp_path / "site"
@@ -177,7 +178,7 @@ def test_site_navigation_shows_the_work_instruction_under_its_parent(tmp_path: P
     assert run.code == 0, run.stdout + run.stderr
     html = (site / "procedures" / "wi-03-01-release" / "index.html").read_text(encoding="utf-8")
     nav = html[html.index("md-nav--primary"):html.index('<div class="md-content"')]
-    # The work instruction's branch of the tree is QP-01's, where parent: puts it, not QP-03's.
+    # Published under its mapped id and status, in QP-01's branch of the tree, where parent: puts it, not QP-03's.
     section = nav[:nav.index("WI-03-01 Release Signing")]
     assert section.rfind("QP-01 Document Control") > section.rfind("QP-03 Risk Management")
 
