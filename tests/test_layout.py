@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from qmsrepo import QMS_YML, QmsRepo, assert_clean, find, only
+from qmsrepo import QMS_YML, GitQmsRepo, QmsRepo, assert_clean, find, only
 
 SOP = """\
 ---
@@ -159,7 +159,7 @@ def test_navigation_puts_a_work_instruction_under_its_parent_not_its_number() ->
 
 @pytest.mark.slow
 def test_site_navigation_shows_the_work_instruction_under_its_parent(tmp_path: Path) -> None:
-    from qmsrepo import GitQmsRepo, run_qms
+    from qmsrepo import run_qms
 
     repo = GitQmsRepo(tmp_path / "qms")
     repo.edit("qms.yml", "language: en\n", "language: en\nfront_matter: {keys: {documentId: id}, status: {approved: effective}}\n")
@@ -188,3 +188,34 @@ def test_a_document_hidden_by_a_not_controlled_glob_is_reported(repo: QmsRepo) -
     repo.write("procedures/README.md", "# Procedures\n")
     hit = only(repo.check(), "F014")
     assert (hit["path"], hit["line"], hit["severity"]) == ("procedures/qp-01-document-control.md", 1, "error")
+
+
+def test_history_follows_the_same_layout_as_the_check(git_repo: GitQmsRepo) -> None:
+    """A procedure found by a glob has a history; a README declared not controlled has none, even with an id."""
+    glob_repo(git_repo)
+    git_repo.edit("qms.yml", "language: en\n", 'language: en\nnot_controlled: ["**/README.md"]\n')
+    git_repo.write("sops/README.md", "# SOPs\n")
+    git_repo.commit("SOPs in sops/", who="li-na")
+    git_repo.write("sops/README.md", "---\nid: SOP-009\n---\n# SOPs\n")
+    git_repo.commit("README with an id", who="li-na")
+    rows = git_repo.history("SOP-003")
+    assert [(row["revision"], row["path"]) for row in rows] == [("1", "sops/risk/sop-003-risk-management.md")]
+    assert git_repo.qms("history", "SOP-009", "--format", "json").code != 0
+    assert only(git_repo.check(), "F014")["path"] == "sops/README.md"
+
+
+@pytest.mark.parametrize(("pattern", "path", "matches"), [
+    ("sops/**/*.md", "sops/a.md", True),
+    ("sops/**/*.md", "sops/risk/deep/a.md", True),
+    ("sops/**/*.md", "other/sops/a.md", False),
+    ("sops/*.md", "sops/risk/a.md", False),
+    ("README.md", "procedures/deep/README.md", True),
+    ("**/index.md", "index.md", True),
+    ("wi-0[0-9][0-9].md", "sops/wi-007.md", True),
+    ("wi-0[!0-9]*.md", "sops/wi-007.md", False),
+])
+def test_globs_read_as_in_gitignore(pattern: str, path: str, matches: bool) -> None:
+    from qms.load.layout import glob_regex, static_prefix
+
+    assert bool(glob_regex(pattern).fullmatch(path)) is matches
+    assert static_prefix("sops/**/*.md") == "sops" and static_prefix("**/*.md") == "." and static_prefix("a.md") == "."
