@@ -126,3 +126,16 @@ def test_the_schema_of_qms_yml_takes_the_new_settings(tmp_path: Path) -> None:
     repo.write("qms.yml", QMS_YML + "front_matter:\n  status: {approved: efective}\n")
     run = repo.qms("check")
     assert run.code == 2 and "qms.yml:8" in run.stderr + run.stdout
+
+
+def test_approve_writes_the_status_where_the_file_keeps_it(git_repo: GitQmsRepo) -> None:
+    """A file that says `state:` (mapped to status) is approved in `state:`, never given a second status key."""
+    git_repo.write("qms.yml", git_repo.read("qms.yml") + "front_matter: {keys: {documentId: id, documentTitle: title, state: status}}\n")
+    git_repo.write("procedures/qp-02-purchasing.md", FOREIGN.replace("status: in_review", "state: review"))
+    git_repo.commit("Purchasing, for review", who="li-na")
+    run = git_repo.qms_as("chen-jing", "approve", "QP-02")
+    assert run.code == 0, run.stderr
+    text = git_repo.read("procedures/qp-02-purchasing.md")
+    assert "\nstate: effective\n" in text and "\nstatus:" not in text
+    run = git_repo.check()
+    assert (run.code, run.findings) == (0, []), run.findings

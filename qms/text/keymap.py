@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,14 @@ class FrontMatterMap:
             return ""
         text = json.dumps([sorted(self.keys.items()), sorted(self.status.items())])
         return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+    def written_key(self, raw: bytes, key: str) -> str:
+        """The name under which `raw` (a file's bytes) writes qmskit's `key`: a foreign one mapped onto it, or
+        `key` itself. A command that sets a key writes it where it is, never a second copy beside it."""
+        for foreign, native in self.keys.items():
+            if native == key and re.search(rb"^" + re.escape(foreign.encode("utf-8")) + rb"[ \t]*:", raw, re.M):
+                return foreign
+        return key
 
     def apply(self, data: dict[str, Any], lines: dict[KeyPath, int] | None = None) -> tuple[dict[str, Any], list[str]]:
         """(the front-matter with mapped keys and status, the foreign keys left alone because the
