@@ -130,7 +130,8 @@ def test_the_schema_of_qms_yml_takes_the_new_settings(tmp_path: Path) -> None:
 
 def test_approve_writes_the_status_where_the_file_keeps_it(git_repo: GitQmsRepo) -> None:
     """A file that says `state:` (mapped to status) is approved in `state:`, never given a second status key."""
-    git_repo.write("qms.yml", git_repo.read("qms.yml") + "front_matter: {keys: {documentId: id, documentTitle: title, state: status}}\n")
+    mapping = "front_matter: {keys: {documentId: id, documentTitle: title, state: status}}\n"
+    git_repo.write("qms.yml", git_repo.read("qms.yml") + mapping)
     git_repo.write("procedures/qp-02-purchasing.md", FOREIGN.replace("status: in_review", "state: review"))
     git_repo.commit("Purchasing, for review", who="li-na")
     run = git_repo.qms_as("chen-jing", "approve", "QP-02")
