@@ -219,3 +219,10 @@ def test_globs_read_as_in_gitignore(pattern: str, path: str, matches: bool) -> N
 
     assert bool(glob_regex(pattern).fullmatch(path)) is matches
     assert static_prefix("sops/**/*.md") == "sops" and static_prefix("**/*.md") == "." and static_prefix("a.md") == "."
+
+
+def test_a_custom_type_must_say_where_its_documents_are(repo: QmsRepo) -> None:
+    repo.edit("qms.yml", "language: en\n", "language: en\ntypes:\n  policy: {id_pattern: 'POL-\\d{2}'}\n")
+    run = repo.qms("check")
+    assert run.code == 2
+    assert "qms.yml:4: say where documents of type policy are" in run.stderr

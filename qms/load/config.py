@@ -137,7 +137,7 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
                               "such as 'SOP-\\d{3}'")
         if not default and not (spec.get("folder") or spec.get("paths")):
             raise ConfigError(f"{CONFIG_NAME}:{located.line_of(('types', name))}: say where documents of type {name} "
-                              f"are: give it a folder (folder: {name}s) or globs (paths: [\"{name}s/**/*.md\"])")
+                              f"are: give it a folder (folder: {name}) or globs (paths: [\"{name}/**/*.md\"])")
         try:
             pattern = id_regex(spec.get("id_pattern") or default["id_pattern"])
         except re.error as exc:
