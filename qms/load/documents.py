@@ -68,9 +68,11 @@ def _walk(config: Config, docs: DocumentSet, others: list[str]) -> list[str]:
     root = config.root
     found: list[str] = []
     layout = config.layout
-    # Only a folder the repository's own qms.yml names is missing: an unused default type is not an error.
-    named = sorted({spec.folder for spec in config.types.values() if spec.named and not spec.paths})
-    docs.findings.extend(_missing_folder(config, folder) for folder in named if not (root / folder).is_dir())
+    # Only a folder the repository's own qms.yml names is missing: an unused default type is not an error. A
+    # folder inside another that is walked (manual/external in manual/) loses no document by being absent.
+    named = {spec.folder for spec in config.types.values() if spec.named and not spec.paths}
+    docs.findings.extend(_missing_folder(config, folder) for folder in layout.roots()
+                         if folder in named and not (root / folder).is_dir())
     for folder in layout.roots():
         top = root / folder
         if top.is_dir():
