@@ -63,6 +63,7 @@ class Run:
     stdout: bytes
     stderr: bytes
     max_rss_kb: int
+    cpu_seconds: float = 0.0  # user + system time of the child and the processes it waited for (git)
 
 
 # ---------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def run_measured(cmd: list[str], cwd: Path) -> Run:
         stderr = err.read()
     # ru_maxrss is in KiB on Linux and in bytes on macOS.
     rss = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
-    return Run(seconds, proc.returncode, out, stderr, rss)
+    return Run(seconds, proc.returncode, out, stderr, rss, usage.ru_utime + usage.ru_stime)
 
 
 def best_of(repeat: int, once: Callable[[], Run], first: Run | None = None) -> tuple[Run, list[Run]]:

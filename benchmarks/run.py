@@ -10,6 +10,8 @@ same data:
   doorstop  `qms check` against `doorstop` validating the same number of items
             (Doorstop installed in its own virtualenv under .work/);
   since     `qms check --since HEAD~1` after one changed file;
+  staged    `qms check --staged` (the pre-commit hook) against plain `qms check`, warm, on the same
+            clone with one effective document edited and staged;
   history   `qms history` for every document against one bare `git log` pass;
   build     `qms build` against plain mkdocs-material and the git-date plugin
             (bench_build.py, 1,000 pages of a 20,000-commit history), and the
@@ -31,6 +33,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -54,7 +57,7 @@ theme:
     - navigation.prune
 """
 
-SECTIONS = ("check", "doorstop", "since", "history", "build", "large")
+SECTIONS = ("check", "doorstop", "since", "staged", "history", "build", "large")
 
 # The floor of `qms check`: read each Markdown file, parse its front-matter with libyaml. Nothing more.
 FLOOR_SCRIPT = """
@@ -171,6 +174,29 @@ class Bench:
         self.add(Row(f"qms check --since HEAD~1, cold ({label})", cold, target="< 1 s", met=cold.seconds < 1))
         self.add(Row(f"qms check --since HEAD~1, warm ({label})", warm, target="< 1 s", met=warm.seconds < 1))
 
+    def staged(self, source: Path, label: str) -> None:
+        """The pre-commit hook's check against plain `qms check`, both warm, alternating, on the same clone."""
+        say(f"staged ({label}) ...")
+        repo = one_staged_clone(source, self.workdir / f"staged-{source.parent.name}")
+        self.qms(repo, "check")  # warm the cache for both
+        plain: list[Run] = []
+        staged: list[Run] = []
+        for _ in range(self.args.repeat):  # alternated, so a busy moment of the shared machine falls on both
+            plain.append(self.qms(repo, "check"))
+            staged.append(self.qms(repo, "check", "--staged"))
+        best_plain = min(plain, key=lambda r: r.seconds)
+        best_staged = min(staged, key=lambda r: r.seconds)
+        found = best_staged.stdout.decode(errors="replace").strip().splitlines()[-1:]
+        self.notes.append(f"--staged ({label}) reported: {found[0] if found else '(nothing)'}")
+        # CPU time hardly depends on what else the shared machine runs; wall time does.
+        cpu_plain = statistics.median(r.cpu_seconds for r in plain)
+        cpu_staged = statistics.median(r.cpu_seconds for r in staged)
+        self.notes.append(f"CPU seconds, median of {len(plain)} ({label}): qms check {cpu_plain:.2f}, "
+                          f"qms check --staged {cpu_staged:.2f} ({cpu_staged / cpu_plain:.2f}x)")
+        self.add(Row(f"qms check, warm, one staged change ({label})", best_plain))
+        self.add(Row(f"qms check --staged, warm ({label})", best_staged, "qms check", best_plain.seconds,
+                     "1.1x", best_staged.seconds <= 1.1 * best_plain.seconds))
+
     def history(self, repo: Path, label: str) -> None:
         say(f"history ({label}) ...")
         floor = self.best(lambda: run_measured(FLOOR_CMD, repo))
@@ -278,6 +304,24 @@ def one_change_clone(source: Path, base: Path) -> Path:
     return repo
 
 
+def one_staged_clone(source: Path, base: Path) -> Path:
+    """A clone of `source` with one effective document's body edited and staged (no new revision): what the
+    pre-commit hook stops."""
+    head = git_out(source, "rev-parse", "HEAD").strip()
+    repo, stamp = base / "repo", base / "staged.json"
+    if stamp.is_file() and json.loads(stamp.read_text()).get("source_head") == head:
+        return repo
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    subprocess.run(["git", "clone", "--quiet", str(source), str(repo)], check=True)
+    effective = next(path for path in git_out(repo, "grep", "-l", "^status: effective", "--", "procedures").splitlines())
+    with open(repo / effective, "a", encoding="utf-8") as out:
+        out.write("\nThe section head signs the slip before it is filed.\n")
+    subprocess.run(["git", "add", effective], cwd=repo, check=True)
+    stamp.write_text(json.dumps({"source_head": head, "changed": effective}) + "\n")
+    return repo
+
+
 def ensure_doorstop(workdir: Path) -> Path:
     venv = workdir / "venv-doorstop"
     if not (venv / "bin" / "doorstop").exists():
@@ -378,13 +422,15 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     bench = Bench(args)
     started = time.perf_counter()
-    repo, info = bench.repo(args.size) if {"check", "since", "history", "build"} & set(sections) else (None, {})
+    repo, info = bench.repo(args.size) if {"check", "since", "staged", "history", "build"} & set(sections) else (None, {})
     if "check" in sections:
         bench.check(repo, args.size)
     if "doorstop" in sections:
         bench.doorstop()
     if "since" in sections:
         bench.since(repo, args.size)
+    if "staged" in sections:
+        bench.staged(repo, args.size)
     if "history" in sections:
         bench.history(repo, args.size)
     if "build" in sections:

@@ -27,14 +27,15 @@ from qms.errors import QmsError, UsageError
 from qms.text.safetext import visible
 
 if TYPE_CHECKING:
+    from qms.commands.approve import ApproveResult
     from qms.workspace import Workspace
 
 # Each command imports what it needs when it runs: `qms check` never loads
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
 # The order a newcomer meets the commands in, for `qms --help`.
-ORDER = ("init", "new", "check", "approve", "history", "diff", "show", "build", "serve", "register", "pdf",
-         "export", "codeowners", "demo", "rules")
+ORDER = ("init", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
+         "coverage", "pdf", "export", "codeowners", "demo", "rules")
 
 
 def _plain(params: list[Any]) -> list[Any]:
@@ -167,6 +168,16 @@ def _console() -> Console:
     return console()
 
 
+AS_OF_HELP = "Show the revisions in force on this day (YYYY-MM-DD) instead of today."
+
+
+def _as_of(value: str | None) -> Any:
+    """--as-of DATE as a date (None for today); a clear refusal for anything else."""
+    from qms.publish.snapshot import parse_as_of
+
+    return parse_as_of(value)
+
+
 def _codes(values: list[str]) -> list[str]:
     """`--select R --select P001,P002` -> ["R", "P001", "P002"]."""
     return [code for value in values for code in value.split(",") if code.strip()]
@@ -189,8 +200,17 @@ def check(
     ] = None,
     since: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--since", metavar="REV", help="Also apply change control to every commit after REV."),
+        typer.Option("--since", metavar="REV", help="Also apply change control to what HEAD brings after REV, "
+                     "judged as a pull request that lands the way qms.yml's merge: says."),
     ] = None,
+    as_landed: Annotated[
+        bool, typer.Option("--as-landed", help="With --since: judge the commits after REV as they stand on the "
+                           "main line, as --history does (for commits already merged).")
+    ] = False,
+    staged: Annotated[
+        bool, typer.Option("--staged", help="Also judge what is staged against HEAD, before it is committed "
+                           "(the pre-commit hook): a changed effective document needs a new revision.")
+    ] = False,
     full_history: Annotated[
         bool, typer.Option("--history", help="Also apply change control to the whole git history.")
     ] = False,
@@ -215,6 +235,8 @@ def check(
 
         qms check --since origin/main --format github
 
+        qms check --staged
+
         qms check --format sarif > qms.sarif
 
         qms check --history
@@ -224,7 +246,8 @@ def check(
     from qms.report.findings import RENDERERS, render_text
     from qms.rules.runner import run_check
 
-    result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against)
+    result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against,
+                       as_landed, staged)
     if output_format is OutputFormat.text:
         render_text(result, _console())
     else:
@@ -293,19 +316,28 @@ def diff(
 def show(
     ctx: typer.Context,
     target: Annotated[str, typer.Argument(metavar="ID[@REV]", help="The document, and a revision from its history.")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
-    """Print a document: as it stands in the working tree, or as a revision was last committed.
+    """Print a document: the revision in force today, as committed, or a revision as it was last committed.
+
+    A document with no revision in force yet (a first draft) is printed as it stands. Notes (an approved
+    later revision, uncommitted changes) go to stderr.
 
     Examples:
 
         qms show QP-02
 
+        qms show QP-02 --as-of 2026-12-15
+
         qms show QP-02@A/0 > qp-02-rev-A0.md
     """
     from qms.commands.show import show as show_document
 
+    text, notes = show_document(_workspace(ctx), target, _as_of(as_of))
     # The document's own text: tabs and line breaks are its layout, any other control character is shown.
-    sys.stdout.write(visible(show_document(_workspace(ctx), target), keep="\t\n"))
+    sys.stdout.write(visible(text, keep="\t\n"))
+    for note in notes:
+        print(visible(note), file=sys.stderr)
 
 
 @app.command(cls=_Command)
@@ -324,7 +356,10 @@ def approve(
     revision you are approving, the document is still a draft (set status:
     review and commit first), or --effective is before today's approval.
     While other approver roles still have to approve, the document stays in
-    review.
+    review; so does one that relies on a document not yet in force, until
+    the approval that completes the set puts them all in force together.
+    Give the whole set: what you hold no approver role for is left out.
+    Where a document names reviewers, they review it first (qms review).
 
     Examples:
 
@@ -342,12 +377,56 @@ def approve(
 
     result = approve_documents(_workspace(ctx), ids, effective, sign)
     for doc in result.documents:
+        done = f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}"
         if doc.waiting:
-            _say(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}; it stays in review "
-                  f"until {', '.join(doc.waiting)} approve{'s' if len(doc.waiting) == 1 else ''} too")
+            _say(f"{done}; it stays in review until {', '.join(doc.waiting)} approve{'s' if len(doc.waiting) == 1 else ''} "
+                 f"too (a holder runs `qms approve {doc.id}`)")
+        elif doc.blocked_by:
+            _say(f"{done}; it stays in review until {doc.blocked_by[0]}, which it relies on, is in force: "
+                 f"{doc.next_step}. That approval puts them in force together.")
         else:
-            _say(f"Approved {doc.id} revision {doc.revision} as {', '.join(doc.roles)}, effective {doc.effective}")
+            _say(f"{done}, effective {doc.effective}")
+    for doc in result.joined:
+        _say(f"Put {doc.id} revision {doc.revision} in force with it, effective {doc.effective}: approved earlier, "
+             "it was waiting for what this approval puts in force")
+    _say_left_out_and_committed(result, "approves")
+
+
+def _say_left_out_and_committed(result: ApproveResult, verb: str) -> None:
+    for reason in result.skipped:
+        _say(f"Left out: {reason}; a holder of one of them {verb} it.")
     _say(f"Committed {result.commit[:7]} as {result.approver}.")
+
+
+@app.command(cls=_Command)
+def review(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents to review, in one commit.")],
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the review commit (git commit -S).")] = False,
+) -> None:
+    """Review documents as yourself, before they are approved: an empty commit with a Reviews: trailer.
+
+    A document that names reviewers (roles) in its front-matter needs a review
+    by a holder of each before `qms approve` takes it. The same rules as an
+    approval apply: your own git identity, a reviewer role you hold, not the
+    author of the revision, signed where qms.yml requires signed approvals.
+    A review covers the content as committed; a later change voids it. To
+    send the document back instead, set status: draft and say why.
+
+    Examples:
+
+        qms review QP-07
+
+        qms review QP-07 WI-07-01 --sign
+    """
+    from qms.commands.approve import review as review_documents
+
+    result = review_documents(_workspace(ctx), ids, sign)
+    for doc in result.documents:
+        waiting = (f"; a holder of {', '.join(doc.waiting)} reviews it too (`qms review {doc.id}`), then it can be "
+                   "approved") if doc.waiting else f"; it can now be approved (`qms approve {doc.id}`)"
+        _say(f"Reviewed {doc.id} revision {doc.revision} as {', '.join(doc.roles)}{waiting}")
+    _say_left_out_and_committed(result, "reviews")
 
 
 @app.command(cls=_Command)
@@ -402,8 +481,12 @@ def build(
     audit: Annotated[bool, typer.Option("--audit", help="Also publish obsolete documents, under an OBSOLETE banner.")] = False,
     public: Annotated[bool, typer.Option("--public", help="Only documents and records classified public: for a site "
                                          "anyone can read, such as GitHub or GitLab Pages.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Publish the controlled document set as a website (mkdocs build with the qms plugin).
+
+    Only committed content is published: each document's revision in force on
+    the day, as git holds it. Build daily to keep the site current.
 
     Documents are classified internal unless their front-matter says
     classification: public, and a plain build publishes internal ones too: it
@@ -417,12 +500,14 @@ def build(
         qms build --public --site-dir public
 
         qms build --audit --site-dir audit-site
+
+        qms build --as-of 2026-12-15 --site-dir site-from-15-december
     """
     from qms.commands.build import build_site
     from qms.load.config import find_root
 
     root = find_root(ctx.obj)
-    site = build_site(root, site_dir, audit, public)
+    site = build_site(root, site_dir, audit, public, _as_of(as_of))
     _say(f"Built the {'public ' if public else ''}site in {site}"
          f"{': documents classified public only' if public else ''}.")
     _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
@@ -432,12 +517,15 @@ def build(
 def serve(
     ctx: typer.Context,
     dev_addr: Annotated[str, typer.Option("--dev-addr", "-a", metavar="IP:PORT", help="Where to serve.")] = "127.0.0.1:8000",
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Preview the site, drafts and documents in review included (under a DRAFT banner).
 
     The preview is rebuilt when a document, a record, qms.yml, the roles or
     the people change, and after every commit (the revision tables come from
     git). Stop it with Ctrl-C.
+    The preview also shows your uncommitted changes, under the DRAFT banner;
+    `qms build` publishes only what is committed.
 
     Examples:
 
@@ -449,7 +537,7 @@ def serve(
     from qms.load.config import find_root
 
     root = find_root(ctx.obj)
-    argv, env = mkdocs_command(root, "serve", "--dev-addr", dev_addr)
+    argv, env = mkdocs_command(root, "serve", "--dev-addr", dev_addr, as_of=_as_of(as_of))
     # Become the server, so that stopping `qms serve` (Ctrl-C, or a signal from a supervisor) stops MkDocs too.
     os.chdir(root)
     os.execve(argv[0], argv, env)
@@ -499,6 +587,7 @@ def pdf(
         Optional[int],  # noqa: UP045
         typer.Option("--copy-number", metavar="N", min=1, help="The distribution number printed on each page."),
     ] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Print controlled copies as PDF: ID_revREV.pdf with approvals, revision table and page headers.
 
@@ -514,7 +603,8 @@ def pdf(
     """
     from qms.commands.pdf import make_pdfs
 
-    for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft, copy_number):
+    for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft, _as_of(as_of),
+                          copy_number=copy_number):
         _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
 
 
@@ -595,6 +685,67 @@ def new(
         _say(f"  {number}. {step}")
 
 
+@app.command(name="import", cls=_Command)
+def import_word_file(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(metavar="FILE.docx", help="The Word file to import.")],
+    doc_type: Annotated[
+        Optional[str], typer.Option("--type", metavar="TYPE", help="procedure, work-instruction, form, manual or external "  # noqa: UP045
+                                    "(default: the type whose ids fit the id in the file).")
+    ] = None,
+    doc_id: Annotated[
+        Optional[str], typer.Option("--id", metavar="ID", help="The id (default: the file's own, else the next free one).")  # noqa: UP045
+    ] = None,
+    title: Annotated[Optional[str], typer.Option("--title", "-t", help="The title (default: the file's).")] = None,  # noqa: UP045
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="The owner role (default from qms.yml).")] = None,  # noqa: UP045
+    approver: Annotated[
+        Optional[list[str]], typer.Option("--approver", metavar="ROLE", help="An approver role (repeat; default from qms.yml).")  # noqa: UP045
+    ] = None,
+    plan: Annotated[bool, typer.Option("--plan", help="Print what would be written, and write nothing.")] = False,
+) -> None:
+    """Import a Word file as a new draft document: its text as Markdown, its pictures beside it.
+
+    Headings, numbered and nested lists, tables, bold and italics, footnotes and
+    pictures are converted. What cannot be converted faithfully (tracked
+    changes, text boxes, fields, comments, merged table cells) is listed.
+    Never writes over a file.
+
+    Examples:
+
+        qms import "QP-03 Risk Management.docx" --plan
+
+        qms import "SOP-003 Risk Management.docx" --type procedure
+
+        qms import manual.docx --type manual --id QM-02
+    """
+    from qms.commands.word_import import import_word
+
+    result = import_word(_workspace(ctx), source, doc_type, doc_id, title, owner, approver, plan)
+    verb = "Created" if result.written else "Would create"
+    _say(f"{verb} {result.path} ({result.id}, {result.type}: {result.title}) from {result.source}.")
+    for path, picture in result.pictures:
+        _say(f"{verb} {path} ({len(picture.data)} bytes).")
+    for note in result.notes:
+        _say(f"Note: {note}.")
+    if result.revision_table is not None:
+        rows = result.revision_table.rows
+        _say(f"Revision table found ({len(rows)} rows), kept in the body as it was:")
+        for row in rows:
+            _say(f"  {row.revision or '-'}  {row.date or '-'}  {row.change or '-'}  {row.approved_by or '-'}")
+    if result.warnings:
+        _say("Not converted faithfully; check these against the Word file:")
+        for warning in result.warnings:
+            _say(f"  - {warning.what}: {warning.hint}")
+    if not result.written:
+        print("The new document would read:")
+        print(visible(result.text.rstrip("\n"), keep="\n"))
+        print("Nothing was written (--plan).")
+        return
+    print("Next:")
+    for number, step in enumerate(result.next_steps, 1):
+        _say(f"  {number}. {step}")
+
+
 class RegisterFormat(str, Enum):
     table = "table"
     csv = "csv"
@@ -650,6 +801,7 @@ def register(
         RegisterFormat, typer.Option("--format", "-f", help="table for people, csv for spreadsheets, json for tools.")
     ] = RegisterFormat.table,
     audit: Annotated[bool, typer.Option("--audit", help="Also list obsolete documents.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Print the master document register (what is in force), or with --records the records register.
 
@@ -668,7 +820,7 @@ def register(
     from qms.report.register import to_csv as register_csv
     from qms.report.register import to_json as register_json
 
-    columns, rows = register_rows(_workspace(ctx), records, audit)
+    columns, rows = register_rows(_workspace(ctx), records, audit, _as_of(as_of))
     if output_format is RegisterFormat.csv:
         sys.stdout.write(register_csv(columns, rows))
     elif output_format is RegisterFormat.json:
@@ -677,11 +829,64 @@ def register(
         print_register(columns, rows, _console())
 
 
+class CoverageFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@app.command(cls=_Command)
+def coverage(
+    ctx: typer.Context,
+    standard: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--standard", "-s", help="One declared standard, by key (iso13485) or name."),
+    ] = None,
+    output_format: Annotated[
+        CoverageFormat,
+        typer.Option("--format", "-f", help="text for people, json for tools, csv for spreadsheets, markdown for reports."),
+    ] = CoverageFormat.text,
+) -> None:
+    """Show every clause of each standard the QMS declares, with the effective documents that address it.
+
+    A document addresses the clauses it names under clauses: and their subclauses. Clauses
+    qms.yml excludes are shown with the reason; `qms check` warns of the others no effective
+    document addresses (D007).
+
+    Examples:
+
+        qms coverage
+
+        qms coverage --standard iso13485 --format csv > coverage.csv
+    """
+    from qms.errors import UsageError
+    from qms.publish.coverage import coverage as clause_coverage
+    from qms.report import coverage as render
+
+    workspace = _workspace(ctx)
+    config = workspace.config
+    if standard is not None and config.standard(standard) is None:
+        declared = ", ".join(f"{c.key} ({c.standard})" for c in config.standards)
+        raise UsageError(f"--standard {standard}: not a standard this QMS declares (declared: {declared})")
+    docs = workspace.documents
+    standards = clause_coverage(docs, config, standard)
+    if output_format is CoverageFormat.json:
+        sys.stdout.write(render.to_json(standards) + "\n")
+    elif output_format is CoverageFormat.csv:
+        sys.stdout.write(render.to_csv(standards))
+    elif output_format is CoverageFormat.markdown:
+        sys.stdout.write(render.to_markdown(standards, docs.by_id(), config.language))
+    else:
+        sys.stdout.write(render.to_text(standards))
+
+
 @app.command(name="export", cls=_Command)
 def export_markdown(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")],
     audit: Annotated[bool, typer.Option("--audit", help="Also export obsolete documents, under an OBSOLETE banner.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Export the published set as plain Markdown, headers and revision tables rendered in, for any site generator.
 
@@ -696,7 +901,7 @@ def export_markdown(
     """
     from qms.commands.export import export as export_set
 
-    summary = export_set(_workspace(ctx), target, audit)
+    summary = export_set(_workspace(ctx), target, audit, _as_of(as_of))
     _say(f"Exported {summary.documents} documents and {summary.records} records to {summary.path}.")
 
 

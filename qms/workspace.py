@@ -71,6 +71,12 @@ class Workspace:
             self._history = load_history(self.config, self.people)
         return self._history
 
+    def history_staged(self) -> tuple[History, int]:
+        """The change staged in git's index against HEAD, for the documents it touches (`qms check --staged`)."""
+        from qms.history.staged import load_staged
+
+        return load_staged(self.config)
+
     def history_since(self, rev: str) -> tuple[History, int]:
         """History enough to judge the commits after `rev`, and the ordinal of the last commit not judged.
 

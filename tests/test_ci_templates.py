@@ -68,7 +68,10 @@ def test_github_workflow_steps(office: tuple[User, Path, str]) -> None:
     _, root, _ = office
     workflow = _github(root)
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
-    assert set(triggers) == {"pull_request", "push", "workflow_dispatch"} and triggers["push"] == {"branches": ["main"]}
+    assert set(triggers) == {"pull_request", "push", "schedule", "workflow_dispatch"}
+    assert triggers["push"] == {"branches": ["main"]}
+    # A daily build: the site shows the revisions in force on the day it is built.
+    assert triggers["schedule"] == [{"cron": "17 0 * * *"}]
     steps = _steps(root)
     assert steps["actions/checkout@v4"]["with"] == {"fetch-depth": 0}
     names = list(steps)

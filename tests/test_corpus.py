@@ -57,6 +57,7 @@ COMMANDS = [
     Command("build", ("build", "--site-dir", "{out}/site")),
     Command("demo", ("demo", "{out}/demo", "--from", ".")),
     Command("register", ("register",), without_config=False),
+    Command("coverage", ("coverage", "--format", "json"), without_config=False),
     Command("export", ("export", "{out}/export"), without_config=False),
     Command("pdf", ("pdf", "--all", "--output-dir", "{out}/pdf"), without_config=False),
     Command("pdf-hostile-id", ("pdf", "../../etc/passwd", "--output-dir", "{out}/pdf"), everywhere=False),

@@ -218,7 +218,8 @@ def test_approval_hidden_in_a_merge_that_kept_mains_content_does_not_count(git_r
 
 def test_approval_of_the_very_content_main_kept_still_counts(git_repo: GitQmsRepo) -> None:
     """The other side of the rule: `-s ours` drops the branch's status change, but the approved text is main's text,
-    so the approval covers what is in force. The merge that undid the branch's status is still shown (H005)."""
+    so the approval covers what is in force. The merge as a whole changes nothing on main, but the status it undid is
+    still shown (H017, naming the H005 of the merge's own change)."""
     bump(git_repo)
     base = git_repo.git("rev-parse", "HEAD").strip()
     git_repo.git("switch", "-q", "-c", "side")
@@ -229,7 +230,8 @@ def test_approval_of_the_very_content_main_kept_still_counts(git_repo: GitQmsRep
     git_repo.revise(QP, "status: review", "status: effective")
     run = git_repo.check("--history")
     merge = git_repo.git("rev-parse", "--short=7", "HEAD~1")
-    assert [(f["code"], f["message"].split(":")[0]) for f in run.findings] == [("H005", f"commit {merge} by Li Na (li-na)")]
+    assert [(f["code"], f["message"].split(":")[0]) for f in run.findings] == [("H017", f"commit {merge} by Li Na (li-na)")]
+    assert "(H005 on its own)" in run.findings[0]["message"]
     revision = git_repo.history("QP-01")[-1]
     assert [(a["person"], a["valid"]) for a in revision["approvals"]] == [("chen-jing", True)]
     assert same_findings(git_repo.check("--since", base), run)

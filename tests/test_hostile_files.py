@@ -32,7 +32,8 @@ def _release(fifo: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
-def test_a_fifo_named_md_is_reported_and_never_opened(repo: QmsRepo) -> None:
+def test_a_fifo_named_md_is_reported_and_never_opened(git_repo: GitQmsRepo) -> None:
+    repo = git_repo  # the register reads what git holds, and the folder walk for its roles and people
     fifo = repo.root / "procedures" / "qp-09-pipe.md"
     os.mkfifo(fifo)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ def test_hook_definition() -> None:
     hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hooks == [{"id": "qms-check", "name": "qms check",
                       "description": "Check the QMS documents, roles and references with qmskit.",
-                      "entry": "qms check", "language": "python", "files": r"\.(md|markdown|ya?ml)$",
+                      "entry": "qms check --staged", "language": "python", "files": r"\.(md|markdown|ya?ml)$",
                       "pass_filenames": False, "require_serial": True}]
 
 
@@ -86,3 +87,22 @@ def test_config_written_by_init(office: tuple[User, Path, dict[str, str]]) -> No
     finally:
         _mend(root)
     assert failed.returncode == 1 and "S001" in failed.stdout
+
+
+@pytest.mark.slow
+def test_config_written_by_init_stops_an_effective_document_edited_without_a_new_revision(
+        office: tuple[User, Path, dict[str, str]], tmp_path: Path) -> None:
+    """The hook compares what is staged with HEAD (`qms check --staged`), so the most common mistake is caught
+    before the commit exists; a plain `qms check` of the working tree cannot see it."""
+    _, source, env = office
+    root = tmp_path / "office"
+    shutil.copytree(source, root, symlinks=True)
+    path = root / "procedures/qp-01-document-control.md"
+    text = path.read_text(encoding="utf-8").replace("status: draft", "status: effective\neffective: 2026-01-05")
+    path.write_text(text, encoding="utf-8")
+    subprocess.run(["git", "commit", "-qam", "QP-01 in force"], cwd=root, env=env, check=True)
+    path.write_text(text.replace("To keep the documents", "To keep all documents"), encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=root, env=env, check=True)
+    failed = _pre_commit(root, env)
+    assert failed.returncode == 1
+    assert "H001" in failed.stdout and "the staged change" in failed.stdout and "bump the revision" in failed.stdout

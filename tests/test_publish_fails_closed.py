@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from qmsrepo import GitQmsRepo, QmsRepo, find
+from qmsrepo import GitQmsRepo, find
 
 MARKER = "Salary bands of every officer"
 
@@ -42,7 +42,9 @@ def test_a_misspelt_classification_is_never_published(git_repo: GitQmsRepo, tmp_
     assert written and not [p for p in written if MARKER in p.read_text(encoding="utf-8")]
 
 
-def test_internal_and_public_are_published(repo: QmsRepo, tmp_path: Path) -> None:
+def test_internal_and_public_are_published(git_repo: GitQmsRepo, tmp_path: Path) -> None:
+    repo = git_repo
     repo.edit("procedures/qp-01-document-control.md", "owner: document-controller\n",
               "owner: document-controller\nclassification: public\n")
+    repo.commit("QP-01 is public", who="li-na")  # only committed content is published
     assert "QP-01" in repo.qms("register", "--format", "csv").stdout

@@ -14,7 +14,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from qmsrepo import QmsRepo, QmsRun, run_qms
+from qmsrepo import GitQmsRepo, QmsRepo, QmsRun, run_qms
 
 RESTRICTED = "procedures/f-03-09-staff-addresses.md"
 
@@ -50,7 +50,8 @@ def text(html: str) -> str:
 @pytest.mark.slow
 def test_register_lists_exactly_the_published_documents(demo: Path) -> None:
     rows = json.loads(qms(demo, "register", "--format", "json").stdout)
-    assert list(rows[0]) == ["id", "title", "type", "revision", "status", "effective", "owner", "next_review", "path"]
+    assert list(rows[0]) == ["id", "title", "type", "revision", "status", "effective", "owner", "next_review", "path",
+                             "upcoming"]
     effective = {i for i, s in current_status(demo).items() if s == "effective" and not i.startswith("REC-")}
     assert {r["id"] for r in rows} == effective
     assert "F-03-09" not in {r["id"] for r in rows}
@@ -208,7 +209,11 @@ def test_export_needs_the_git_history(repo: QmsRepo, tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
 
 
-def test_register_reads_the_working_tree_without_git(repo: QmsRepo) -> None:
+def test_register_reads_the_committed_state_and_needs_git(repo: QmsRepo, git_repo: GitQmsRepo) -> None:
+    """Only committed content is published: outside git there is nothing committed, and the register says so."""
+    refused = repo.qms("register", "--format", "json")
+    assert refused.code == 2 and "not inside a git repository" in refused.stderr and "commit the documents" in refused.stderr
+    repo = git_repo
     rows = json.loads(repo.qms("register", "--format", "json").stdout)
     assert [(r["id"], r["owner"], r["next_review"]) for r in rows] == [
         ("QM-01", "Quality Manager", "2027-01-05"), ("QP-01", "Document Controller", "2027-02-01")]

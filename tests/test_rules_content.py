@@ -94,8 +94,8 @@ def test_clauses_from_old_edition_and_made_up(repo: QmsRepo) -> None:
     assert run.codes() == {"D003"}
     hits = find(run, "D003")
     assert [(f["path"], f["line"]) for f in hits] == [(MANUAL, 12), (MANUAL, 13)]
-    assert hits[0]["message"].startswith('"4.2.3" is not a clause of iso9001-2015')
-    assert hits[1]["message"].startswith('"7.5.4" is not a clause of iso9001-2015')
+    assert hits[0]["message"].startswith('"4.2.3" is not a clause of ISO 9001:2015')
+    assert hits[1]["message"].startswith('"7.5.4" is not a clause of ISO 9001:2015')
 
 
 def test_unknown_clause_in_audit_record(repo: QmsRepo) -> None:
@@ -103,7 +103,7 @@ def test_unknown_clause_in_audit_record(repo: QmsRepo) -> None:
     repo.edit(REC, "auditors: [wang-li]", 'auditors: [wang-li]\nclauses: ["9.2", "9.22"]')
     hit = failing(repo, "D003")
     assert (hit["path"], hit["line"]) == (REC, 12)
-    assert '"9.22" is not a clause of iso9001-2015' in hit["message"]
+    assert '"9.22" is not a clause of ISO 9001:2015' in hit["message"]
 
 
 def test_2015_clauses_pass(repo: QmsRepo) -> None:

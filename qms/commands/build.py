@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,26 +31,30 @@ class BuildFailedError(QmsError):
     """MkDocs did not build the site; the old one was left as it was."""
 
 
-def mkdocs_command(root: Path, *args: str, audit: bool = False, public: bool = False) -> tuple[list[str], dict[str, str]]:
+def mkdocs_command(root: Path, *args: str, audit: bool = False, public: bool = False,
+                   as_of: date | None = None) -> tuple[list[str], dict[str, str]]:
     """The MkDocs command line and environment for the repository's mkdocs.yml.
 
     MissingExtraError when MkDocs or Material is not installed (the base install has neither: `qmskit[site]`).
     """
-    extras.require("site", f"qms {args[0] if args else 'build'}", ("mkdocs", "material"))
+    extras.require("site", f"qms {args[0] if args else 'build'}", ("mkdocs", "material", "pymdownx", "markdown_callouts"))
     if not (root / "mkdocs.yml").is_file():
         raise UsageError(f"{root} has no mkdocs.yml; add one with the qms plugin (the README shows how)")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"QMS_AUDIT": "1"} if audit else {}),
            **({"QMS_PUBLIC": "1"} if public else {})}
+    if as_of is not None:  # the plugin publishes the revisions in force on this day
+        env["QMS_AS_OF"] = as_of.isoformat()
     return [sys.executable, "-m", "mkdocs", *args, "-f", str(root / "mkdocs.yml")], env
 
 
-def build_site(root: Path, site_dir: Path | None = None, audit: bool = False, public: bool = False) -> Path:
+def build_site(root: Path, site_dir: Path | None = None, audit: bool = False, public: bool = False,
+               as_of: date | None = None) -> Path:
     """Build the site with MkDocs and put it in place whole; returns where it is.
 
     `site_dir` is --site-dir (default: mkdocs.yml's site_dir, or site/); `public` publishes only documents
     classified public. Raises BuildFailedError when MkDocs fails, leaving the old site as it was.
     """
-    argv, env = mkdocs_command(root, "build", "--quiet", audit=audit, public=public)
+    argv, env = mkdocs_command(root, "build", "--quiet", audit=audit, public=public, as_of=as_of)
     target = _target(root, site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     with folder_aside(target) as staging:

@@ -1,6 +1,7 @@
 """`qms export DIR`: the published set as plain Markdown, for any static site generator.
 
-The same documents as the site (qms.publish decides), each with its
+The same documents as the site (qms.publish decides): the revision in force on the
+day, as git holds it (the working tree's uncommitted text is never exported), each with its
 front-matter kept, the header and the revision table from git rendered in as
 Markdown tables, and `[[ID]]` turned into relative links; plus the master
 register, the records register and the roles matrix. History comes from the
@@ -13,18 +14,21 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from qms import safewrite
 from qms.errors import QmsError
-from qms.history.model import DocumentHistory, History
+from qms.history.model import DocumentHistory
 from qms.load.config import Config
-from qms.model import Document, DocumentSet
+from qms.model import Document
 from qms.publish import generated
 from qms.publish import pages as publish
 from qms.publish.labels import labels
+from qms.publish.snapshot import Snapshot, announcement, snapshot
 from qms.publish.visibility import PUBLISHED, visibility
-from qms.text.frontmatter import normalise_newlines, split_front_matter
+from qms.text.blocks import join_cjk_lines
+from qms.text.frontmatter import split_front_matter
 from qms.text.mdtext import cell as md_cell
 from qms.workspace import Workspace
 
@@ -40,19 +44,18 @@ class ExportSummary:
     records: int
 
 
-def export(workspace: Workspace, target: Path, audit: bool = False) -> ExportSummary:
+def export(workspace: Workspace, target: Path, audit: bool = False, as_of: date | None = None) -> ExportSummary:
     config = workspace.config
     target = target.resolve()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ExportError(f"{target} already exists and is not an empty folder; export into a new folder "
                           "(qms export never writes over files)")
-    docs = workspace.documents
-    history = workspace.history()
-    published = [d for d in docs.documents if visibility(d, audit) == PUBLISHED]
+    snap = snapshot(workspace, as_of)
+    published = [d for d in snap.docs.documents if visibility(d, audit) == PUBLISHED]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with safewrite.folder_aside(target) as staging:
-            _write_pages(staging, config, docs, history, published, audit)
+            _write_pages(staging, config, snap, published, audit)
             safewrite.move_into_place(staging, target)  # replaces the empty folder checked above
     except OSError as exc:
         raise ExportError(f"cannot write the export to {target}: {exc.strerror or exc}; nothing was written") from None
@@ -60,8 +63,8 @@ def export(workspace: Workspace, target: Path, audit: bool = False) -> ExportSum
     return ExportSummary(target, len(published) - records, records)
 
 
-def _write_pages(out: Path, config: Config, docs: DocumentSet, history: History,
-                 published: list[Document], audit: bool) -> None:
+def _write_pages(out: Path, config: Config, snap: Snapshot, published: list[Document], audit: bool) -> None:
+    docs = snap.docs
     t = labels(config.language)
     role_titles = {r.id: r.title for r in docs.roles}
 
@@ -73,32 +76,36 @@ def _write_pages(out: Path, config: Config, docs: DocumentSet, history: History,
     for doc in published:
         here = posixpath.dirname(doc.path)
         targets = {d.id: (posixpath.relpath(d.path, here), d.title) for d in published if d.id}
-        source = normalise_newlines((config.root / doc.path).read_text(encoding="utf-8-sig"))
-        front = split_front_matter(source).yaml_text
-        body = publish.link_ids(doc.body, doc.body_line, targets)
+        entry = snap.entries[doc.path]
+        front = split_front_matter(entry.text).yaml_text
+        # The reader's Markdown renderer shows a line break as a space: CJK lines are joined here.
+        body = join_cjk_lines(publish.link_ids(doc.body, doc.body_line, targets))
         parts = [f"---\n{front}\n---"]
         if not doc.is_record:
-            record = history.documents.get(doc.id or "")
-            parts += [_header(doc, config, role_titles, t), body.strip("\n"),
-                      _revisions(record, t)]
+            parts += [_header(doc, config, role_titles, t, snap.as_of, announcement(entry, config.language)),
+                      body.strip("\n"), _revisions(entry.history, t)]
         else:
             parts.append(body.strip("\n"))
         write(doc.path, "\n\n".join(parts) + "\n")
-    write("register.md", generated.register_page(docs, config.review_months, t, generated.same_path, audit))
+    announced = {path: announcement(entry, config.language) for path, entry in snap.entries.items()}
+    write("register.md", generated.register_page(docs, config.review_months, t, generated.same_path, audit,
+                                                 generated.MARKDOWN, announced, snap.as_of))
     write("records.md", generated.records_page(docs, t, generated.same_path, audit))
     write("roles.md", generated.roles_page(docs, t, generated.same_path, audit))
     write("index.md", f"# {md_cell(config.organisation)}\n\n"
                       + "".join(f"- [{t[key]}]({name})\n" for key, name in generated.PAGES))
 
 
-def _header(doc: Document, config: Config, role_titles: dict[str, str], t: dict[str, str]) -> str:
-    h = publish.header(doc, config.review_months, role_titles)
+def _header(doc: Document, config: Config, role_titles: dict[str, str], t: dict[str, str], as_of: date,
+            upcoming: str) -> str:
+    h = publish.header(doc, config.review_months, role_titles, as_of)
     heads = [t[k] for k in ("id", "revision", "status", "effective", "owner", "approvers", "next_review")]
     values = (h.id, h.revision, h.status, publish.effective_text(h, t), h.owner, h.approvers, h.next_review)
     table = generated.markdown_table(heads, [[md_cell(v) for v in values]])
     # Only published documents are exported: the banner is never DRAFT here.
     shown = publish.banner(doc, t, md_cell)
     banner = f"> **{shown.text}**\n\n" if shown else ""
+    banner += f"> **{md_cell(upcoming)}**\n\n" if upcoming else ""
     return f"{banner}{table}\n\n> {t['uncontrolled']}"
 
 

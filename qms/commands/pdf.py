@@ -6,7 +6,7 @@ and what the signature means) and the revision table, all read from git through
 the one-pass history index. Every page carries the id, title, revision,
 effective date, "Page N of M" and "Controlled copy" (with its distribution number) in its margins.
 
-The Markdown body is rendered with the `markdown` library (as MkDocs does), the
+The Markdown body is rendered as the site renders it (qms/publish/gfm.py), the
 page with a Jinja2 template whose autoescaping keeps front-matter text as text,
 and the PDF by WeasyPrint, called directly. Output is reproducible: the PDF's
 dates and identifier come from git, so regenerating an unchanged revision gives
@@ -28,14 +28,16 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from qms import extras
 from qms.errors import QmsError, UsageError
 from qms.git.worktree import has_uncommitted_change
-from qms.history.model import DocumentHistory, Revision
+from qms.history.model import Revision
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
+from qms.publish import gfm
 from qms.publish import pages as publish
 from qms.publish.labels import labels
+from qms.publish.snapshot import Entry, announcement, is_committed, snapshot
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.safewrite import within, write_atomically
-from qms.text.body import WIKI_LINK, prose_lines
+from qms.text.body import replace_ids
 from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
@@ -46,12 +48,14 @@ WORDS = {
            "approved_for_use": "approved for use", "authored": "prepared (author)",
            "signature_verified": "signed, verified by git", "signature_unverified": "signed, not verified",
            "signature_none": "not signed", "controlled_copy": "Controlled copy", "copy_number": "No. {number}",
-           "draft_mark": "DRAFT", "none": "none recorded", "references": "References"},
+           "draft_mark": "DRAFT", "none": "none recorded", "references": "References",
+           "reviewed_before_approval": "reviewed before approval"},
     "zh": {"page": "第 {page} 页 共 {pages} 页",
            "approval": "审批", "meaning": "签署含义", "name": "姓名", "signed": "签名",
            "approved_for_use": "批准发布实施", "authored": "编写", "signature_verified": "已签名（git 已验证）",
            "signature_unverified": "已签名（未验证）", "signature_none": "未签名", "controlled_copy": "受控文件",
-           "copy_number": "分发号 {number}",           "draft_mark": "草稿", "none": "无记录", "references": "引用文件"},
+           "copy_number": "分发号 {number}",           "draft_mark": "草稿", "none": "无记录", "references": "引用文件",
+           "reviewed_before_approval": "审核"},
 }
 FONTS = {
     "en": '"DejaVu Sans", "Noto Sans", "Noto Sans CJK SC", sans-serif',
@@ -84,7 +88,7 @@ def file_name(doc: Document, draft: bool = False) -> str:
 def _weasyprint() -> Any:
     """WeasyPrint, loaded; MissingExtraError when it or Markdown is not installed (`qmskit[pdf]`)."""
     try:
-        weasyprint = extras.require("pdf", "qms pdf", ("markdown", "weasyprint"))["weasyprint"]
+        weasyprint = extras.require("pdf", "qms pdf", ("markdown", "pymdownx", "markdown_callouts", "weasyprint"))["weasyprint"]
     except (OSError, ImportError) as exc:
         raise PdfUnavailableError(
             f"PDF output needs WeasyPrint and the Pango text library, and they could not be loaded ({exc}). "
@@ -121,36 +125,32 @@ def _choose(docs: DocumentSet, ids: list[str], every: bool, draft: bool) -> list
     return chosen
 
 
-def _git_blob_id(data: bytes) -> str:
-    return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest()
+def _in_force(workspace: Workspace, doc: Document, entry: Entry | None, draft: bool,
+              checked: bool) -> tuple[Document, Revision | None, list[Revision]]:
+    """(the document to print, its revision, the revision table newest first).
 
-
-def _current_revision(config: Config, doc: Document, record: DocumentHistory | None, draft: bool) -> Revision | None:
-    """The history of the revision in the file, refusing a controlled copy of uncommitted content."""
-    revision = next((r for r in reversed(record.revisions) if r.revision == doc.revision), None) if record else None
-    if draft:
-        return revision
-    on_disk = _git_blob_id((config.root / doc.path).read_bytes())
-    if revision is None or revision.last.blob != on_disk:
+    A controlled copy is the revision in force on the day, as git holds it; a named document with uncommitted
+    changes is refused rather than printed from git unseen (`checked`: it came from git, as --all's do)."""
+    if draft:  # the file as it stands, marked DRAFT on every page
+        revisions = entry.history.revisions if entry else []
+        revision = next((r for r in reversed(revisions) if r.revision == doc.revision), None)
+        return doc, revision, (revisions[: revisions.index(revision) + 1] if revision else [])[::-1]
+    if entry is None or not (checked or is_committed(workspace, entry, doc.path)):
         raise UsageError(f"{doc.path} has changes that are not committed, so its copy would not match the approved "
                          f"record; commit them (or undo them), then print again")
-    return revision
+    revisions = entry.history.revisions
+    revision = entry.revision or next((r for r in reversed(revisions) if r.revision == entry.doc.revision), None)
+    return entry.doc, revision, revisions[::-1]
 
 
 def _body_html(doc: Document, titles: dict[str, str]) -> str:
-    """The Markdown body as HTML, with [[ID]] written out as the id and title of the document it names."""
-    lines = doc.body.split("\n")
-    for line_number, _ in prose_lines(doc.body, 1):
+    """The Markdown body as HTML, as the site renders it, with [[ID]] written out as the id and title it names."""
 
-        def name(match: re.Match[str]) -> str:
-            target = match.group(1).strip()
-            title = titles.get(target)
-            return f"**{target}** {_md_text(title)}" if title else match.group(0)
+    def name(target: str) -> str | None:
+        title = titles.get(target)
+        return f"**{target}** {_md_text(title)}" if title else None
 
-        lines[line_number - 1] = WIKI_LINK.sub(name, lines[line_number - 1])
-    import markdown  # the pdf extra: _weasyprint() has checked it is installed
-
-    return markdown.markdown("\n".join(lines), extensions=["tables", "fenced_code", "sane_lists", "attr_list", "def_list"])
+    return gfm.render(replace_ids(doc.body, 1, name))
 
 
 def _md_text(text: str) -> str:
@@ -183,6 +183,11 @@ def signature_rows(revision: Revision | None, t: dict[str, str], role_titles: di
         first = next(v for v in revision.versions if v.author is not None and v.author.email == who.email)
         rows.append({"kind": "author", "meaning": t["authored"], "name": who.name, "role": "",
                      "date": first.commit.author_date[:10], "signature": ""})
+    for review in revision.reviews:
+        if review.valid:
+            rows.append({"kind": "reviewer", "meaning": t["reviewed_before_approval"], "name": review.approver.name,
+                         "role": ", ".join(role_titles.get(r, r) for r in review.roles), "date": review.date,
+                         "signature": t["signature_" + review.signature]})
     for approval in revision.approvals:
         if approval.valid:
             rows.append({"kind": "approver", "meaning": t["approved_for_use"], "name": approval.approver.name,
@@ -196,7 +201,7 @@ def signature_rows(revision: Revision | None, t: dict[str, str], role_titles: di
 
 
 def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revision | None,
-                earlier: list[Revision], draft: bool, copy_number: int | None = None) -> str:
+                earlier: list[Revision], draft: bool, upcoming: str = "", copy_number: int | None = None) -> str:
     """The controlled copy as one HTML page; `earlier` is the revision table, newest first.
 
     A copy from `qms pdf` is a controlled copy and says so on every page, with its distribution number when it
@@ -217,7 +222,7 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
         effective=publish.effective_text(head, t),
         organisation=config.organisation, revision=revision, rows=earlier, role_titles=role_titles,
         signatures=signature_rows(revision, t, role_titles), body=_body_html(doc, titles), draft=draft, copy=copy,
-        change=doc.data.get("change"),
+        change=doc.data.get("change"), upcoming=upcoming,
         created=(revision.last.commit.author_date if revision else date.today().isoformat()),
     )
 
@@ -226,11 +231,16 @@ DEFAULT_OUTPUT_DIR = "controlled-copies"
 
 
 def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_dir: Path | None = None,
-              force: bool = False, draft: bool = False, copy_number: int | None = None) -> list[Written]:
-    """Render each chosen document to output_dir (default: controlled-copies/ at the repository's root, which
-    the .gitignore of `qms init` leaves out of git) and say what was written."""
+              force: bool = False, draft: bool = False, as_of: date | None = None,
+              copy_number: int | None = None) -> list[Written]:
+    """Render each chosen document, in its revision in force on `as_of` (default today), to output_dir (default:
+    controlled-copies/ at the repository's root, which the .gitignore of `qms init` leaves out of git) and say
+    what was written."""
     config = workspace.config
-    docs = workspace.documents
+    if every:
+        _weasyprint()  # a missing extra is named before git is read
+    snap = snapshot(workspace, as_of) if every else None
+    docs = snap.docs if snap is not None else workspace.documents
     chosen = _choose(docs, ids, every, draft)
     target_dir = (output_dir or config.root / DEFAULT_OUTPUT_DIR).resolve()
     for doc in chosen:  # a path built from an id never leaves its folder, whatever the type's id pattern allows
@@ -239,23 +249,22 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
             raise UsageError(f"{doc.path}: the id {doc.id} would put its copy at {name}, outside {target_dir}; "
                              "give the document an id without '..' (the id pattern in qms.yml should not allow it)")
     weasyprint = _weasyprint()  # after the cheap refusals: loading it takes a second
-    history = workspace.history()
+    snap = snap or snapshot(workspace, as_of)
     if target_dir.exists() and not target_dir.is_dir():
         raise UsageError(f"{target_dir} is a file, not a folder; give --output-dir a folder")
     # Every refusal comes before the first file is written.
     plans = []
-    for doc in chosen:
-        record = history.documents.get(doc.id or "")
-        is_draft = doc.status != "effective"  # only reaches here with --draft
-        revision = _current_revision(config, doc, record, is_draft)
-        # The revision table lists this revision and those before it, newest first.
-        rows = record.revisions[: record.revisions.index(revision) + 1] if record and revision else []
-        plans.append((doc, revision, rows[::-1], is_draft))
+    for chosen_doc in chosen:
+        entry = snap.entries.get(chosen_doc.path)
+        is_draft = chosen_doc.status != "effective"  # only reaches here with --draft
+        # The revision table lists the revision printed and those before it, newest first.
+        doc, revision, rows = _in_force(workspace, chosen_doc, entry, is_draft, every)
+        plans.append((doc, revision, rows, is_draft, "" if is_draft else announcement(entry, config.language)))
     target_dir.mkdir(parents=True, exist_ok=True)
     fetcher = _only_local(config.root)
     written = []
-    for doc, revision, rows, is_draft in plans:
-        html = render_html(config, docs, doc, revision, rows, is_draft, copy_number)
+    for doc, revision, rows, is_draft, upcoming in plans:
+        html = render_html(config, snap.docs, doc, revision, rows, is_draft, upcoming, copy_number)
         identifier = hashlib.sha1(html.encode("utf-8")).hexdigest()[:32].encode()
         data = weasyprint.HTML(string=html, base_url=str(config.root / doc.path), url_fetcher=fetcher).write_pdf(
             pdf_identifier=identifier)

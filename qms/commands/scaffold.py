@@ -237,6 +237,26 @@ def sample_root() -> Path:
 def new_document(workspace: Workspace, doc_type: str, title: str, parent: str | None = None, kind: str | None = None,
                  procedure: str | None = None, owner: str | None = None, approvers: list[str] | None = None,
                  doc_id: str | None = None) -> NewResult:
+    planned = plan_new_document(workspace, doc_type, title, parent, kind, procedure, owner, approvers, doc_id)
+    write_new(workspace.config.root / planned.result.path, planned.text.encode("utf-8"))
+    return planned.result
+
+
+@dataclass
+class PlannedNew:
+    """A new document as `qms new` would write it: where, and its whole text."""
+
+    result: NewResult
+    text: str
+
+
+def plan_new_document(workspace: Workspace, doc_type: str, title: str, parent: str | None = None, kind: str | None = None,
+                      procedure: str | None = None, owner: str | None = None, approvers: list[str] | None = None,
+                      doc_id: str | None = None, body: str | None = None) -> PlannedNew:
+    """The new document's path and text, checked as `qms new` checks them, without writing anything.
+
+    With `body`, the template's front-matter is kept and its body replaced (`qms import` brings its own text).
+    """
     config = workspace.config
     if doc_type not in config.types:
         raise UsageError(f"'{doc_type}' is not a document type of this QMS; the types are {', '.join(config.types)}"
@@ -296,7 +316,7 @@ def new_document(workspace: Workspace, doc_type: str, title: str, parent: str | 
         raise UsageError(f"--id {doc_id} would put the new file at {rel}, outside {spec.folder}/, the folder of "
                          f"a {doc_type}; give an id without '..' that keeps it there")
     if (config.root / rel).exists():
-        raise ScaffoldError(f"{rel} already exists; qms new never writes over a file")
+        raise ScaffoldError(f"{rel} already exists; qms {'import' if body is not None else 'new'} never writes over a file")
 
     language = "zh" if config.language.lower().startswith("zh") else "en"
     templates = Templates([config.root / "templates", PACKAGE / "templates" / language], config.root)
@@ -312,9 +332,20 @@ def new_document(workspace: Workspace, doc_type: str, title: str, parent: str | 
                "parent": _brief(related.get("--parent")), "procedure": _brief(related.get("--procedure")),
                "references": [d.id for d in related.values()]}
     text = templates.render(name, context)
+    if body is not None:
+        text = _with_body(text, body, templates.display(templates.source_of(name)))
     _validate(config, rel, text, templates.display(templates.source_of(name)))
-    write_new(config.root / rel, text.encode("utf-8"))
-    return NewResult(doc_id, rel, name, _next_steps(doc_id, rel, title.strip(), is_record, approvers or []))
+    return PlannedNew(NewResult(doc_id, rel, name, _next_steps(doc_id, rel, title.strip(), is_record, approvers or [])), text)
+
+
+def _with_body(text: str, body: str, template: str) -> str:
+    """The rendered template's front-matter (up to its closing ---) followed by `body`."""
+    try:
+        split = split_front_matter(text)
+    except SplitProblem as problem:
+        raise TemplateProblem(f"{template} gives a document that {problem.full_message}") from None
+    head = text[: len(text) - len(split.body)]  # the body is what follows the closing fence's line
+    return head.rstrip("\n") + "\n\n" + body.lstrip("\n")
 
 
 def _defaults(config: Config, doc_type: str) -> dict[str, Any]:

@@ -15,6 +15,10 @@ class Change:
     old_blob: str | None = None
 
 
+# The sha given to the commit-to-be that `qms check --staged` judges: what is staged, against HEAD.
+STAGED = "staged"
+
+
 @dataclass(slots=True)
 class Commit:
     sha: str
@@ -29,10 +33,16 @@ class Commit:
     ordinal: int = 0
     merged_by: str | None = None  # the first-parent merge that brought this side commit in
     changes: list[Change] = field(default_factory=list)
+    reviews: list[str] = field(default_factory=list)  # `Reviews: ID@REV` trailers
 
     @property
     def short(self) -> str:
         return self.sha[:7]
+
+    @property
+    def label(self) -> str:
+        """How a finding names the commit."""
+        return "the staged change" if self.sha == STAGED else f"commit {self.short}"
 
     @property
     def is_merge(self) -> bool:

@@ -22,7 +22,8 @@ from qms.git.runner import PATHS_PER_CALL, GitError, git_command, git_environmen
 
 # Fields of one commit header, separated by US (0x1f); each commit opens with RS (0x1e).
 _FORMAT = "%x1e" + "%x1f".join(
-    ["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%(trailers:key=Approves,valueonly,separator=%x1d)", ""]
+    ["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%(trailers:key=Approves,valueonly,separator=%x1d)",
+     "%(trailers:key=Reviews,valueonly,separator=%x1d)", ""]
 )
 
 
@@ -114,8 +115,8 @@ def read_before(root: Path, base: str, paths: list[str], ids: set[str]) -> list[
             place[brought] = len(place)
         place[merge] = len(place)
     side_shas = [s for shas in side.values() for s in shas]
-    approving = [line.partition("\x1f")[0] for line in run_git(
-        root, "log", "--format=%H%x1f%(trailers:key=Approves,valueonly,separator=%x1f)", base).decode(
+    approving = [line.partition("\x1f")[0] for line in run_git(  # approvals and reviews both
+        root, "log", "--format=%H%x1f%(trailers:key=Approves,key=Reviews,valueonly,separator=%x1f)", base).decode(
         "utf-8", "surrogateescape").splitlines()
         if any(t.strip().partition("@")[0] in ids for t in line.split("\x1f")[1:])]
     found = {c.sha: c for c in touched}
@@ -133,6 +134,43 @@ def read_before(root: Path, base: str, paths: list[str], ids: set[str]) -> list[
     if any(sha not in place for sha in found):
         return None
     return sorted(found.values(), key=lambda c: place[c.sha])
+
+
+def deleted_before(root: Path, base: str, folders: list[str]) -> list[str]:
+    """The blob ids (the content they had) of the files under `folders` that any commit up to `base`
+    deleted, side-branch commits and merges included; one path-limited `git log`."""
+    if not folders:
+        return []
+    out = run_git(root, "--literal-pathspecs", "log", "--diff-merges=first-parent", "-M", "--diff-filter=D", "--raw",
+                  "--no-abbrev", "-z", "--format=", base, "--", *folders)
+    blobs = []
+    for token in out.decode("utf-8", "surrogateescape").split("\x00"):
+        token = token.lstrip("\n")
+        if token.startswith(":") and token.endswith(" D"):
+            blobs.append(token[1:].split(" ")[2])
+    return blobs
+
+
+def staged_changes(root: Path) -> tuple[str, list[Change]] | None:
+    """(HEAD, the changes staged in the index against it), or None before the first commit; renames found
+    as `git commit` will record them. Each change carries the blob at HEAD (`old_blob`) and the one in the
+    index, both already in git's object store."""
+    try:
+        head = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip()
+    except GitError:
+        return None
+    out = run_git(root, "diff", "--cached", "-M", "--raw", "--no-abbrev", "-z", head)
+    return head, _parse_raw(out.decode("utf-8", "surrogateescape"), keep_old=True)
+
+
+def author_identity(root: Path) -> tuple[str, str]:
+    """(name, email) that the next commit will carry, or empty ones when git has none configured."""
+    try:
+        ident = run_git(root, "var", "GIT_AUTHOR_IDENT").decode("utf-8", "replace").strip()
+    except GitError:
+        return "", ""
+    name, _, rest = ident.partition(" <")
+    return name, rest.partition(">")[0]
 
 
 def _renamed_into(root: Path, commit: Commit, path: str) -> bool:
@@ -281,10 +319,11 @@ def _parse_commits(raw: bytes, names: dict[str, str] | None = None) -> list[Comm
     for chunk in raw.decode("utf-8", "surrogateescape").split("\x1e"):
         if not chunk:
             continue
-        sha, parents, an, ae, ad, cn, ce, cd, trailers, raw_changes = chunk.split("\x1f", 9)
+        sha, parents, an, ae, ad, cn, ce, cd, trailers, review_trailers, raw_changes = chunk.split("\x1f", 10)
         approves = [t.strip() for t in trailers.split("\x1d") if t.strip()] if trailers else []
+        reviews = [t.strip() for t in review_trailers.split("\x1d") if t.strip()] if review_trailers else []
         commits.append(Commit(sha, parents.split(), share(an, an), share(ae, ae), ad, share(cn, cn), share(ce, ce),
-                              cd, approves, 0, None, _parse_raw(raw_changes)))
+                              cd, approves, 0, None, _parse_raw(raw_changes), reviews))
     return commits
 
 
@@ -327,8 +366,9 @@ def _side_commits(root: Path, main_line: list[str], exclude: str | None = None,
     return side
 
 
-def _parse_raw(text: str) -> list[Change]:
-    """Changes from `--raw -z` output: ":mode mode old new STATUS\0path\0" (two paths for R and C)."""
+def _parse_raw(text: str, keep_old: bool = False) -> list[Change]:
+    """Changes from `--raw -z` output: ":mode mode old new STATUS\0path\0" (two paths for R and C); the blob
+    before the change is kept for R and C, and with `keep_old` for every change."""
     tokens = text.split("\x00")
     changes = []
     index, count = 0, len(tokens)
@@ -345,7 +385,7 @@ def _parse_raw(text: str) -> list[Change]:
             changes.append(Change(kind, tokens[index + 2], new_blob, tokens[index + 1], old_blob))
             index += 3
         else:
-            changes.append(Change(kind, tokens[index + 1], new_blob))
+            changes.append(Change(kind, tokens[index + 1], new_blob, None, old_blob if keep_old else None))
             index += 2
     return changes
 

@@ -20,9 +20,9 @@ from qms import __version__
 from qms.git.cachedir import cache_path, read_mapping, write_atomically
 from qms.git.commits import Change, Commit
 
-NAME = f"log-{__version__}-1.json"
+NAME = f"log-{__version__}-2.json"
 
-Entry = list[Any]  # [parents, author name, email, date, committer name, email, date, approves, changes]
+Entry = list[Any]  # [parents, author name, email, date, committer name, email, date, approves, changes, reviews]
 
 
 class DamagedCache(ValueError):
@@ -39,14 +39,14 @@ def commit(sha: str, entry: Entry | None) -> Commit:
     if entry is None:
         raise DamagedCache(sha)
     try:
-        parents, an, ae, ad, cn, ce, cd, approves, changes = entry
+        parents, an, ae, ad, cn, ce, cd, approves, changes, reviews = entry
         if not (parents.__class__ is an.__class__ is ae.__class__ is ad.__class__ is cn.__class__
-                is ce.__class__ is cd.__class__ is str and approves.__class__ is list
-                and all(a.__class__ is str for a in approves)):
+                is ce.__class__ is cd.__class__ is str and approves.__class__ is list is reviews.__class__
+                and all(a.__class__ is str for a in (*approves, *reviews))):
             raise DamagedCache(sha)
         # A few dozen people write tens of thousands of commits: one string each.
         return Commit(sha, parents.split(), intern(an), intern(ae), ad, intern(cn), intern(ce), cd, approves, 0,
-                      None, [_change(*c) for c in changes])
+                      None, [_change(*c) for c in changes], reviews)
     except (TypeError, ValueError) as exc:
         raise DamagedCache(sha) from exc
 
@@ -65,5 +65,5 @@ def save(root: Path, commits: list[Commit]) -> None:
         return
     body = {c.sha: [" ".join(c.parents), c.author_name, c.author_email, c.author_date, c.committer_name,
                     c.committer_email, c.committer_date, c.approves,
-                    [[x.status, x.path, x.blob, x.old_path] for x in c.changes]] for c in commits}
+                    [[x.status, x.path, x.blob, x.old_path] for x in c.changes], c.reviews] for c in commits}
     write_atomically(path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogateescape"))

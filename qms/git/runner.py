@@ -79,13 +79,18 @@ def run_git(root: Path, *args: str, stdin: bytes | None = None, env: Mapping[str
     """git's output; a GitError with git's last line of complaint when it fails."""
     proc = git_process(root, *args, stdin=stdin, env=env)
     if proc.returncode != 0:
-        text = proc.stderr.decode("utf-8", "replace")
-        held = _LOCK_HELD.search(text)
-        if held is not None:
-            raise GitLockedError(_lock_held_message(args[0], held["path"]))
-        message = text.strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+        raise git_failure(args[0], proc.stderr)
     return proc.stdout
+
+
+def git_failure(command: str, stderr: bytes) -> GitError:
+    """The error for a git command that failed: its last line of complaint, or who holds the lock it needed."""
+    text = stderr.decode("utf-8", "replace")
+    held = _LOCK_HELD.search(text)
+    if held is not None:
+        return GitLockedError(_lock_held_message(command, held["path"]))
+    message = text.strip().splitlines()
+    return GitError(f"git {command} failed: {message[-1] if message else 'no message'}")
 
 
 # git's words when a lock file it needs (the index's, a branch's) is there: the file it names ends in .lock.

@@ -10,46 +10,82 @@ from pathlib import Path
 from qms.git.commits import Commit, Signature
 from qms.git.log import read_signatures
 from qms.history.controls import ssh_fingerprint
-from qms.history.model import Approval, DocumentHistory, History, Revision, Roster
+from qms.history.landing import as_merged, merge_ordinals
+from qms.history.model import Approval, DocumentHistory, History, Identity, Revision, Roster, Version
 from qms.history.roster import allowed_signers
 from qms.load.config import Config
 
 TRAILER = re.compile(r"^\s*(?P<id>[^@\s]+)@(?P<revision>\S+)\s*$")
 
 
+# The acts of control judged here: trailer key, the meaning recorded, the front-matter key naming the roles.
+APPROVES = ("Approves", "approved", "approvers")
+REVIEWS = ("Reviews", "reviewed", "reviewers")
+
+
 def attach_approvals(history: History) -> None:
-    """Judge each `Approves:` trailer against the roster and settings in force before its commit."""
+    """Judge each `Approves:` and `Reviews:` trailer against the roster and settings in force before its
+    commit. Reviews and approvals follow the same rules of identity, segregation and signature."""
     assert history.controls is not None
+    ordinals = merge_ordinals(history)
     for commit in history.commits:
-        if not commit.approves:
+        if not (commit.approves or commit.reviews):
             continue
         controls = history.controls.before(commit.ordinal)
-        for trailer in commit.approves:
-            approver = controls.roster.identify(commit.author_name, commit.author_email)
-            match = TRAILER.match(trailer)
-            if match is None:
-                history.stray_approvals.append(Approval(trailer, "", commit, approver, problem=(
-                    f"the trailer 'Approves: {trailer}' is not in the form ID@REVISION")))
-                continue
-            doc_id, revision = match["id"], match["revision"]
-            if doc_id in history.control_files:
-                continue  # an approval of a change to the rules of approval: qms.history.controls judges it
-            doc = history.documents.get(doc_id)
-            current = _revision_at(doc, commit) if doc else None
-            approval = Approval(doc_id, revision, commit, approver)
-            if current is None:
-                approval.problem = f"{doc_id} is not a document in the history at this commit"
-                history.stray_approvals.append(approval)
-            elif current.revision != revision:
-                approval.problem = f"{doc_id} was at revision {current.revision}, not {revision}, in this commit"
-                history.stray_approvals.append(approval)
-            else:
-                assert doc is not None
-                _judge(approval, current, doc, controls.roster)
-                current.approvals.append(approval)
+        approver = controls.roster.identify(commit.author_name, commit.author_email)
+        for act, trailers in ((REVIEWS, commit.reviews), (APPROVES, commit.approves)):
+            for trailer in trailers:
+                _attach(history, commit, approver, controls.roster, act, trailer, ordinals)
     for doc in history.documents.values():
         for revision in doc.revisions:
             revision.required = required_approvers(doc, revision, revision.last.commit.ordinal)
+            revision.required_reviews = required_approvers(doc, revision, revision.last.commit.ordinal, "reviewers")
+
+
+def _attach(history: History, commit: Commit, approver: Identity, roster: Roster, act: tuple[str, str, str],
+            trailer: str, ordinals: dict[str, int]) -> None:
+    key, meaning, roles_key = act
+    match = TRAILER.match(trailer)
+    if match is None:
+        history.stray_approvals.append(Approval(trailer, "", commit, approver, meaning=meaning, problem=(
+            f"the trailer '{key}: {trailer}' is not in the form ID@REVISION")))
+        return
+    doc_id, revision = match["id"], match["revision"]
+    if doc_id in history.control_files:
+        return  # an approval of a change to the rules of approval: qms.history.controls judges it
+    doc = history.documents.get(doc_id)
+    current = _revision_at(doc, commit) if doc else None
+    approval = Approval(doc_id, revision, commit, approver, meaning=meaning)
+    if current is None:
+        approval.problem = f"{doc_id} is not a document in the history at this commit"
+        history.stray_approvals.append(approval)
+    elif current.revision != revision:
+        approval.problem = f"{doc_id} was at revision {current.revision}, not {revision}, in this commit"
+        history.stray_approvals.append(approval)
+    else:
+        assert doc is not None
+        _judge(approval, current, doc, roster, roles_key, ordinals)
+        (current.reviews if meaning == "reviewed" else current.approvals).append(approval)
+
+
+def require_reviews(history: History) -> None:
+    """An approval counts only after a valid review by a holder of each reviewer role the revision names.
+
+    Run once signatures are judged, since a review whose signature does not count is no review."""
+    for doc in history.documents.values():
+        for revision in doc.revisions:
+            for approval in revision.approvals:
+                if not approval.valid:
+                    continue
+                needed = required_approvers(doc, revision, approval.commit.ordinal, "reviewers")
+                if not needed:
+                    continue
+                reviewed = {role for review in revision.reviews if review.valid
+                            and review.commit.ordinal < approval.commit.ordinal for role in review.roles}
+                missing = [role for role in needed if role not in reviewed]
+                if missing:
+                    approval.problem = (f"it was made before a review by a holder of {', '.join(missing)}, which "
+                                        f"revision {revision.revision} needs first")
 
 
 def _revision_at(doc: DocumentHistory, commit: Commit) -> Revision | None:
@@ -60,38 +96,51 @@ def _revision_at(doc: DocumentHistory, commit: Commit) -> Revision | None:
     return found
 
 
-def required_approvers(doc: DocumentHistory, revision: Revision, ordinal: int) -> list[str]:
-    """The approver roles a revision needs at commit `ordinal`: those it names, and those of the revision in
-    force before it, so that an author cannot swap the approvers for friendlier ones in the same revision."""
-    own = [r for r in (revision.version_at(ordinal).get("approvers") or []) if isinstance(r, str)]
+def required_approvers(doc: DocumentHistory, revision: Revision, ordinal: int, key: str = "approvers") -> list[str]:
+    """The approver (or, with key "reviewers", reviewer) roles a revision needs at commit `ordinal`: those it
+    names, and those of the revision in force before it, so that an author cannot swap them for friendlier
+    ones in the same revision."""
+    own = [r for r in _roles(revision.version_at(ordinal).get(key))]
     index = doc.revisions.index(revision)
     earlier = next((r for r in reversed(doc.revisions[:index]) if r.became_effective() is not None), None)
-    before = [r for r in (earlier.last.get("approvers") or []) if isinstance(r, str)] if earlier else []
+    before = _roles(earlier.last.get(key)) if earlier else []
     return [*own, *(r for r in before if r not in own)]
 
 
-def _judge(approval: Approval, revision: Revision, doc: DocumentHistory, roster: Roster) -> None:
-    """Decide whether an approval counts; signatures are judged later, with their own git call."""
+def _roles(value: object) -> list[str]:
+    return [r for r in value if isinstance(r, str)] if isinstance(value, list) else []
+
+
+def _judge(approval: Approval, revision: Revision, doc: DocumentHistory, roster: Roster,
+           key: str = "approvers", ordinals: dict[str, int] | None = None) -> None:
+    """Decide whether an approval (or a review) counts; signatures are judged later, with their own git call."""
     approver = approval.approver
     if approver.person is None:
         approval.problem = f"{approver.email} is not the email of anyone in the people roster"
         return
     person = roster.people[approver.person]
     at = revision.version_at(approval.commit.ordinal)
-    approvers = required_approvers(doc, revision, approval.commit.ordinal)
+    approvers = required_approvers(doc, revision, approval.commit.ordinal, key)
     approval.roles = [r for r in approvers if r in person.roles]
     if not approval.roles:
-        approval.problem = (f"{person.name} holds none of the approver roles of {revision.document} "
+        approval.problem = (f"{person.name} holds none of the {key[:-1]} roles of {revision.document} "
                             f"({', '.join(approvers) or 'none listed'})")
         return
     if approver.person in _authors_until(revision, approval.commit.ordinal, roster):
         approval.problem = f"{person.name} authored this content and cannot approve it (segregation of duties)"
         return
     changed_after = next((v for v in revision.versions
-                          if v.commit.ordinal > approval.commit.ordinal and v.content != at.content), None)
+                          if v.commit.ordinal > approval.commit.ordinal and v.content != at.content
+                          and _lands_as_this_revision(v, at.content, doc, ordinals or {})), None)
     if changed_after is not None:
-        approval.problem = (f"the content changed after this approval, in commit {changed_after.commit.short}, "
-                            "so the approval no longer covers it")
+        approval.problem = (f"the content changed after this {approval.act}, in commit {changed_after.commit.short}, "
+                            f"so the {approval.act} no longer covers it")
+
+
+def _lands_as_this_revision(version: Version, approved: str, doc: DocumentHistory, ordinals: dict[str, int]) -> bool:
+    """Whether a change made in `version` reached the main line as a change of that revision's content."""
+    landed = as_merged(doc, version, ordinals)
+    return landed is None or landed.deleted or (landed.revision == version.revision and landed.content != approved)
 
 
 def judge_signatures(config: Config, history: History) -> None:
@@ -99,7 +148,7 @@ def judge_signatures(config: Config, history: History) -> None:
     the roster in force before it; where the settings then in force require signatures, refuse the rest."""
     assert history.controls is not None
     timeline = history.controls
-    approvals = [a for d in history.documents.values() for r in d.revisions for a in r.approvals]
+    approvals = [a for d in history.documents.values() for r in d.revisions for a in (*r.reviews, *r.approvals)]
     if not approvals:
         return
     everyone = {id(p): p for c in timeline.controls for p in c.roster.people.values()}
@@ -119,7 +168,7 @@ def judge_signatures(config: Config, history: History) -> None:
             approval.signature = "unverified"
         if controls.require_signature and approval.valid and approval.signature != "verified":
             approval.problem = (
-                "the approval is not signed, and qms.yml requires signed approvals"
+                f"the {approval.act} is not signed, and qms.yml requires signed approvals"
                 if approval.signature == "none"
                 else f"the signature is not one git can verify with a key registered for "
                 f"{approval.approver.label()} in the people roster"

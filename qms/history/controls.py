@@ -29,7 +29,8 @@ from qms.model import Located
 from qms.text.yamlsafe import parse_yaml
 
 # The keys of qms.yml that decide how approvals are judged and what is reported.
-CONTROL_SETTINGS = ("approvals", "ignore", "baseline", "roles", "people")
+CONTROL_SETTINGS = ("approvals", "ignore", "baseline", "roles", "people", "merge")
+MERGE_SETTINGS = ("merge", "squash", "rebase")
 TRAILER = re.compile(r"^\s*(?P<path>[^@\s]+)@(?P<blob>[0-9a-f]{7,64})\s*$")
 
 
@@ -176,12 +177,14 @@ def _controls(config: Config, files: dict[str, tuple[str, Located | None]]) -> C
                  else top_roles_of(roles) if roles is not None else [])
     ignore = data.get("ignore")
     baseline = data.get("baseline")
+    merge = data.get("merge")
     return Controls(
         roster=Roster(people_of(people) if people is not None else []),
         require_signature=bool(approvals.get("require_signature", False)) if isinstance(approvals, dict) else False,
         ignore=tuple(str(code) for code in ignore) if isinstance(ignore, list) else (),
         baseline=str(baseline) if baseline is not None else None,
         approvers=tuple(approvers),
+        merge=merge if merge in MERGE_SETTINGS else "merge",
     )
 
 

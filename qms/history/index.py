@@ -20,7 +20,7 @@ from qms.git.commits import Commit
 from qms.git.log import last_first_parent_before, read_blobs, read_log
 from qms.git.runner import ensure_full_history, resolve_commit, run_git
 from qms.history import cache as historycache
-from qms.history.approvals import attach_approvals, judge_signatures
+from qms.history.approvals import attach_approvals, judge_signatures, require_reviews
 from qms.history.cache import INDEX, Front, project
 from qms.history.controls import build_timeline, control_files
 from qms.history.model import ID, LIFECYCLE_KEYS, DocumentHistory, History, Revision, Roster, Version
@@ -76,7 +76,7 @@ def load_history(config: Config, people: list[Person]) -> History:
     is_doc = document_path_test(config)
     parsed = parse_versions(root, commits, is_doc, cached, mapping=config.front_matter)
     history = History(commits, {})
-    index_versions(history, commits, parsed, is_doc, {})
+    index_versions(history, commits, parsed, is_doc, history.at_head)
     history.baseline = baseline_ordinal(config, commits)
     judge_history(config, history, Roster(people))
     for doc in history.documents.values():
@@ -101,15 +101,17 @@ def index_versions(history: History, commits: list[Commit], parsed: dict[str, tu
     """Add each commit's document changes to the history, by id; `at_path` maps path -> id as history stands."""
     documents = history.documents
     missing = (None, "")
+    origins: dict[str, str] = {}  # path -> the origin of the file there (Version.origin)
     for commit in commits:
         for change in commit.changes:
             path = change.path
             if change.status == "D":
                 doc_id = at_path.pop(path, None)
+                origin = origins.pop(path, path)
                 if doc_id is not None:
                     last = documents[doc_id].versions[-1]
                     documents[doc_id].versions.append(
-                        Version(commit, path, last.data, last.content, deleted=True, blob=last.blob)
+                        Version(commit, path, last.data, last.content, deleted=True, blob=last.blob, origin=origin)
                     )
                 continue
             if not is_doc(path):
@@ -129,11 +131,21 @@ def index_versions(history: History, commits: list[Commit], parsed: dict[str, tu
             if doc is None:
                 doc = documents[doc_id] = DocumentHistory(doc_id)
             previous = doc.versions[-1] if doc.versions else None
+            known = origins.pop(change.old_path, None) if change.old_path else origins.get(path)
+            if known is not None:
+                origin = known
+            elif before is not None:  # a file known before this range (`--since` seeds): itself
+                origin = path
+            elif previous is not None and previous.deleted and previous.commit is commit:
+                origin = previous.origin  # moved in one commit, and git saw a delete and an add
+            else:
+                origin = f"{path}@{commit.ordinal}"
+            origins[path] = origin
             if previous is not None and not previous.deleted and previous.path == path and previous.blob == change.blob:
                 # A merge that brings in a side branch's file as it was: the side commits (placed before
                 # the merge) made this version, so they keep it; the merger changed nothing here.
                 continue
-            doc.versions.append(Version(commit, path, data, digest, blob=change.blob))
+            doc.versions.append(Version(commit, path, data, digest, blob=change.blob, origin=origin))
 
 
 class DocumentPaths:
@@ -226,6 +238,7 @@ def judge_history(config: Config, history: History, roster: Roster, seed: dict[s
         _build_revisions(doc, roster)
     attach_approvals(history)
     judge_signatures(config, history)
+    require_reviews(history)
 
 
 def ordinal_of(root: Path, history: History, rev: str) -> int:

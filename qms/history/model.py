@@ -30,6 +30,9 @@ class Version:
     blob: str = ""  # git blob id of the file as this commit left it
     author: Identity | None = None  # who changed the content here; None for lifecycle-only commits
     seed: bool = False  # the state at the start of a `--since` range, whose authors are not read
+    # The file this version belongs to ("path@ordinal" where it was created; renames keep it): two files that
+    # share an id, at once or one after the other, are two documents, and never show each other's revisions.
+    origin: str = ""
 
     def get(self, key: str) -> Any:
         """A front-matter value (one of historycache.FIELDS), or None."""
@@ -67,6 +70,11 @@ class Approval:
     roles: list[str] = field(default_factory=list)
     problem: str | None = None  # why it does not count, or None
     signature: str = "none"  # verified, unverified, none
+    meaning: str = "approved"  # or "reviewed": a `Reviews:` trailer, judged by the same rules
+
+    @property
+    def act(self) -> str:
+        return "review" if self.meaning == "reviewed" else "approval"
 
     @property
     def valid(self) -> bool:
@@ -87,6 +95,8 @@ class Revision:
     before_adoption: bool = False
     # Approver roles it needs: its own and those of the revision in force before it (set when judged).
     required: list[str] = field(default_factory=list)
+    reviews: list[Approval] = field(default_factory=list)  # `Reviews:` trailers, before approval
+    required_reviews: list[str] = field(default_factory=list)  # reviewer roles, as `required` for approvers
 
     @property
     def last(self) -> Version:
@@ -132,6 +142,14 @@ class DocumentHistory:
     def path(self) -> str:
         return self.versions[-1].path
 
+    def in_force_before(self, revision: str | None) -> bool:
+        """Whether a revision other than `revision` became effective in history, and the document was not
+        withdrawn or deleted after: that revision stays in force while `revision` is being prepared."""
+        last = self.versions[-1] if self.versions else None
+        if last is None or last.deleted or last.status == "obsolete":
+            return False
+        return any(r.revision != revision and r.became_effective() is not None for r in self.revisions)
+
     @property
     def title(self) -> str:
         for version in reversed(self.versions):
@@ -152,6 +170,9 @@ class History:
     # The roster and approval settings in force over time (qms.history.controls builds it).
     controls: ControlTimeline | None = None
     control_files: frozenset[str] = frozenset()  # qms.yml, the roster and the roles registry
+    # path -> id of every document file as the last commit left it (the committed state, for publishing).
+    at_head: dict[str, str] = field(default_factory=dict)
+    whole: bool = True  # every document's whole history; False for a `--since` range's documents only
 
 
 class Roster:
@@ -181,6 +202,7 @@ class Controls:
     ignore: tuple[str, ...] = ()
     baseline: str | None = None
     approvers: tuple[str, ...] = ()  # the roles that approve a change to these controls
+    merge: str = "merge"  # how pull requests reach the main branch (qms.yml `merge:`), for `--since`
 
 
 @dataclass

@@ -13,10 +13,11 @@ alone is read too (`gitlog.read_before`: one path-limited `git log`, plus the
 side-branch commits and approvals that concern them). Where even that is not
 enough (a file renamed into place before REV, an adoption baseline after REV,
 an id held by two files, an approval of a file the range does not touch),
-`load_since` returns None and the caller reads the whole history: the result
-is always what `qms check --history` reports for the commits after REV,
-but for one case it cannot see: a document deleted before REV and created
-again in the range under the same id is judged as a new document.
+`load_since` returns None and the caller reads the whole history, as it does
+when the range creates a document under the id of one deleted before REV (a
+re-created controlled document is judged against its last version). The
+result is what `qms check --history` reports for the commits after REV, with
+the range judged as the team's merge setting will land it (qms.rules.Context.step_of).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Set
 from dataclasses import dataclass
 
 from qms.git.commits import Commit
-from qms.git.log import blobs_at, read_before, read_blobs, read_range
+from qms.git.log import blobs_at, deleted_before, read_before, read_blobs, read_range
 from qms.git.runner import ensure_full_history, resolve_commit, run_git
 from qms.history import cache as historycache
 from qms.history.controls import control_files, read_seed
@@ -63,7 +64,7 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: Set[s
     if commits is None:
         return None
     if not commits:
-        return History([Commit(base, [], "", "", "", "", "", "", [])], {}), 0
+        return History([Commit(base, [], "", "", "", "", "", "", [])], {}, whole=False), 0
     if not _baseline_before(config, commits) or _rules_of_approval_changed(config):
         return None
     is_doc = document_path_test(config)
@@ -72,6 +73,8 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: Set[s
     at_base = blobs_at(root, base, touched)
     parsed = _parse(root, commits, is_doc, list(at_base.values()), mapping=config.front_matter)
     built = _build(config, people, base, [], commits, at_base, parsed, shared_ids)
+    if built is not None and _recreates_a_deleted_document(config, base, built[0]):
+        return None
     if built is None or not built[1]:
         return None if built is None else (built[0], 0)
     # Some documents need their history before REV: read it for their files alone, unless they are so
@@ -100,7 +103,7 @@ def _build(config: Config, people: list[Person], base: str, older: list[Commit],
     seed_commit = Commit(base, [], "", "", "", "", "", "", [], ordinal=len(older))
     for ordinal, commit in enumerate(commits, start=len(older) + 1):
         commit.ordinal = ordinal
-    history = History([*older, seed_commit, *commits], {})
+    history = History([*older, seed_commit, *commits], {}, whole=False)
     at_path: dict[str, str] = {}
     index_versions(history, older, parsed, is_doc, at_path)
     if {path: at_path.get(path) for path in deep} != deep:
@@ -119,7 +122,7 @@ def _build(config: Config, people: list[Person], base: str, older: list[Commit],
     index_versions(history, commits, parsed, is_doc, at_path)
     if shared_ids & history.documents.keys():
         return None
-    named = {trailer.partition("@")[0].strip() for commit in commits for trailer in commit.approves}
+    named = {trailer.partition("@")[0].strip() for commit in commits for trailer in (*commit.approves, *commit.reviews)}
     if any(name not in history.documents for name in named):
         return None  # an approval of a document the range does not touch is judged on its older history
     judge_history(config, history, Roster(people), read_seed(config, base))
@@ -154,7 +157,25 @@ def _needs_older_history(doc: DocumentHistory) -> bool:
         return False
     open_at_base = doc.revisions[0]
     became = open_at_base.became_effective()
-    return bool(open_at_base.approvals) or (became is not None and not became.seed)
+    return bool(open_at_base.approvals or open_at_base.reviews) or (became is not None and not became.seed)
+
+
+def _recreates_a_deleted_document(config: Config, base: str, history: History) -> bool:
+    """Whether the range creates a document under the id of one deleted before REV.
+
+    A controlled document is never deleted, so re-creating one is judged as `--history` judges it: against
+    its last version before the deletion, which only the whole history holds. Deletions are rare (H008), so
+    the look is one path-limited `git log`, made only when the range creates a document.
+    """
+    created = {doc.id for doc in history.documents.values() if doc.versions and not doc.versions[0].seed}
+    if not created:
+        return False
+    deleted = deleted_before(config.root, base, config.folders())
+    if not deleted:
+        return False
+    parsed = parse_blobs(read_blobs(config.root, deleted), config.front_matter)
+    ids = {data[historycache.INDEX["id"]] for data, _ in parsed.values() if data}
+    return bool(ids & created)
 
 
 def _rules_of_approval_changed(config: Config) -> bool:

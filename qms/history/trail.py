@@ -16,7 +16,7 @@ class TrailRow:
     date: str
     document: str
     revision: str
-    event: str  # created, changed, status, deleted, approval
+    event: str  # created, changed, status, deleted, review, approval
     status: str
     person: str
     name: str
@@ -55,10 +55,10 @@ def audit_trail(history: History, roster_identify, start: str | None, end: str |
                                      version.commit.ordinal))
             previous = version
         for revision in doc.revisions:
-            for approval in revision.approvals:
+            for approval in (*revision.reviews, *revision.approvals):
                 if within(approval.date):
                     who = approval.approver
-                    rows.append(TrailRow(approval.date, doc.id, revision.revision, "approval", "",
+                    rows.append(TrailRow(approval.date, doc.id, revision.revision, approval.act, "",
                                          who.person or "", who.name, who.email, " ".join(approval.roles),
                                          approval.commit.sha, "yes" if approval.valid else "no",
                                          approval.problem or f"signature: {approval.signature}",

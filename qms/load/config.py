@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from qms.errors import ConfigError, NotAQmsRepositoryError, UsageError
+from qms.load.clauses import Catalogue, find
 from qms.load.layout import Layout, static_prefix
 from qms.load.schemas import SchemaSet
 from qms.model import Located
@@ -58,10 +59,21 @@ class Config:
     roles_file: str = "manual/roles.yml"
     people_file: str = "manual/people.yml"
     clause_catalogue: str = "iso9001-2015"
+    # The standards `clauses:` are checked against; the first is the default, which a plain list names.
+    standards: list[Catalogue] = field(default_factory=list)
+    # Whether qms.yml names its standards (standards: or clause_catalogue:): the site then shows their coverage.
+    declares_standards: bool = False
+    # Whether qms.yml lists standards: the QMS claims to meet them, so a requirement no document addresses
+    # is a finding (D007). The older clause_catalogue: only says which edition numbers are read against.
+    claims_coverage: bool = False
+    # standard (as qms.yml names it) -> clause -> why the clause does not apply (ISO 9001 4.3).
+    exclusions: dict[str, dict[str, str]] = field(default_factory=dict)
     ignore: list[str] = field(default_factory=list)
     # Commit or date before which revisions in force count as approved before adoption.
     baseline: str | None = None
     require_signature: bool = False
+    # How pull requests reach the main branch: `qms check --since` judges a range the way it will land.
+    merge: str = "merge"
     site_logo: str | None = None  # a picture in the repository, shown in the site's header
     site_colour: str | None = None  # #RRGGBB, the site's main colour
     # Globs of Markdown files in document folders that are not controlled documents (README, index pages).
@@ -85,8 +97,23 @@ class Config:
             self.__dict__["_layout"] = cached
         return cached[1]
 
+    def standard(self, name: str) -> Catalogue | None:
+        """The declared standard `name` names (its key, file name or path), if any."""
+        return next((c for c in self.standards if name in c.names()), None)
+
+    @property
+    def default_standard(self) -> Catalogue:
+        return self.standards[0] if self.standards else find(self.clause_catalogue, self.root)
+
     def registry_files(self) -> set[str]:
         return {self.roles_file, self.people_file}
+
+    def names_an_id(self, text: str) -> bool:
+        """Whether `[[text]]` is a reference: the text is an id of a configured type (records included).
+
+        Anything else in double brackets (a citation `[[1]]`, a clause note `[[62304:4.3.a]]`) is plain text.
+        """
+        return any(spec.id_pattern.fullmatch(text) for spec in self.types.values())
 
 
 def find_root(start: Path) -> Path:
@@ -167,6 +194,7 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
         ("clause_catalogue", "clause_catalogue"),
         ("ignore", "ignore"),
         ("baseline", "baseline"),
+        ("merge", "merge"),
     ):
         if key in data and data[key] is not None:
             setattr(config, attr, data[key])
@@ -174,9 +202,40 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
     mapping = data.get("front_matter") or {}
     config.front_matter = FrontMatterMap(dict(mapping.get("keys") or {}), dict(mapping.get("status") or {}))
     config.record_kind_keys = {kind: list(keys) for kind, keys in (data.get("record_kind_keys") or {}).items()}
+    config.standards, config.declares_standards = _standards(root, data, located)
+    config.claims_coverage = bool(data.get("standards"))
+    config.exclusions = {str(k): {str(n): str(why) for n, why in (v or {}).items()}
+                         for k, v in (data.get("exclusions") or {}).items()}
     site = data.get("site") or {}
     config.site_logo = site.get("logo")
     config.site_colour = site.get("colour")
     approvals = data.get("approvals") or {}
     config.require_signature = bool(approvals.get("require_signature", False))
     return config
+
+
+def _standards(root: Path, data: dict[str, Any], located: Located) -> tuple[list[Catalogue], bool]:
+    """The declared standards, the default first: clause_catalogue when set (as before), else the first
+    of standards:, else ISO 9001:2015. Whether qms.yml declared any at all."""
+    refs: list[tuple[str, tuple[Any, ...]]] = [(str(ref), ("standards", i)) for i, ref in enumerate(data.get("standards") or [])]
+    if data.get("clause_catalogue"):
+        refs.insert(0, (str(data["clause_catalogue"]), ("clause_catalogue",)))
+    declared = bool(refs)
+    if not refs:
+        refs = [("iso9001-2015", ())]
+    found: list[Catalogue] = []
+    for ref, path in refs:
+        try:
+            catalogue = find(ref, root)
+        except ConfigError as exc:
+            message = str(exc)
+            if path and message.startswith(f"{CONFIG_NAME}: "):  # name the line; a catalogue file's own error names its own
+                message = f"{CONFIG_NAME}:{located.line_of(path)}: " + message.removeprefix(f"{CONFIG_NAME}: ")
+            raise ConfigError(message) from None
+        if any(c.key == catalogue.key for c in found):
+            if any(c == catalogue for c in found):
+                continue  # clause_catalogue also listed under standards
+            raise ConfigError(f"{CONFIG_NAME}:{located.line_of(path)}: two standards share the key "
+                              f"'{catalogue.key}'; give your own catalogue file another key")
+        found.append(catalogue)
+    return found, declared

@@ -228,16 +228,21 @@ def _load_registries(config: Config, docs: DocumentSet) -> None:
     docs.roles_file = _load_yaml_file(config, config.roles_file, "roles", docs.findings)
     docs.people_file = _load_yaml_file(config, config.people_file, "people", docs.findings)
     if docs.roles_file is not None:
-        for index, item in enumerate(_list(docs.roles_file.data.get("roles"))):
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                reports_to = item.get("reports_to")
-                docs.roles.append(
-                    Role(item["id"], str(item.get("title", "")),
-                         reports_to if isinstance(reports_to, str) else None,
-                         docs.roles_file.line_of(("roles", index)))
-                )
+        docs.roles.extend(roles_of(docs.roles_file))
     if docs.people_file is not None:
         docs.people.extend(people_of(docs.people_file))
+
+
+def roles_of(registry: Located) -> list[Role]:
+    """The roles a parsed registry lists; entries of the wrong shape are left out (S002 reports them)."""
+    roles = []
+    for index, item in enumerate(_list(registry.data.get("roles"))):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            reports_to = item.get("reports_to")
+            roles.append(Role(item["id"], str(item.get("title", "")),
+                              reports_to if isinstance(reports_to, str) else None,
+                              registry.line_of(("roles", index))))
+    return roles
 
 
 def people_of(roster: Located) -> list[Person]:

@@ -17,6 +17,7 @@ qms-sortable and each role title tagged with its role id.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from html import escape
 from itertools import groupby
 
@@ -50,13 +51,18 @@ def markdown_table(heads: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def register_page(docs: DocumentSet, review_months: int, t: dict[str, str], link_to: Link,
-                  audit: bool = False, style: str = MARKDOWN) -> str:
-    """The master document register: every published document (not records), sorted by id."""
+                  audit: bool = False, style: str = MARKDOWN, announced: dict[str, str] | None = None,
+                  as_of: date | None = None) -> str:
+    """The master document register: every published document (not records), sorted by id.
+
+    `announced` (by path) names an approved later revision beside the one in force on `as_of`."""
     role_titles = {r.id: r.title for r in docs.roles}
+    announced = announced or {}
     rows = []  # (id, link, the other columns as text)
     for doc in register_rows(docs, audit):
-        h = header(doc, review_months, role_titles)
-        rows.append((h.id, link_to(doc.path), (h.title, doc.type or "", h.revision, h.effective, h.owner,
+        h = header(doc, review_months, role_titles, as_of)
+        revision = h.revision + (f" ({announced[doc.path]})" if announced.get(doc.path) else "")
+        rows.append((h.id, link_to(doc.path), (h.title, doc.type or "", revision, h.effective, h.owner,
                                                h.next_review)))
     heads = [t[k] for k in REGISTER_COLUMNS]
     if style == HTML:
@@ -69,7 +75,8 @@ def register_page(docs: DocumentSet, review_months: int, t: dict[str, str], link
         table = "\n".join(lines)
     else:
         table = markdown_table(heads, [[link(doc_id, url), *map(cell, texts)] for doc_id, url, texts in rows])
-    return f"# {t['register']}\n\n{table}\n"
+    day = f"{t['in_force_on']} {as_of.isoformat()}.\n\n" if as_of is not None else ""
+    return f"# {t['register']}\n\n{day}{table}\n"
 
 
 def records_page(docs: DocumentSet, t: dict[str, str], link_to: Link, audit: bool = False) -> str:

@@ -3,19 +3,27 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from qms.publish import pages as publish
+from qms.publish.snapshot import snapshot
 from qms.workspace import Workspace
 
-DOCUMENT_COLUMNS = ("id", "title", "type", "revision", "status", "effective", "owner", "next_review", "path")
+# `upcoming`: an approved later revision and the day it takes over, beside the revision in force.
+DOCUMENT_COLUMNS = ("id", "title", "type", "revision", "status", "effective", "owner", "next_review", "path",
+                    "upcoming")
 
 
 RECORD_COLUMNS = ("id", "kind", "title", "procedure", "date", "owner", "status", "retention", "path")
 
 
-def register(workspace: Workspace, records: bool = False, audit: bool = False) -> tuple[tuple[str, ...], list[dict[str, str]]]:
-    """The columns and rows of the published register; owners are shown by role title, as on the site."""
+def register(workspace: Workspace, records: bool = False, audit: bool = False,
+             as_of: date | None = None) -> tuple[tuple[str, ...], list[dict[str, str]]]:
+    """The columns and rows of the published register on `as_of` (default today), from what git holds; owners
+    are shown by role title, as on the site."""
     config = workspace.config
-    docs = workspace.documents
+    snap = snapshot(workspace, as_of)
+    docs = snap.docs
     role_titles = {r.id: r.title for r in docs.roles}
     if records:
         rows = [{"id": r.id, "kind": r.kind, "title": r.title, "procedure": r.procedure, "date": r.date,
@@ -24,7 +32,9 @@ def register(workspace: Workspace, records: bool = False, audit: bool = False) -
         return RECORD_COLUMNS, rows
     rows = []
     for doc in publish.register_rows(docs, audit):
-        h = publish.header(doc, config.review_months, role_titles)
+        h = publish.header(doc, config.review_months, role_titles, snap.as_of)
+        upcoming = snap.entries[doc.path].upcoming
         rows.append({"id": h.id, "title": h.title, "type": doc.type or "", "revision": h.revision, "status": h.status,
-                     "effective": h.effective, "owner": h.owner, "next_review": h.next_review, "path": doc.path})
+                     "effective": h.effective, "owner": h.owner, "next_review": h.next_review, "path": doc.path,
+                     "upcoming": f"{upcoming.revision} from {upcoming.effective}" if upcoming else ""})
     return DOCUMENT_COLUMNS, rows

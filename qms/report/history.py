@@ -24,7 +24,7 @@ def _approval(approval: Approval) -> dict[str, Any]:
         **_identity(approval.approver),
         "roles": approval.roles,
         "date": approval.date,
-        "meaning": "approved",
+        "meaning": approval.meaning,
         "commit": approval.commit.sha,
         "signature": approval.signature,
         "valid": approval.valid,
@@ -70,6 +70,7 @@ def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
                           "status": rev.status, "effective": rev.effective, "change": rev.change})
             rows.append(f'{head[:-1]}, "authors": [{", ".join(map(person_json, rev.authors))}], '
                         f'"approvals": {dumps([_approval(a) for a in rev.approvals])}, '
+                        f'"reviews": {dumps([_approval(a) for a in rev.reviews])}, '
                         f'"approved_before_adoption": {"true" if rev.before_adoption else "false"}, '
                         f'"commits": [{", ".join(map(commit_json, rev.versions))}], '
                         f'"first_commit": "{rev.versions[0].commit.sha}", "last_commit": "{rev.last.commit.sha}"}}')
@@ -94,14 +95,15 @@ def render_json(documents: list[DocumentHistory], out: TextIO | None = None) -> 
 
 
 def _approvals_text(revision: Revision) -> str:
-    if not revision.approvals:
+    if not (revision.approvals or revision.reviews):
         return "approved before adoption" if revision.before_adoption else "-"
     parts = []
-    for approval in revision.approvals:
+    for approval in (*revision.reviews, *revision.approvals):
         mark = "" if approval.valid else " [refused]"
         signed = " (signed)" if approval.signature == "verified" else ""
-        roles = ", ".join(approval.roles) or "no approver role"
-        parts.append(f"{approval.approver.name}, {roles}, {approval.date}{signed}{mark}")
+        roles = ", ".join(approval.roles) or f"no {'reviewer' if approval.meaning == 'reviewed' else 'approver'} role"
+        reviewed = ", reviewed" if approval.meaning == "reviewed" else ""
+        parts.append(f"{approval.approver.name}, {roles}, {approval.date}{reviewed}{signed}{mark}")
     return "\n".join(parts)
 
 

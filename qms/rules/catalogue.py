@@ -49,6 +49,7 @@ _RULES = [
     RuleInfo("R004", "relies-on-uncontrolled", ERROR, "an effective document relies on one not in force"),
     RuleInfo("R005", "links-to-unpublished", ERROR, "a published page links to a document the site does not publish"),
     RuleInfo("R006", "parent-not-procedure", ERROR, "parent: names a document that is not a procedure"),
+    RuleInfo("R009", "mistyped-link-id", WARNING, "[[text]] in the body is no id, but is close to one"),
     # Roles and people.
     RuleInfo("P001", "unknown-role", ERROR, "a role named is not in the roles registry"),
     RuleInfo("P002", "role-unfilled", ERROR, "a role is held by nobody"),
@@ -59,10 +60,12 @@ _RULES = [
     # Document content.
     RuleInfo("D001", "missing-effective-date", ERROR, "an effective document has no effective date"),
     RuleInfo("D002", "missing-successor", ERROR, "an obsolete document does not name its successor"),
-    RuleInfo("D003", "unknown-clause", ERROR, "a clause is not in the ISO 9001 clause catalogue"),
+    RuleInfo("D003", "unknown-clause", ERROR, "a clause is not in its standard's catalogue, or names no declared standard"),
     RuleInfo("D004", "bad-retention", ERROR, "a record's retention is not a valid period"),
     RuleInfo("D005", "revision-scheme", ERROR, "a revision does not follow the revision scheme"),
     RuleInfo("D006", "missing-change", ERROR, "a later revision has no change summary"),
+    RuleInfo("D007", "clause-not-covered", WARNING,
+             "a requirement of a declared standard is addressed by no effective document and not excluded"),
     # Change control over git history (qms check --since REV, --history).
     RuleInfo("H001", "change-without-revision", ERROR, "an effective document's content changed without a new revision"),
     RuleInfo("H002", "revision-without-change", ERROR, "a new revision does not say what changed"),
@@ -73,7 +76,8 @@ _RULES = [
     RuleInfo("H007", "approval-void", WARNING, "the content changed after an approval"),
     RuleInfo("H008", "controlled-deleted", ERROR, "a controlled document or record was deleted"),
     RuleInfo("H009", "closed-record-edited", ERROR, "a closed record was changed"),
-    RuleInfo("H010", "approval-refused", WARNING, "an approval does not count: wrong person, role, revision or signature"),
+    RuleInfo("H010", "approval-refused", WARNING,
+             "an approval or review does not count: wrong person, role, revision or signature, or no review first"),
     RuleInfo("H011", "history-rewritten", ERROR, "a revision or approval in a saved history report is no longer in history"),
     RuleInfo("H012", "history-replaced", ERROR, "replace refs or grafts would show other commits than those stored"),
     RuleInfo("H013", "control-change-unapproved", ERROR,
@@ -81,6 +85,8 @@ _RULES = [
     RuleInfo("H014", "author-outside-roster", ERROR, "content was written under an identity the roster did not know"),
     RuleInfo("H015", "baseline-by-date", WARNING, "the adoption baseline is a date rather than a commit or tag"),
     RuleInfo("H016", "effective-before-approval", ERROR, "a revision's effective date is earlier than its approval"),
+    RuleInfo("H017", "whole-change-only", WARNING,
+             "a commit breaks change control on its own, though the merge or pull request it belongs to does not"),
     # Review routing on the forge (qms codeowners).
     RuleInfo("O001", "codeowners-out-of-date", WARNING, "the generated CODEOWNERS no longer matches approvers and handles"),
     RuleInfo("O002", "approver-without-handle", WARNING, "CODEOWNERS exists but no holder of an approver role has a handle"),

@@ -8,6 +8,7 @@ Each finding names the file, the commit and the person.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from qms.git.integrity import replacements
@@ -29,17 +30,62 @@ RETURNS = frozenset({("review", "draft")})
 def _finding(ctx: Context, code: str, path: str, version: Version, message: str, hint: str | None = None) -> Finding:
     commit = version.commit
     who = ctx.roster.identify(commit.author_name, commit.author_email).label()
-    return Finding(path, None, code, RULES[code].severity, f"commit {commit.short} by {who}: {message}", hint)
+    return Finding(path, None, code, RULES[code].severity, f"{commit.label} by {who}: {message}", hint)
 
 
-@rule("H001", "H002", "H003", "H005", "H008", "H009", needs=HISTORY)
+@rule("H001", "H002", "H003", "H005", "H008", "H009", "H017", needs=HISTORY)
 def transitions(ctx: Context) -> Iterator[Finding]:
-    """Each change of a document from one commit to the next: content, revision, status, deletion."""
+    """Each change of a document from one step of the main line to the next: content, revision, status,
+    deletion. What reaches the main branch is controlled, so a merge is judged as a whole against its first
+    parent (and under `--since`, the range as its merge will land it); the commits inside it keep their
+    authors and approvals, judged per commit by the other rules."""
     since = ctx.judged_after
     for doc in ctx.history.documents.values():
-        for before, after in zip(doc.versions, doc.versions[1:]):
-            if after.commit.ordinal > since:
-                yield from _transition(ctx, before, after)
+        steps = _steps(ctx, doc.versions)
+        for previous, step in pairwise(steps):
+            after = step[-1]
+            if after.commit.ordinal <= since:
+                continue
+            before = previous[-1]
+            found = list(_transition(ctx, before, after, _opening(step, after)))
+            yield from found
+            if len(step) > 1 and not ctx.squashed(after.commit.ordinal):
+                yield from _forgiven(ctx, [before, *step], {f.code for f in found})
+
+
+def _steps(ctx: Context, versions: list[Version]) -> list[list[Version]]:
+    """The versions of a document grouped by the step of the main line that made them."""
+    steps: list[list[Version]] = []
+    last_step = None
+    for version in versions:
+        commit = version.commit
+        step = ctx.step_of(commit.ordinal, commit.sha, commit.merged_by)
+        if steps and step == last_step:
+            steps[-1].append(version)
+        else:
+            steps.append([version])
+        last_step = step
+    return steps
+
+
+def _opening(step: list[Version], after: Version) -> Version:
+    """The first version of the step at the revision the step ends with: where that revision started."""
+    return next((v for v in step if not v.deleted and v.revision == after.revision), after)
+
+
+def _forgiven(ctx: Context, versions: list[Version], reported: set[str]) -> Iterator[Finding]:
+    """Errors of single commits inside a step that the step as a whole does not have: in order when the step
+    lands as one (a merge commit, a squash), but not if its commits land one by one (a rebase, a fast-forward)."""
+    for before, after in pairwise(versions):
+        for inner in _transition(ctx, before, after, after):
+            if inner.severity != "error" or inner.code in reported:
+                continue
+            yield Finding(inner.path, None, "H017", RULES["H017"].severity,
+                          f"{inner.message} ({inner.code} on its own); the change it belongs to is in order as a whole",
+                          "in order only if the change lands as one commit: a merge commit or a squash. If pull "
+                          "requests are merged by rebase or fast-forward, each commit lands alone and `qms check "
+                          "--history` reports it: set `merge: rebase` in qms.yml, so that `qms check --since` "
+                          "judges each commit as the main branch will")
 
 
 @rule("H004", needs=HISTORY)
@@ -48,7 +94,7 @@ def id_changes(ctx: Context) -> Iterator[Finding]:
     for commit, old, new, path in ctx.history.id_changes:
         if commit.ordinal > since:
             who = ctx.roster.identify(commit.author_name, commit.author_email).label()
-            yield ctx.finding("H004", path, None, f"commit {commit.short} by {who}: the id changed from {old} to {new}",
+            yield ctx.finding("H004", path, None, f"{commit.label} by {who}: the id changed from {old} to {new}",
                               "ids never change, so make a new document instead")
 
 
@@ -64,7 +110,7 @@ def approvals(ctx: Context) -> Iterator[Finding]:
             known = ctx.history.documents.get(approval.document)
             yield ctx.finding("H010", known.path if known else "-", None,
                               f"commit {approval.commit.short} by {approval.approver.label()}: "
-                              f"approval refused: {approval.problem}")
+                              f"{approval.act} refused: {approval.problem}")
 
 
 @rule("H012", needs=HISTORY)
@@ -183,7 +229,8 @@ def _day(value: object) -> str | None:
     return text if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit() else None
 
 
-def _transition(ctx: Context, before: Version, after: Version) -> Iterator[Finding]:
+def _transition(ctx: Context, before: Version, after: Version, opened: Version) -> Iterator[Finding]:
+    """`before` -> `after`; `opened` is where `after`'s revision started within the step (itself, commit by commit)."""
     path = after.path
     if after.deleted:
         if before.get("type") == "record" or before.status in ("effective", "obsolete"):
@@ -216,20 +263,24 @@ def _transition(ctx: Context, before: Version, after: Version) -> Iterator[Findi
     if not after.get("change") or after.get("change") == before.get("change"):
         yield _finding(ctx, "H002", path, after, f"revision {after.revision} does not say what changed",
                        "write a new 'change' summary")
-    if after.status not in RESTART and before.status != "obsolete":
-        yield _finding(ctx, "H005", path, after, f"a new revision ({after.revision}) must start at draft or "
-                       f"review, not {after.status}", "it becomes effective when approved")
+    if opened.status not in RESTART and before.status != "obsolete":
+        yield _finding(ctx, "H005", path, opened, f"a new revision ({after.revision}) must start at draft or "
+                       f"review, not {opened.status}", "it becomes effective when approved")
 
 
 def _approvals(ctx: Context, revision: Revision) -> Iterator[Finding]:
     since = ctx.judged_after
-    for approval in revision.approvals:
+    for approval in (*revision.reviews, *revision.approvals):
         if approval.commit.ordinal <= since or approval.valid:
             continue
         path = revision.version_at(approval.commit.ordinal).path
         code = "H007" if approval.problem and approval.problem.startswith("the content changed") else "H010"
+        hint = (f"a holder of {', '.join(revision.required_reviews)} reviews it first (`qms review "
+                f"{revision.document}`), then it is approved again" if approval.problem
+                and "before a review" in approval.problem else None)
         yield ctx.finding(code, path, None, f"commit {approval.commit.short} by {approval.approver.label()}: "
-                          f"approval of {revision.document}@{revision.revision} refused: {approval.problem}")
+                          f"{approval.act} of {revision.document}@{revision.revision} refused: {approval.problem}",
+                          hint)
     became = revision.became_effective()
     if became is None or became.commit.ordinal <= since or revision.before_adoption:
         return

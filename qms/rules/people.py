@@ -9,7 +9,7 @@ from qms.model import Finding
 from qms.rules import Context, as_list, rule
 from qms.text.suggest import did_you_mean
 
-ROLE_LIST_KEYS = ("approvers", "distribution")
+ROLE_LIST_KEYS = ("approvers", "reviewers", "distribution")
 # Record keys that name people from the roster, not roles.
 PERSON_LIST_KEYS = ("auditors", "attendees")
 

@@ -6,12 +6,16 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from qms.model import Document, Finding, KeyPath
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.rules import Context, as_list, rule
 from qms.text.revisions import RevisionError, is_after_first
 from qms.text.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from qms.history.model import History
 
 # Front-matter keys that name other documents or records, as lists or single ids.
 LIST_KEYS = ("references", "supersedes")
@@ -54,11 +58,30 @@ def unresolved_body_ids(ctx: Context) -> Iterator[Finding]:
     known: list[str] = []
     for doc in ctx.docs.documents:
         for ref in doc.id_references():
-            if ref.target not in ctx.by_id:
+            if ref.target not in ctx.by_id and ctx.config.names_an_id(ref.target):
                 known = known or sorted(ctx.by_id)
                 yield ctx.finding(
                     "R002", doc.path, ref.line,
                     f"[[{ref.target}]] names no document or record{did_you_mean(ref.target, known, ID_CUTOFF)}",
+                )
+
+
+@rule("R009")
+def mistyped_body_ids(ctx: Context) -> Iterator[Finding]:
+    """`[[QM-1]]` for QM-01: text in double brackets that is no id is plain text (a citation, a note), but
+    one a letter or a digit away from a real id was most likely meant as a reference, and shows as text."""
+    known: list[str] = []
+    for doc in ctx.docs.documents:
+        for ref in doc.id_references():
+            if ref.target in ctx.by_id or ctx.config.names_an_id(ref.target):
+                continue
+            known = known or sorted(ctx.by_id)
+            suggestion = did_you_mean(ref.target, known, ID_CUTOFF)
+            if suggestion:
+                yield ctx.finding(
+                    "R009", doc.path, ref.line,
+                    f"[[{ref.target}]] matches no id pattern of qms.yml, so it is shown as text{suggestion}",
+                    "correct the id to make it a reference, or put the text in backticks to show it as it is",
                 )
 
 
@@ -88,31 +111,36 @@ def broken_links(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+def relied_on(doc: Document, by_path: dict[str, Document]) -> list[tuple[str, KeyPath | int]]:
+    """The ids a document relies on: its `references`, its [[ID]]s and its relative links to documents,
+    each with a key path (its line looked up only if reported) or a body line."""
+    found: list[tuple[str, KeyPath | int]] = [
+        (target, ("references", index))
+        for index, target in enumerate(as_list(doc.data.get("references")))
+        if isinstance(target, str)
+    ]
+    found += [(ref.target, ref.line) for ref in doc.id_references()]
+    for ref in doc.relative_links():
+        target_doc = by_path.get(resolve_link(doc.path, ref.target) or "")
+        if target_doc is not None and target_doc.id is not None:
+            found.append((target_doc.id, ref.line))
+    return found
+
+
 @rule("R004")
 def relies_on_uncontrolled(ctx: Context) -> Iterator[Finding]:
     by_path = {d.path: d for d in ctx.docs.documents}
     for doc in ctx.documents():
         if doc.status != "effective":
             continue
-        # A key path (its line looked up only if reported) or a body line, for each id relied on.
-        relied_on: list[tuple[str, KeyPath | int]] = [
-            (target, ("references", index))
-            for index, target in enumerate(as_list(doc.data.get("references")))
-            if isinstance(target, str)
-        ]
-        relied_on += [(ref.target, ref.line) for ref in doc.id_references()]
-        for ref in doc.relative_links():
-            target_doc = by_path.get(resolve_link(doc.path, ref.target) or "")
-            if target_doc is not None and target_doc.id is not None:
-                relied_on.append((target_doc.id, ref.line))
-        for target, where in relied_on:
+        for target, where in relied_on(doc, by_path):
             other = ctx.by_id.get(target)
             if other is not None and not other.is_record and not _in_force(ctx, other):
                 yield ctx.finding(
                     "R004", doc.path, where if isinstance(where, int) else doc.line_of(where),
                     f"this effective document relies on {target}, which is {other.status}; "
                     "staff would be sent to a document that is not in force",
-                    _successor_hint(other),
+                    _successor_hint(other) or _approval_hint(other),
                 )
 
 
@@ -158,19 +186,51 @@ def _r004_reports(doc: Document, other: Document, ctx: Context) -> bool:
 
 
 def _in_force(ctx: Context, doc: Document) -> bool:
+    return in_force(doc, ctx.config.revision_scheme, ctx.history_read())
+
+
+def in_force(doc: Document, scheme: str, history: History | None = None) -> bool:
     """Effective, or a new revision in preparation while the previous one stays in force.
 
-    A draft or review past the scheme's first revision is the next revision of a
-    document that was already effective, so references to it still lead somewhere.
+    With git history read (`--history`, `--since`, `qms approve`), a draft or review is in force when an
+    earlier revision of it became effective in history and it was not withdrawn since. Without history
+    (a plain `qms check`, which reads no git), a draft or review past the scheme's first revision is taken
+    to be the next revision of a document that was already effective. A document a `--since` range does
+    not touch is judged the plain way too; one the whole history has never seen was never in force.
     """
     if doc.status == "effective":
         return True
     if doc.status == "obsolete" or doc.revision is None:
         return False
+    if history is not None and doc.id is not None:
+        record = history.documents.get(doc.id)
+        if record is not None and record.revisions:  # judged history (the staged check judges no revisions)
+            return record.in_force_before(doc.revision)
+        if history.whole:
+            return False
     try:
-        return is_after_first(ctx.config.revision_scheme, doc.revision)
+        return is_after_first(scheme, doc.revision)
     except RevisionError:
         return False
+
+
+def _approval_hint(doc: Document) -> str | None:
+    """Who must act before a document in preparation can be relied on."""
+    if doc.status not in ("draft", "review"):
+        return None
+    return (f"{who_acts(doc)}; until then keep this document in review too: `qms approve` puts documents that "
+            "rely on each other in force together, with the approval that completes the set")
+
+
+def who_acts(doc: Document) -> str:
+    """Who must do what before a draft or a document in review is in force, as a sentence for its user."""
+    approvers = ", ".join(r for r in as_list(doc.data.get("approvers")) if isinstance(r, str)) or "its approver roles"
+    reviewers = ", ".join(r for r in as_list(doc.data.get("reviewers")) if isinstance(r, str))
+    review = f"a holder of {reviewers} reviews it (`qms review {doc.id}`), then " if reviewers else ""
+    if doc.status == "draft":
+        return (f"{doc.id} is a draft: its author sets status: review and commits it, then {review}"
+                f"a holder of {approvers} approves it (`qms approve {doc.id}`)")
+    return f"{doc.id} is in review: {review}a holder of {approvers} approves it (`qms approve {doc.id}`)"
 
 
 def _successor_hint(doc: Document) -> str | None:

@@ -63,9 +63,17 @@ def run_check(
     since: str | None = None,
     full_history: bool = False,
     against: Path | None = None,
+    as_landed: bool = False,
+    staged: bool = False,
 ) -> CheckResult:
-    """Content rules on the working tree; with `since` or `full_history`, change control over git too."""
+    """Content rules on the working tree; with `since` or `full_history`, change control over git too; with
+    `staged`, the rules of a single change over what is staged against HEAD."""
     config = workspace.config
+    if staged and (since is not None or full_history or against is not None):
+        raise UsageError("--staged judges the change about to be committed: use it without --since, --history "
+                         "and --against")
+    if as_landed and since is None:
+        raise UsageError("--as-landed says how to judge the commits after --since REV: give --since REV too")
     try:
         CodeFilter(ignore=config.ignore)
     except UsageError as exc:
@@ -76,7 +84,7 @@ def run_check(
     asked = [r for r in registered() if any(wanted(code) for code in r.codes)]
     with no_cycle_collection():
         docs = workspace.documents
-        context = Context(workspace, since, full_history, saved)
+        context = Context(workspace, since, full_history, saved, as_landed, staged)
         if since is not None or full_history:
             # Under change control, what is left out is what the approved qms.yml leaves out, not what the
             # change under review may have written into it.
@@ -86,10 +94,20 @@ def run_check(
             asked = [r for r in registered() if any(wanted(code) for code in r.codes)]
         findings = [f for f in docs.findings if wanted(f.code)]
         findings += _run(context, [r for r in asked if r.needs == DOCUMENTS], wanted)
-    findings += _run(context, [r for r in asked if r.needs != DOCUMENTS and context.can_run(r.needs)], wanted)
+    later = [r for r in asked if r.needs != DOCUMENTS and context.can_run(r.needs)]
+    if staged:
+        # Approvals, signatures and authors are judged on commits; the commit-to-be has no message yet.
+        later = [r for r in later if set(r.codes) & STAGED_CODES]
+        unstaged = [code for code in RULES if code.startswith("H") and code not in STAGED_CODES]
+        wanted = CodeFilter(select, [*config.ignore, *ignore, *unstaged])
+    findings += _run(context, later, wanted)
     findings.sort(key=Finding.sort_key)
     records = sum(1 for d in docs.documents if d.is_record)
     return CheckResult(findings, len(docs.documents) - records, records, docs.files_seen)
+
+
+# The rules `qms check --staged` applies to the change about to be committed: one change of each document.
+STAGED_CODES = frozenset({"H001", "H002", "H003", "H004", "H005", "H008", "H009"})
 
 
 def _known(codes: Sequence[str]) -> list[str]:

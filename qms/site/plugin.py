@@ -25,16 +25,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from qms.errors import QmsError
 from qms.git.runner import GitError, resolve_commit
-from qms.history.model import History
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import folders, generated
+from qms.publish import folders, generated, gfm
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.records import record_events, record_header
+from qms.publish.snapshot import Entry, Snapshot, announcement, is_committed, parse_as_of, snapshot
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
-from qms.site import brand
+from qms.site import brand, coverage
 from qms.site.framing import framed
 from qms.site.search import add_inner_words
 from qms.text import mdtext
@@ -58,20 +58,29 @@ class QmsPluginConfig(MkDocsBaseConfig):
     public = config_options.Type(bool, default=False)
     # A folder of guides (relative to the repository root) published under "How we work".
     guides = config_options.Optional(config_options.Type(str))
+    # The day whose revisions in force are published (`qms build --as-of`, or QMS_AS_OF); default: the build's day.
+    as_of = config_options.Optional(config_options.Type(str))
 
 
 class QmsPlugin(BasePlugin[QmsPluginConfig]):
     def __init__(self) -> None:
         self.qms: Config | None = None
         self.docs = DocumentSet(root="")
-        self.history: History | None = None
+        self.snapshot: Snapshot | None = None
+        self.in_force: DocumentSet | None = None  # the snapshot's documents before --public leaves some out
+        self.preview = False  # `mkdocs serve`: the author's working tree may be shown, under the DRAFT banner
         self.by_path: dict[str, Document] = {}
+        self.entries: dict[str, Entry] = {}  # page path -> the committed revision it shows
         self.targets: dict[str, tuple[str, str]] | None = None  # id -> (path, title) of published pages
         self.framing: dict[str, tuple[str, str]] = {}  # page path -> (header, revision table) HTML
         self.audit = False
         self.guides: list[Guide] = []
         self.logo: Path | None = None
         self.env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
+
+    # on_startup: the only event that says whether this is a build (the controlled copy) or the author's preview.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.preview = command == "serve"
 
     # on_config: load the QMS once, before MkDocs looks at any file.
     # Priority 100: run before Material's search on_config, which reads theme.language and the separator.
@@ -81,19 +90,27 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         try:
             self.workspace = Workspace.open(root)
             self.qms = self.workspace.config
-            self.docs = self.workspace.documents
+            # The working tree is read only for the author's preview; a build publishes what git holds.
+            self.docs = self.workspace.documents if self.preview else DocumentSet(root=str(self.qms.root))
             self.guides = find_guides(self.qms.root, self.config.guides) if self.config.guides else []
             self.logo = brand.logo_file(self.qms)
         except QmsError as exc:
             raise PluginError(f"qms: {exc}") from None
         try:
-            self.history = self.workspace.history()
-        except GitError as exc:
-            log.warning("qms: no revision history on the pages: %s", exc)
-            self.history = None
+            as_of = parse_as_of(os.environ.get("QMS_AS_OF") or self.config.as_of)
+            # Only committed content is published: what git holds, in force on the day.
+            self.snapshot = snapshot(self.workspace, as_of)
+        except (QmsError, GitError) as exc:
+            raise PluginError(f"qms: only committed documents are published, and git could not be read: {exc}") from None
         self.audit = self.config.audit or os.environ.get("QMS_AUDIT") == "1"
+        self.in_force = self.snapshot.docs  # coverage counts what is in force, published or not
         if self.config.public or os.environ.get("QMS_PUBLIC") == "1":
+            # A site anyone can read: only what is classified public, from the committed set and the preview alike.
             self.docs = public_only(self.docs)
+            published = public_only(self.snapshot.docs)
+            kept = {id(d) for d in published.documents}
+            self.snapshot.entries = {p: e for p, e in self.snapshot.entries.items() if id(e.doc) in kept}
+            self.snapshot.docs = published
         # The organisation's name is kept once, in qms.yml: mkdocs.yml's site_name may say where it goes.
         # MkDocs' templates print site_name unescaped, so the name is escaped here.
         if ORGANISATION in config.site_name:
@@ -114,12 +131,14 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.t = labels(self.qms.language)
         self._add_assets(config)
         self._brand(config)
+        gfm.mkdocs_extensions(config.markdown_extensions, config.mdx_configs)  # render as GitHub does
         if config.nav is None:  # the site's own nav wins; otherwise sections by type and process
             docs_dir = Path(config.docs_dir)
             home = sorted((p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")),
                           key=lambda page: (page != "index.md", page))
             registers = [(self.t[key], name) for key, name in generated.PAGES]
-            config.nav = publish.navigation(self.docs, self.qms.language, registers, home, self.audit)
+            registers += coverage.navigation(self.qms)
+            config.nav = publish.navigation(self.snapshot.docs, self.qms.language, registers, home, self.audit)
             if self.guides:
                 config.nav.append({section_title(self.qms.language): [{g.title: g.src_uri} for g in self.guides]})
         return config
@@ -138,7 +157,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             commit = resolve_commit(self.qms.root, "HEAD")
         except QmsError:
             commit = ""
-        note = brand.footer(self.qms, commit, date.today().isoformat())
+        day = self.snapshot.as_of if self.snapshot is not None else date.today()
+        note = brand.footer(self.qms, commit, day.isoformat())
         config.copyright = f"{config.copyright} · {note}" if config.copyright else note
         config.extra["generator"] = False  # "Made with Material for MkDocs"
         if self.logo is not None:
@@ -153,29 +173,46 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
     # on_files: decide here what is published, since page.meta exists only later.
     def on_files(self, files: Files, config: Any) -> Files:
-        assert self.qms is not None
+        assert self.qms is not None and self.snapshot is not None
         root = str(self.qms.root)
-        for doc in self.docs.documents:
+        # With on_startup defined, MkDocs keeps this instance across the rebuilds of `serve`: start afresh.
+        self.by_path, self.entries, self.framing = {}, {}, {}
+        self.drafts: set[str] = set()
+        working = {doc.path: doc for doc in self.docs.documents} if self.preview else {}
+        for path, entry in self.snapshot.entries.items():
+            doc = entry.doc
             seen = visibility(doc, self.audit)
-            if seen == HIDDEN:
-                continue
+            if seen == HIDDEN or (path in working and not is_committed(self.workspace, entry, path)):
+                continue  # the preview shows the working tree's text instead, below
             inclusion = InclusionLevel.DRAFT if seen == DRAFT else InclusionLevel.INCLUDED
             if doc.is_record and seen == PUBLISHED:
                 # Records run to tens of thousands: they are reached through the records register,
                 # not listed in the navigation every page embeds.
                 inclusion = InclusionLevel.NOT_IN_NAV
-            files.append(File(doc.path, root, config.site_dir, config.use_directory_urls, inclusion=inclusion))
-            self.by_path[doc.path] = doc
+            # The committed text, whatever the working tree holds.
+            files.append(File.generated(config, path, content=entry.text, inclusion=inclusion))
+            self.by_path[path] = doc
+            self.entries[path] = entry
+        for path, doc in working.items():
+            # The author's preview: a draft, or a change not yet committed, under the DRAFT banner; never in a build.
+            if path in self.by_path or visibility(doc, self.audit) == HIDDEN:
+                continue
+            files.append(File(path, root, config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.DRAFT))
+            self.by_path[path] = doc
+            self.drafts.add(path)
         self.targets = None
         for guide in self.guides:
             files.append(File(guide.src_uri, str(guide.src_dir), config.site_dir, config.use_directory_urls))
         files.append(self._register(files, config))
         # The records register and the roles matrix link the source paths, which MkDocs resolves.
         files.append(File.generated(config, "records.md", content=generated.records_page(
-            self.docs, self.t, generated.same_path, self.audit)))
+            self.snapshot.docs, self.t, generated.same_path, self.audit)))
         files.append(File.generated(config, "roles.md", content=generated.roles_page(
-            self.docs, self.t, generated.same_path, self.audit, generated.HTML)))
+            self.snapshot.docs, self.t, generated.same_path, self.audit, generated.HTML)))
         self._add_folder_pages(files, config)
+        in_force = self.in_force or self.snapshot.docs
+        for page in coverage.page_file(config, self.qms, in_force, self.snapshot.docs, self.audit):
+            files.append(page)
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
             files.append(File.generated(config, name, content=content))
@@ -189,7 +226,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         """`/procedures/` and each other type's folder: a page listing its documents, unless one is there."""
         assert self.qms is not None
         taken = {f.dest_uri for f in files}
-        for page in folders.folder_pages(self.qms, self.docs, self.t, "records.md", self.audit):
+        assert self.snapshot is not None
+        for page in folders.folder_pages(self.qms, self.snapshot.docs, self.t, "records.md", self.audit):
             made = File.generated(config, page.src_uri, content=page.content, inclusion=InclusionLevel.NOT_IN_NAV)
             if made.dest_uri not in taken:  # the records register, or the site's own page for the folder
                 files.append(made)
@@ -205,15 +243,17 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
     def _register(self, files: Files, config: Any) -> File:
         """The master register, an HTML table its script sorts, linking each page by its URL relative to the register."""
-        assert self.qms is not None
+        assert self.qms is not None and self.snapshot is not None
         register = File.generated(config, "register.md", content="")
 
         def url(path: str) -> str:
             target = files.get_file_from_path(path)
             return target.url_relative_to(register) if target is not None else path
 
-        register.content_string = generated.register_page(self.docs, self.qms.review_months, self.t, url, self.audit,
-                                                          generated.HTML)
+        snap = self.snapshot
+        announced = {path: announcement(entry, self.qms.language) for path, entry in snap.entries.items()}
+        register.content_string = generated.register_page(snap.docs, self.qms.review_months, self.t, url, self.audit,
+                                                          generated.HTML, announced, snap.as_of)
         return register
 
     # on_page_markdown: resolve [[ID]], and make the header and revision table for on_page_content.
@@ -236,12 +276,18 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         if doc.is_record:
             self.framing[page.file.src_uri] = self._record_framing(doc, page, files)
             return body
-        role_titles = {r.id: r.title for r in self.docs.roles}
-        h = publish.header(doc, self.qms.review_months, role_titles)
+        assert self.snapshot is not None
+        role_titles = {r.id: r.title for r in self.snapshot.docs.roles}
+        h = publish.header(doc, self.qms.review_months, role_titles, self.snapshot.as_of)
+        entry = self.entries.get(page.file.src_uri)
+        banner = publish.banner(doc, self.t)
+        if page.file.src_uri in self.drafts and banner is None:
+            banner = publish.Banner("draft", self.t["draft"])  # an uncommitted change is never the revision in force
         head = self.env.get_template("header.html").render(
-            h=h, t=self.t, banner=publish.banner(doc, self.t), effective=publish.effective_text(h, self.t),
+            h=h, t=self.t, banner=banner, effective=publish.effective_text(h, self.t),
+            upcoming=announcement(entry, self.qms.language),
             print_note=css_string(f"{h.id} {self.t['revision']} {h.revision}. {self.t['uncontrolled']}"))
-        record = self.history.documents.get(doc.id or "") if self.history else None
+        record = entry.history if entry is not None else None
         table = self.env.get_template("history.html").render(revisions=publish.revision_lines(record, self.t), t=self.t)
         self.framing[page.file.src_uri] = (head, table)
         return body
@@ -251,11 +297,13 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         procedure = doc.data.get("procedure")
         target = self.targets.get(procedure) if isinstance(procedure, str) and self.targets else None
         target_file = files.get_file_from_path(target[0]) if target else None
-        role_titles = {r.id: r.title for r in self.docs.roles}
+        assert self.snapshot is not None
+        role_titles = {r.id: r.title for r in self.snapshot.docs.roles}
         h = record_header(doc, role_titles, self.t, target[0] if target and target_file else None)
         head = self.env.get_template("record_header.html").render(
             h=h, t=self.t, procedure_url=target_file.url_relative_to(page.file) if target_file else "")
-        history = self.history.documents.get(doc.id or "") if self.history else None
+        entry = self.entries.get(page.file.src_uri)
+        history = entry.history if entry is not None else None
         table = self.env.get_template("record_history.html").render(events=record_events(history, self.t), t=self.t)
         return head, table
 
