@@ -23,10 +23,11 @@ from qms.adoption.scan import (
     scan_markdown,
     without_id,
 )
-from qms.errors import UsageError
+from qms.errors import QmsError, UsageError
 from qms.git.authorship import Authorship, is_work_tree, read_authorship, top_level, uncommitted_paths
 from qms.git.log import author_identity
 from qms.load.config import CONFIG_NAME, DEFAULT_TYPES
+from qms.load.word import WordDocument, read_word
 
 ROLES_FILE = "manual/roles.yml"
 PEOPLE_FILE = "manual/people.yml"
@@ -205,12 +206,12 @@ class _Candidate:
     title: str
     type_hint: str | None
     scanned: Scanned | None
-    word_title: str = ""
+    word: WordDocument | None = None
 
 
 def _plan_documents(plan: AdoptionPlan, scanned: list[Scanned], word: list[str], history: Authorship) -> None:
     candidates = [_candidate(s) for s in scanned]
-    candidates += [_word_candidate(plan.root, rel) for rel in word]
+    candidates += [c for rel in word if (c := _word_candidate(plan.root, rel, plan.left_out)) is not None]
     # Foreign keys and status words, across the whole set.
     keys_seen: Counter[str] = Counter()
     for cand in candidates:
@@ -289,13 +290,18 @@ def _candidate(scanned: Scanned) -> _Candidate:
     return _Candidate(scanned.path, scanned.path, doc_id, prefix, number, title, type_hint, scanned)
 
 
-def _word_candidate(root: Path, rel: str) -> _Candidate:
-    """A Word file: its id and title from its name (the text is read only when written, for speed)."""
+def _word_candidate(root: Path, rel: str, left_out: list[tuple[str, str]]) -> _Candidate | None:
+    """A Word file, converted as `qms import` converts it: its id from its name or text, its title from its own."""
+    try:
+        word = read_word(root / rel, rel)
+    except QmsError as exc:  # not a Word file, damaged, or the word extra missing: said, never a traceback
+        left_out.append((rel, str(exc)))
+        return None
     stem = PurePosixPath(rel).stem
-    found = find_id(stem)
+    found = find_id(stem) or (find_id(word.id) if word.id else None)
     doc_id, prefix, number = found if found else (None, None, "")
-    title = without_id(_humane(stem), doc_id)
-    return _Candidate("", rel, doc_id, prefix, number, title, None, None)
+    title = without_id(word.title or _humane(stem), doc_id)
+    return _Candidate("", rel, doc_id, prefix, number, title, None, None, word)
 
 
 def _humane(stem: str) -> str:
@@ -384,6 +390,10 @@ def _plan_document(plan: AdoptionPlan, cand: _Candidate, spec: ProposedType, fir
             notes.append(f"status {status_value!r} means nothing to qmskit: set it to draft, review, effective or obsolete")
     revision = _value(cand, "revision")
     revision = str(revision) if revision is not None else first_revision
+    last_row = cand.scanned.last_revision if cand.scanned else None
+    if cand.word is not None and cand.word.revision_table and cand.word.revision_table.rows:
+        row = cand.word.revision_table.rows[-1]
+        last_row = (row.revision.strip(), row.change.strip())
     effective = _value(cand, "effective")
     changed = history.last_changed.get(cand.source)
     effective_date = str(effective) if effective is not None else changed
@@ -397,6 +407,14 @@ def _plan_document(plan: AdoptionPlan, cand: _Candidate, spec: ProposedType, fir
     if status == "obsolete" and "superseded_by" not in present:
         wanted["superseded_by"] = "none"
         notes.append("obsolete: superseded_by none; name its successor if it has one")
+    if revision != first_revision and _value(cand, "change") is None:
+        # A later revision says what changed (D006): the revision table's own words where its last row is this
+        # revision, else plainly that the change was recorded before qmskit.
+        if last_row and last_row[0] == revision and last_row[1]:
+            wanted["change"] = last_row[1]
+        else:
+            wanted["change"] = f"Revision {revision} in force when the QMS was adopted; its change is recorded before qmskit"
+            notes.append("change: its change summary is not known; write it if the paper record has it")
     for key, value in wanted.items():
         if key not in present:
             add[key] = value
@@ -408,6 +426,10 @@ def _plan_document(plan: AdoptionPlan, cand: _Candidate, spec: ProposedType, fir
             spec.extra_keys.append(key)
     if cand.scanned is not None and cand.scanned.revision_rows:
         notes.append(f"revision table in the body ({cand.scanned.revision_rows} rows): kept as it is")
+    if cand.word is not None:
+        if cand.word.revision_table is not None:
+            notes.append(f"revision table ({len(cand.word.revision_table.rows)} rows): kept in the body as it was")
+        notes += [f"not converted faithfully: {w.what}: {w.hint}" for w in cand.word.warnings]
     return PlannedDocument(cand.path, cand.source, cand.id or "", spec.name, cand.title, revision, status,
                            effective_date, add, rename, status_word, bool(cand.scanned and cand.scanned.has_front_matter),
                            notes, cand.scanned.revision_rows if cand.scanned else 0)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from qms.load.word import revision_table
+from qms.load.word import RevisionTable, revision_table
 from qms.text.frontmatter import SplitProblem, normalise_newlines, split_front_matter
 from qms.text.yamlsafe import parse_yaml
 
@@ -95,6 +95,7 @@ class Scanned:
     heading: str = ""
     body: str = ""
     revision_rows: int = 0
+    last_revision: tuple[str, str] | None = None  # (revision, change) of the table's last row
 
 
 def scan_markdown(path: str, raw: bytes) -> Scanned:
@@ -124,11 +125,14 @@ def scan_markdown(path: str, raw: bytes) -> Scanned:
     found.body = body
     heading = _HEADING.search(body)
     found.heading = heading.group(1).strip() if heading else ""
-    found.revision_rows = _revision_rows(body)
+    table = body_revision_table(body)
+    if table is not None and table.rows:
+        found.revision_rows = len(table.rows)
+        found.last_revision = (table.rows[-1].revision.strip(), table.rows[-1].change.strip())
     return found
 
 
-def _revision_rows(body: str) -> int:
+def body_revision_table(body: str) -> RevisionTable | None:
     """Rows of a revision-history table in the body (Revision | Date | Change ...), as `qms import` knows them."""
     tables: list[list[list[str]]] = []
     current: list[list[str]] = []
@@ -143,5 +147,4 @@ def _revision_rows(body: str) -> int:
             current = []
     if current:
         tables.append(current)
-    table = revision_table(tables)
-    return len(table.rows) if table else 0
+    return revision_table(tables)

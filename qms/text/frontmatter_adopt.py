@@ -55,7 +55,8 @@ def adopt_front_matter(raw: bytes, add: dict[str, str | list[str]], rename: dict
                        status: tuple[str, str] | None = None) -> bytes:
     """`raw` with the keys of `add` written (those not yet present), keys renamed as `rename` says (foreign ->
     qmskit) and `status` (foreign word, qmskit word) replaced; the body after the front-matter kept as it is."""
-    newline = b"\r\n" if b"\r\n" in raw[:4096] else b"\n"
+    first_end = raw.find(b"\n")
+    newline = b"\r\n" if first_end > 0 and raw[first_end - 1:first_end] == b"\r" else b"\n"  # as the first line ends
     added = [f"{key}: {yaml_value(value)}".encode() for key, value in add.items()]
     end = front_matter_end(raw)
     if end is None:
