@@ -211,7 +211,15 @@ class _Candidate:
 
 def _plan_documents(plan: AdoptionPlan, scanned: list[Scanned], word: list[str], history: Authorship) -> None:
     candidates = [_candidate(s) for s in scanned]
-    candidates += [c for rel in word if (c := _word_candidate(plan.root, rel, plan.left_out)) is not None]
+    adopted = {c.id: c.path for c in candidates if c.id}
+    for rel in word:
+        cand = _word_candidate(plan.root, rel, plan.left_out)
+        if cand is None:
+            continue
+        if cand.id in adopted:  # converted by an earlier --apply: the Markdown document is the one adopted
+            plan.left_out.append((rel, f"already adopted as {adopted[cand.id]}; the Word file is kept as it was"))
+            continue
+        candidates.append(cand)
     # Foreign keys and status words, across the whole set.
     keys_seen: Counter[str] = Counter()
     for cand in candidates:

@@ -138,7 +138,7 @@ def _adoption_paths(plan: AdoptionPlan) -> list[str]:
     for doc in plan.documents:
         paths.append(doc.path)
         assets = PurePosixPath(doc.path).parent / "assets" / PurePosixPath(doc.path).stem
-        if doc.from_word and (plan.root / assets).is_dir():
+        if (plan.root / assets).is_dir():  # the pictures of a converted Word file
             paths.append(str(assets))
     return paths
 
