@@ -52,7 +52,7 @@ def test_word_folder_applied_committed_and_checked_clean(tmp_path: Path) -> None
     assert (legacy.root / "sops/assets/sop-003-risk-management/image1.png").is_file()
     assert legacy.read("word/SOP-003 Risk Management.docx") == word_bytes
     network = legacy.read("qps/qp-07.md").decode()  # a Chinese title gives no ASCII words for the file name
-    assert "title: 计算机网络管理程序" in network and "为保证办公网络安全运行" in network
+    assert 'title: "计算机网络管理程序"' in network and "为保证办公网络安全运行" in network
     legacy.give_roles()
     done = run_qms("adopt", "--apply", "--commit", "--tag", "adopted", cwd=legacy.root)
     assert done.code == 0, done.stderr
