@@ -64,7 +64,7 @@ def test_plan_proposes_types_ids_roles_and_people_and_writes_nothing(tmp_path: P
         "Carol Chen": ["carol@acme.example"], ADOPTER[0]: [ADOPTER[1]]}
     assert all(p["roles"] == [] for p in plan["people"])
     assert {"quality-manager", "document-controller", "top-management"} <= {r["id"] for r in plan["roles"]}
-    assert any("README.md" == p["path"] for p in plan["left_out"])
+    assert any(p["path"] == "README.md" for p in plan["left_out"])
     assert any("organisation" in u for u in plan["unclear"])
     assert any("never guesses" in u for u in plan["unclear"])
     assert legacy.git("status", "--porcelain", "--untracked-files=all") == before

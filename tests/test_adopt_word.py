@@ -11,7 +11,7 @@ from qmsrepo import run_qms
 
 pytest.importorskip("docx")
 pytest.importorskip("mammoth")
-from wordcorpus import chinese_document, full_document  # noqa: E402
+from wordcorpus import chinese_document, full_document
 
 
 def word_folder(tmp_path: Path) -> LegacyRepo:

@@ -344,10 +344,8 @@ def _propose_type(plan: AdoptionPlan, name: str, group: list[_Candidate]) -> Pro
     pattern = f"{prefix}-{number}" if len(shapes) <= 1 else f"{prefix}-(?:{number})"
     placed = [c for c in group if c.path]
     folders = sorted({str(PurePosixPath(c.path).parent) for c in placed})
-    if placed:
-        common = os.path.commonpath(folders) if folders else "."
-    else:
-        common = slug(name) + "s"
+    # Markdown documents stay where they are, under the folder they share; Word files go into a folder of the type.
+    common = os.path.commonpath(folders) if placed else slug(name) + "s"
     if common in ("", "."):
         files = ", ".join(sorted(c.path for c in placed)[:3])
         plan.unclear.append(f"documents of type {name} ({files}...) are at the top of the repository: move them into "

@@ -38,7 +38,7 @@ QMS_KEYS = ("id", "title", "type", "revision", "status", "owner", "approvers", "
 # An id: letters, an optional separator, digits, optionally "-digits" more (SOP-001, QP-07, WI-07-01, POL_2).
 ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,5})[-_ ]?(\d{1,4}(?:[-.]\d{1,4})?)(?![0-9A-Za-z])")
 # Prefixes that name a standard or a date, not a document.
-NOT_PREFIXES = {"ISO", "IEC", "EN", "GB", "BS", "DIN", "ANSI", "FDA", "CFR", "NO", "NR", "V", "VER", "REV", "V", "Q", "FY",
+NOT_PREFIXES = {"ISO", "IEC", "EN", "GB", "BS", "DIN", "ANSI", "FDA", "CFR", "NO", "NR", "V", "VER", "REV", "Q", "FY",
                 "PAGE", "P", "TAB", "FIG", "STEP", "ART", "SEC", "CH", "ANNEX", "TS", "TR"}
 _HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
 _TABLE_ROW = re.compile(r"^[ \t]*\|(.+)\|[ \t]*$")
