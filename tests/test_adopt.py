@@ -196,3 +196,35 @@ def test_a_tag_that_exists_is_not_moved(tmp_path: Path) -> None:
     run = run_qms("adopt", "--apply", "--commit", "--tag", "qms-baseline", cwd=legacy.root)
     assert run.code == 2 and "exists already" in run.stderr
     assert legacy.git("log", "-1", "--format=%an").strip() == "Carol Chen"
+
+
+def test_roles_are_the_job_titles_the_text_names() -> None:
+    from qms.adoption.people import roles_in_text
+
+    roles = roles_in_text({"a.md": "# Document Control\nThe Document Controller files it. The Manager signs.\n"
+                                   "Ask the Quality Manager, then the Quality Manager again; a Lead Auditor plans.",
+                           "b.md": "Our Production Supervisor checks.\nManager\nDirector"})
+    assert [(r.id, r.mentions, r.documents) for r in roles] == [
+        ("quality-manager", 2, ["a.md"]), ("document-controller", 1, ["a.md"]), ("lead-auditor", 1, ["a.md"]),
+        ("production-supervisor", 1, ["b.md"])]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (b"Body\r\nline\r\n", b"---\r\nid: X-1\r\n---\r\nBody\r\nline\r\n"),
+    (b"\xef\xbb\xbf# T\n", b"\xef\xbb\xbf---\nid: X-1\n---\n# T\n"),
+    (b"---\ntitle: T\n---", b"---\ntitle: T\nid: X-1\n---"),
+    (b"---\r\ntitle: T\r\n---\r\nBody\n", b"---\r\ntitle: T\r\nid: X-1\r\n---\r\nBody\n"),
+    (b"", b"---\nid: X-1\n---\n"),
+])
+def test_front_matter_is_written_and_every_other_byte_kept(raw: bytes, expected: bytes) -> None:
+    from qms.text.frontmatter_adopt import adopt_front_matter
+
+    assert adopt_front_matter(raw, {"id": "X-1"}) == expected
+
+
+@pytest.mark.parametrize("value", ["yes", "No", "12", "a: b", "#x", "Risk - Management ", "'q'", "[x]", "1.10"])
+def test_values_read_back_as_the_same_text(value: str) -> None:
+    from qms.text.frontmatter_adopt import yaml_scalar
+    from qms.text.yamlsafe import parse_yaml
+
+    assert parse_yaml(f"k: {yaml_scalar(value)}\n").value == {"k": value}

@@ -7,6 +7,7 @@ every person's `roles` is left empty for the organisation to fill in.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field
 # A job title: up to three capitalised words before a word that names a post.
 _POSTS = ("Manager", "Director", "Officer", "Controller", "Representative", "Engineer", "Auditor", "Supervisor",
           "Coordinator", "Administrator", "Head", "Lead", "Owner", "Specialist", "Executive", "Chairman", "President")
-ROLE_IN_TEXT = re.compile(r"(?<![A-Za-z])((?:[A-Z][a-z]+[ \t]){0,3}(?:" + "|".join(_POSTS) + r"))(?![A-Za-z])")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+(?![A-Za-z])")  # fast to scan for: it can start only at a capital
+_WORD = re.compile(r"[A-Z][a-z]+")
 _NOT_ROLE_WORDS = {"The", "A", "An", "Each", "Every", "Any", "This", "That", "If", "When", "Our", "Your", "Their", "Its",
                    "By", "To", "Of", "For", "And", "Or", "With", "From", "All", "No"}
 TOP_ROLE = ("top-management", "Top Management")
@@ -39,6 +41,7 @@ class DraftPerson:
     commits: int
 
 
+@functools.lru_cache(maxsize=4096)
 def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
@@ -49,8 +52,18 @@ def roles_in_text(texts: dict[str, str]) -> list[DraftRole]:
     found: dict[str, DraftRole] = {}
     counts: Counter[str] = Counter()
     for path, text in texts.items():
-        for match in ROLE_IN_TEXT.finditer(text):
-            words = match.group(1).split()
+        # The post word first (a plain search), then the words before it: one pass, however long the text.
+        for match in _CAPITALISED.finditer(text):
+            if match.group() not in _POSTS or (match.start() and text[match.start() - 1].isalpha()):
+                continue
+            words = [match.group()]
+            if text[match.start() - 1:match.start()] in (" ", "\t"):
+                # Up to three capitalised words just before it on its line, stopping at "The" and the like.
+                line = text[max(0, match.start() - 60):match.start()].rpartition("\n")[2]
+                for word in reversed(line.split()[-3:]):
+                    if not _WORD.fullmatch(word) or word in _NOT_ROLE_WORDS:
+                        break
+                    words.insert(0, word)
             while words and words[0] in _NOT_ROLE_WORDS:
                 words = words[1:]
             if len(words) < 2:  # "Manager" alone names no post
@@ -61,7 +74,7 @@ def roles_in_text(texts: dict[str, str]) -> list[DraftRole]:
                 continue
             role = found.setdefault(role_id, DraftRole(role_id, title))
             counts[role_id] += 1
-            if path not in role.documents:
+            if not role.documents or role.documents[-1] != path:  # texts come one path at a time
                 role.documents.append(path)
     for role_id, count in counts.items():
         found[role_id].mentions = count

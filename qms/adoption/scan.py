@@ -77,11 +77,14 @@ def find_id(text: str) -> tuple[str, str, str] | None:
 
 
 def without_id(title: str, found: str | None) -> str:
+    """`title` without the id `found` in it ("SOP-003 Risk Management" -> "Risk Management")."""
     if not found:
         return title.strip()
-    prefix, _, number = found.partition("-")
-    pattern = re.compile(rf"(?i)(?<![A-Za-z0-9]){re.escape(prefix)}[-_ ]?{re.escape(number)}(?![0-9])[\s:.\-–—_]*")
-    return re.sub(r"\s+", " ", pattern.sub("", title, count=1)).strip(" -–—:_") or title.strip()
+    for match in ID_IN_TEXT.finditer(title):
+        if f"{match.group(1).upper()}-{match.group(2).replace('.', '-')}" == found:
+            rest = title[:match.start()] + " " + title[match.end():].lstrip(" \t:.-–—_")
+            return re.sub(r"\s+", " ", rest).strip(" -–—:_") or title.strip()
+    return title.strip()
 
 
 @dataclass

@@ -115,7 +115,7 @@ def _write_word(root: Path, doc: PlannedDocument) -> list[str]:
     word = read_word(root / doc.source, doc.source)
     rel = PurePosixPath(doc.path)
     assets = rel.parent / "assets" / rel.stem
-    head = "---\n" + "".join(f"{k}: {yaml_value(v)}\n" for k, v in doc.add.items()) + "---\n\n"
+    head = "---\n" + "".join(f"{k}: {yaml_value(v, k == 'revision')}\n" for k, v in doc.add.items()) + "---\n\n"
     body = word.markdown(f"assets/{rel.stem}") if word.pictures else word.markdown()
     written = []
     if word.pictures:

@@ -20,17 +20,20 @@ class AdoptEditError(ValueError):
     pass
 
 
-def yaml_scalar(value: str) -> str:
-    """`value` as a YAML scalar that reads back as this very string (plain where that is safe, else quoted)."""
+def yaml_scalar(value: str, number: bool = False) -> str:
+    """`value` as a YAML scalar that reads back as this very string (plain where that is safe, else quoted);
+    with `number`, digits stay plain (a revision such as 2 is written as qmskit's own documents write it)."""
+    if re.fullmatch(r"[0-9][0-9_]*", value) and not number:
+        return json.dumps(value)
     if _PLAIN.match(value) and value.lower() not in _RESERVED and not value.endswith(" ") and ": " not in value:
         return value
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
-def yaml_value(value: str | list[str]) -> str:
+def yaml_value(value: str | list[str], number: bool = False) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
-    return yaml_scalar(value)
+    return yaml_scalar(value, number)
 
 
 def front_matter_end(raw: bytes) -> int | None:
@@ -57,7 +60,7 @@ def adopt_front_matter(raw: bytes, add: dict[str, str | list[str]], rename: dict
     qmskit) and `status` (foreign word, qmskit word) replaced; the body after the front-matter kept as it is."""
     first_end = raw.find(b"\n")
     newline = b"\r\n" if first_end > 0 and raw[first_end - 1:first_end] == b"\r" else b"\n"  # as the first line ends
-    added = [f"{key}: {yaml_value(value)}".encode() for key, value in add.items()]
+    added = [f"{key}: {yaml_value(value, key == 'revision')}".encode() for key, value in add.items()]
     end = front_matter_end(raw)
     if end is None:
         bom = BOM if raw.startswith(BOM) else b""
