@@ -55,8 +55,11 @@ def test_plan_proposes_types_ids_roles_and_people_and_writes_nothing(tmp_path: P
     }
     assert docs["procedures/sops/SOP-001-risk-management.md"]["title"] == "Risk Management"
     assert docs["policies/POL-001 Quality Policy.md"]["title"] == "Quality Policy"
-    # Effective since the last commit that changed each file.
+    assert docs["instructions/WI-001-backup.md"]["title"] == "Backup"  # the text opens with no heading
+    # Effective since the last commit that changed each file's text: a move into a new folder is no change.
     assert docs["instructions/WI-001-backup.md"]["effective"] == "2025-01-10"
+    assert docs["procedures/sops/SOP-001-risk-management.md"]["effective"] == "2022-06-15"
+    assert docs["policies/POL-001 Quality Policy.md"]["effective"] == "2021-03-01"
     assert {t["name"]: (t["folder"], t["id_pattern"]) for t in plan["types"]} == {
         "pol": ("policies", r"POL-\d{3}"), "sop": ("procedures/sops", r"SOP-\d{3}"), "wi": ("instructions", r"WI-\d{3}")}
     assert {p["name"]: p["emails"] for p in plan["people"]} == {
@@ -86,7 +89,7 @@ def test_plan_apply_commit_then_check_history_is_clean(tmp_path: Path) -> None:
         assert legacy.read(rel).endswith(body)  # every body byte for byte, CRLF lines and a table included
         assert legacy.read(rel).startswith(b"---\nid: ")
     assert b"id: POL-001\ntitle: Quality Policy\ntype: pol\nrevision: 1\nstatus: effective\nowner: quality-manager\n" \
-           b"approvers: [top-management]\neffective: 2023-09-30\n---\n# Quality Policy" in legacy.read(
+           b"approvers: [top-management]\neffective: 2021-03-01\n---\n# Quality Policy" in legacy.read(
                "policies/POL-001 Quality Policy.md")
     settings = (legacy.root / "qms.yml").read_text()
     assert "organisation: Acme Medical" in settings and "acme" not in settings.replace("Acme", "")

@@ -313,7 +313,10 @@ def _word_candidate(root: Path, rel: str, left_out: list[tuple[str, str]]) -> _C
 
 
 def _humane(stem: str) -> str:
-    return re.sub(r"[_]+", " ", stem).strip()
+    """A file name as a title: "WI-001-backup-restore" -> "WI 001 Backup restore" (the id is taken out after)."""
+    words = re.sub(r"[-_]+", " ", stem).split()
+    return " ".join(w[:1].upper() + w[1:] if i == 0 or (i == 2 and words[1].isdigit()) else w
+                    for i, w in enumerate(words))
 
 
 def _value(cand: _Candidate, native: str) -> Any:

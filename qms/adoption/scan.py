@@ -126,7 +126,7 @@ def scan_markdown(path: str, raw: bytes) -> Scanned:
         found.data = parsed.value or {}
         body = split.body
     found.body = body
-    heading = _HEADING.search(body)
+    heading = _HEADING.match(body.lstrip("\n"))  # a title only where the text opens with it
     found.heading = heading.group(1).strip() if heading else ""
     table = body_revision_table(body)
     if table is not None and table.rows:

@@ -32,12 +32,14 @@ def top_level(root: Path) -> Path | None:
 
 
 def read_authorship(root: Path) -> Authorship:
-    """Authors (through the mailmap, as `git shortlog` shows them) and each path's last change, newest first."""
+    """Authors (through the mailmap, as `git shortlog` shows them) and the date each file's content last changed,
+    followed back across renames: a move into a new folder is not a change of the text."""
     found = Authorship()
     try:
-        raw = run_git(root, "log", "--no-renames", "--name-only", "-z", "--format=%x01%aN%x00%aE%x00%cs")
+        raw = run_git(root, "log", "-M", "--name-status", "-z", "--format=%x01%aN%x00%aE%x00%cs")
     except GitError:  # no commits yet
         return found
+    final: dict[str, str] = {}  # a path as it was at this point of history -> its path today
     for chunk in raw.split(b"\x01")[1:]:
         fields = chunk.split(b"\0")
         if len(fields) < 3:
@@ -49,10 +51,26 @@ def read_authorship(root: Path) -> Authorship:
         if email:
             found.authors.setdefault(email, name or email)
             found.commits_by[email] = found.commits_by.get(email, 0) + 1
-        for name_bytes in fields[3:]:
-            path = name_bytes.lstrip(b"\n").decode("utf-8", "surrogateescape")
-            if path:
-                found.last_changed.setdefault(path, date)
+        changes = [f.decode("utf-8", "surrogateescape") for f in fields[3:]]
+        index = 0
+        while index < len(changes):
+            status = changes[index].strip()
+            index += 1
+            if not status:
+                continue
+            if status[0] in "RC":
+                old, new = changes[index], changes[index + 1]
+                index += 2
+                today = final.get(new, new)
+                if status[0] == "R":
+                    final[old] = today
+                if status != "R100":  # a rename that also changed the text
+                    found.last_changed.setdefault(today, date)
+                continue
+            path = changes[index]
+            index += 1
+            if status[0] != "D":
+                found.last_changed.setdefault(final.get(path, path), date)
     return found
 
 
