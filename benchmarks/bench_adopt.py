@@ -8,7 +8,7 @@ with `documentId`, `version` and `status: approved` on a fifth, a revision
 table in the body of some) and 10,000 back-dated commits by twelve people,
 with moves of whole folders. Then, in one run:
 
-  (a) floor: one `git log --no-renames --name-only` pass, the history adopt
+  (a) floor: one `git log -M --name-status` pass, the history adopt
       needs (authors, and the date each file last changed);
   (b) `qms adopt --plan --format json`;
   (c) `qms adopt --apply` on a fresh clone each time (it writes front-matter
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"generating {repo} ...")
         generate(repo, args.docs, args.commits)
     floor, _ = best_of(args.repeat, lambda: run_measured(
-        ["git", "log", "--no-renames", "--name-only", "-z", "--format=%x01%aN%x00%aE%x00%cs"], repo))
+        ["git", "log", "-M", "--name-status", "-z", "--format=%x01%aN%x00%aE%x00%cs"], repo))
     plan, _ = best_of(args.repeat, lambda: run_measured(
         [python, "-m", "qms", "adopt", "--plan", "--format", "json", "--organisation", "Acme"], repo))
     if plan.returncode != 0:
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     if apply.returncode != 0:
         raise SystemExit(apply.stderr.decode(errors="replace"))
     rows = [
-        (f"git log --name-only, one pass ({args.docs} documents, {args.commits} commits)", floor, "", ""),
+        (f"git log -M --name-status, one pass ({args.docs} documents, {args.commits} commits)", floor, "", ""),
         ("qms adopt --plan", plan, "< 10 s", "yes" if plan.seconds < 10 else "NO"),
         ("qms adopt --apply", apply, "< 30 s", "yes" if apply.seconds < 30 else "NO"),
     ]

@@ -815,7 +815,9 @@ def adopt(
     if output_format == ListFormat.json:
         print(json.dumps({"written": result.written, "kept": result.kept, "commit": result.commit, "tag": result.tag}))
         return
-    _say(f"Wrote {len(result.written)} files; kept {', '.join(result.kept) or 'nothing'} as it was.")
+    count = len(result.written)
+    _say(f"Wrote {count} file{'' if count == 1 else 's'}" + (f"; kept {', '.join(result.kept)} as they were." if result.kept
+                                                              else "."))
     for rel in result.written:
         _say(f"  {rel}")
     if result.commit:
