@@ -237,3 +237,17 @@ def test_values_read_back_as_the_same_text(value: str) -> None:
     from qms.text.yamlsafe import parse_yaml
 
     assert parse_yaml(f"k: {yaml_scalar(value)}\n").value == {"k": value}
+
+
+def test_an_id_of_its_own_in_another_form_is_left_out_not_rewritten(tmp_path: Path) -> None:
+    legacy = LegacyRepo(tmp_path / "ids")
+    legacy.commit("alice", "2022-01-01", "Import", {
+        "sops/a.md": "---\ndocumentId: sop_001\n---\nA\n", "sops/SOP-002-b.md": "# B\n", "sops/c.md": "# C\n",
+        "sops/d.md": "---\nid: SOP-002\n---\nD\n"})
+    plan = json.loads(run_qms("adopt", "--plan", "--format", "json", cwd=legacy.root).stdout)
+    left = {item["path"]: item["why"] for item in plan["left_out"]}
+    assert "not in the form SOP-001" in left["sops/a.md"]
+    assert "also the id of another file" in left["sops/d.md"] and "also the id of another file" in left["sops/SOP-002-b.md"]
+    docs = {d["path"]: d for d in plan["documents"]}
+    assert docs["sops/c.md"]["id"] == "SOP-001"  # numbered: the next free id of the folder's type
+    assert any("numbered SOP-001 by qms adopt" in n for n in docs["sops/c.md"]["notes"])

@@ -211,6 +211,9 @@ class _Candidate:
 
 def _plan_documents(plan: AdoptionPlan, scanned: list[Scanned], word: list[str], history: Authorship) -> None:
     candidates = [_candidate(s) for s in scanned]
+    for cand in [c for c in candidates if c.scanned is not None and c.scanned.problem]:
+        plan.left_out.append((cand.path, cand.scanned.problem or ""))
+        candidates.remove(cand)
     adopted = {c.id: c.path for c in candidates if c.id}
     for rel in word:
         cand = _word_candidate(plan.root, rel, plan.left_out)
@@ -286,8 +289,11 @@ def _candidate(scanned: Scanned) -> _Candidate:
                    and isinstance(v, (str, int))), None)
     name = PurePosixPath(scanned.path).stem
     found = find_id(str(own_id)) if own_id is not None else None
-    if own_id is not None and found is None:
-        found = (str(own_id), str(own_id).split("-")[0].upper(), "")
+    if own_id is not None and (found is None or found[0] != str(own_id)):
+        # An id of its own that is not PREFIX-NUMBER as written: adopt never rewrites a document's number.
+        scanned.problem = (f"its id {own_id!r} is not in the form SOP-001: correct it in the file (or remove it, and "
+                           "qms adopt takes the id from the file name) and run qms adopt again")
+        return _Candidate(scanned.path, scanned.path, None, None, "", "", None, scanned)
     found = found or find_id(name) or find_id(scanned.heading)
     doc_id, prefix, number = found if found else (None, None, "")
     title = next((v for k, v in data.items() if isinstance(k, str) and (k == "title" or native_key(k) == "title")
@@ -427,8 +433,6 @@ def _plan_document(plan: AdoptionPlan, cand: _Candidate, spec: ProposedType, fir
     for key, value in wanted.items():
         if key not in present:
             add[key] = value
-    if cand.id and "id" in present and str(_value(cand, "id")) != cand.id:
-        notes.append(f"its own id {_value(cand, 'id')!r} is written as {cand.id}")
     extra = [k for k in data if isinstance(k, str) and plan.key_map.get(k, k) not in QMS_KEYS]
     for key in extra:
         if key not in spec.extra_keys:

@@ -19,7 +19,7 @@ import yaml
 from qms import safewrite
 from qms.adoption.plan import PEOPLE_FILE, ROLES_FILE, AdoptionPlan, PlannedDocument
 from qms.errors import QmsError, UsageError
-from qms.git.authorship import make_tag, stage_paths, tag_exists, uncommitted_paths, valid_tag_name
+from qms.git.authorship import make_tag, stage_paths, tag_exists, valid_tag_name
 from qms.git.commit import commit
 from qms.git.log import author_identity
 from qms.load.config import CONFIG_NAME
@@ -134,7 +134,7 @@ def _write_word(root: Path, doc: PlannedDocument) -> list[str]:
 
 
 def _adoption_paths(plan: AdoptionPlan) -> list[str]:
-    paths = [CONFIG_NAME, ROLES_FILE, PEOPLE_FILE]
+    paths = [rel for rel in (CONFIG_NAME, ROLES_FILE, PEOPLE_FILE) if (plan.root / rel).is_file()]
     for doc in plan.documents:
         paths.append(doc.path)
         assets = PurePosixPath(doc.path).parent / "assets" / PurePosixPath(doc.path).stem
@@ -228,9 +228,3 @@ def _people_text(plan: AdoptionPlan) -> str:
         lines += [f"  - id: {person.id}", f"    name: {yaml_scalar(person.name)}",
                   f"    emails: {yaml_value(person.emails)}", "    roles: []  # fill in",]
     return "\n".join(lines) + "\n"
-
-
-def uncommitted_documents(plan: AdoptionPlan) -> list[str]:
-    """Documents the plan would write that hold uncommitted changes right now (re-read just before writing)."""
-    dirty = uncommitted_paths(plan.root) if plan.git else set()
-    return sorted(d.path for d in plan.documents if d.path in dirty and d.changes)
