@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
 # The order a newcomer meets the commands in, for `qms --help`.
-ORDER = ("init", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
+ORDER = ("init", "adopt", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
          "coverage", "pdf", "export", "codeowners", "demo", "rules")
 
 
