@@ -210,19 +210,22 @@ class _Candidate:
 
 
 def _plan_documents(plan: AdoptionPlan, scanned: list[Scanned], word: list[str], history: Authorship) -> None:
-    candidates = [_candidate(s) for s in scanned]
-    for cand in [c for c in candidates if c.scanned is not None and c.scanned.problem]:
-        plan.left_out.append((cand.path, cand.scanned.problem or ""))
-        candidates.remove(cand)
+    candidates: list[_Candidate] = []
+    for found in scanned:
+        cand = _candidate(found)
+        if found.problem:
+            plan.left_out.append((found.path, found.problem))
+        else:
+            candidates.append(cand)
     adopted = {c.id: c.path for c in candidates if c.id}
     for rel in word:
-        cand = _word_candidate(plan.root, rel, plan.left_out)
-        if cand is None:
+        converted = _word_candidate(plan.root, rel, plan.left_out)
+        if converted is None:
             continue
-        if cand.id in adopted:  # converted by an earlier --apply: the Markdown document is the one adopted
-            plan.left_out.append((rel, f"already adopted as {adopted[cand.id]}; the Word file is kept as it was"))
+        if converted.id in adopted:  # converted by an earlier --apply: the Markdown document is the one adopted
+            plan.left_out.append((rel, f"already adopted as {adopted[converted.id]}; the Word file is kept as it was"))
             continue
-        candidates.append(cand)
+        candidates.append(converted)
     # Foreign keys and status words, across the whole set.
     keys_seen: Counter[str] = Counter()
     for cand in candidates:
