@@ -177,6 +177,15 @@ def test_a_file_with_uncommitted_changes_is_never_written(tmp_path: Path) -> Non
     assert legacy.git("status", "--porcelain") == " M instructions/WI-001-backup.md\n"  # nothing else written
 
 
+def test_a_file_never_committed_is_never_written(tmp_path: Path) -> None:
+    legacy = four_years(tmp_path)
+    legacy.write("procedures/sops/SOP-003-new.md", "# New, not yet added\n")
+    run = run_qms("adopt", "--apply", "--organisation", "Acme", cwd=legacy.root)
+    assert run.code == 2 and "procedures/sops/SOP-003-new.md" in run.stderr
+    assert legacy.read("procedures/sops/SOP-003-new.md") == b"# New, not yet added\n"
+    assert legacy.git("status", "--porcelain") == "?? procedures/sops/SOP-003-new.md\n"
+
+
 def test_apply_asks_for_the_organisation_and_never_takes_the_folder_name(tmp_path: Path) -> None:
     legacy = four_years(tmp_path)
     run = run_qms("adopt", "--apply", cwd=legacy.root)

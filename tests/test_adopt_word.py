@@ -74,3 +74,14 @@ def test_a_folder_outside_git_is_planned_and_never_committed(tmp_path: Path) -> 
     run = run_qms("adopt", "--apply", "--commit", "--organisation", "X", cwd=folder)
     assert run.code == 2 and "git init" in run.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["SOP-001 Cleaning.docx", "notes.doc"]
+
+
+def test_a_word_file_whose_document_exists_is_left_out(tmp_path: Path) -> None:
+    legacy = word_folder(tmp_path)
+    legacy.commit("carol", "2024-07-01", "Another document where the Word file's would go",
+                  {"sops/sop-004-training.md": "---\nid: SOP-099\n---\nnotes\n"})
+    plan = json.loads(run_qms("adopt", "--plan", "--format", "json", "--organisation", "O", cwd=legacy.root).stdout)
+    left = {item["path"]: item["why"] for item in plan["left_out"]}
+    assert "sops/sop-004-training.md, which exists already" in left["word/SOP-004 Training.docx"]
+    assert run_qms("adopt", "--apply", "--organisation", "O", cwd=legacy.root).code == 0
+    assert legacy.read("sops/sop-004-training.md").endswith(b"notes\n")

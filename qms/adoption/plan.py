@@ -151,8 +151,14 @@ def plan_adoption(start: Path, organisation: str | None = None, language: str = 
     if email and email.lower() not in authors:
         authors[email.lower()] = name or email
     plan.people = draft_people(authors, history.commits_by)
+    # A Markdown file git does not hold as committed (changed, or never added) is never written by adopt; a Word
+    # file's new document does not exist yet, so only its path being taken matters.
     dirty = uncommitted_paths(root) if git else set()
-    plan.uncommitted = sorted(d.path for d in plan.documents if d.path in dirty and d.changes)
+    plan.uncommitted = sorted(d.path for d in plan.documents if d.path in dirty and d.changes and not d.from_word)
+    for doc in [d for d in plan.documents if d.from_word and (root / d.path).exists()]:
+        plan.documents.remove(doc)
+        plan.left_out.append((doc.source, f"its document would be {doc.path}, which exists already: move that file "
+                                          "away, or give the Word file a name with its own id"))
     _unclear(plan)
     return plan
 
@@ -490,8 +496,8 @@ def _unclear(plan: AdoptionPlan) -> None:
             plan.unclear.append("these Markdown files in document folders are not documents: give them an id, or "
                                 "list them under not_controlled: in qms.yml: " + ", ".join(others))
     if plan.uncommitted:
-        plan.unclear.append("these files have changes nobody committed, and qms adopt never writes over them: commit "
-                            "or stash them first: " + ", ".join(plan.uncommitted))
+        plan.unclear.append("these files have changes nobody committed (or were never committed), and qms adopt never "
+                            "writes over them: commit or stash them first: " + ", ".join(plan.uncommitted))
     plan.unclear.append(f"who holds which role: {PEOPLE_FILE} lists everyone who committed, with no roles; qms adopt "
                         "never guesses them. Fill in each person's roles (every role in "
                         f"{ROLES_FILE} needs a holder) before committing the adoption")

@@ -54,8 +54,8 @@ def apply_plan(plan: AdoptionPlan, commit_it: bool = False, tag: str | None = No
         if tag_exists(root, tag):
             raise UsageError(f"the tag {tag} exists already; give another name with --tag")
     if plan.uncommitted:
-        raise AdoptError("these files have changes nobody committed, and qms adopt never writes over them; commit or "
-                         "stash them, then run qms adopt again: " + ", ".join(plan.uncommitted))
+        raise AdoptError("these files have changes nobody committed (or were never committed), and qms adopt never "
+                         "writes over them; commit or stash them, then run qms adopt again: " + ", ".join(plan.uncommitted))
     name, email = author_identity(root) if commit_it else ("", "")
     if commit_it and not email:
         raise UsageError("git does not know who you are: set git config user.name and user.email, so that the "
@@ -128,7 +128,10 @@ def _write_word(root: Path, doc: PlannedDocument) -> list[str]:
                 (staging / picture.name).write_bytes(picture.data)
             safewrite.move_into_place(staging, target)
         written.append(str(assets))
-    safewrite.write_new(root / doc.path, (head + body.lstrip("\n")).encode("utf-8"))
+    try:
+        safewrite.write_new(root / doc.path, (head + body.lstrip("\n")).encode("utf-8"))
+    except FileExistsError:
+        raise AdoptError(f"{doc.path} appeared while adopting {doc.source}; it was left as it is") from None
     written.append(doc.path)
     return written
 

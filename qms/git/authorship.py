@@ -75,9 +75,10 @@ def read_authorship(root: Path) -> Authorship:
 
 
 def uncommitted_paths(root: Path) -> set[str]:
-    """Paths (relative to the work tree's top) that differ from the last commit, staged or not; untracked ones not."""
+    """Paths (relative to the work tree's top) whose content git does not hold as committed: changed (staged or
+    not) or never committed at all (untracked; ignored files are not listed)."""
     try:
-        raw = run_git(root, "status", "--porcelain=v1", "-z", "--untracked-files=no")
+        raw = run_git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all")
     except GitError:
         return set()
     paths: set[str] = set()
