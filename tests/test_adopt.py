@@ -159,7 +159,7 @@ def test_foreign_front_matter_and_revision_tables(tmp_path: Path) -> None:
 def test_rename_renames_keys_and_status_words_in_place(tmp_path: Path) -> None:
     legacy = LegacyRepo(tmp_path / "r")
     legacy.commit("alice", "2022-01-01", "Import", {
-        "sops/a.md": "---\n# ours\ndocumentId: SOP-001   # the number\nstatus: 'approved'\ntitle: A\n---\nBody\n"})
+        "sops/a.md": "---\n# ours\ndocumentId: SOP-001   # the number\nstatus: 'approved'\nTitle: A\n---\nBody\n"})
     assert run_qms("adopt", "--apply", "--rename", "--organisation", "R", cwd=legacy.root).code == 0
     assert legacy.read("sops/a.md").decode().startswith(
         "---\n# ours\nid: SOP-001   # the number\nstatus: effective\ntitle: A\ntype: sop\n")

@@ -52,7 +52,7 @@ def native_key(key: str) -> str | None:
     """The qmskit key a foreign key stands for, or None."""
     found = normal(key)
     for native, synonyms in KEY_SYNONYMS.items():
-        if found in synonyms:
+        if found == native or found in synonyms:  # `Status` and `effective_date` as well as `state`
             return native
     return None
 
