@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from qms import safewrite
-from qms.adoption.plan import PEOPLE_FILE, ROLES_FILE, AdoptionPlan, PlannedDocument
+from qms.adoption.model import PEOPLE_FILE, ROLES_FILE, AdoptionPlan, PlannedDocument
 from qms.errors import QmsError, UsageError
 from qms.git.authorship import make_tag, stage_paths, tag_exists, valid_tag_name
 from qms.git.commit import commit

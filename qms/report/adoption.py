@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from qms.adoption.plan import PEOPLE_FILE, ROLES_FILE, AdoptionPlan
+from qms.adoption.model import PEOPLE_FILE, ROLES_FILE, AdoptionPlan
 
 
 def plan_json(plan: AdoptionPlan) -> dict[str, Any]:
