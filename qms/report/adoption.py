@@ -37,16 +37,16 @@ def plan_json(plan: AdoptionPlan) -> dict[str, Any]:
 
 def plan_text(plan: AdoptionPlan) -> str:
     out: list[str] = []
-    source = f"git, {plan.commits} commits" if plan.git else "not a git repository"
-    out.append(f"Adoption plan for {plan.root} ({source}): {len(plan.documents)} documents, "
-               f"{len(plan.left_out)} files left out.")
+    source = f"git, {_count(plan.commits, 'commit')}" if plan.git else "not a git repository"
+    out.append(f"Adoption plan for {plan.root} ({source}): {_count(len(plan.documents), 'document')}, "
+               f"{_count(len(plan.left_out), 'file')} left out.")
     out.append(f"Organisation: {plan.organisation or '(not given: --organisation NAME)'}; revision scheme: "
                f"{plan.revision_scheme}.")
     out.append("")
     out.append("Types (qms.yml types:):")
     for spec in plan.types:
         extra = f", other keys kept: {', '.join(sorted(spec.extra_keys))}" if spec.extra_keys else ""
-        out.append(f"  {spec.name}: {spec.documents} documents in {spec.folder}/, ids {spec.id_pattern}{extra}")
+        out.append(f"  {spec.name}: {_count(spec.documents, 'document')} in {spec.folder}/, ids {spec.id_pattern}{extra}")
     if plan.key_map or plan.status_map:
         how = "renamed in the files" if plan.rename_keys or not plan.mapping_supported else "mapped in qms.yml (front_matter:)"
         out.append(f"Foreign front-matter, {how}:")
@@ -74,7 +74,7 @@ def plan_text(plan: AdoptionPlan) -> str:
     out.append(f"Roles drafted ({ROLES_FILE}): " + ", ".join(
         f"{r.id}" + (f" (named in {len(r.documents)})" if r.documents else "") for r in plan.roles))
     out.append(f"People drafted from git ({PEOPLE_FILE}), roles left for you to fill in:")
-    out += [f"  {p.id}: {p.name} <{', '.join(p.emails)}>, {p.commits} commits" for p in plan.people]
+    out += [f"  {p.id}: {p.name} <{', '.join(p.emails)}>, {_count(p.commits, 'commit')}" for p in plan.people]
     out.append("Writes no starter set and no templates.")
     if plan.unclear:
         out.append("")
@@ -85,3 +85,7 @@ def plan_text(plan: AdoptionPlan) -> str:
 
 def plan_json_text(plan: AdoptionPlan) -> str:
     return json.dumps(plan_json(plan), ensure_ascii=False, indent=2)
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
