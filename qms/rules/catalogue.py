@@ -89,6 +89,18 @@ _RULES = [
     RuleInfo("H016", "effective-before-approval", ERROR, "a revision's effective date is earlier than its approval"),
     RuleInfo("H017", "whole-change-only", WARNING,
              "a commit breaks change control on its own, though the merge or pull request it belongs to does not"),
+    # Results measured from the records (tables, objectives, the accountability roll-up).
+    RuleInfo("M001", "table-unreadable", ERROR,
+             "a record's table (data:) cannot be read, or its kind has no table schema"),
+    RuleInfo("M002", "table-cell", ERROR, "a cell of a record's table breaks its table schema"),
+    RuleInfo("M003", "objective-invalid", ERROR,
+             "a quality objective names an unknown kind or column, or has a bad target or measure"),
+    RuleInfo("M004", "measure-undefined", WARNING, "an objective's measure divides by zero in a period"),
+    RuleInfo("M005", "calendar-uncovered", WARNING,
+             "the public holiday calendar does not cover a year counted in working days"),
+    RuleInfo("M006", "scorecard-unknown-person", ERROR,
+             "a nonconformity or error record charges points to a person not in the roster"),
+    RuleInfo("M007", "reporting-line-ambiguous", ERROR, "a person's superior along the reporting line is not one person"),
     # Review routing on the forge (qms codeowners).
     RuleInfo("O001", "codeowners-out-of-date", WARNING, "the generated CODEOWNERS no longer matches approvers and handles"),
     RuleInfo("O002", "approver-without-handle", WARNING, "CODEOWNERS exists but no holder of an approver role has a handle"),

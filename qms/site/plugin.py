@@ -34,7 +34,7 @@ from qms.publish.labels import labels
 from qms.publish.records import record_events, record_header
 from qms.publish.snapshot import Entry, Snapshot, announcement, is_committed, parse_as_of, snapshot
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
-from qms.site import brand, coverage
+from qms.site import brand, coverage, objectives
 from qms.site.framing import framed
 from qms.site.include_guard import IncludeGuard
 from qms.site.search import add_inner_words
@@ -145,6 +145,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
                           key=lambda page: (page != "index.md", page))
             registers = [(self.t[key], name) for key, name in generated.PAGES]
             registers += coverage.navigation(self.qms)
+            registers += objectives.navigation(self.qms, self.snapshot.docs, self.audit)
             config.nav = publish.navigation(self.snapshot.docs, self.qms.language, registers, home, self.audit)
             if self.guides:
                 config.nav.append({section_title(self.qms.language): [{g.title: g.src_uri} for g in self.guides]})
@@ -224,6 +225,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self._add_folder_pages(files, config)
         in_force = self.in_force or self.snapshot.docs
         for page in coverage.page_file(config, self.qms, in_force, self.snapshot.docs, self.audit):
+            files.append(page)
+        for page in objectives.page_file(config, self.workspace, self.snapshot.docs, self.audit):
             files.append(page)
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
