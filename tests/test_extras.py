@@ -58,7 +58,7 @@ def test_extras_match_pyproject() -> None:
     optional = project["optional-dependencies"]
     distribution = {"mkdocs": "mkdocs", "material": "mkdocs-material", "jieba": "jieba", "markdown": "markdown",
                     "weasyprint": "weasyprint", "pymdownx": "pymdown-extensions", "markdown_callouts": "markdown-callouts",
-                    "mammoth": "mammoth"}
+                    "mammoth": "mammoth", "pygal": "pygal"}
 
     def names(requirements: list[str]) -> set[str]:
         return {r.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip() for r in requirements}
