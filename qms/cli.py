@@ -219,6 +219,8 @@ def check(
         typer.Option("--against", metavar="FILE", help="Report approvals and revisions of a saved "
                      "`qms history --format json` that history no longer holds (H011)."),
     ] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Judge the date rules (due, overdue, "
+                     "past retention) as they stood on DATE.")] = None,  # noqa: UP045
 ) -> None:
     """Check every document, record, role and person against the schemas and rules.
 
@@ -241,13 +243,15 @@ def check(
 
         qms check --history
 
+        qms check --as-of 2026-12-31
+
         qms history --format json > approvals.json; qms check --history --against approvals.json
     """
     from qms.report.findings import RENDERERS, render_text
     from qms.rules.runner import run_check
 
     result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against,
-                       as_landed, staged)
+                       as_landed, staged, _as_of(as_of) if as_of is not None else None)
     if output_format is OutputFormat.text:
         render_text(result, _console())
     else:

@@ -17,6 +17,7 @@ EXTRAS = {
     "site": ("mkdocs", "material", "jieba", "markdown"),
     "pdf": ("weasyprint", "markdown"),
     "word": ("mammoth",),
+    "calendar": ("icalendar",),
 }
 
 
