@@ -471,7 +471,13 @@ def due(
 
     day = _as_of(as_of) or date.today()
     result = due_list(_workspace(ctx), day, _days(within), person)
-    sys.stdout.write(DUE_RENDERERS[output_format.value](result) + "\n")
+    text = DUE_RENDERERS[output_format.value](result)
+    if output_format is DueFormat.ics:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))  # as written: iCalendar's lines end in CRLF
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(text + "\n")
 
 
 def _days(period: str) -> int:
