@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from qms.model import Document, Person
+from qms.model import Document, DocumentSet, Person
 from qms.supervise.audits import programme
 from qms.supervise.duty import Duty
 from qms.supervise.records import action_due, actions, disposal_day, is_overdue, kind, lacks_verification
@@ -36,11 +36,13 @@ class DueList:
 
 
 Owed = tuple[str, str, str, date, bool, str]  # (kind, document, role, due, overdue, detail)
-Collector = Callable[[Workspace, date], Iterator[Owed]]
+Collector = Callable[[Workspace, DocumentSet, date], Iterator[Owed]]
 
 
-def due_list(workspace: Workspace, today: date, within_days: int, person: str | None = None) -> DueList:
-    """Every duty due by `today + within_days` (overdue ones included), for one person or for everyone."""
+def due_list(workspace: Workspace, today: date, within_days: int, person: str | None = None,
+             docs: DocumentSet | None = None) -> DueList:
+    """Every duty due by `today + within_days` (overdue ones included), for one person or for everyone.
+    `docs`: the documents to read (the site gives what git holds); the working tree's by default."""
     people = workspace.people
     if person is not None and person not in {p.id for p in people}:
         from qms.errors import UsageError
@@ -51,13 +53,13 @@ def due_list(workspace: Workspace, today: date, within_days: int, person: str | 
     for someone in people:
         for role in someone.roles:
             holders.setdefault(role, []).append(someone)
-    docs = workspace.documents
+    docs = docs if docs is not None else workspace.documents
     result = DueList(today, horizon, names={p.id: p.name for p in people},
                      role_titles={r.id: r.title for r in docs.roles},
                      titles={d.id: d.title for d in docs.documents if d.id})
     seen: set[tuple[str, str, str]] = set()
     for collect in COLLECTORS:
-        for duty_kind, document, role, due, overdue, detail in collect(workspace, today):
+        for duty_kind, document, role, due, overdue, detail in collect(workspace, docs, today):
             if due > horizon:
                 continue
             for holder in holders.get(role, []):
@@ -91,10 +93,10 @@ def _authors(workspace: Workspace) -> dict[str, set[str]]:
     return cached
 
 
-def approvals_waiting(workspace: Workspace, today: date) -> Iterator[Owed]:
+def approvals_waiting(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Owed]:
     """Documents in review: a review by each `reviewers` role first, then an approval by each approver role."""
     history: History | None = None
-    for doc in workspace.documents.documents:
+    for doc in docs.documents:
         if doc.is_record or doc.status != "review" or not doc.id:
             continue
         if history is None:
@@ -134,9 +136,9 @@ def _in_review_since(revision: object) -> date | None:
     return None
 
 
-def actions_due(workspace: Workspace, today: date) -> Iterator[Owed]:
+def actions_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Owed]:
     """Open corrective actions by their due date; closed ones that still need their effectiveness check."""
-    for doc in actions(workspace.documents.documents):
+    for doc in actions(docs.documents):
         owner, due = str(doc.data.get("owner") or ""), action_due(doc)
         if doc.status == "open" and due is not None and doc.id:
             yield ("action", doc.id, owner, due, is_overdue(doc, today), f"finish corrective action {doc.id} "
@@ -147,21 +149,20 @@ def actions_due(workspace: Workspace, today: date) -> Iterator[Owed]:
                    "effective, and write 'verified' and 'effectiveness'")
 
 
-def audits_due(workspace: Workspace, today: date) -> Iterator[Owed]:
+def audits_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Owed]:
     """Each procedure's next audit, owed by whoever owns the audit records (the procedure's owner before any)."""
-    docs = workspace.documents.documents
-    audits = sorted((d for d in docs if d.is_record and kind(d) == "audit"), key=lambda d: str(d.data.get("date")))
+    audits = sorted((d for d in docs.documents if d.is_record and kind(d) == "audit"), key=lambda d: str(d.data.get("date")))
     auditor = str(audits[-1].data.get("owner") or "") if audits else ""
-    for row in programme(docs, workspace.config.audit_months, today):
+    for row in programme(docs.documents, workspace.config.audit_months, today):
         if row.due is not None and row.procedure.id:
             last = f"last audited {row.last}" if row.last else "never audited"
             yield ("audit", row.procedure.id, auditor or str(row.procedure.data.get("owner") or ""), row.due,
                    row.overdue, f"audit {row.procedure.id} ({last})")
 
 
-def disposals_due(workspace: Workspace, today: date) -> Iterator[Owed]:
+def disposals_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Owed]:
     """Records whose retention ends: disposed of by a holder of their owner role."""
-    for doc in workspace.documents.documents:
+    for doc in docs.documents:
         if doc.is_record and doc.id:
             end = disposal_day(doc)
             if end is not None:
