@@ -57,7 +57,7 @@ def test_extras_match_pyproject() -> None:
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     optional = project["optional-dependencies"]
     distribution = {"mkdocs": "mkdocs", "material": "mkdocs-material", "jieba": "jieba", "markdown": "markdown",
-                    "weasyprint": "weasyprint", "mammoth": "mammoth"}
+                    "weasyprint": "weasyprint", "mammoth": "mammoth", "icalendar": "icalendar"}
 
     def names(requirements: list[str]) -> set[str]:
         return {r.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip() for r in requirements}
@@ -65,4 +65,4 @@ def test_extras_match_pyproject() -> None:
     for extra, modules in extras.EXTRAS.items():
         assert names(optional[extra]) == {distribution[m] for m in modules}, extra
     assert not names(project["dependencies"]) & set(distribution.values())
-    assert "qmskit[site,pdf,word]" in optional["test"]
+    assert "qmskit[site,pdf,word,calendar]" in optional["test"]
