@@ -219,8 +219,8 @@ def check(
         typer.Option("--against", metavar="FILE", help="Report approvals and revisions of a saved "
                      "`qms history --format json` that history no longer holds (H011)."),
     ] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Judge the date rules (due, overdue, "
-                     "past retention) as they stood on DATE.")] = None,  # noqa: UP045
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Judge the date rules (due, overdue, "
+                     "past retention) as they stood on DATE.")] = None,
 ) -> None:
     """Check every document, record, role and person against the schemas and rules.
 
@@ -443,10 +443,12 @@ class DueFormat(str, Enum):
 @app.command(cls=_Command)
 def due(
     ctx: typer.Context,
-    person: Annotated[Optional[str], typer.Option("--person", metavar="ID", help="Only this person's duties (their id in the roster).")] = None,  # noqa: UP045
+    person: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--person", metavar="ID", help="Only this person's duties (their id in the roster).")] = None,
     within: Annotated[str, typer.Option("--within", metavar="PERIOD", help="Duties due within this period from the day "
                                         "(days, weeks, months or years: 30d, 6w, 3m, 1y); overdue ones always.")] = "30d",
-    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="What was due and overdue on this day (YYYY-MM-DD) instead of today.")] = None,  # noqa: UP045
+    as_of: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--as-of", metavar="DATE", help="What was due and overdue on this day (YYYY-MM-DD) instead of today.")] = None,
     output_format: Annotated[DueFormat, typer.Option("--format", "-f", help="text, json, markdown (a CI job summary) "
                                                      "or ics (iCalendar, for calendars; needs the calendar extra).")] = DueFormat.text,
 ) -> None:

@@ -15,7 +15,6 @@ from qms.model import Document
 from qms.text.retention import retention_ends
 
 
-
 @dataclass
 class RecordHeader:
     id: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from qms.load.clauses import Catalogue, clause_entries
@@ -13,7 +12,6 @@ from qms.rules import Context, rule
 from qms.text.retention import RETENTION
 from qms.text.revisions import RevisionError, is_after_first, parse_revision
 from qms.text.suggest import did_you_mean
-
 
 
 @rule("D001")
