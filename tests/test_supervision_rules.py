@@ -199,3 +199,15 @@ def test_retention_after_an_event_not_yet_happened_is_kept(repo: QmsRepo) -> Non
 def test_as_of_that_is_not_a_date_cannot_run(repo: QmsRepo) -> None:
     run = repo.qms("check", "--as-of", "next week")
     assert run.code == 2 and "is not a date" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_values_of_the_wrong_type_are_schema_findings_not_crashes(repo: QmsRepo) -> None:
+    repo.write(CA, record("REC-2026-003", "corrective-action", "due: [1]\nnonconformity: {a: 1}\nverified: 12\n",
+                          status="closed", retention="5"))
+    repo.write(AUDIT, record("REC-2026-004", "audit", "findings: nothing\nprocedures: QP-01\nscope: [QP-01]\n"))
+    repo.write(NC, record("REC-2026-002", "nonconformity", "severity: major\nactions: 7\nclosed: soon\n",
+                          retention="1y after closed", status="closed"))
+    run = repo.check("--as-of", "2030-01-01")
+    assert run.code == 1 and "S001" in run.codes()
+    due = repo.qms("due", "--as-of", "2030-01-01", "--within", "10y", "--format", "json")
+    assert due.code == 0 and "Traceback" not in due.stderr
