@@ -78,7 +78,7 @@ def test_approval_waits_for_approver_role_holders_but_not_the_author(git_repo: G
     git_repo.commit("Wang Li also quality manager", who="li-na", day="2026-04-03")
     (waiting,) = due(git_repo, "--as-of", "2026-04-10")
     assert (waiting["kind"], waiting["person"], waiting["role"], waiting["due"]) == (
-        "approval", "wang-li", "quality-manager", "2026-04-02")
+        "approve", "wang-li", "quality-manager", "2026-04-02")
     run = git_repo.qms_as("wang-li", "approve", "QP-01", day="2026-04-12")
     assert run.code == 0, run.stderr
     assert due(git_repo, "--as-of", "2026-04-12") == []
@@ -92,7 +92,7 @@ def test_reviewers_review_before_approvers_are_asked(git_repo: GitQmsRepo) -> No
     assert (review["kind"], review["person"]) == ("review", "wang-li")
     assert git_repo.qms_as("wang-li", "review", "QP-01", day="2026-04-11").code == 0
     (approval,) = due(git_repo, "--as-of", "2026-04-12")
-    assert (approval["kind"], approval["person"]) == ("approval", "chen-jing")
+    assert (approval["kind"], approval["person"]) == ("approve", "chen-jing")
 
 
 def test_audits_and_disposals_are_owed_too(git_repo: GitQmsRepo) -> None:
@@ -100,7 +100,7 @@ def test_audits_and_disposals_are_owed_too(git_repo: GitQmsRepo) -> None:
     assert [(d["kind"], d["document"], d["person"], d["overdue"]) for d in duties] == [
         ("audit", "QP-01", "chen-jing", True)], "the audit records' owner (quality-manager) audits"
     duties = due(git_repo, "--as-of", "2029-03-01", "--person", "chen-jing")
-    assert ("disposal", "REC-2026-001", False) in [(d["kind"], d["document"], d["overdue"]) for d in duties]
+    assert ("dispose", "REC-2026-001", False) in [(d["kind"], d["document"], d["overdue"]) for d in duties]
 
 
 def test_text_and_markdown_name_people_and_roles(with_action: GitQmsRepo) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from qms.supervise.audits import ProgrammeRow
-from qms.supervise.due import DueList
+from qms.publish.duties import DueList
 from qms.text.mdtext import cell
 
 KIND_WORDS = {
-    "approval": "Approval", "review": "Review before approval", "acknowledgement": "Read and understood",
-    "periodic-review": "Periodic review", "action": "Corrective action", "verification": "Effectiveness check",
-    "audit": "Internal audit", "disposal": "Disposal",
+    "approve": "Approval", "review": "Review before approval", "acknowledge": "Read and understood",
+    "periodic-review": "Periodic review", "action": "Corrective action", "verify": "Effectiveness check",
+    "audit": "Internal audit", "dispose": "Disposal",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from qms.extras import require
 from qms.publish.due import KIND_WORDS, due_markdown
-from qms.supervise.due import DueList
+from qms.publish.duties import DueList
 from qms.text.safetext import visible
 
 

@@ -6,8 +6,8 @@ the git history of their approvals and reviews. A duty owed through a role is ow
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from qms.history.model import History
 
 # Kinds in the order a list shows them within one day.
-KINDS = ("approval", "review", "acknowledgement", "periodic-review", "action", "verification", "audit", "disposal")
+KINDS = ("approve", "review", "acknowledge", "periodic-review", "action", "verify", "audit", "dispose")
 
 
 @dataclass
@@ -35,8 +35,8 @@ class DueList:
     titles: dict[str, str] = field(default_factory=dict)  # document id -> title
 
 
-Owed = tuple[str, str, str, date, bool, str]  # (kind, document, role, due, overdue, detail)
-Collector = Callable[[Workspace, DocumentSet, date], Iterator[Owed]]
+# A source of duties. A duty with no person falls on its role: every holder of the role owes it.
+Collector = Callable[[Workspace, DocumentSet, date], Iterable[Duty]]
 
 
 def due_list(workspace: Workspace, today: date, within_days: int, person: str | None = None,
@@ -59,16 +59,18 @@ def due_list(workspace: Workspace, today: date, within_days: int, person: str | 
                      titles={d.id: d.title for d in docs.documents if d.id})
     seen: set[tuple[str, str, str]] = set()
     for collect in COLLECTORS:
-        for duty_kind, document, role, due, overdue, detail in collect(workspace, docs, today):
-            if due > horizon:
+        for owed in collect(workspace, docs, today):
+            if owed.due > horizon and not owed.overdue:
                 continue
-            for holder in holders.get(role, []):
-                key = (duty_kind, document, holder.id)
-                if key in seen or (person is not None and holder.id != person) or not _may(holder, duty_kind,
-                                                                                              document, workspace):
+            owing = [p for p in (holders.get(owed.role, []) if not owed.person else people) if
+                     (p.id == owed.person if owed.person else True)]
+            for holder in owing:
+                key = (owed.kind, owed.document, holder.id)
+                if key in seen or (person is not None and holder.id != person) or not _may(holder, owed.kind,
+                                                                                              owed.document, workspace):
                     continue
                 seen.add(key)
-                result.duties.append(Duty(duty_kind, document, holder.id, role, due, overdue, detail))
+                result.duties.append(replace(owed, person=holder.id))
     result.duties.sort(key=lambda d: (d.due, KINDS.index(d.kind) if d.kind in KINDS else len(KINDS), d.document,
                                       d.person))
     return result
@@ -76,7 +78,7 @@ def due_list(workspace: Workspace, today: date, within_days: int, person: str | 
 
 def _may(holder: Person, duty_kind: str, document: str, workspace: Workspace) -> bool:
     """Segregation of duties: an author is never asked to review or approve their own revision."""
-    if duty_kind not in ("approval", "review"):
+    if duty_kind not in ("approve", "review"):
         return True
     return holder.id not in _authors(workspace).get(document, set())
 
@@ -93,7 +95,7 @@ def _authors(workspace: Workspace) -> dict[str, set[str]]:
     return cached
 
 
-def approvals_waiting(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Owed]:
+def approvals_waiting(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Duty]:
     """Documents in review: a review by each `reviewers` role first, then an approval by each approver role."""
     history: History | None = None
     for doc in docs.documents:
@@ -111,15 +113,15 @@ def approvals_waiting(workspace: Workspace, docs: DocumentSet, today: date) -> I
         missing_reviews = [role for role in reviewers if role not in reviewed]
         if missing_reviews:
             for role in missing_reviews:
-                yield ("review", doc.id, role, since, False, f"review {doc.id} revision {doc.revision} before it "
-                       f"is approved (`qms review {doc.id}`)")
+                yield Duty("review", doc.id, "", role, since, False, f"review {doc.id} revision {doc.revision} "
+                           f"before it is approved (`qms review {doc.id}`)")
             continue
         approvers = _roles(doc, "approvers", revision.required if revision else None)
         approved = {role for a in (revision.approvals if revision else []) if a.valid for role in a.roles}
         for role in approvers:
             if role not in approved:
-                yield ("approval", doc.id, role, since, False,
-                       f"approve {doc.id} revision {doc.revision} (`qms approve {doc.id}`)")
+                yield Duty("approve", doc.id, "", role, since, False,
+                           f"approve {doc.id} revision {doc.revision} (`qms approve {doc.id}`)")
 
 
 def _roles(doc: Document, key: str, judged: list[str] | None) -> list[str]:
@@ -136,39 +138,41 @@ def _in_review_since(revision: object) -> date | None:
     return None
 
 
-def actions_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Owed]:
+def actions_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Duty]:
     """Open corrective actions by their due date; closed ones that still need their effectiveness check."""
     for doc in actions(docs.documents):
         owner, due = str(doc.data.get("owner") or ""), action_due(doc)
         if doc.status == "open" and due is not None and doc.id:
-            yield ("action", doc.id, owner, due, is_overdue(doc, today), f"finish corrective action {doc.id} "
-                   "and close its record")
+            yield Duty("action", doc.id, "", owner, due, is_overdue(doc, today), f"finish corrective action "
+                       f"{doc.id} and close its record")
         elif lacks_verification(doc) and doc.id:
             day = as_date(doc.data.get("closed")) or due or as_date(doc.data.get("date")) or today
-            yield ("verification", doc.id, owner, day, True, f"check that corrective action {doc.id} was "
-                   "effective, and write 'verified' and 'effectiveness'")
+            yield Duty("verify", doc.id, "", owner, day, True, f"check that corrective action {doc.id} was "
+                       "effective, and write 'verified' and 'effectiveness'")
 
 
-def audits_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Owed]:
+def audits_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Duty]:
     """Each procedure's next audit, owed by whoever owns the audit records (the procedure's owner before any)."""
     audits = sorted((d for d in docs.documents if d.is_record and kind(d) == "audit"), key=lambda d: str(d.data.get("date")))
     auditor = str(audits[-1].data.get("owner") or "") if audits else ""
     for row in programme(docs.documents, workspace.config.audit_months, today):
         if row.due is not None and row.procedure.id:
             last = f"last audited {row.last}" if row.last else "never audited"
-            yield ("audit", row.procedure.id, auditor or str(row.procedure.data.get("owner") or ""), row.due,
-                   row.overdue, f"audit {row.procedure.id} ({last})")
+            yield Duty("audit", row.procedure.id, "", auditor or str(row.procedure.data.get("owner") or ""), row.due,
+                       row.overdue, f"audit {row.procedure.id} ({last})")
 
 
-def disposals_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Owed]:
+def disposals_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator[Duty]:
     """Records whose retention ends: disposed of by a holder of their owner role."""
     for doc in docs.documents:
         if doc.is_record and doc.id:
             end = disposal_day(doc)
             if end is not None:
-                yield ("disposal", doc.id, str(doc.data.get("owner") or ""), end, end < today,
-                       f"dispose of {doc.id}: its retention ({doc.data.get('retention')}) ends (`qms dispose {doc.id}`)")
+                yield Duty("dispose", doc.id, "", str(doc.data.get("owner") or ""), end, end < today,
+                           f"dispose of {doc.id}: its retention ({doc.data.get('retention')}) ends "
+                           f"(`qms dispose {doc.id}`)")
 
 
-# Every source of duties. Periodic reviews and acknowledgements join here from their own modules.
+# Every source of duties. Periodic reviews (qms.supervise.reviews.review_duties) and acknowledgements
+# (qms.supervise.acknowledge.acknowledge_duties) join here, each wrapped to take (workspace, docs, today).
 COLLECTORS: list[Collector] = [approvals_waiting, actions_due, audits_due, disposals_due]
