@@ -468,8 +468,8 @@ def due(
     """
     from datetime import date
 
-    from qms.report.due import RENDERERS as DUE_RENDERERS
     from qms.publish.duties import due_list
+    from qms.report.due import RENDERERS as DUE_RENDERERS
 
     day = _as_of(as_of) or date.today()
     result = due_list(_workspace(ctx), day, _days(within), person)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from qms.supervise.audits import ProgrammeRow
 from qms.publish.duties import DueList
+from qms.supervise.audits import ProgrammeRow
 from qms.text.mdtext import cell
 
 KIND_WORDS = {

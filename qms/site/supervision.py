@@ -13,8 +13,8 @@ from mkdocs.structure.files import File
 
 from qms.model import DocumentSet
 from qms.publish.due import DUE_PAGE, PROGRAMME_PAGE, due_markdown, programme_markdown
-from qms.supervise.audits import programme
 from qms.publish.duties import due_list
+from qms.supervise.audits import programme
 from qms.workspace import Workspace
 
 DUE_DAYS = 30  # the page shows what is overdue and what falls due in the next 30 days, as `qms due` does
