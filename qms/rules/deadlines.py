@@ -23,7 +23,7 @@ from qms.supervise.records import (
 @rule("U010")
 def actions_past_due(ctx: Context) -> Iterator[Finding]:
     for doc in actions(ctx.records()):
-        if is_overdue(doc, ctx.today):
+        if is_overdue(doc, ctx.as_of):
             yield ctx.finding("U010", doc.path, doc.line_of(("due",)),
                               f"corrective action {doc.id} is still open and was due on {action_due(doc)}",
                               "finish it and close the record, or agree a new due date and write it in 'due'")
@@ -57,7 +57,7 @@ def action_links(ctx: Context) -> Iterator[Finding]:
 
 @rule("U014")
 def audits_overdue(ctx: Context) -> Iterator[Finding]:
-    for row in programme(ctx.docs.documents, ctx.config.audit_months, ctx.today):
+    for row in programme(ctx.docs.documents, ctx.config.audit_months, ctx.as_of):
         if row.overdue:
             doc = row.procedure
             last = f"last audited on {row.last}" if row.last else "never audited"
@@ -81,7 +81,7 @@ def retention_events(ctx: Context) -> Iterator[Finding]:
 def disposal_due(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.records():
         end = disposal_day(doc)
-        if end is not None and end <= ctx.today:
+        if end is not None and end <= ctx.as_of:
             yield ctx.finding("U016", doc.path, doc.line_of(("retention",)),
                               f"{doc.id}'s retention ({doc.data.get('retention')}) ended on {end}: "
                               "it is due for disposal", f"a holder of its owner role runs `qms dispose {doc.id}`")
