@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 # The order a newcomer meets the commands in, for `qms --help`.
 ORDER = ("init", "adopt", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
-         "coverage", "pdf", "export", "codeowners", "demo", "rules")
+         "coverage", "due", "dispose", "pdf", "export", "codeowners", "demo", "rules")
 
 
 def _plain(params: list[Any]) -> list[Any]:
