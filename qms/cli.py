@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
 # The order a newcomer meets the commands in, for `qms --help`.
 ORDER = ("init", "adopt", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve",
-         "register", "coverage", "objectives", "scorecard", "review-pack", "pdf", "export", "codeowners", "demo", "rules")
+         "register", "coverage", "objectives", "scorecard", "review-pack", "due", "dispose", "pdf", "export", "codeowners",
+         "demo", "rules")
 
 
 def _plain(params: list[Any]) -> list[Any]:
@@ -224,6 +225,8 @@ def check(
         typer.Option("--against", metavar="FILE", help="Report approvals and revisions of a saved "
                      "`qms history --format json` that history no longer holds (H011)."),
     ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Judge the date rules (due, overdue, "
+                     "past retention) as they stood on DATE.")] = None,
 ) -> None:
     """Check every document, record, role and person against the schemas and rules.
 
@@ -246,13 +249,15 @@ def check(
 
         qms check --history
 
+        qms check --as-of 2026-12-31
+
         qms history --format json > approvals.json; qms check --history --against approvals.json
     """
     from qms.report.findings import RENDERERS, render_text
     from qms.rules.runner import run_check
 
     result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against,
-                       as_landed, staged)
+                       as_landed, staged, _as_of(as_of) if as_of is not None else None)
     if output_format is OutputFormat.text:
         render_text(result, _console())
     else:
@@ -432,6 +437,87 @@ def review(
                    "approved") if doc.waiting else f"; it can now be approved (`qms approve {doc.id}`)"
         _say(f"Reviewed {doc.id} revision {doc.revision} as {', '.join(doc.roles)}{waiting}")
     _say_left_out_and_committed(result, "reviews")
+
+
+class DueFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    ics = "ics"
+
+
+@app.command(cls=_Command)
+def due(
+    ctx: typer.Context,
+    person: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--person", metavar="ID", help="Only this person's duties (their id in the roster).")] = None,
+    within: Annotated[str, typer.Option("--within", metavar="PERIOD", help="Duties due within this period from the day "
+                                        "(days, weeks, months or years: 30d, 6w, 3m, 1y); overdue ones always.")] = "30d",
+    as_of: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--as-of", metavar="DATE", help="What was due and overdue on this day (YYYY-MM-DD) instead of today.")] = None,
+    output_format: Annotated[DueFormat, typer.Option("--format", "-f", help="text, json, markdown (a CI job summary) "
+                                                     "or ics (iCalendar, for calendars; needs the calendar extra).")] = DueFormat.text,
+) -> None:
+    """List what each person owes: approvals and reviews waiting for them, corrective actions, audits and disposals due.
+
+    Every duty owed through a role is listed once for each person who holds it.
+
+    Examples:
+
+        qms due
+
+        qms due --person li-na --within 3m
+
+        qms due --as-of 2026-12-31 --format json
+
+        qms due --person li-na --format ics > duties.ics
+    """
+    from datetime import date
+
+    from qms.publish.duties import due_list
+    from qms.report.due import RENDERERS as DUE_RENDERERS
+
+    day = _as_of(as_of) or date.today()
+    result = due_list(_workspace(ctx), day, _days(within), person)
+    text = DUE_RENDERERS[output_format.value](result)
+    if output_format is DueFormat.ics:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))  # as written: iCalendar's lines end in CRLF
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def _days(period: str) -> int:
+    """--within 30d, 6w, 3m or 1y as a number of days (a month 30, a year 365)."""
+    import re
+
+    found = re.fullmatch(r"([0-9]+)([dwmy])", period.strip())
+    if not found:
+        raise UsageError(f"--within {period!r} is not a period; write a number and a unit (d, w, m or y), "
+                         "for example --within 30d")
+    return int(found.group(1)) * {"d": 1, "w": 7, "m": 30, "y": 365}[found.group(2)]
+
+
+@app.command(cls=_Command)
+def dispose(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The record whose retention has ended.")],
+) -> None:
+    """Remove a record whose retention has ended, as a commit with a Disposes: trailer.
+
+    Only a holder of the record's owner role may, once the record is closed and
+    its retention has ended; git keeps who disposed of it and when, and
+    qms check --history accepts the deletion.
+
+    Examples:
+
+        qms dispose REC-2023-004
+    """
+    from qms.commands.dispose import dispose as dispose_record
+
+    done = dispose_record(_workspace(ctx), record_id)
+    _say(f"Disposed of {done.id} ({done.path}): its retention ended on {done.ended}. Committed {done.commit[:7]}.")
 
 
 @app.command(cls=_Command)

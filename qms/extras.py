@@ -18,6 +18,7 @@ EXTRAS = {
     "site": ("mkdocs", "material", "jieba", "markdown", "pymdownx", "markdown_callouts", "pygal"),
     "pdf": ("weasyprint", "markdown", "pymdownx", "markdown_callouts"),
     "word": ("mammoth",),
+    "calendar": ("icalendar",),
 }
 
 

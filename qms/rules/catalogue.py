@@ -101,6 +101,17 @@ _RULES = [
     RuleInfo("M006", "scorecard-unknown-person", ERROR,
              "a nonconformity or error record charges points to a person not in the roster"),
     RuleInfo("M007", "reporting-line-ambiguous", ERROR, "a person's superior along the reporting line is not one person"),
+    # Supervision over time: actions, audits and retention, judged on the day of --as-of (today by default).
+    RuleInfo("U010", "action-overdue", WARNING, "an open corrective action is past its due date"),
+    RuleInfo("U011", "action-not-verified", WARNING,
+             "a closed corrective action has no effectiveness check (verified date and result)"),
+    RuleInfo("U012", "major-without-action", WARNING, "a major nonconformity or audit finding has no corrective action"),
+    RuleInfo("U013", "action-link-missing", ERROR,
+             "an action or finding links to a record that does not exist or is of the wrong kind"),
+    RuleInfo("U014", "audit-overdue", WARNING, "a procedure has not been audited within audit_months"),
+    RuleInfo("U015", "retention-event-unknown", ERROR,
+             "a retention runs from an event qmskit does not know, or whose day the record does not give"),
+    RuleInfo("U016", "disposal-due", WARNING, "a record is past its retention and due for disposal"),
     # Review routing on the forge (qms codeowners).
     RuleInfo("O001", "codeowners-out-of-date", WARNING, "the generated CODEOWNERS no longer matches approvers and handles"),
     RuleInfo("O002", "approver-without-handle", WARNING, "CODEOWNERS exists but no holder of an approver role has a handle"),
