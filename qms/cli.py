@@ -219,6 +219,11 @@ def check(
         typer.Option("--against", metavar="FILE", help="Report approvals and revisions of a saved "
                      "`qms history --format json` that history no longer holds (H011)."),
     ] = None,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--as-of", metavar="DATE", help="Judge what was due as it stood on this day (YYYY-MM-DD): "
+                     "periodic reviews, acknowledgements, suspect references (U rules, with --history)."),
+    ] = None,
 ) -> None:
     """Check every document, record, role and person against the schemas and rules.
 
@@ -241,13 +246,16 @@ def check(
 
         qms check --history
 
+        qms check --history --as-of 2026-12-31
+
         qms history --format json > approvals.json; qms check --history --against approvals.json
     """
     from qms.report.findings import RENDERERS, render_text
     from qms.rules.runner import run_check
 
+    day = _as_of(as_of) if as_of is not None else None  # a plain check imports no history code
     result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against,
-                       as_landed, staged)
+                       as_landed, staged, day)
     if output_format is OutputFormat.text:
         render_text(result, _console())
     else:
@@ -427,6 +435,61 @@ def review(
                    "approved") if doc.waiting else f"; it can now be approved (`qms approve {doc.id}`)"
         _say(f"Reviewed {doc.id} revision {doc.revision} as {', '.join(doc.roles)}{waiting}")
     _say_left_out_and_committed(result, "reviews")
+
+
+@app.command(cls=_Command, name="periodic-review")
+def periodic_review(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents reviewed, in one commit.")],
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the commit (git commit -S).")] = False,
+) -> None:
+    """Confirm documents unchanged after their periodic review: an empty commit with a Periodic-review: trailer.
+
+    The trailer names the revision in force. Only a holder of its owner role
+    or of an approver role who did not write it may make it, signed where
+    qms.yml requires signed approvals. The next review is then due the
+    document's review interval after this one.
+
+    Examples:
+
+        qms periodic-review QP-07
+
+        qms periodic-review QP-07 WI-07-01 --sign
+    """
+    from qms.commands.supervise import periodic_review as review_periodically
+
+    result = review_periodically(_workspace(ctx), ids, sign)
+    for doc in result.documents:
+        _say(f"Periodic review of {doc.id} revision {doc.revision} recorded as {', '.join(doc.roles)}: "
+             "confirmed unchanged")
+    _say(f"Committed {result.commit[:7]} as {result.person}.")
+
+
+@app.command(cls=_Command)
+def ack(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents read, in one commit.")],
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the commit (git commit -S).")] = False,
+) -> None:
+    """Acknowledge that you read and understood documents: an empty commit with an Acknowledges: trailer.
+
+    The trailer names each document's latest approved revision. Holders of
+    the roles in a document's distribution owe one within acknowledge_days
+    (qms.yml); `qms training` shows who has and who has not.
+
+    Examples:
+
+        qms ack QP-07
+
+        qms ack QP-07 WI-07-01
+    """
+    from qms.commands.supervise import acknowledge
+
+    result = acknowledge(_workspace(ctx), ids, sign)
+    for doc in result.documents:
+        reader = f" (a reader as {', '.join(doc.roles)})" if doc.roles else ""
+        _say(f"Acknowledged {doc.id} revision {doc.revision}{reader}")
+    _say(f"Committed {result.commit[:7]} as {result.person}.")
 
 
 @app.command(cls=_Command)
