@@ -493,6 +493,47 @@ def ack(
 
 
 @app.command(cls=_Command)
+def training(
+    ctx: typer.Context,
+    output_format: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="text, json or csv (for a spreadsheet).")
+    ] = HistoryFormat.text,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--as-of", metavar="DATE", help="As it stood on this day (YYYY-MM-DD) instead of today."),
+    ] = None,
+) -> None:
+    """Show who has read and understood each revision in force: people by documents.
+
+    Each holder of a role in a document's distribution acknowledges its
+    revision in force within acknowledge_days (qms.yml), by `qms ack ID` or
+    through a training record (attendees, trained_on: [ID@REV]). A cell says
+    when the person acknowledged it, or by when they must.
+
+    Examples:
+
+        qms training
+
+        qms training --format csv > training-matrix.csv
+
+        qms training --format json --as-of 2026-12-31
+    """
+    from qms.report.training import render_csv, render_json, render_text
+    from qms.supervise.acknowledge import readers
+
+    workspace = _workspace(ctx)
+    from datetime import date
+
+    day = _as_of(as_of) or date.today()
+    found = readers(workspace.history(), workspace.config, [d for d in workspace.documents.documents if d.is_record],
+                    day)
+    if output_format is HistoryFormat.text:
+        render_text(found, _console())
+    else:
+        sys.stdout.write((render_json(found) + "\n") if output_format is HistoryFormat.json else render_csv(found))
+
+
+@app.command(cls=_Command)
 def demo(
     ctx: typer.Context,
     target: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder.")] = Path("qms-demo"),

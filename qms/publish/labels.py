@@ -16,6 +16,8 @@ EN = {
     "owns": "Owns", "approves": "Approves", "reads": "Must read", "in_force_on": "Revisions in force on", "reviewed": "reviewed",
     "kind": "Kind", "dispose_after": "May be disposed of after", "record_history": "Record history",
     "permanent": "permanent",
+    "overdue": "overdue", "acknowledged": "Read and understood",
+    "acknowledged_of": "{done} of {total} readers have acknowledged revision {revision}",
     "status_draft": "draft", "status_review": "in review", "status_effective": "effective",
     "status_obsolete": "obsolete", "status_open": "open", "status_closed": "closed",
 }
@@ -32,6 +34,7 @@ ZH = {
     "kind": "记录类别", "dispose_after": "保存期满日期", "record_history": "记录变更历史", "permanent": "永久保存",
     "status_draft": "草稿", "status_review": "审核中", "status_effective": "现行有效", "status_obsolete": "作废",
     "status_open": "未关闭", "status_closed": "已关闭",
+    "overdue": "已逾期", "acknowledged": "阅读确认", "acknowledged_of": "{total} 名应阅人员中 {done} 名已确认阅读第 {revision} 版",
     "kind_audit": "内部审核", "kind_nonconformity": "不合格", "kind_corrective-action": "纠正措施",
     "kind_management-review": "管理评审", "kind_satisfaction-survey": "满意度调查", "kind_training": "培训",
 }

@@ -32,9 +32,12 @@ def register(workspace: Workspace, records: bool = False, audit: bool = False,
         return RECORD_COLUMNS, rows
     rows = []
     for doc in publish.register_rows(docs, audit):
-        h = publish.header(doc, config.review_months, role_titles, snap.as_of)
-        upcoming = snap.entries[doc.path].upcoming
+        entry = snap.entries[doc.path]
+        h = publish.header(doc, config.review_months, role_titles, snap.as_of,
+                           publish.review_schedule(doc, entry.revision, config, snap.as_of))
+        upcoming = entry.upcoming
         rows.append({"id": h.id, "title": h.title, "type": doc.type or "", "revision": h.revision, "status": h.status,
-                     "effective": h.effective, "owner": h.owner, "next_review": h.next_review, "path": doc.path,
+                     "effective": h.effective, "owner": h.owner, "next_review": h.next_review + (" (overdue)" if h.review_overdue else ""),
+                     "path": doc.path,
                      "upcoming": f"{upcoming.revision} from {upcoming.effective}" if upcoming else ""})
     return DOCUMENT_COLUMNS, rows

@@ -35,7 +35,7 @@ def _approval_ordinal(revision: Revision) -> int:
 
 
 def suspects(history: History, as_of: date) -> list[Suspect]:
-    found = []
+    found: list[Suspect] = []
     if not history.whole:
         return found
     for doc in sorted(history.documents.values(), key=lambda d: d.id):
