@@ -36,8 +36,8 @@ def register(workspace: Workspace, records: bool = False, audit: bool = False,
         h = publish.header(doc, config.review_months, role_titles, snap.as_of,
                            publish.review_schedule(doc, entry.revision, config, snap.as_of))
         upcoming = entry.upcoming
+        next_review = h.next_review + (" (overdue)" if h.review_overdue else "")
         rows.append({"id": h.id, "title": h.title, "type": doc.type or "", "revision": h.revision, "status": h.status,
-                     "effective": h.effective, "owner": h.owner, "next_review": h.next_review + (" (overdue)" if h.review_overdue else ""),
-                     "path": doc.path,
+                     "effective": h.effective, "owner": h.owner, "next_review": next_review, "path": doc.path,
                      "upcoming": f"{upcoming.revision} from {upcoming.effective}" if upcoming else ""})
     return DOCUMENT_COLUMNS, rows
