@@ -100,7 +100,8 @@ def _joined(history: History, person: str, role: str, upto: int) -> date | None:
         holder = controls.roster.people.get(person)
         if holder is not None and role in holder.roles:
             if since is None:
-                commit = history.commits[start] if 0 <= start < len(history.commits) else None
+                # `start` is the commit after the one that put this roster in force
+                commit = history.commits[start - 1] if 0 < start <= len(history.commits) else None
                 since = parse_day(commit.author_date[:10]) if commit is not None else date.min
         else:
             since = None
