@@ -572,7 +572,11 @@ def demo(
     approvals = " and ".join(item.replace(" by ", " approved by ", 1) for item in summary.self_approvals)
     _say(f"The check shows {len(summary.self_approvals)} warnings on purpose (H010): {approvals}, each the "
          "author of what they approved. The story makes these approvals to show that an author's own approval "
-         "never counts (segregation of duties); they are refused, and are not mistakes in the demo.")
+         "never counts (segregation of duties); they are refused, and are not mistakes in the demo. "
+         "It also shows, on purpose, EXT-02's periodic review overdue since 2026-06-16 (U001: it was left out of "
+         "the 2026 review round, so its reference to WI-04-01's revision A/1 is suspect too, U003), and QM-01 and "
+         "QP-07 suspect (U003): they rely on WI-07-01, revised after their 2026 review. As time goes on, more "
+         "reviews come due, as in the office.")
 
 
 @app.command(cls=_Command)
