@@ -209,11 +209,12 @@ def test_a_person_who_joins_a_role_owes_the_revision_in_force(git_repo: GitQmsRe
     for who in ("chen-jing", "li-na"):
         assert git_repo.qms_as(who, "ack", "QP-01", day="2026-02-05").code == 0
     git_repo.edit("manual/people.yml", "roles: [director]", "roles: [director, document-controller]")
-    git_repo.commit_rules("Wang Li joins document control")  # on 2026-02-01, approved by the director
-    git_repo.git("commit", "-q", "--allow-empty", "-m", "later", env=git_repo.identity("li-na", "2026-03-01"))
-    # The roster change was committed and approved on 2026-02-01: Wang Li owes QP-01 by 2026-02-15.
-    assert _u(git_repo, "2026-02-15", "U004") == []
-    (owed,) = _u(git_repo, "2026-02-16", "U004")
+    git_repo.commit("Wang Li joins document control", who="chen-jing", day="2026-03-01")
+    approved = git_repo.qms_as("wang-li", "approve", "manual/people.yml", day="2026-03-01")
+    assert approved.code == 0, approved.stderr
+    # The roster change came into force on 2026-03-01: Wang Li owes QP-01 by 2026-03-15, not 2026-02-15.
+    assert _u(git_repo, "2026-03-15", "U004") == []
+    (owed,) = _u(git_repo, "2026-03-16", "U004")
     assert owed["message"].startswith("Wang Li (wang-li, document-controller) has not acknowledged QP-01 revision 2")
 
 

@@ -95,7 +95,7 @@ def _joined(history: History, person: str, role: str, upto: int) -> date | None:
         return None
     since: date | None = None
     for start, controls in zip(timeline.starts, timeline.controls):
-        if start > upto:
+        if start > upto + 1:  # in force only after a commit later than the day
             break
         holder = controls.roster.people.get(person)
         if holder is not None and role in holder.roles:
