@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
 # The order a newcomer meets the commands in, for `qms --help`.
-ORDER = ("init", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
-         "coverage", "pdf", "export", "codeowners", "demo", "rules")
+ORDER = ("init", "new", "import", "check", "review", "approve", "periodic-review", "ack", "history", "diff", "show",
+         "build", "serve", "register", "training", "coverage", "pdf", "export", "codeowners", "demo", "rules")
 
 
 def _plain(params: list[Any]) -> list[Any]:

@@ -70,7 +70,7 @@ def header(doc: Document, review_months: int, role_titles: dict[str, str], today
         start = date.fromisoformat(effective)
         due = add_months(max(start, reviewed) if reviewed is not None else start, months)
         next_review = due.isoformat()
-        overdue = due < today
+        overdue = due < today and doc.status == "effective"  # only a document in force is reviewed
         ahead = effective if start > today else None
     except ValueError:
         pass
