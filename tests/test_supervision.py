@@ -257,3 +257,28 @@ def test_no_acknowledge_days_no_acknowledgements_owed(git_repo: GitQmsRepo) -> N
     _at_adoption(git_repo, {QP: ("approvers: [quality-manager]", "approvers: [quality-manager]\n"
                                                                 "distribution: [document-controller]")})
     assert _u(git_repo, "2026-12-01", "U004") == []
+
+
+# The duties `qms due` lists (the calendar engineer's command calls these).
+
+def test_duties_name_the_person_or_role_and_the_day(git_repo: GitQmsRepo) -> None:
+    from datetime import date
+
+    from qms.supervise.acknowledge import acknowledge_duties, readers
+    from qms.supervise.duty import Duty
+    from qms.supervise.reviews import review_duties
+    from qms.workspace import Workspace
+
+    _with_distribution(git_repo)
+    assert git_repo.qms_as("chen-jing", "ack", "QP-01", day="2026-02-10").code == 0
+    workspace = Workspace.open(git_repo.root)
+    history, config = workspace.history(), workspace.config
+    day = date(2027, 1, 10)
+    reviews = review_duties(history, config, day)
+    assert [(d.kind, d.document, d.role, d.due, d.overdue) for d in reviews] == [
+        ("periodic-review", "QM-01", "quality-manager", date(2027, 1, 5), True),
+        ("periodic-review", "QP-01", "document-controller", date(2027, 2, 1), False)]
+    records = [d for d in workspace.documents.documents if d.is_record]
+    owed = acknowledge_duties(readers(history, config, records, day))
+    assert owed == [Duty("acknowledge", "QP-01", "li-na", "document-controller", date(2026, 2, 15), True,
+                         "read and understood QP-01@2")]
