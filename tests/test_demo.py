@@ -183,7 +183,7 @@ def test_qms_demo_outside_a_qms_replays_the_sample_office_qmskit_ships(tmp_path:
     elsewhere.mkdir()
     run = run_qms("demo", "office", cwd=elsewhere)
     assert run.code == 0, run.stderr
-    assert "Built the demo QMS in office: 70 commits, 30 documents and 14 records." in run.stdout
+    assert "Built the demo QMS in office: 71 commits, 30 documents and 14 records." in run.stdout
     built = elsewhere / "office"
     assert (built / "qms.yml").is_file() and (built / "procedures").is_dir()
     check = run_qms("check", cwd=built)

@@ -42,7 +42,7 @@ class Step:
 
     date: str
     who: str
-    action: str  # import, approve-import, add, revise, status, approve, self-approve, merge, rename
+    action: str  # import, approve-import, add, revise, status, approve, self-approve, merge, rename, review-round, ack
     ids: tuple[str, ...] = ()
     message: str = ""
     status: str = "review"  # the status that add, revise and status leave (obsolete: withdraw)
@@ -87,6 +87,9 @@ STORY = [
     # On purpose, EXT-02 is left out of the 2026 round: its review is overdue from 2026-06-16 (U001). QM-01,
     # reviewed here, relies on WI-07-01, whose revision A/1 comes after: a suspect reference (U003).
     Step("2026-05-04", "", "review-round", ("EXT-02",), "Periodic review"),
+    # Read and understood: the section heads and the document controller were trained on QP-02 B/0
+    # (REC-2026-001, trained_on); Wu Haitao, who gave the training, acknowledges it by trailer.
+    Step("2026-02-11", "wu-haitao", "ack", ("QP-02",), "Acknowledge QP-02 revision B/0"),
     Step("2026-05-11", DC, "revise", ("WI-07-01",), "WI-07-01 A/1: restore tests on the standby server"),
     Step("2026-05-18", "it-head", "approve", ("WI-07-01",), "Approve WI-07-01 revision A/1"),
     Step("2026-08-03", SUPERVISION, "add", ("WI-04-03",), "Draft WI-04-03 on requests from the public", "draft",
@@ -401,6 +404,10 @@ class _Builder:
                 ids = ", ".join(t.split("@")[0] for t in trailers)
                 self.commit(step.date, person, f"{step.message} of {ids}: confirmed unchanged", trailers,
                             "Periodic-review")
+
+    def do_ack(self, step: Step) -> None:
+        trailers = [f"{i}@{_meta(self.current(i))['revision']}" for i in step.ids]
+        self.commit(step.date, self.person(step.who), step.message, trailers, "Acknowledges")
 
     def do_self_approve(self, step: Step) -> None:
         # A trailer-only commit: the status stays where the author left it.
