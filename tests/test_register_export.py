@@ -51,7 +51,7 @@ def text(html: str) -> str:
 def test_register_lists_exactly_the_published_documents(demo: Path) -> None:
     rows = json.loads(qms(demo, "register", "--format", "json").stdout)
     assert list(rows[0]) == ["id", "title", "type", "revision", "status", "effective", "owner", "next_review", "path",
-                             "upcoming"]
+                             "upcoming", "review_overdue"]
     effective = {i for i, s in current_status(demo).items() if s == "effective" and not i.startswith("REC-")}
     assert {r["id"] for r in rows} == effective
     assert "F-03-09" not in {r["id"] for r in rows}

@@ -49,10 +49,10 @@ def test_document_page_shows_next_review_and_readers_internal_only(tmp_path: Pat
 def test_next_review_counts_from_the_last_periodic_review(tmp_path: Path) -> None:
     repo = _office(tmp_path / "qms")
     rows = {r["id"]: r for r in json.loads(repo.qms("register", "--format", "json", "--as-of", "2027-02-01").stdout)}
-    assert rows["QM-01"]["next_review"] == "2027-01-05 (overdue)"
+    assert (rows["QM-01"]["next_review"], rows["QM-01"]["review_overdue"]) == ("2027-01-05", "yes")
     assert repo.qms_as("wang-li", "periodic-review", "QM-01", day="2026-12-20").code == 0
     rows = {r["id"]: r for r in json.loads(repo.qms("register", "--format", "json", "--as-of", "2027-02-01").stdout)}
-    assert rows["QM-01"]["next_review"] == "2027-12-20"
+    assert (rows["QM-01"]["next_review"], rows["QM-01"]["review_overdue"]) == ("2027-12-20", "")
     # As it stood before the review.
     rows = {r["id"]: r for r in json.loads(repo.qms("register", "--format", "json", "--as-of", "2026-12-01").stdout)}
     assert rows["QM-01"]["next_review"] == "2027-01-05"
