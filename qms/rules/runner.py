@@ -74,9 +74,6 @@ def run_check(
     if staged and (since is not None or full_history or against is not None):
         raise UsageError("--staged judges the change about to be committed: use it without --since, --history "
                          "and --against")
-    if as_of is not None and not full_history:
-        raise UsageError("--as-of judges what was due on a day (periodic reviews, acknowledgements, suspect "
-                         "references), which is read from the whole git history: give --history too")
     if as_landed and since is None:
         raise UsageError("--as-landed says how to judge the commits after --since REV: give --since REV too")
     try:
