@@ -45,7 +45,7 @@ def test_review_overdue_fires_after_its_day_only(git_repo: GitQmsRepo) -> None:
     assert overdue["message"] == ("QM-01 revision 1 was due for its periodic review on 2027-01-05 (effective "
                                   "2026-01-05, never reviewed since; every 12 months)")
     assert "qms periodic-review QM-01" in overdue["hint"]
-    # A plain check reads no history and judges no dates.
+    # A plain check reads no history: the periodic-review rules need --history (other date rules may not).
     assert git_repo.check("--as-of", "2030-01-01").findings == []
 
 

@@ -325,8 +325,9 @@ def _parse_commits(raw: bytes, names: dict[str, str] | None = None) -> list[Comm
         (sha, parents, an, ae, ad, cn, ce, cd, trailers, review_trailers, periodic, acks,
          raw_changes) = chunk.split("\x1f", 12)
         commits.append(Commit(sha, parents.split(), share(an, an), share(ae, ae), ad, share(cn, cn), share(ce, ce),
-                              cd, _values(trailers), 0, None, _parse_raw(raw_changes), _values(review_trailers),
-                              _values(periodic), _values(acks)))
+                              cd, _values(trailers), 0, None, _parse_raw(raw_changes),
+                              reviews=_values(review_trailers), periodic_reviews=_values(periodic),
+                              acknowledges=_values(acks)))
     return commits
 
 

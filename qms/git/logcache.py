@@ -48,7 +48,8 @@ def commit(sha: str, entry: Entry | None) -> Commit:
             raise DamagedCache(sha)
         # A few dozen people write tens of thousands of commits: one string each.
         return Commit(sha, parents.split(), intern(an), intern(ae), ad, intern(cn), intern(ce), cd, approves, 0,
-                      None, [_change(*c) for c in changes], reviews, periodic, acks)
+                      None, [_change(*c) for c in changes], reviews=reviews,
+                      periodic_reviews=periodic, acknowledges=acks)
     except (TypeError, ValueError) as exc:
         raise DamagedCache(sha) from exc
 
