@@ -41,7 +41,7 @@ from qms.text.frontmatter import normalise_newlines, split_front_matter
 
 NAME = "check-cache.pickle"
 OLD_NAMES = ("check-cache.json",)
-MAGIC = b"qmskit-check-cache 5"  # a new number whenever what is kept for a file changes
+MAGIC = b"qmskit-check-cache 6"  # a new number whenever what is kept for a file changes
 
 # One file's entry, all plain values:
 # (front-matter or None when no document was made, its key lines as marshal bytes,
@@ -57,7 +57,8 @@ def blob_id(raw: bytes) -> str:
 def settings_fingerprint(config: Config) -> str:
     """What else a file's findings depend on besides its bytes."""
     parts: list[Any] = [__version__, sorted((name, repr(spec)) for name, spec in config.types.items()),
-                        list(config.record_kinds)]
+                        list(config.record_kinds), config.front_matter.fingerprint(),
+                        sorted(config.record_kind_keys.items())]
     folder = config.root / "schemas"
     if folder.is_dir():
         parts += [(p.name, p.read_bytes().decode("utf-8", "replace")) for p in sorted(folder.glob("*.schema.json"))]

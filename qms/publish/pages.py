@@ -21,7 +21,7 @@ from qms.model import Document, DocumentSet
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.supervise.reviews import add_months, commit_day, interval_months, last_review
 from qms.text import mdtext
-from qms.text.body import WIKI_LINK, prose_lines
+from qms.text.body import replace_ids
 
 
 @dataclass
@@ -90,20 +90,17 @@ class Targets(Protocol):
 def link_ids(body: str, first_line: int, target_url: Targets) -> str:
     """`[[ID]]` outside code becomes a Markdown link titled with the target's title.
 
-    `target_url` is a dict, or anything that works out a link when asked for one id."""
-    lines = body.split("\n")
-    for line_number, _ in prose_lines(body, first_line):
-        index = line_number - first_line
+    `target_url` is a dict, or anything that works out a link when asked for one id. The text of a
+    link (`[[QP-03]](url)`) and `[[...]]` that names nothing published are left as they are."""
 
-        def replace(match: re.Match[str]) -> str:
-            found = target_url.get(match.group(1).strip())
-            if found is None:
-                return match.group(0)
-            url, title = found
-            return f"[{match.group(1).strip()} {mdtext.cell(title)}]({quote(url)})"
+    def replace(target: str) -> str | None:
+        found = target_url.get(target)
+        if found is None:
+            return None
+        url, title = found
+        return f"[{target} {mdtext.cell(title)}]({quote(url)})"
 
-        lines[index] = WIKI_LINK.sub(replace, lines[index])
-    return "\n".join(lines)
+    return replace_ids(body, first_line, replace)
 
 
 def effective_text(h: Header, t: dict[str, str]) -> str:
@@ -232,7 +229,8 @@ LEVEL_THREE = ("work-instruction", "form")
 
 def navigation(docs: DocumentSet, language: str, registers: list[tuple[str, str]],
                home_pages: list[str], audit: bool = False) -> list[object]:
-    """The site's nav, by type and by process: each procedure with its work instructions and forms.
+    """The site's nav, by type and by process: each procedure with its work instructions and forms
+    (those whose `parent:` names it, or, where they name none, those of its number).
 
     Records are left out (the records register leads to them), so the navigation every page
     embeds stays small however many records there are.
@@ -258,13 +256,20 @@ def navigation(docs: DocumentSet, language: str, registers: list[tuple[str, str]
     if by_type.get("manual"):
         nav.append({words["manual"]: [entry(d) for d in by_type["manual"]]})
     level_three = [d for t in LEVEL_THREE for d in by_type.get(t, [])]
+
+    def belongs(child: Document, proc: Document) -> bool:
+        # `parent:` says where it belongs; numbering (WI-03-01 under QP-03) only when it does not say.
+        parent = child.data.get("parent")
+        if isinstance(parent, str):
+            return parent == proc.id
+        return process(child.id or "") == process(proc.id or "")
+
     procedures = []
     for proc in by_type.get("procedure", []):
-        children = [d for d in level_three if process(d.id or "") == process(proc.id or "")]
+        children = [d for d in level_three if belongs(d, proc)]
         procedures.append({title(proc): [entry(proc), *map(entry, children)]} if children
                           else entry(proc))
-    orphans = [d for d in level_three if not any(process(d.id or "") == process(p.id or "")
-                                                  for p in by_type.get("procedure", []))]
+    orphans = [d for d in level_three if not any(belongs(d, p) for p in by_type.get("procedure", []))]
     if procedures or orphans:
         nav.append({words["procedure"]: procedures + [entry(d) for d in orphans]})
     for doc_type, items in by_type.items():

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # Front-matter keys that name other documents or records, as lists or single ids.
 LIST_KEYS = ("references", "supersedes")
-SINGLE_KEYS = ("superseded_by", "procedure", "nonconformity", "corrects")
+SINGLE_KEYS = ("superseded_by", "procedure", "nonconformity", "corrects", "parent")
 NO_SUCCESSOR = "none"
 # Ids differ by a digit from their neighbours (QP-07, QP-08): only suggest near-exact matches.
 ID_CUTOFF = 0.85
@@ -58,11 +58,30 @@ def unresolved_body_ids(ctx: Context) -> Iterator[Finding]:
     known: list[str] = []
     for doc in ctx.docs.documents:
         for ref in doc.id_references():
-            if ref.target not in ctx.by_id:
+            if ref.target not in ctx.by_id and ctx.config.names_an_id(ref.target):
                 known = known or sorted(ctx.by_id)
                 yield ctx.finding(
                     "R002", doc.path, ref.line,
                     f"[[{ref.target}]] names no document or record{did_you_mean(ref.target, known, ID_CUTOFF)}",
+                )
+
+
+@rule("R009")
+def mistyped_body_ids(ctx: Context) -> Iterator[Finding]:
+    """`[[QM-1]]` for QM-01: text in double brackets that is no id is plain text (a citation, a note), but
+    one a letter or a digit away from a real id was most likely meant as a reference, and shows as text."""
+    known: list[str] = []
+    for doc in ctx.docs.documents:
+        for ref in doc.id_references():
+            if ref.target in ctx.by_id or ctx.config.names_an_id(ref.target):
+                continue
+            known = known or sorted(ctx.by_id)
+            suggestion = did_you_mean(ref.target, known, ID_CUTOFF)
+            if suggestion:
+                yield ctx.finding(
+                    "R009", doc.path, ref.line,
+                    f"[[{ref.target}]] matches no id pattern of qms.yml, so it is shown as text{suggestion}",
+                    "correct the id to make it a reference, or put the text in backticks to show it as it is",
                 )
 
 
@@ -220,3 +239,22 @@ def _successor_hint(doc: Document) -> str | None:
     if doc.status == "obsolete" and isinstance(successor, str) and successor.lower() != NO_SUCCESSOR:
         return f"refer to {successor} instead"
     return None
+
+
+@rule("R006")
+def parent_not_a_procedure(ctx: Context) -> Iterator[Finding]:
+    """`parent:` groups a work instruction or form under its procedure on the site: it must name one.
+
+    An unknown id is R001's; this is an id of something else (a manual, another work instruction, a record).
+    """
+    for doc in ctx.docs.documents:
+        target = doc.data.get("parent")
+        if not isinstance(target, str):
+            continue
+        parent = ctx.by_id.get(target)
+        if parent is not None and parent.type != "procedure":
+            yield ctx.finding(
+                "R006", doc.path, doc.line_of(("parent",)),
+                f'parent: "{target}" is a {parent.type or "document of no type"} ({parent.path}), not a procedure',
+                "name the procedure this document belongs to",
+            )
