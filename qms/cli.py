@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
 # The order a newcomer meets the commands in, for `qms --help`.
-ORDER = ("init", "adopt", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve",
-         "register", "coverage", "objectives", "scorecard", "review-pack", "due", "dispose", "pdf", "export", "codeowners",
-         "demo", "rules")
+ORDER = ("init", "adopt", "new", "import", "check", "review", "approve", "periodic-review", "ack", "history", "diff",
+         "show", "build", "serve", "register", "training", "coverage", "objectives", "scorecard", "review-pack", "due",
+         "dispose", "pdf", "export", "codeowners", "demo", "rules")
 
 
 def _plain(params: list[Any]) -> list[Any]:
@@ -225,8 +225,12 @@ def check(
         typer.Option("--against", metavar="FILE", help="Report approvals and revisions of a saved "
                      "`qms history --format json` that history no longer holds (H011)."),
     ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Judge the date rules (due, overdue, "
-                     "past retention) as they stood on DATE.")] = None,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--as-of", metavar="DATE", help="Judge the date rules as they stood on this day (YYYY-MM-DD): "
+                     "actions, audits and retention; with --history also periodic reviews, acknowledgements "
+                     "and suspect references."),
+    ] = None,
 ) -> None:
     """Check every document, record, role and person against the schemas and rules.
 
@@ -250,14 +254,16 @@ def check(
         qms check --history
 
         qms check --as-of 2026-12-31
+        qms check --history --as-of 2026-12-31
 
         qms history --format json > approvals.json; qms check --history --against approvals.json
     """
     from qms.report.findings import RENDERERS, render_text
     from qms.rules.runner import run_check
 
+    day = _as_of(as_of) if as_of is not None else None  # a plain check imports no history code
     result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against,
-                       as_landed, staged, _as_of(as_of) if as_of is not None else None)
+                       as_landed, staged, day)
     if output_format is OutputFormat.text:
         render_text(result, _console())
     else:
@@ -518,6 +524,100 @@ def dispose(
 
     done = dispose_record(_workspace(ctx), record_id)
     _say(f"Disposed of {done.id} ({done.path}): its retention ended on {done.ended}. Committed {done.commit[:7]}.")
+@app.command(cls=_Command, name="periodic-review")
+def periodic_review(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents reviewed, in one commit.")],
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the commit (git commit -S).")] = False,
+) -> None:
+    """Confirm documents unchanged after their periodic review: an empty commit with a Periodic-review: trailer.
+
+    The trailer names the revision in force. Only a holder of its owner role
+    or of an approver role who did not write it may make it, signed where
+    qms.yml requires signed approvals. The next review is then due the
+    document's review interval after this one.
+
+    Examples:
+
+        qms periodic-review QP-07
+
+        qms periodic-review QP-07 WI-07-01 --sign
+    """
+    from qms.commands.supervise import periodic_review as review_periodically
+
+    result = review_periodically(_workspace(ctx), ids, sign)
+    for doc in result.documents:
+        _say(f"Periodic review of {doc.id} revision {doc.revision} recorded as {', '.join(doc.roles)}: "
+             "confirmed unchanged")
+    _say(f"Committed {result.commit[:7]} as {result.person}.")
+
+
+@app.command(cls=_Command)
+def ack(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents read, in one commit.")],
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the commit (git commit -S).")] = False,
+) -> None:
+    """Acknowledge that you read and understood documents: an empty commit with an Acknowledges: trailer.
+
+    The trailer names each document's latest approved revision. Holders of
+    the roles in a document's distribution owe one within acknowledge_days
+    (qms.yml); `qms training` shows who has and who has not.
+
+    Examples:
+
+        qms ack QP-07
+
+        qms ack QP-07 WI-07-01
+    """
+    from qms.commands.supervise import acknowledge
+
+    result = acknowledge(_workspace(ctx), ids, sign)
+    for doc in result.documents:
+        reader = f" (a reader as {', '.join(doc.roles)})" if doc.roles else ""
+        _say(f"Acknowledged {doc.id} revision {doc.revision}{reader}")
+    _say(f"Committed {result.commit[:7]} as {result.person}.")
+
+
+@app.command(cls=_Command)
+def training(
+    ctx: typer.Context,
+    output_format: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="text, json or csv (for a spreadsheet).")
+    ] = HistoryFormat.text,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--as-of", metavar="DATE", help="As it stood on this day (YYYY-MM-DD) instead of today."),
+    ] = None,
+) -> None:
+    """Show who has read and understood each revision in force: people by documents.
+
+    Each holder of a role in a document's distribution acknowledges its
+    revision in force within acknowledge_days (qms.yml), by `qms ack ID` or
+    through a training record (attendees, trained_on: [ID@REV]). A cell says
+    when the person acknowledged it, or by when they must.
+
+    Examples:
+
+        qms training
+
+        qms training --format csv > training-matrix.csv
+
+        qms training --format json --as-of 2026-12-31
+    """
+    from qms.report.training import render_csv, render_json, render_text
+    from qms.supervise.acknowledge import readers
+
+    workspace = _workspace(ctx)
+    from datetime import date
+
+    day = _as_of(as_of) or date.today()
+    found = readers(workspace.history(), workspace.config, [d for d in workspace.documents.documents if d.is_record],
+                    day)
+    if output_format is HistoryFormat.text:
+        render_text(found, _console())
+    else:
+        sys.stdout.write((render_json(found) + "\n") if output_format is HistoryFormat.json else render_csv(found))
 
 
 @app.command(cls=_Command)
@@ -559,7 +659,11 @@ def demo(
     approvals = " and ".join(item.replace(" by ", " approved by ", 1) for item in summary.self_approvals)
     _say(f"The check shows {len(summary.self_approvals)} warnings on purpose (H010): {approvals}, each the "
          "author of what they approved. The story makes these approvals to show that an author's own approval "
-         "never counts (segregation of duties); they are refused, and are not mistakes in the demo.")
+         "never counts (segregation of duties); they are refused, and are not mistakes in the demo. "
+         "It also shows, on purpose, EXT-02's periodic review overdue since 2026-06-16 (U001: it was left out of "
+         "the 2026 review round, so its reference to WI-04-01's revision A/1 is suspect too, U003), and QM-01 and "
+         "QP-07 suspect (U003): they rely on WI-07-01, revised after their 2026 review. As time goes on, more "
+         "reviews come due, as in the office.")
 
 
 @app.command(cls=_Command)

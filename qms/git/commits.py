@@ -35,6 +35,8 @@ class Commit:
     changes: list[Change] = field(default_factory=list)
     reviews: list[str] = field(default_factory=list)  # `Reviews: ID@REV` trailers
     disposes: list[str] = field(default_factory=list)  # `Disposes: ID` trailers: records removed at retention's end
+    periodic_reviews: list[str] = field(default_factory=list)  # `Periodic-review: ID@REV` trailers
+    acknowledges: list[str] = field(default_factory=list)  # `Acknowledges: ID@REV` trailers
 
     @property
     def short(self) -> str:

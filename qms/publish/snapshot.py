@@ -104,7 +104,9 @@ def own_history(record: DocumentHistory, origin: str) -> DocumentHistory:
                 authors.append(version.author)
         approvals = [a for a in revision.approvals if a.commit.sha in commits]
         view.revisions.append(Revision(revision.document, revision.revision, versions, authors, approvals,
-                                       revision.before_adoption, revision.required))
+                                       revision.before_adoption, revision.required,
+                                       periodic_reviews=revision.periodic_reviews,
+                                       acknowledgements=revision.acknowledgements))
     return view
 
 

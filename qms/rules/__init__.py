@@ -66,6 +66,7 @@ def registered() -> list[Rule]:
         publishing,
         references,
         results,
+        supervision,
     )
 
     return REGISTERED

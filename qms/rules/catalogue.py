@@ -89,6 +89,18 @@ _RULES = [
     RuleInfo("H016", "effective-before-approval", ERROR, "a revision's effective date is earlier than its approval"),
     RuleInfo("H017", "whole-change-only", WARNING,
              "a commit breaks change control on its own, though the merge or pull request it belongs to does not"),
+    # Supervision over time (qms check --history, judged as of a day with --as-of).
+    RuleInfo("U001", "review-overdue", WARNING, "a document in force is past its next periodic review"),
+    RuleInfo("U002", "periodic-review-refused", WARNING,
+             "a periodic review does not count: wrong person, role, revision or signature"),
+    RuleInfo("U003", "suspect-reference", WARNING,
+             "a document relies on one that has had a new revision since it was approved or last reviewed"),
+    RuleInfo("U004", "acknowledgement-overdue", WARNING,
+             "a holder of a distribution role has not acknowledged the revision in force in time"),
+    RuleInfo("U005", "acknowledgement-refused", WARNING,
+             "an acknowledgement does not count: unknown person, or a revision that does not exist"),
+    RuleInfo("U006", "training-revision-unknown", ERROR, "a training record names a revision that does not exist"),
+    RuleInfo("U007", "unknown-risk-category", ERROR, "a document's risk category is not declared in qms.yml"),
     # Results measured from the records (tables, objectives, the accountability roll-up).
     RuleInfo("M001", "table-unreadable", ERROR,
              "a record's table (data:) cannot be read, or its kind has no table schema"),

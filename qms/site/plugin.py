@@ -78,6 +78,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.include_guard: IncludeGuard | None = None
         self.framing: dict[str, tuple[str, str]] = {}  # page path -> (header, revision table) HTML
         self.audit = False
+        self.public = False  # `--public`: supervision (overdue reviews, who has read what) is never shown
+        self.readers: dict[str, tuple[int, int]] | None = None  # id -> (acknowledged, readers) of the revision in force
         self.guides: list[Guide] = []
         self.logo: Path | None = None
         self.env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
@@ -271,8 +273,11 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
         snap = self.snapshot
         announced = {path: announcement(entry, self.qms.language) for path, entry in snap.entries.items()}
+        schedules = {path: publish.review_schedule(entry.doc, entry.revision, self.qms, snap.as_of)
+                     for path, entry in snap.entries.items() if not entry.doc.is_record}
         register.content_string = generated.register_page(snap.docs, self.qms.review_months, self.t, url, self.audit,
-                                                          generated.HTML, announced, snap.as_of)
+                                                          generated.HTML, announced, snap.as_of, schedules,
+                                                          mark_overdue=not self.public)
         return register
 
     # on_page_markdown: resolve [[ID]], and make the header and revision table for on_page_content.
@@ -300,19 +305,36 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             return body
         assert self.snapshot is not None
         role_titles = {r.id: r.title for r in self.snapshot.docs.roles}
-        h = publish.header(doc, self.qms.review_months, role_titles, self.snapshot.as_of)
         entry = self.entries.get(page.file.src_uri)
+        schedule = publish.review_schedule(doc, entry.revision if entry else None, self.qms, self.snapshot.as_of)
+        h = publish.header(doc, self.qms.review_months, role_titles, self.snapshot.as_of, schedule)
         banner = publish.banner(doc, self.t)
         if page.file.src_uri in self.drafts and banner is None:
             banner = publish.Banner("draft", self.t["draft"])  # an uncommitted change is never the revision in force
         head = self.env.get_template("header.html").render(
-            h=h, t=self.t, banner=banner, effective=publish.effective_text(h, self.t),
+            h=h, t=self.t, banner=banner, effective=publish.effective_text(h, self.t), internal=not self.public,
+            readers=None if self.public else self._readers().get(h.id),
             upcoming=announcement(entry, self.qms.language),
             print_note=css_string(f"{h.id} {self.t['revision']} {h.revision}. {self.t['uncontrolled']}"))
         record = entry.history if entry is not None else None
         table = self.env.get_template("history.html").render(revisions=publish.revision_lines(record, self.t), t=self.t)
         self.framing[page.file.src_uri] = (head, table)
         return body
+
+    def _readers(self) -> dict[str, tuple[int, int]]:
+        """(acknowledged, readers) of each revision in force, read once per build from history and the committed
+        training records; never asked for on a public site."""
+        if self.readers is None:
+            from qms.supervise.acknowledge import readers
+
+            assert self.snapshot is not None and self.qms is not None
+            found = readers(self.workspace.history(), self.qms,
+                            [d for d in self.snapshot.docs.documents if d.is_record], self.snapshot.as_of)
+            self.readers = {}
+            for reading in found.readings:
+                done, total = self.readers.get(reading.document, (0, 0))
+                self.readers[reading.document] = (done + (reading.acknowledged is not None), total + 1)
+        return self.readers
 
     def _record_framing(self, doc: Document, page: Any, files: Files) -> tuple[str, str]:
         """A record's header (kind, date, procedure, owner, status, retention) and its history from git."""
