@@ -1,0 +1,171 @@
+"""Pictures and attachments are published with the documents that use them (issue 15, Build 1).
+
+Every test builds a real git repository with several people's identities and runs the real `qms`.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from qmsrepo import GitQmsRepo, QmsRun, run_qms
+
+QP = "procedures/qp-01-document-control.md"
+MKDOCS_YML = "site_name: Office\ndocs_dir: portal\ntheme:\n  name: material\nplugins:\n  - qms\n"
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120" viewBox="0 0 120 120">
+<circle cx="60" cy="60" r="55" fill="#0000ff"/><text x="20" y="60">FLOWMAP</text></svg>
+"""
+FORM = b"%PDF-1.4\n% the QF-01 request form\n%%EOF\n"
+SHEET = b"PK\x03\x04 the document log, a spreadsheet"
+RESTRICTED_RECORD = """\
+---
+id: REC-2026-002
+title: Salary review
+type: record
+kind: audit
+procedure: QP-01
+date: 2026-03-11
+owner: quality-manager
+status: closed
+retention: 3y
+classification: restricted
+---
+
+# Salary review
+
+![Figures](salaries.png)
+"""
+
+
+def png(colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (120, 120), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+RED, GREEN = png((255, 0, 0)), png((0, 255, 0))
+
+
+def ok(run: QmsRun) -> QmsRun:
+    assert run.code == 0, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    return run
+
+
+@pytest.fixture
+def illustrated(git_repo: GitQmsRepo) -> GitQmsRepo:
+    """QP-01 revision 3, approved, with a PNG in assets/, an SVG beside it, a linked PDF form and spreadsheet."""
+    git_repo.write("portal/index.md", "# Home\n")
+    git_repo.write("mkdocs.yml", MKDOCS_YML)
+    git_repo.write("procedures/assets/flow.png", RED)
+    git_repo.write("procedures/map.svg", SVG)
+    git_repo.write("procedures/assets/qf-01 request form.pdf", FORM)
+    git_repo.write("procedures/log.xlsx", SHEET)
+    git_repo.edit(QP, "revision: 2", "revision: 3")
+    git_repo.edit(QP, "status: effective", "status: review")
+    git_repo.edit(QP, "Adds electronic approval.", "Adds the flowchart and the forms.")
+    git_repo.edit(QP, "See the [quality manual]",
+                  "![Flowchart](assets/flow.png)\n\n![Map](map.svg)\n\n"
+                  "Fill in the [request form](<assets/qf-01 request form.pdf>) and the [log](log.xlsx).\n\n"
+                  "See the [quality manual]")
+    git_repo.commit("Draw the flowchart, add the forms", who="li-na")
+    assert git_repo.qms_as("chen-jing", "approve", "QP-01").code == 0
+    return git_repo
+
+
+def build(repo: GitQmsRepo) -> Path:
+    ok(repo.qms("build"))
+    return repo.root / "site"
+
+
+def test_pictures_forms_and_spreadsheets_are_published_beside_their_page(illustrated: GitQmsRepo) -> None:
+    site = build(illustrated)
+    assert (site / "procedures/assets/flow.png").read_bytes() == RED
+    assert (site / "procedures/map.svg").read_text() == SVG
+    assert (site / "procedures/assets/qf-01 request form.pdf").read_bytes() == FORM
+    assert (site / "procedures/log.xlsx").read_bytes() == SHEET
+    page = (site / "procedures/qp-01-document-control/index.html").read_text()
+    assert 'src="../assets/flow.png"' in page and 'src="../map.svg"' in page
+    assert 'href="../log.xlsx"' in page
+
+
+def test_the_published_picture_is_the_committed_one_and_an_uncommitted_one_is_not_published(
+        illustrated: GitQmsRepo) -> None:
+    illustrated.write("procedures/assets/flow.png", GREEN)  # redrawn, not committed
+    illustrated.write("procedures/assets/new.png", GREEN)  # never added to git
+    illustrated.edit(QP, "![Map](map.svg)", "![Map](map.svg)\n\n![New](assets/new.png)")
+    site = build(illustrated)
+    assert (site / "procedures/assets/flow.png").read_bytes() == RED
+    assert not (site / "procedures/assets/new.png").exists()
+
+
+def test_a_picture_changed_after_approval_is_published_as_approved(illustrated: GitQmsRepo) -> None:
+    """The page shows the revision in force; its pictures are those of the commit that text comes from."""
+    illustrated.write("procedures/assets/flow.png", GREEN)
+    illustrated.commit("Redraw the flowchart without a new revision", who="li-na")
+    assert (build(illustrated) / "procedures/assets/flow.png").read_bytes() == RED
+
+
+def test_the_attachments_of_a_restricted_record_are_never_published(illustrated: GitQmsRepo) -> None:
+    illustrated.write("records/2026/rec-2026-002-salaries.md", RESTRICTED_RECORD)
+    illustrated.write("records/2026/salaries.png", GREEN)
+    illustrated.commit("The salary review", who="chen-jing")
+    site = build(illustrated)
+    assert not (site / "records/2026/salaries.png").exists()
+    assert (site / "procedures/assets/flow.png").is_file()
+
+
+def test_a_drafts_attachments_are_not_in_a_build(git_repo: GitQmsRepo) -> None:
+    git_repo.write("portal/index.md", "# Home\n")
+    git_repo.write("mkdocs.yml", MKDOCS_YML)
+    git_repo.write("procedures/qp-02-draft.md", (git_repo.root / QP).read_text().replace("QP-01", "QP-02")
+                   .replace("status: effective", "status: draft").replace("See the", "![Plan](plan.png)\n\nSee the"))
+    git_repo.write("procedures/plan.png", GREEN)
+    git_repo.commit("Draft QP-02", who="li-na")
+    site = build(git_repo)
+    assert not (site / "procedures/plan.png").exists()
+
+
+def test_a_fetched_lfs_picture_is_published_when_it_is_the_committed_one(illustrated: GitQmsRepo) -> None:
+    """git-lfs commits a pointer; the fetched file is published when its SHA-256 is the pointer's."""
+    import hashlib
+
+    oid = hashlib.sha256(GREEN).hexdigest()
+    pointer = f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize {len(GREEN)}\n"
+    illustrated.write("procedures/assets/big.png", pointer)
+    illustrated.edit(QP, "![Map](map.svg)", "![Map](map.svg)\n\n![Big](assets/big.png)")
+    illustrated.commit("A big picture, kept with git-lfs", who="li-na")
+    # The page shows the revision in force, approved before the picture: approve the new text as revision 4.
+    illustrated.revise(QP, "revision: 3\nstatus: effective", "revision: 4\nstatus: review")
+    illustrated.revise(QP, "Adds the flowchart and the forms.", "Adds the big picture.")
+    assert illustrated.qms_as("chen-jing", "approve", "QP-01").code == 0
+    illustrated.write("procedures/assets/big.png", GREEN)  # what `git lfs pull` leaves in the working tree
+    assert (build(illustrated) / "procedures/assets/big.png").read_bytes() == GREEN
+    illustrated.write("procedures/assets/big.png", pointer)  # never fetched
+    assert not (build(illustrated) / "procedures/assets/big.png").exists()
+
+
+def test_pdf_holds_every_picture_and_attachment(illustrated: GitQmsRepo, tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    illustrated.write("procedures/assets/flow.png", GREEN)  # uncommitted: the copy shows the committed red one
+    out = tmp_path / "copies"
+    ok(run_qms("pdf", "QP-01", "-o", str(out), cwd=illustrated.root))
+    pdf = pdfium.PdfDocument(out / "QP-01_rev3.pdf")
+    try:
+        attached = {}
+        for index in range(pdf.count_attachments()):
+            attachment = pdf.get_attachment(index)
+            attached[attachment.get_name()] = bytes(attachment.get_data())
+        text = "".join(page.get_textpage().get_text_range() for page in pdf)
+        images = [pdf.get_page(i).get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]) for i in range(len(pdf))]
+        pixels = b"".join(page.render(scale=1).to_pil().convert("RGB").tobytes() for page in pdf)
+    finally:
+        pdf.close()
+    assert attached == {"qf-01 request form.pdf": FORM, "log.xlsx": SHEET}
+    assert "FLOWMAP" in text, "the SVG is missing"
+    assert "qf-01 request form.pdf" in text and "log.xlsx" in text, "the attachments are not listed"
+    assert any(list(found) for found in images), "the PNG is missing"
+    assert bytes((255, 0, 0)) in pixels and bytes((0, 255, 0)) not in pixels
