@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from qmsrepo import GitQmsRepo, QmsRun, run_qms
+from qmsrepo import GitQmsRepo, QmsRun, find, only, run_qms
 
 QP = "procedures/qp-01-document-control.md"
 MKDOCS_YML = "site_name: Office\ndocs_dir: portal\ntheme:\n  name: material\nplugins:\n  - qms\n"
@@ -173,3 +173,50 @@ def test_pdf_holds_every_picture_and_attachment(illustrated: GitQmsRepo, tmp_pat
     assert images, "the PNG is missing"
     assert colours[(255, 0, 0)] > 1000, "the committed picture is missing"
     assert colours[(0, 255, 0)] == 0, "the uncommitted picture was printed"
+
+
+# --- qms check: a linked file the build would not publish is a finding
+
+
+def test_a_linked_file_git_does_not_hold_is_r010(illustrated: GitQmsRepo) -> None:
+    illustrated.write("procedures/assets/new.png", GREEN)
+    illustrated.edit(QP, "![Map](map.svg)", "![Map](map.svg)\n\n![New](assets/new.png)")
+    found = only(illustrated.check(), "R010")
+    assert found["path"] == QP and found["severity"] == "error"
+    assert "procedures/assets/new.png" in found["message"] and "git add" in found["hint"]
+    illustrated.git("add", "procedures/assets/new.png")  # staged for the commit: it will be published
+    assert not find(illustrated.check(), "R010")
+
+
+def test_an_ignored_linked_file_is_r010(illustrated: GitQmsRepo) -> None:
+    illustrated.write(".gitignore", "*.xlsx\n")
+    illustrated.git("rm", "-q", "--cached", "procedures/log.xlsx")
+    found = only(illustrated.check(), "R010")
+    assert "procedures/log.xlsx" in found["message"]
+
+
+def test_an_lfs_pointer_that_was_never_fetched_is_r011(illustrated: GitQmsRepo) -> None:
+    pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:" + "a" * 64 + "\nsize 1234\n"
+    illustrated.write("procedures/assets/flow.png", pointer)
+    illustrated.commit("The flowchart, kept with git-lfs", who="li-na")
+    run = illustrated.check()
+    found = only(run, "R011")
+    assert run.code == 1 and found["path"] == QP
+    assert "git-lfs pointer" in found["message"] and "never fetched" in found["message"]
+    assert "git lfs pull" in found["hint"]
+
+
+def test_an_unreferenced_file_in_assets_is_a_warning(illustrated: GitQmsRepo) -> None:
+    illustrated.write("procedures/assets/flow-old.png", RED)
+    run = illustrated.check()
+    found = only(run, "R012")
+    assert found["path"] == "procedures/assets/flow-old.png" and found["severity"] == "warning"
+    assert not [f for f in run.findings if f["code"] == "R012" and "flow.png" in f["path"]]
+    assert run.code == 0
+
+
+def test_the_real_command_exits_1_on_an_uncommitted_attachment(illustrated: GitQmsRepo) -> None:
+    illustrated.write("procedures/assets/new.png", GREEN)
+    illustrated.edit(QP, "![Map](map.svg)", "![Map](map.svg)\n\n![New](assets/new.png)")
+    run = run_qms("check", cwd=illustrated.root, process=True)
+    assert run.code == 1 and "R010" in run.stdout and "Traceback" not in run.stderr

@@ -47,6 +47,9 @@ _RULES = [
     RuleInfo("R003", "broken-link", ERROR, "a relative Markdown link points to no file"),
     RuleInfo("R004", "relies-on-uncontrolled", ERROR, "an effective document relies on one not in force"),
     RuleInfo("R005", "links-to-unpublished", ERROR, "a published page links to a document the site does not publish"),
+    RuleInfo("R010", "attachment-not-committed", ERROR, "a document links to a file that git does not hold, so it is not published"),
+    RuleInfo("R011", "lfs-pointer-not-fetched", ERROR, "a document links to a git-lfs file that was never fetched"),
+    RuleInfo("R012", "unreferenced-asset", WARNING, "a file in an assets/ folder that no document links to"),
     # Roles and people.
     RuleInfo("P001", "unknown-role", ERROR, "a role named is not in the roles registry"),
     RuleInfo("P002", "role-unfilled", ERROR, "a role is held by nobody"),
