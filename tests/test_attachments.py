@@ -220,3 +220,23 @@ def test_the_real_command_exits_1_on_an_uncommitted_attachment(illustrated: GitQ
     illustrated.edit(QP, "![Map](map.svg)", "![Map](map.svg)\n\n![New](assets/new.png)")
     run = run_qms("check", cwd=illustrated.root, process=True)
     assert run.code == 1 and "R010" in run.stdout and "Traceback" not in run.stderr
+
+
+def test_a_linked_file_outside_the_document_folders_is_r010_and_never_published(illustrated: GitQmsRepo) -> None:
+    """A link must not publish the roster (everyone's email address), qms.yml or any file elsewhere."""
+    illustrated.edit(QP, "![Map](map.svg)", "![Map](map.svg)\n\n[Who is who](../manual/people.yml) [Settings](../qms.yml)")
+    illustrated.commit("Link the roster", who="li-na")
+    run = illustrated.check()
+    found = find(run, "R010")
+    assert {f["line"] for f in found} and len(found) == 2
+    assert all("not in a document folder" in f["message"] for f in found)
+    site = build_anyway(illustrated)
+    assert "Who is who" in (site / "procedures/qp-01-document-control/index.html").read_text()
+    assert not (site / "manual/people.yml").exists() and not (site / "qms.yml").exists()
+
+
+def build_anyway(repo: GitQmsRepo) -> Path:
+    """The build, past the check errors a build may refuse on (the test is about what would be published)."""
+    help_text = repo.qms("build", "--help").stdout
+    ok(repo.qms("build", *(["--force"] if "--force" in help_text else [])))
+    return repo.root / "site"

@@ -286,7 +286,7 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
     target_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for doc, revision, rows, is_draft, upcoming, commit in plans:
-        files = _Files(config.root, commit or None)
+        files = _Files(config, commit or None)
         downloads = files.downloads(doc)
         html = render_html(config, snap.docs, doc, revision, rows, is_draft, upcoming, copy_number,
                            [posixpath.basename(path) for path, _ in downloads])
@@ -305,12 +305,15 @@ class _Files:
     """The files a copy embeds or attaches: as git holds them at the printed text's commit, or, for a draft
     (no commit), as the working tree holds them."""
 
-    def __init__(self, root: Path, commit: str | None) -> None:
-        self.root = root
+    def __init__(self, config: Config, commit: str | None) -> None:
+        self.config = config
+        self.root = config.root
         self.commit = commit
         self.read_already: dict[str, bytes | None] = {}
 
     def read(self, rel: str) -> bytes | None:
+        if not attachments.publishable(self.config, rel):  # as on the site: only files beside the documents
+            return None
         if rel not in self.read_already:
             if self.commit is None:
                 path = self.root / rel

@@ -5,7 +5,9 @@ A document's attachments are the files its relative links and images point to th
 text the page shows, never from the working tree: a picture that was redrawn but not committed, or that
 nobody ever added to git, is not what was approved. The attachments of a document the site does not
 publish (restricted, a draft in a build, obsolete) are never published; a file that a published document
-links to is published, even when a restricted document links to it as well.
+links to is published, even when a restricted document links to it as well. Only files inside the document
+folders are published (not the roster, not qms.yml, not a file elsewhere in the repository): `qms check`
+reports a link to any other (R010).
 
 Large binaries kept with git-lfs are committed as small pointer files; the picture itself is in the
 working tree once `git lfs pull` has fetched it. Such a file is published from the working tree only when
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from qms.git.log import blobs_at, read_blobs
+from qms.load.config import Config
 from qms.model import Document
 from qms.text.body import BodyRef
 
@@ -57,6 +60,14 @@ def linked_files(doc: Document) -> list[Link]:
         if path is not None and not path.lower().endswith(MARKDOWN) and not ref.target.endswith("/"):
             found.append(Link(path, ref))
     return found
+
+
+def publishable(config: Config, path: str) -> bool:
+    """Whether the build publishes a linked file: one beside the documents, in a document folder, and not the
+    roles registry or the people roster (a link must not publish everyone's email address) nor a hidden file."""
+    if path in config.registry_files() or any(part.startswith(".") for part in path.split("/")):
+        return False
+    return any(path.startswith(folder.rstrip("/") + "/") for folder in config.folders())
 
 
 def is_lfs_pointer(data: bytes) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from qms.git.worktree import tracked
 from qms.load.assets import asset_files
 from qms.model import Document, Finding
-from qms.publish.attachments import LFS_POINTER, Link, is_lfs_pointer, links_of
+from qms.publish.attachments import LFS_POINTER, Link, is_lfs_pointer, links_of, publishable
 from qms.publish.visibility import HIDDEN, visibility
 from qms.rules import Context, rule
 
@@ -31,7 +31,15 @@ def attachment_not_committed(ctx: Context) -> Iterator[Finding]:
     if held is None:  # not a git repository: nothing is published from it at all
         return
     for doc, link in links:
-        if link.path not in held:
+        if not publishable(ctx.config, link.path):
+            yield ctx.finding(
+                "R010", doc.path, link.ref.line,
+                f'the link "{link.ref.target}" goes to {link.path}, which is not in a document folder (or is the '
+                "roles registry, the people roster or a hidden file); the site and the PDF publish only the files "
+                "beside the documents, so it would be missing",
+                "move the file into the folder of the document that uses it (an assets/ folder there will do)",
+            )
+        elif link.path not in held:
             yield ctx.finding(
                 "R010", doc.path, link.ref.line,
                 f'the link "{link.ref.target}" goes to {link.path}, which git does not hold (never added, or '

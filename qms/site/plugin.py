@@ -234,7 +234,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             if seen not in wanted:
                 continue
             for link in attachments.linked_files(entry.doc):
-                wanted[seen].setdefault(link.path, entry.commit)
+                if attachments.publishable(self.qms, link.path):
+                    wanted[seen].setdefault(link.path, entry.commit)
         by_commit: dict[str, list[str]] = {}
         for seen in (DRAFT, PUBLISHED):  # a file a published page links is published, whoever else links it
             for path, commit in wanted[seen].items():
@@ -249,7 +250,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             taken.add(path)
         for path in self.drafts:  # the preview only: the working tree's files, never in a build
             for link in attachments.linked_files(working[path]):
-                if link.path not in taken and (self.qms.root / link.path).is_file():
+                if (link.path not in taken and attachments.publishable(self.qms, link.path)
+                        and (self.qms.root / link.path).is_file()):
                     files.append(File(link.path, str(self.qms.root), config.site_dir, config.use_directory_urls,
                                       inclusion=InclusionLevel.DRAFT))
                     taken.add(link.path)
