@@ -161,6 +161,11 @@ def _say(text: str) -> None:
     print(visible(text))
 
 
+def _mkdocs_warning(text: str) -> None:
+    """A warning of MkDocs during `qms build`, on standard error, as MkDocs words it."""
+    print(visible(f"warning: MkDocs: {text}"), file=sys.stderr)
+
+
 def _console() -> Console:
     """stdout: the terminal's width in a terminal; in a file, a pipe or a CI log nothing is wrapped or cut."""
     from qms.report.console import console
@@ -482,6 +487,8 @@ def build(
     public: Annotated[bool, typer.Option("--public", help="Only documents and records classified public: for a site "
                                          "anyone can read, such as GitHub or GitLab Pages.")] = False,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
+    strict: Annotated[bool, typer.Option("--strict", help="Fail, and keep the old site, when MkDocs warns "
+                                         "(a link to a file it does not publish, for example).")] = False,
 ) -> None:
     """Publish the controlled document set as a website (mkdocs build with the qms plugin).
 
@@ -491,7 +498,7 @@ def build(
     Documents are classified internal unless their front-matter says
     classification: public, and a plain build publishes internal ones too: it
     is for a site only staff can reach. Build a site on the open internet with
-    --public.
+    --public. MkDocs' warnings are shown; --strict fails on any.
 
     Examples:
 
@@ -502,12 +509,14 @@ def build(
         qms build --audit --site-dir audit-site
 
         qms build --as-of 2026-12-15 --site-dir site-from-15-december
+
+        qms build --strict
     """
     from qms.commands.build import build_site
     from qms.load.config import find_root
 
     root = find_root(ctx.obj)
-    site = build_site(root, site_dir, audit, public, _as_of(as_of))
+    site = build_site(root, site_dir, audit, public, _as_of(as_of), strict=strict, on_warning=_mkdocs_warning)
     _say(f"Built the {'public ' if public else ''}site in {site}"
          f"{': documents classified public only' if public else ''}.")
     _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")

@@ -240,3 +240,22 @@ def build_anyway(repo: GitQmsRepo) -> Path:
     help_text = repo.qms("build", "--help").stdout
     ok(repo.qms("build", *(["--force"] if "--force" in help_text else [])))
     return repo.root / "site"
+
+
+# --- qms build says what MkDocs says
+
+
+def test_build_shows_mkdocs_warnings_and_strict_fails_on_them(illustrated: GitQmsRepo) -> None:
+    quiet = ok(illustrated.qms("build"))
+    assert "warning" not in quiet.stderr.lower(), quiet.stderr  # a clean site: no progress chatter either
+    assert "Building documentation" not in quiet.stderr
+    illustrated.write("portal/index.md", "# Home\n\nSee the [old guide](old-guide.md).\n")
+    illustrated.commit("A home page with a dead link", who="li-na")
+    warned = ok(illustrated.qms("build"))
+    assert "warning: MkDocs:" in warned.stderr and "old-guide.md" in warned.stderr
+    before = (illustrated.root / "site/index.html").read_text()
+    illustrated.write("portal/index.md", "# Home\n\nSee the [older guide](older-guide.md).\n")
+    strict = illustrated.qms("build", "--strict")
+    assert strict.code != 0 and "Traceback" not in strict.stderr
+    assert "older-guide.md" in strict.stderr and "--strict" in strict.stderr
+    assert (illustrated.root / "site/index.html").read_text() == before  # the old site is kept
