@@ -259,3 +259,11 @@ def test_build_shows_mkdocs_warnings_and_strict_fails_on_them(illustrated: GitQm
     assert strict.code != 0 and "Traceback" not in strict.stderr
     assert "older-guide.md" in strict.stderr and "--strict" in strict.stderr
     assert (illustrated.root / "site/index.html").read_text() == before  # the old site is kept
+
+
+def test_a_link_to_markdown_that_is_not_a_document_is_r010(illustrated: GitQmsRepo) -> None:
+    """The site would have no page for it: a dead link found by check, not after publishing."""
+    illustrated.write("NOTES.md", "# Notes\n")
+    illustrated.edit(QP, "![Map](map.svg)", "![Map](map.svg)\n\nSee [the notes](../NOTES.md).")
+    found = only(illustrated.check(), "R010")
+    assert "NOTES.md" in found["message"] and "not a document" in found["message"]

@@ -17,69 +17,16 @@ its bytes are the ones the committed pointer names (its SHA-256), so it is still
 from __future__ import annotations
 
 import hashlib
-import posixpath
-import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from qms.git.log import blobs_at, read_blobs
-from qms.load.config import Config
-from qms.model import Document
-from qms.text.body import BodyRef
+from qms.load.links import PICTURES, is_lfs_pointer, lfs_oid, linked_files, publishable
 
-MARKDOWN = (".md", ".markdown")
-# What a git-lfs pointer file starts with (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md).
-LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
-_LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.M)
-# Files a browser and WeasyPrint show in the page; any other attachment is a download.
-PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+__all__ = ["PICTURES", "committed", "linked_files", "publishable"]
 
 
-@dataclass(frozen=True)
-class Link:
-    """A document's link to a file that is not a page: where it points, and on which line."""
-
-    path: str  # repository-relative
-    ref: BodyRef
-
-
-def resolve(doc_path: str, target: str) -> str | None:
-    """The repository-relative path a relative link points to, or None if it leaves the repository."""
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), target))
-    if joined in (".", "..") or joined.startswith("../") or PurePosixPath(joined).is_absolute():
-        return None
-    return joined
-
-
-def linked_files(doc: Document) -> list[Link]:
-    """The files other than Markdown that a document links to or embeds, inside the repository."""
-    found = []
-    for ref in doc.relative_links():
-        path = resolve(doc.path, ref.target)
-        if path is not None and not path.lower().endswith(MARKDOWN) and not ref.target.endswith("/"):
-            found.append(Link(path, ref))
-    return found
-
-
-def publishable(config: Config, path: str) -> bool:
-    """Whether the build publishes a linked file: one beside the documents, in a document folder, and not the
-    roles registry or the people roster (a link must not publish everyone's email address) nor a hidden file."""
-    if path in config.registry_files() or any(part.startswith(".") for part in path.split("/")):
-        return False
-    return any(path.startswith(folder.rstrip("/") + "/") for folder in config.folders())
-
-
-def is_lfs_pointer(data: bytes) -> bool:
-    return data.startswith(LFS_POINTER)
-
-
-def lfs_oid(pointer: bytes) -> str | None:
-    match = _LFS_OID.search(pointer[:1024])
-    return match.group(1).decode() if match else None
-
-
-def committed(root: Path, wanted: dict[str, Iterable[str]]) -> dict[str, bytes]:
+def committed(root: Path, wanted: Mapping[str, Iterable[str]]) -> dict[str, bytes]:
     """path -> bytes, for each path as the commit that wants it holds it (commit -> paths).
 
     Where two commits want one path (two pages of different ages link one picture), the later listed wins.
@@ -111,9 +58,3 @@ def _fetched(path: Path, oid: str | None) -> bytes | None:
     except OSError:
         return None
     return data if oid is not None and hashlib.sha256(data).hexdigest() == oid else None
-
-
-def links_of(docs: Iterable[Document]) -> Iterator[tuple[Document, Link]]:
-    for doc in docs:
-        for link in linked_files(doc):
-            yield doc, link

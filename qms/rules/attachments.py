@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from qms.git.worktree import tracked
 from qms.load.assets import asset_files
+from qms.load.links import LFS_POINTER, MARKDOWN, Link, is_lfs_pointer, links_of, publishable, resolve
 from qms.model import Document, Finding
-from qms.publish.attachments import LFS_POINTER, Link, is_lfs_pointer, links_of, publishable
 from qms.publish.visibility import HIDDEN, visibility
 from qms.rules import Context, rule
 
@@ -46,6 +46,28 @@ def attachment_not_committed(ctx: Context) -> Iterator[Finding]:
                 "left out by .gitignore); the site and the PDF publish only committed files, so it would be missing",
                 f"add it and commit it with the document: git add {_quoted(link.path)}",
             )
+
+
+    yield from _links_to_markdown_not_a_document(ctx)
+
+
+def _links_to_markdown_not_a_document(ctx: Context) -> Iterator[Finding]:
+    """A link to a Markdown file that is not a document: the site makes pages of documents only."""
+    root = ctx.config.root
+    documents = {doc.path for doc in ctx.docs.documents}
+    for doc in ctx.docs.documents:
+        if visibility(doc) == HIDDEN:
+            continue
+        for ref in doc.relative_links():
+            path = resolve(doc.path, ref.target)
+            if (path is not None and path.lower().endswith(MARKDOWN) and path not in documents
+                    and (root / path).is_file()):
+                yield ctx.finding(
+                    "R010", doc.path, ref.line,
+                    f'the link "{ref.target}" goes to {path}, which is not a document of the QMS; the site '
+                    "makes pages of documents only, so the link would lead nowhere",
+                    "link to the document that holds this text, or make it one (front-matter with an id)",
+                )
 
 
 @rule("R011")

@@ -229,7 +229,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         the working tree's file for a page it shows from the working tree (the author's own picture)."""
         assert self.qms is not None
         wanted: dict[str, dict[str, str]] = {PUBLISHED: {}, DRAFT: {}}  # visibility -> path -> commit
-        for path, entry in self.entries.items():
+        for entry in self.entries.values():
             seen = visibility(entry.doc, self.audit)
             if seen not in wanted:
                 continue
