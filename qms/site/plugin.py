@@ -27,7 +27,7 @@ from qms.errors import QmsError
 from qms.git.runner import GitError, resolve_commit
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import attachments, folders, generated
+from qms.publish import attachments, folders, generated, overview
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
@@ -343,11 +343,21 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
     def _site_page(self, markdown: str, page: Any, config: Any) -> str:
         """A page of the site's own (docs_dir, the home page) may write {organisation}: qms.yml's name, as text.
+        The home page shows what is in force, what changed lately and what comes into force soon: where it
+        writes {qms_overview}, or at its end.
 
         Controlled documents are left as approved: their text changes only by a new revision."""
-        if self.qms is None or ORGANISATION not in markdown or page.file.src_dir != config.docs_dir:
+        if self.qms is None or page.file.src_dir != config.docs_dir:
             return markdown
-        return markdown.replace(ORGANISATION, mdtext.cell(self.qms.organisation))
+        if ORGANISATION in markdown:
+            markdown = markdown.replace(ORGANISATION, mdtext.cell(self.qms.organisation))
+        if page.file.src_uri == "index.md" and self.snapshot is not None:
+            block = overview.overview_markdown(overview.overview(self.snapshot, self.audit), self.qms.language)
+            if overview.MARKER in markdown:
+                markdown = markdown.replace(overview.MARKER, block, 1)
+            else:
+                markdown = markdown.rstrip("\n") + "\n\n" + block
+        return markdown
 
     # on_page_content: the header and revision table are HTML already; added after Markdown, they are
     # not parsed again by its raw-HTML reader (a tenth of a large site's build).
