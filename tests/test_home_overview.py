@@ -39,6 +39,10 @@ def text(html: str) -> str:
 
 @pytest.fixture
 def announced(git_repo: GitQmsRepo) -> GitQmsRepo:
+    return with_announced_revision(git_repo)
+
+
+def with_announced_revision(git_repo: GitQmsRepo) -> GitQmsRepo:
     """QM-01 and QP-01 revision 2 in force; revision 3 of QP-01 approved to take effect on LATER."""
     git_repo.write("portal/index.md", "# Home\n\nWelcome.\n")
     git_repo.write("mkdocs.yml", MKDOCS_YML)
@@ -66,11 +70,11 @@ def test_home_page_counts_lists_recent_changes_and_announces_later_revisions(ann
     assert "In force on 2026-12-01" in shown
     assert "Quality manual 1" in shown and "Procedures 1" in shown and "Total 2" in shown
     recent = shown[shown.index("Recent changes"):shown.index("Coming into force")]
-    assert "2026-02-01 QP-01 Document Control 2 Adds electronic approval." in recent
-    assert "2026-01-05 QM-01 Quality Manual 1" in recent
+    assert "2026-02-01 QP-01 Document Control , revision 2: Adds electronic approval." in recent
+    assert "2026-01-05 QM-01 Quality Manual , revision 1" in recent
     assert recent.index("QP-01") < recent.index("QM-01")  # newest first
     upcoming = shown[shown.index("Coming into force"):]
-    assert f"{LATER} QP-01 Document Control 3 Numbers every form." in upcoming
+    assert f"{LATER} QP-01 Document Control , revision 3: Numbers every form." in upcoming
     assert 'href="procedures/qp-01-document-control/"' in page
     assert "Salary" not in page and "QP-09" not in page  # restricted: neither named nor counted
 
@@ -78,7 +82,7 @@ def test_home_page_counts_lists_recent_changes_and_announces_later_revisions(ann
 def test_on_its_date_the_later_revision_is_the_recent_change(announced: GitQmsRepo) -> None:
     shown = text(home(announced, "--as-of", LATER))
     recent = shown[shown.index("Recent changes"):shown.index("Coming into force")]
-    assert f"{LATER} QP-01 Document Control 3 Numbers every form." in recent
+    assert f"{LATER} QP-01 Document Control , revision 3: Numbers every form." in recent
     assert "No approved revision is waiting for its date." in shown
 
 

@@ -20,14 +20,14 @@ RECENT = 5  # the last revisions to take effect that the home page lists
 
 WORDS = {
     "en": {"in_force": "In force on {date}", "type": "Type", "documents": "Documents", "total": "Total",
-           "recent": "Recent changes", "upcoming": "Coming into force", "effective": "In force from",
-           "document": "Document", "revision": "Revision", "change": "Change",
+           "recent": "Recent changes", "upcoming": "Coming into force",
+           "revision_of": "revision {revision}",
            "no_documents": "No document is in force yet.", "no_upcoming": "No approved revision is waiting for its date.",
            "manual": "Quality manual", "procedure": "Procedures", "work-instruction": "Work instructions",
            "form": "Forms", "external": "External documents"},
     "zh": {"in_force": "截至 {date} 现行有效文件", "type": "类别", "documents": "文件数", "total": "合计",
-           "recent": "最近修订", "upcoming": "即将施行", "effective": "施行日期",
-           "document": "文件", "revision": "版本", "change": "修订内容",
+           "recent": "最近修订", "upcoming": "即将施行",
+           "revision_of": "第 {revision} 版",
            "no_documents": "尚无现行有效文件。", "no_upcoming": "暂无已批准、待施行的修订。",
            "manual": "质量手册", "procedure": "程序文件", "work-instruction": "作业指导书",
            "form": "表格", "external": "外来文件"},
@@ -95,8 +95,10 @@ def overview_markdown(view: Overview, language: str) -> str:
 
 
 def _changes(changes: list[Change], w: dict[str, str]) -> list[str]:
-    rows = [f"| {w['effective']} | {w['document']} | {w['revision']} | {w['change']} |", "| --- | --- | --- | --- |"]
+    """One line each, not a table: on a phone a four-column table runs off the side; a list wraps."""
+    lines = []
     for c in changes:
-        rows.append(f"| {mdtext.cell(c.day)} | {mdtext.link(f'{c.doc_id} {c.title}', c.path)} | "
-                    f"{mdtext.cell(c.revision)} | {mdtext.cell(c.change)} |")
-    return rows
+        change = f": {mdtext.cell(c.change)}" if c.change else ""
+        lines.append(f"- **{mdtext.cell(c.day)}** {mdtext.link(f'{c.doc_id} {c.title}', c.path)}, "
+                     f"{w['revision_of'].format(revision=mdtext.cell(c.revision))}{change}")
+    return lines
