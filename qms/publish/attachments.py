@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from qms.git.log import blobs_at, read_blobs
+from qms.git.log import read_blobs
 from qms.load.links import PICTURES, is_lfs_pointer, lfs_oid, linked_files, publishable
 
 __all__ = ["PICTURES", "committed", "linked_files", "publishable"]
@@ -29,19 +29,18 @@ __all__ = ["PICTURES", "committed", "linked_files", "publishable"]
 def committed(root: Path, wanted: Mapping[str, Iterable[str]]) -> dict[str, bytes]:
     """path -> bytes, for each path as the commit that wants it holds it (commit -> paths).
 
-    Where two commits want one path (two pages of different ages link one picture), the later listed wins.
+    Where two commits want one path (two pages of different ages link one picture), one of them is read.
     A git-lfs pointer becomes the working tree's file when that file is what the pointer names; a pointer
     whose file was never fetched is left out (`qms check` reports it, R011).
     """
-    ids: dict[str, str] = {}
-    for commit, paths in wanted.items():
-        ids.update(blobs_at(root, commit, sorted(set(paths))))
-    blobs = read_blobs(root, set(ids.values()))
+    # One `git cat-file --batch` for every file of every commit, named COMMIT:PATH (a site of thousands of
+    # illustrated pages would otherwise start a git process per page).
+    names = {f"{commit}:{path}": path for commit, paths in wanted.items() if commit
+             for path in paths if "\n" not in path and not (root / path).is_dir()}  # a folder's tree is no file
+    read = read_blobs(root, names)
+    blobs = {names[name]: data for name, data in read.items()}
     found: dict[str, bytes] = {}
-    for path, blob in ids.items():
-        data = blobs.get(blob)
-        if data is None:
-            continue
+    for path, data in blobs.items():
         if is_lfs_pointer(data):
             fetched = _fetched(root / path, lfs_oid(data))
             if fetched is None:
