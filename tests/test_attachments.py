@@ -267,3 +267,13 @@ def test_a_link_to_markdown_that_is_not_a_document_is_r010(illustrated: GitQmsRe
     illustrated.edit(QP, "![Map](map.svg)", "![Map](map.svg)\n\nSee [the notes](../NOTES.md).")
     found = only(illustrated.check(), "R010")
     assert "NOTES.md" in found["message"] and "not a document" in found["message"]
+
+
+def test_a_new_document_and_its_picture_are_not_r010_until_the_document_is_added(git_repo: GitQmsRepo) -> None:
+    """As `qms import` leaves them: both new. Adding the document alone leaves its picture behind."""
+    git_repo.write("procedures/qp-02-new.md", (git_repo.root / QP).read_text().replace("QP-01", "QP-02")
+                   .replace("See the", "![Plan](assets/plan.png)\n\nSee the"))
+    git_repo.write("procedures/assets/plan.png", GREEN)
+    assert not find(git_repo.check(), "R010")
+    git_repo.git("add", "procedures/qp-02-new.md")
+    assert only(git_repo.check(), "R010")["path"] == "procedures/qp-02-new.md"

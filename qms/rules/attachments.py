@@ -27,7 +27,7 @@ def _published_links(ctx: Context) -> list[tuple[Document, Link]]:
 @rule("R010")
 def attachment_not_committed(ctx: Context) -> Iterator[Finding]:
     links = _published_links(ctx)
-    held = tracked(ctx.config.root, sorted({link.path for _, link in links}))
+    held = tracked(ctx.config.root, sorted({p for doc, link in links for p in (doc.path, link.path)}))
     if held is None:  # not a git repository: nothing is published from it at all
         return
     for doc, link in links:
@@ -39,7 +39,7 @@ def attachment_not_committed(ctx: Context) -> Iterator[Finding]:
                 "beside the documents, so it would be missing",
                 "move the file into the folder of the document that uses it (an assets/ folder there will do)",
             )
-        elif link.path not in held:
+        elif link.path not in held and doc.path in held:  # a new document and its pictures are added together
             yield ctx.finding(
                 "R010", doc.path, link.ref.line,
                 f'the link "{link.ref.target}" goes to {link.path}, which git does not hold (never added, or '
