@@ -6,6 +6,9 @@ Every test builds a real git repository with several people's identities and run
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -74,6 +77,17 @@ def illustrated(git_repo: GitQmsRepo) -> GitQmsRepo:
     git_repo.commit("Draw the flowchart, add the forms", who="li-na")
     assert git_repo.qms_as("chen-jing", "approve", "QP-01").code == 0
     return git_repo
+
+
+def lowest_weasyprint(tmp_path: Path) -> dict[str, str]:
+    """The environment of a `qms` process that loads the lowest WeasyPrint pyproject.toml allows."""
+    from test_pdf_pictures import lowest_allowed_weasyprint
+
+    target = tmp_path / "weasyprint-lowest"
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
+                          f"weasyprint=={lowest_allowed_weasyprint()}"], capture_output=True, text=True)
+    assert pip.returncode == 0, pip.stderr
+    return {"PYTHONPATH": os.pathsep.join([str(target), str(Path(__file__).resolve().parents[1])])}
 
 
 def build(repo: GitQmsRepo) -> Path:
@@ -148,12 +162,16 @@ def test_a_fetched_lfs_picture_is_published_when_it_is_the_committed_one(illustr
     assert not (build(illustrated) / "procedures/assets/big.png").exists()
 
 
-def test_pdf_holds_every_picture_and_attachment(illustrated: GitQmsRepo, tmp_path: Path) -> None:
+@pytest.mark.parametrize("weasyprint", ["newest", pytest.param("lowest", marks=pytest.mark.slow)])
+def test_pdf_holds_every_picture_and_attachment(illustrated: GitQmsRepo, tmp_path: Path, weasyprint: str) -> None:
     import pypdfium2 as pdfium
 
     illustrated.write("procedures/assets/flow.png", GREEN)  # uncommitted: the copy shows the committed red one
     out = tmp_path / "copies"
-    ok(run_qms("pdf", "QP-01", "-o", str(out), cwd=illustrated.root))
+    if weasyprint == "newest":
+        ok(run_qms("pdf", "QP-01", "-o", str(out), cwd=illustrated.root))
+    else:
+        ok(run_qms("pdf", "QP-01", "-o", str(out), cwd=illustrated.root, env=lowest_weasyprint(tmp_path), process=True))
     pdf = pdfium.PdfDocument(out / "QP-01_rev3.pdf")
     try:
         attached = {}
