@@ -161,9 +161,14 @@ def _say(text: str) -> None:
     print(visible(text))
 
 
+def _warn(text: str) -> None:
+    """A line to standard error, control characters shown, not obeyed."""
+    print(visible(text), file=sys.stderr)
+
+
 def _mkdocs_warning(text: str) -> None:
     """A warning of MkDocs during `qms build`, on standard error, as MkDocs words it."""
-    print(visible(f"warning: MkDocs: {text}"), file=sys.stderr)
+    _warn(f"warning: MkDocs: {text}")
 
 
 def _console() -> Console:
@@ -487,6 +492,8 @@ def build(
     public: Annotated[bool, typer.Option("--public", help="Only documents and records classified public: for a site "
                                          "anyone can read, such as GitHub or GitLab Pages.")] = False,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
+    force: Annotated[bool, typer.Option("--force", help="Publish even while qms check has errors that affect the site "
+                                        "(they are listed); unpublished documents and includes still stay out.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Fail, and keep the old site, when MkDocs warns "
                                          "(a link to a file it does not publish, for example).")] = False,
 ) -> None:
@@ -499,6 +506,9 @@ def build(
     classification: public, and a plain build publishes internal ones too: it
     is for a site only staff can reach. Build a site on the open internet with
     --public. MkDocs' warnings are shown; --strict fails on any.
+
+    Refuses, exit code 1, while qms check has errors that affect what would
+    be published; --force publishes anyway and lists them.
 
     Examples:
 
@@ -513,9 +523,25 @@ def build(
         qms build --strict
     """
     from qms.commands.build import build_site
+    from qms.commands.build_gate import publishing_errors
     from qms.load.config import find_root
+    from qms.report.findings import render_text
 
     root = find_root(ctx.obj)
+    blocking = publishing_errors(_workspace(ctx), audit)
+    if blocking.errors and not force:
+        render_text(blocking, _console())
+        _say("qms build published nothing: qms check has errors that affect the site (above). Fix them, or publish "
+             "anyway with: qms build --force (restricted, draft and other unpublished documents still stay out)")
+        raise typer.Exit(1)
+    if blocking.errors:
+        _warn(f"qms build --force: publishing despite {blocking.errors} error{'s' if blocking.errors != 1 else ''} "
+              "of qms check that affect the site; skipped:")
+        for f in blocking.findings:
+            _warn(f"  {f.path}{f':{f.line}' if f.line else ''}: {f.code} {f.message}")
+    site = build_site(root, site_dir, audit, public, _as_of(as_of))
+
+
     site = build_site(root, site_dir, audit, public, _as_of(as_of), strict=strict, on_warning=_mkdocs_warning)
     _say(f"Built the {'public ' if public else ''}site in {site}"
          f"{': documents classified public only' if public else ''}.")

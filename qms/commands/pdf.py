@@ -6,7 +6,7 @@ and what the signature means) and the revision table, all read from git through
 the one-pass history index. Every page carries the id, title, revision,
 effective date, "Page N of M" and "Controlled copy" (with its distribution number) in its margins.
 
-The Markdown body is rendered with the `markdown` library (as MkDocs does), the
+The Markdown body is rendered as the site renders it (qms/publish/gfm.py), the
 page with a Jinja2 template whose autoescaping keeps front-matter text as text,
 and the PDF by WeasyPrint, called directly. Output is reproducible: the PDF's
 dates and identifier come from git, so regenerating an unchanged revision gives
@@ -35,13 +35,15 @@ from qms.git.worktree import has_uncommitted_change
 from qms.history.model import Revision
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import attachments
+from qms.publish import attachments, gfm
 from qms.publish import pages as publish
+from qms.publish.includes import Unpublished, hidden_documents
 from qms.publish.labels import labels
 from qms.publish.snapshot import Entry, announcement, is_committed, snapshot
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.safewrite import within, write_atomically
-from qms.text.body import WIKI_LINK, prose_lines
+from qms.text.blocks import space_after_headings
+from qms.text.body import replace_ids
 from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
@@ -93,7 +95,7 @@ def file_name(doc: Document, draft: bool = False) -> str:
 def _weasyprint() -> Any:
     """WeasyPrint, loaded; MissingExtraError when it or Markdown is not installed (`qmskit[pdf]`)."""
     try:
-        weasyprint = extras.require("pdf", "qms pdf", ("markdown", "weasyprint"))["weasyprint"]
+        weasyprint = extras.require("pdf", "qms pdf", ("markdown", "pymdownx", "markdown_callouts", "weasyprint"))["weasyprint"]
     except (OSError, ImportError) as exc:
         raise PdfUnavailableError(
             f"PDF output needs WeasyPrint and the Pango text library, and they could not be loaded ({exc}). "
@@ -149,27 +151,23 @@ def _in_force(workspace: Workspace, doc: Document, entry: Entry | None, draft: b
 
 
 def _body_html(doc: Document, titles: dict[str, str]) -> str:
-    """The Markdown body as HTML, with [[ID]] written out as the id and title of the document it names."""
-    lines = doc.body.split("\n")
-    for line_number, _ in prose_lines(doc.body, 1):
+    """The Markdown body as HTML, as the site renders it, with [[ID]] written out as the id and title it names."""
 
-        def name(match: re.Match[str]) -> str:
-            target = match.group(1).strip()
-            title = titles.get(target)
-            return f"**{target}** {_md_text(title)}" if title else match.group(0)
+    def name(target: str) -> str | None:
+        title = titles.get(target)
+        return f"**{target}** {_md_text(title)}" if title else None
 
-        lines[line_number - 1] = WIKI_LINK.sub(name, lines[line_number - 1])
-    import markdown  # the pdf extra: _weasyprint() has checked it is installed
-
-    return markdown.markdown("\n".join(lines), extensions=["tables", "fenced_code", "sane_lists", "attr_list", "def_list"])
+    return gfm.render(space_after_headings(replace_ids(doc.body, 1, name)))
 
 
 def _md_text(text: str) -> str:
     return re.sub(r"([\[\]\\*_`<>])", r"\\\1", text)
 
 
-def _only_local(root: Path, committed: Callable[[str], bytes | None] | None = None) -> Any:
-    """A WeasyPrint URL fetcher that reads files inside the repository, and nothing from the network.
+def _only_local(root: Path, unpublished: Unpublished | None = None,
+                committed: Callable[[str], bytes | None] | None = None) -> Any:
+    """A WeasyPrint URL fetcher that reads files inside the repository, and nothing from the network; with
+    `unpublished` (printing a published document), nothing of a document the site does not publish (S003).
 
     With `committed` (a controlled copy), a file is read as git holds it at the commit of the printed text,
     never from the working tree: the picture in the copy is the approved one.
@@ -182,15 +180,18 @@ def _only_local(root: Path, committed: Callable[[str], bytes | None] | None = No
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith(inside):
                 raise ValueError(f"a controlled copy only embeds files from the repository, not {url}")
+            rel = unquote(url[len(inside):].split("#")[0].split("?")[0])
+            if unpublished is not None and unpublished.find(rel):
+                raise ValueError(f"a published document's copy embeds nothing of an unpublished document, not {url}")
             if committed is None:
                 return super().fetch(url, headers)
-            rel = unquote(url[len(inside):].split("#")[0].split("?")[0])
             data = committed(rel)
             if data is None:
                 raise ValueError(f"a controlled copy only embeds committed files, and git holds no {rel}")
             kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
             # Not a file: address, which WeasyPrint would open from the working tree instead of these bytes.
             return weasyprint.urls.URLFetcherResponse(f"git-blob:{rel}", data, {"Content-Type": kind})
+
 
     return RepositoryFetcher(allowed_protocols=("file",))
 
@@ -284,17 +285,21 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
         plans.append((doc, revision, rows, is_draft, "" if is_draft else announcement(entry, config.language),
                       "" if is_draft or entry is None else entry.commit))
     target_dir.mkdir(parents=True, exist_ok=True)
+    # What the site does not publish, committed or in the working tree (WeasyPrint reads the working tree's files).
+    unpublished = hidden_documents([*snap.docs.documents, *workspace.documents.documents],
+                                   lambda d: visibility(d) == PUBLISHED)
     written = []
     for doc, revision, rows, is_draft, upcoming, commit in plans:
+        guard = unpublished if visibility(doc) == PUBLISHED else None
         files = _Files(config, commit or None)
-        downloads = files.downloads(doc)
+        downloads = [(path, data) for path, data in files.downloads(doc) if guard is None or not guard.find(path)]
         html = render_html(config, snap.docs, doc, revision, rows, is_draft, upcoming, copy_number,
                            [posixpath.basename(path) for path, _ in downloads])
         identifier = hashlib.sha1(html.encode("utf-8")).hexdigest()[:32].encode()
         when = datetime.fromisoformat(revision.last.commit.author_date) if revision else datetime(2000, 1, 1)
         embedded = [weasyprint.Attachment(string=content, name=posixpath.basename(path), created=when, modified=when)
                     for path, content in downloads]
-        fetcher = _only_local(config.root, files.read if commit else None)
+        fetcher = _only_local(config.root, guard, files.read if commit else None)
         data = weasyprint.HTML(string=html, base_url=str(config.root / doc.path), url_fetcher=fetcher).write_pdf(
             pdf_identifier=identifier, attachments=embedded)
         written.append(_write(doc, target_dir / file_name(doc, is_draft), data, force))

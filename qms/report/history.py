@@ -12,7 +12,7 @@ from rich.table import Table
 
 from qms.history.model import Approval, DocumentHistory, Identity, Revision, Version
 from qms.report.console import print_table
-from qms.text.safetext import visible
+from qms.text.safetext import json_text, visible
 
 
 def _identity(who: Identity) -> dict[str, Any]:
@@ -45,7 +45,11 @@ def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
     approved_before_adoption, commits, first_commit and last_commit. A commit that files a week's records appears in
     each of their rows, and a few dozen people write them all: each is encoded once.
     """
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+
+    def dumps(value: object) -> str:
+        return json_text(encode(value))
+
     commits: dict[str, str] = {}
     people: dict[int, str] = {}
 

@@ -54,7 +54,17 @@ def rule(*codes: str, needs: str = DOCUMENTS) -> Callable[[RuleFunc], RuleFunc]:
 
 def registered() -> list[Rule]:
     # Importing the families registers their rules.
-    from qms.rules import against, attachments, codeowners, content, history, identity, people, references  # noqa: F401
+    from qms.rules import (  # noqa: F401
+        against,
+        attachments,
+        codeowners,
+        content,
+        history,
+        identity,
+        people,
+        publishing,
+        references,
+    )
 
     return REGISTERED
 
