@@ -539,9 +539,6 @@ def build(
               "of qms check that affect the site; skipped:")
         for f in blocking.findings:
             _warn(f"  {f.path}{f':{f.line}' if f.line else ''}: {f.code} {f.message}")
-    site = build_site(root, site_dir, audit, public, _as_of(as_of))
-
-
     site = build_site(root, site_dir, audit, public, _as_of(as_of), strict=strict, on_warning=_mkdocs_warning)
     _say(f"Built the {'public ' if public else ''}site in {site}"
          f"{': documents classified public only' if public else ''}.")
