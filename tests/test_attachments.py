@@ -297,3 +297,15 @@ def test_a_new_document_and_its_picture_are_not_r010_until_the_document_is_added
     assert not find(git_repo.check(), "R010")
     git_repo.git("add", "procedures/qp-02-new.md")
     assert only(git_repo.check(), "R010")["path"] == "procedures/qp-02-new.md"
+
+
+def test_a_type_kept_at_the_top_of_the_repository_publishes_no_settings_and_flags_no_built_site(
+        illustrated: GitQmsRepo) -> None:
+    """With documents found from the repository's root, qms.yml is still no attachment, and the built
+    site's own assets/ folder is no unused attachment."""
+    illustrated.write("qms.yml", illustrated.read("qms.yml") + "types:\n  note:\n    folder: .\n    id_pattern: 'N-[0-9]+'\n")
+    illustrated.write("site/assets/stylesheets/main.css", "body {}")
+    illustrated.edit(QP, "![Map](map.svg)", "![Map](map.svg)\n\n[Settings](../qms.yml)")
+    run = illustrated.check()
+    assert not find(run, "R012")
+    assert any("qms.yml" in f["message"] for f in find(run, "R010"))

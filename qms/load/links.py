@@ -17,6 +17,7 @@ from qms.model import Document
 from qms.text.body import BodyRef
 
 MARKDOWN = (".md", ".markdown")
+SETTINGS = ("qms.yml", "mkdocs.yml")  # at the repository's root, where a type may keep its documents too
 # What a git-lfs pointer file starts with (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md).
 LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 _LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.M)
@@ -51,11 +52,12 @@ def linked_files(doc: Document) -> list[Link]:
 
 
 def publishable(config: Config, path: str) -> bool:
-    """Whether the build publishes a linked file: one beside the documents, in a document folder, and not the
-    roles registry or the people roster (a link must not publish everyone's email address) nor a hidden file."""
-    if path in config.registry_files() or any(part.startswith(".") for part in path.split("/")):
+    """Whether the build publishes a linked file: one beside the documents, in a document folder; never the
+    roles registry or the people roster (a link must not publish everyone's email address), the settings,
+    a hidden file, nor a file qms.yml declares not controlled."""
+    if path in SETTINGS or any(part.startswith(".") for part in path.split("/")) or config.layout.not_controlled(path):
         return False
-    return any(path.startswith(folder.rstrip("/") + "/") for folder in config.folders())
+    return any(folder in (".", "") or path.startswith(folder.rstrip("/") + "/") for folder in config.folders())
 
 
 def is_lfs_pointer(data: bytes) -> bool:

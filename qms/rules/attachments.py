@@ -92,7 +92,7 @@ def lfs_pointer_not_fetched(ctx: Context) -> Iterator[Finding]:
 @rule("R012")
 def unreferenced_asset(ctx: Context) -> Iterator[Finding]:
     named = {link.path for _, link in links_of(ctx.docs.documents)}
-    for path in asset_files(ctx.config):
+    for path in asset_files(ctx.config, (doc.path for doc in ctx.docs.documents)):
         if path not in named:
             yield ctx.finding(
                 "R012", path, None,
