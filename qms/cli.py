@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
 # The order a newcomer meets the commands in, for `qms --help`.
-ORDER = ("init", "adopt", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
-         "coverage", "pdf", "export", "codeowners", "demo", "rules")
+ORDER = ("init", "adopt", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve",
+         "register", "coverage", "objectives", "scorecard", "review-pack", "due", "dispose", "pdf", "export", "codeowners",
+         "demo", "rules")
 
 
 def _plain(params: list[Any]) -> list[Any]:
@@ -229,6 +230,8 @@ def check(
         typer.Option("--against", metavar="FILE", help="Report approvals and revisions of a saved "
                      "`qms history --format json` that history no longer holds (H011)."),
     ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Judge the date rules (due, overdue, "
+                     "past retention) as they stood on DATE.")] = None,
 ) -> None:
     """Check every document, record, role and person against the schemas and rules.
 
@@ -251,13 +254,15 @@ def check(
 
         qms check --history
 
+        qms check --as-of 2026-12-31
+
         qms history --format json > approvals.json; qms check --history --against approvals.json
     """
     from qms.report.findings import RENDERERS, render_text
     from qms.rules.runner import run_check
 
     result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against,
-                       as_landed, staged)
+                       as_landed, staged, _as_of(as_of) if as_of is not None else None)
     if output_format is OutputFormat.text:
         render_text(result, _console())
     else:
@@ -437,6 +442,87 @@ def review(
                    "approved") if doc.waiting else f"; it can now be approved (`qms approve {doc.id}`)"
         _say(f"Reviewed {doc.id} revision {doc.revision} as {', '.join(doc.roles)}{waiting}")
     _say_left_out_and_committed(result, "reviews")
+
+
+class DueFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    ics = "ics"
+
+
+@app.command(cls=_Command)
+def due(
+    ctx: typer.Context,
+    person: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--person", metavar="ID", help="Only this person's duties (their id in the roster).")] = None,
+    within: Annotated[str, typer.Option("--within", metavar="PERIOD", help="Duties due within this period from the day "
+                                        "(days, weeks, months or years: 30d, 6w, 3m, 1y); overdue ones always.")] = "30d",
+    as_of: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--as-of", metavar="DATE", help="What was due and overdue on this day (YYYY-MM-DD) instead of today.")] = None,
+    output_format: Annotated[DueFormat, typer.Option("--format", "-f", help="text, json, markdown (a CI job summary) "
+                                                     "or ics (iCalendar, for calendars; needs the calendar extra).")] = DueFormat.text,
+) -> None:
+    """List what each person owes: approvals and reviews waiting for them, corrective actions, audits and disposals due.
+
+    Every duty owed through a role is listed once for each person who holds it.
+
+    Examples:
+
+        qms due
+
+        qms due --person li-na --within 3m
+
+        qms due --as-of 2026-12-31 --format json
+
+        qms due --person li-na --format ics > duties.ics
+    """
+    from datetime import date
+
+    from qms.publish.duties import due_list
+    from qms.report.due import RENDERERS as DUE_RENDERERS
+
+    day = _as_of(as_of) or date.today()
+    result = due_list(_workspace(ctx), day, _days(within), person)
+    text = DUE_RENDERERS[output_format.value](result)
+    if output_format is DueFormat.ics:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))  # as written: iCalendar's lines end in CRLF
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def _days(period: str) -> int:
+    """--within 30d, 6w, 3m or 1y as a number of days (a month 30, a year 365)."""
+    import re
+
+    found = re.fullmatch(r"([0-9]+)([dwmy])", period.strip())
+    if not found:
+        raise UsageError(f"--within {period!r} is not a period; write a number and a unit (d, w, m or y), "
+                         "for example --within 30d")
+    return int(found.group(1)) * {"d": 1, "w": 7, "m": 30, "y": 365}[found.group(2)]
+
+
+@app.command(cls=_Command)
+def dispose(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The record whose retention has ended.")],
+) -> None:
+    """Remove a record whose retention has ended, as a commit with a Disposes: trailer.
+
+    Only a holder of the record's owner role may, once the record is closed and
+    its retention has ended; git keeps who disposed of it and when, and
+    qms check --history accepts the deletion.
+
+    Examples:
+
+        qms dispose REC-2023-004
+    """
+    from qms.commands.dispose import dispose as dispose_record
+
+    done = dispose_record(_workspace(ctx), record_id)
+    _say(f"Disposed of {done.id} ({done.path}): its retention ended on {done.ended}. Committed {done.commit[:7]}.")
 
 
 @app.command(cls=_Command)
@@ -994,6 +1080,191 @@ def coverage(
         sys.stdout.write(render.to_markdown(standards, docs.by_id(), config.language))
     else:
         sys.stdout.write(render.to_text(standards))
+
+
+class ObjectivesFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@app.command(cls=_Command)
+def objectives(
+    ctx: typer.Context,
+    period: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--period", "-p", metavar="PERIOD",
+                     help="A month (2026-11), quarter (2026Q3), half-year (2026H1) or year (2026); this year by default."),
+    ] = None,
+    output_format: Annotated[
+        ObjectivesFormat,
+        typer.Option("--format", "-f", help="text for people, json for tools, csv for spreadsheets, markdown for reports."),
+    ] = ObjectivesFormat.text,
+    fail_on_miss: Annotated[
+        bool, typer.Option("--fail-on-miss", help="Exit 1 when a target is missed or an objective cannot be computed."),
+    ] = False,
+) -> None:
+    """Compute the quality objectives from the records: value, target, met or not, the change on the previous
+    period and on the baseline, and the records each value comes from.
+
+    Each objective is shown for every period of its own length inside PERIOD, then for PERIOD as a whole.
+    A period without records is "no data", never 0%.
+
+    Examples:
+
+        qms objectives --period 2026
+
+        qms objectives --period 2026-11 --format json
+
+        qms objectives --period 2026H1 --format csv > objectives.csv
+    """
+    from datetime import date
+
+    from qms.publish.periods import parse_period, period_of
+    from qms.publish.results import Results
+    from qms.report import objectives as render
+
+    asked = parse_period(period) if period is not None else period_of(date.today(), "year")
+    if asked is None:
+        raise UsageError(f"--period {period}: write a month (2026-11), a quarter (2026Q3), a half-year (2026H1) "
+                         "or a year (2026)")
+    results_of = Results(_workspace(ctx), validate_tables=False)
+    results = results_of.results(asked)
+    findings = sorted([*results_of.objectives.findings, *results_of.result_findings(results)],
+                      key=lambda f: f.sort_key())
+    for finding in findings:
+        where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+        sys.stderr.write(visible(f"{where}: {finding.severity} {finding.code} {finding.full_message}") + "\n")
+    if output_format is ObjectivesFormat.json:
+        sys.stdout.write(render.to_json(results) + "\n")
+    elif output_format is ObjectivesFormat.csv:
+        sys.stdout.write(render.to_csv(results))
+    elif output_format is ObjectivesFormat.markdown:
+        sys.stdout.write(render.to_markdown(results))
+    else:
+        sys.stdout.write(render.to_text(results))
+    if fail_on_miss and (any(r.met is False for r in results) or any(f.severity == "error" for f in findings)):
+        raise typer.Exit(1)
+
+
+class ScorecardFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command(cls=_Command)
+def scorecard(
+    ctx: typer.Context,
+    month: Annotated[Optional[str], typer.Option("--month", metavar="YYYY-MM", help="One month: 2026-11.")] = None,  # noqa: UP045
+    half: Annotated[Optional[str], typer.Option("--half", metavar="YYYYH1", help="A half-year: 2026H1.")] = None,  # noqa: UP045
+    year: Annotated[Optional[str], typer.Option("--year", metavar="YYYY", help="A year: 2026.")] = None,  # noqa: UP045
+    output_format: Annotated[
+        ScorecardFormat, typer.Option("--format", "-f", help="text for people, json for tools.")
+    ] = ScorecardFormat.text,
+) -> None:
+    """Print the accountability roll-up: the points of nonconformity records, charged to the person responsible
+    and up the reporting line (1, 0.5, 0.25, ... or scorecard: weights: in qms.yml), per person and per section.
+
+    RESTRICTED: this is personal performance data. It is printed only here, never on the site, in the export or
+    in the search index. A person whose superior is not one person (two lines, a role several people hold) is a
+    finding (M007), and nobody above them is charged; the command then exits 1.
+
+    Examples:
+
+        qms scorecard --month 2026-11
+
+        qms scorecard --half 2026H1 --format json
+    """
+    from qms.publish.periods import parse_period
+    from qms.publish.scorecard import scorecard as roll_up
+    from qms.report import scorecard as render
+
+    given = [(name, value) for name, value in (("--month", month), ("--half", half), ("--year", year)) if value]
+    if len(given) != 1:
+        raise UsageError("give one of --month 2026-11, --half 2026H1 or --year 2026")
+    option, text = given[0]
+    period = parse_period(text)
+    grain = {"--month": "month", "--half": "half-year", "--year": "year"}[option]
+    if period is None or period.grain != grain:
+        raise UsageError(f"{option} {text}: write " + {"--month": "a month such as 2026-11",
+                                                         "--half": "a half-year such as 2026H1",
+                                                         "--year": "a year such as 2026"}[option])
+    workspace = _workspace(ctx)
+    docs = workspace.documents
+    settings = workspace.config.source.data.get("scorecard") if workspace.config.source else None
+    card = roll_up((d for d in docs.documents if d.is_record), docs.people, docs.roles, period, settings)
+    for finding in card.findings:
+        sys.stderr.write(visible(f"{finding.path}:{finding.line}: {finding.severity} {finding.code} "
+                                 f"{finding.full_message}") + "\n")
+    if output_format is ScorecardFormat.json:
+        sys.stdout.write(render.to_json(card) + "\n")
+    else:
+        sys.stdout.write(render.to_text(card, {p.id: p.name for p in docs.people}))
+    if card.findings:
+        raise typer.Exit(1)
+
+
+@app.command(name="review-pack", cls=_Command)
+def review_pack(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option("--period", "-p", metavar="PERIOD",
+                                        help="The period reviewed: 2026H1, 2026, 2026Q3 or 2026-11.")],
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", metavar="FILE", help="Write the pack to a new Markdown file (never overwritten)."),
+    ] = None,
+) -> None:
+    """Write the management review input (ISO 9001 9.3.2) as one Markdown document, computed from the
+    repository: actions from earlier reviews, changes to documents, objectives met and missed, satisfaction,
+    nonconformities and corrective actions, audits, monitoring results and external providers, each figure
+    linked to its evidence, with a marked blank for what only management can judge.
+
+    Examples:
+
+        qms review-pack --period 2026H1
+
+        qms review-pack --period 2026 --output review-2026.md
+    """
+    import os as _os
+
+    from qms.errors import QmsError
+    from qms.git.runner import GitError
+    from qms.publish.periods import parse_period
+    from qms.publish.results import Results
+    from qms.publish.reviewpack import document_changes
+    from qms.publish.reviewpack import review_pack as render
+
+    asked = parse_period(period)
+    if asked is None:
+        raise UsageError(f"--period {period}: write a half-year (2026H1), a year (2026), a quarter (2026Q3) "
+                         "or a month (2026-11)")
+    if output is not None and output.exists():
+        raise UsageError(f"--output {output}: the file exists; name a new file (the pack never overwrites one)")
+    workspace = _workspace(ctx)
+    results_of = Results(workspace, validate_tables=False)
+    results = results_of.results(asked)
+    try:
+        changes = document_changes(workspace.history(), asked)
+    except (QmsError, GitError):
+        changes = None
+    root = workspace.root
+    base = (output.resolve().parent if output is not None else root)
+
+    def link(path: str) -> str:
+        return Path(_os.path.relpath(root / path, base)).as_posix()
+
+    records = [d for d in workspace.documents.documents if d.is_record]
+    text = render(workspace.config.organisation, asked, records, results, changes, link) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "x", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write it ({exc.strerror or exc})") from None
+    sys.stdout.write(f"Wrote the management review input for {asked.label} to {output}.\n")
 
 
 @app.command(name="export", cls=_Command)

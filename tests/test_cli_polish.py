@@ -150,7 +150,8 @@ def test_help_reads_as_words_in_a_newcomers_order(git_repo: GitQmsRepo) -> None:
     assert "Usage: qms approve [OPTIONS] ID..." in git_repo.qms("approve", "--help").stdout
     listed = re.findall(r"^│ ([a-z]+) ", git_repo.qms("--help").stdout, re.M)
     assert listed == ["init", "adopt", "new", "import", "check", "review", "approve", "history", "diff", "show", "build",
-                      "serve", "register", "coverage", "pdf", "export", "codeowners", "demo", "rules"]
+                      "serve", "register", "coverage", "objectives", "scorecard", "due", "dispose", "pdf", "export",
+                      "codeowners", "demo", "rules"]
 
 
 def test_a_wrong_format_says_which_are_allowed(git_repo: GitQmsRepo) -> None:

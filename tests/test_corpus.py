@@ -60,6 +60,9 @@ COMMANDS = [
     Command("register", ("register",), without_config=False),
     Command("coverage", ("coverage", "--format", "json"), without_config=False),
     Command("export", ("export", "{out}/export"), without_config=False),
+    Command("due", ("due", "--format", "json", "--within", "100y")),
+    Command("due-ics", ("due", "--format", "ics", "--within", "100y"), everywhere=False),
+    Command("due-markdown-as-of", ("due", "--format", "markdown", "--as-of", "2040-01-01"), everywhere=False),
     Command("pdf", ("pdf", "--all", "--output-dir", "{out}/pdf"), without_config=False),
     Command("pdf-hostile-id", ("pdf", "../../etc/passwd", "--output-dir", "{out}/pdf"), everywhere=False),
     Command("approve-stranger", ("approve", "QP-01"), who="stranger", writes=True),
@@ -72,6 +75,7 @@ COMMANDS = [
                             "--title", "[/] <script>alert(1)</script> ../../etc/passwd\n| x |"),
             who="li-na", writes=True, everywhere=False),
     Command("codeowners", ("codeowners",), who="li-na", writes=True, without_config=False),
+    Command("dispose", ("dispose", "REC-2026-001"), who="chen-jing", writes=True, everywhere=False),
     Command("init-here", ("init", "."), who="li-na", writes=True),  # last: it may make a QMS where there was none
 ]
 

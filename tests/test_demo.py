@@ -27,7 +27,9 @@ def git(root: Path, *args: str) -> str:
 
 
 def qms_check(root: Path, *args: str) -> tuple[int, dict]:
-    run = run_qms("check", "--format", "json", *args, cwd=root)
+    # On a fixed day: the story's open corrective action falls due on 2026-12-15 (U010), and later its
+    # audits and retentions come due too; the findings the demo shows on purpose are judged on its last day.
+    run = run_qms("check", "--format", "json", "--as-of", "2026-12-06", *args, cwd=root)
     return run.code, json.loads(run.stdout)
 
 

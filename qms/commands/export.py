@@ -25,6 +25,7 @@ from qms.model import Document
 from qms.publish import generated
 from qms.publish import pages as publish
 from qms.publish.labels import labels
+from qms.publish.scorecard import without_personal_keys
 from qms.publish.snapshot import Snapshot, announcement, snapshot
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.text.blocks import join_cjk_lines
@@ -78,6 +79,8 @@ def _write_pages(out: Path, config: Config, snap: Snapshot, published: list[Docu
         targets = {d.id: (posixpath.relpath(d.path, here), d.title) for d in published if d.id}
         entry = snap.entries[doc.path]
         front = split_front_matter(entry.text).yaml_text
+        if doc.is_record:  # who is charged points for an error is personal performance data (qms scorecard)
+            front = without_personal_keys(front)
         # The reader's Markdown renderer shows a line break as a space: CJK lines are joined here.
         body = join_cjk_lines(publish.link_ids(doc.body, doc.body_line, targets))
         parts = [f"---\n{front}\n---"]

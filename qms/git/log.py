@@ -23,7 +23,7 @@ from qms.git.runner import PATHS_PER_CALL, GitError, git_command, git_environmen
 # Fields of one commit header, separated by US (0x1f); each commit opens with RS (0x1e).
 _FORMAT = "%x1e" + "%x1f".join(
     ["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%(trailers:key=Approves,valueonly,separator=%x1d)",
-     "%(trailers:key=Reviews,valueonly,separator=%x1d)", ""]
+     "%(trailers:key=Reviews,valueonly,separator=%x1d)", "%(trailers:key=Disposes,valueonly,separator=%x1d)", ""]
 )
 
 
@@ -319,11 +319,13 @@ def _parse_commits(raw: bytes, names: dict[str, str] | None = None) -> list[Comm
     for chunk in raw.decode("utf-8", "surrogateescape").split("\x1e"):
         if not chunk:
             continue
-        sha, parents, an, ae, ad, cn, ce, cd, trailers, review_trailers, raw_changes = chunk.split("\x1f", 10)
+        sha, parents, an, ae, ad, cn, ce, cd, trailers, review_trailers, disposal_trailers, raw_changes = \
+            chunk.split("\x1f", 11)
         approves = [t.strip() for t in trailers.split("\x1d") if t.strip()] if trailers else []
         reviews = [t.strip() for t in review_trailers.split("\x1d") if t.strip()] if review_trailers else []
+        disposes = [t.strip() for t in disposal_trailers.split("\x1d") if t.strip()] if disposal_trailers else []
         commits.append(Commit(sha, parents.split(), share(an, an), share(ae, ae), ad, share(cn, cn), share(ce, ce),
-                              cd, approves, 0, None, _parse_raw(raw_changes), reviews))
+                              cd, approves, 0, None, _parse_raw(raw_changes), reviews, disposes))
     return commits
 
 

@@ -54,6 +54,7 @@ class Config:
     language: str = "en"
     revision_scheme: str = "integer"
     review_months: int = 12
+    audit_months: int = 12  # every procedure is audited within this many months
     types: dict[str, TypeSpec] = field(default_factory=dict)
     record_kinds: list[str] = field(default_factory=lambda: list(DEFAULT_RECORD_KINDS))
     roles_file: str = "manual/roles.yml"
@@ -188,6 +189,7 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
         ("language", "language"),
         ("revision_scheme", "revision_scheme"),
         ("review_months", "review_months"),
+        ("audit_months", "audit_months"),
         ("record_kinds", "record_kinds"),
         ("roles", "roles_file"),
         ("people", "people_file"),

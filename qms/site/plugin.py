@@ -34,7 +34,7 @@ from qms.publish.labels import labels
 from qms.publish.records import record_events, record_header
 from qms.publish.snapshot import Entry, Snapshot, announcement, is_committed, parse_as_of, snapshot
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
-from qms.site import brand, coverage
+from qms.site import brand, coverage, objectives, supervision
 from qms.site.framing import framed
 from qms.site.include_guard import IncludeGuard
 from qms.site.search import add_inner_words
@@ -108,7 +108,9 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             raise PluginError(f"qms: only committed documents are published, and git could not be read: {exc}") from None
         self.audit = self.config.audit or os.environ.get("QMS_AUDIT") == "1"
         self.in_force = self.snapshot.docs  # coverage counts what is in force, published or not
-        if self.config.public or os.environ.get("QMS_PUBLIC") == "1":
+        self.as_of = as_of or date.today()
+        self.public = bool(self.config.public or os.environ.get("QMS_PUBLIC") == "1")
+        if self.public:
             # A site anyone can read: only what is classified public, from the committed set and the preview alike.
             self.docs = public_only(self.docs)
             published = public_only(self.snapshot.docs)
@@ -145,6 +147,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
                           key=lambda page: (page != "index.md", page))
             registers = [(self.t[key], name) for key, name in generated.PAGES]
             registers += coverage.navigation(self.qms)
+            registers += objectives.navigation(self.qms, self.snapshot.docs, self.audit)
+            registers += supervision.navigation(self.public)
             config.nav = publish.navigation(self.snapshot.docs, self.qms.language, registers, home, self.audit)
             if self.guides:
                 config.nav.append({section_title(self.qms.language): [{g.title: g.src_uri} for g in self.guides]})
@@ -225,6 +229,9 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self._add_folder_pages(files, config)
         in_force = self.in_force or self.snapshot.docs
         for page in coverage.page_file(config, self.qms, in_force, self.snapshot.docs, self.audit):
+            files.append(page)
+        for page in [*objectives.page_file(config, self.workspace, self.snapshot.docs, self.audit),
+                     *supervision.page_files(config, self.workspace, in_force, self.as_of, self.public)]:
             files.append(page)
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
