@@ -167,6 +167,11 @@ def _warn(text: str) -> None:
     print(visible(text), file=sys.stderr)
 
 
+def _mkdocs_warning(text: str) -> None:
+    """A warning of MkDocs during `qms build`, on standard error, as MkDocs words it."""
+    _warn(f"warning: MkDocs: {text}")
+
+
 def _console() -> Console:
     """stdout: the terminal's width in a terminal; in a file, a pipe or a CI log nothing is wrapped or cut."""
     from qms.report.console import console
@@ -679,6 +684,8 @@ def build(
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
     force: Annotated[bool, typer.Option("--force", help="Publish even while qms check has errors that affect the site "
                                         "(they are listed); unpublished documents and includes still stay out.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail, and keep the old site, when MkDocs warns "
+                                         "(a link to a file it does not publish, for example).")] = False,
 ) -> None:
     """Publish the controlled document set as a website (mkdocs build with the qms plugin).
 
@@ -688,7 +695,7 @@ def build(
     Documents are classified internal unless their front-matter says
     classification: public, and a plain build publishes internal ones too: it
     is for a site only staff can reach. Build a site on the open internet with
-    --public.
+    --public. MkDocs' warnings are shown; --strict fails on any.
 
     Refuses, exit code 1, while qms check has errors that affect what would
     be published; --force publishes anyway and lists them.
@@ -702,6 +709,8 @@ def build(
         qms build --audit --site-dir audit-site
 
         qms build --as-of 2026-12-15 --site-dir site-from-15-december
+
+        qms build --strict
     """
     from qms.commands.build import build_site
     from qms.commands.build_gate import publishing_errors
@@ -720,7 +729,7 @@ def build(
               "of qms check that affect the site; skipped:")
         for f in blocking.findings:
             _warn(f"  {f.path}{f':{f.line}' if f.line else ''}: {f.code} {f.message}")
-    site = build_site(root, site_dir, audit, public, _as_of(as_of))
+    site = build_site(root, site_dir, audit, public, _as_of(as_of), strict=strict, on_warning=_mkdocs_warning)
     _say(f"Built the {'public ' if public else ''}site in {site}"
          f"{': documents classified public only' if public else ''}.")
     _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")

@@ -57,6 +57,7 @@ def registered() -> list[Rule]:
     # Importing the families registers their rules.
     from qms.rules import (  # noqa: F401
         against,
+        attachments,
         codeowners,
         content,
         deadlines,

@@ -52,6 +52,9 @@ _RULES = [
     RuleInfo("R005", "links-to-unpublished", ERROR, "a published page links to a document the site does not publish"),
     RuleInfo("R006", "parent-not-procedure", ERROR, "parent: names a document that is not a procedure"),
     RuleInfo("R009", "mistyped-link-id", WARNING, "[[text]] in the body is no id, but is close to one"),
+    RuleInfo("R010", "attachment-not-committed", ERROR, "a document links to a file that git does not hold, so it is not published"),
+    RuleInfo("R011", "lfs-pointer-not-fetched", ERROR, "a document links to a git-lfs file that was never fetched"),
+    RuleInfo("R012", "unreferenced-asset", WARNING, "a file in an assets/ folder that no document links to"),
     # Roles and people.
     RuleInfo("P001", "unknown-role", ERROR, "a role named is not in the roles registry"),
     RuleInfo("P002", "role-unfilled", ERROR, "a role is held by nobody"),

@@ -27,7 +27,7 @@ from qms.errors import QmsError
 from qms.git.runner import GitError, resolve_commit
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import folders, generated, gfm
+from qms.publish import attachments, folders, generated, gfm, overview
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
@@ -218,6 +218,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             files.append(File(path, root, config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.DRAFT))
             self.by_path[path] = doc
             self.drafts.add(path)
+        self._add_attachments(files, config, working)
         self.targets = None
         for guide in self.guides:
             files.append(File(guide.src_uri, str(guide.src_dir), config.site_dir, config.use_directory_urls))
@@ -242,6 +243,41 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         if self.qms.site_colour:
             files.append(File.generated(config, BRAND_CSS, content=brand.colour_css(self.qms.site_colour)))
         return files
+
+    def _add_attachments(self, files: Files, config: Any, working: dict[str, Document]) -> None:
+        """The files the pages link to or embed, as git holds them at the commit each page shows.
+
+        A build publishes those of published pages only; a draft's appear only in the preview, which shows
+        the working tree's file for a page it shows from the working tree (the author's own picture)."""
+        assert self.qms is not None
+        wanted: dict[str, dict[str, str]] = {PUBLISHED: {}, DRAFT: {}}  # visibility -> path -> commit
+        for entry in self.entries.values():
+            seen = visibility(entry.doc, self.audit)
+            if seen not in wanted:
+                continue
+            for link in attachments.linked_files(entry.doc):
+                if attachments.publishable(self.qms, link.path):
+                    wanted[seen].setdefault(link.path, entry.commit)
+        by_commit: dict[str, list[str]] = {}
+        for seen in (DRAFT, PUBLISHED):  # a file a published page links is published, whoever else links it
+            for path, commit in wanted[seen].items():
+                by_commit.setdefault(commit, []).append(path)
+        found = attachments.committed(self.qms.root, by_commit)
+        taken = {f.src_uri for f in files}
+        hidden = self.include_guard.unpublished if self.include_guard is not None else None
+        for path, data in sorted(found.items()):
+            if path in taken or (hidden is not None and hidden.find(path)):  # a file of an unpublished document
+                continue
+            inclusion = InclusionLevel.INCLUDED if path in wanted[PUBLISHED] else InclusionLevel.DRAFT
+            files.append(File.generated(config, path, content=data, inclusion=inclusion))
+            taken.add(path)
+        for path in self.drafts:  # the preview only: the working tree's files, never in a build
+            for link in attachments.linked_files(working[path]):
+                if (link.path not in taken and attachments.publishable(self.qms, link.path)
+                        and (self.qms.root / link.path).is_file()):
+                    files.append(File(link.path, str(self.qms.root), config.site_dir, config.use_directory_urls,
+                                      inclusion=InclusionLevel.DRAFT))
+                    taken.add(link.path)
 
     def _add_folder_pages(self, files: Files, config: Any) -> None:
         """`/procedures/` and each other type's folder: a page listing its documents, unless one is there."""
@@ -353,11 +389,21 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
     def _site_page(self, markdown: str, page: Any, config: Any) -> str:
         """A page of the site's own (docs_dir, the home page) may write {organisation}: qms.yml's name, as text.
+        The home page shows what is in force, what changed lately and what comes into force soon: where it
+        writes {qms_overview}, or at its end.
 
         Controlled documents are left as approved: their text changes only by a new revision."""
-        if self.qms is None or ORGANISATION not in markdown or page.file.src_dir != config.docs_dir:
+        if self.qms is None or page.file.src_dir != config.docs_dir:
             return markdown
-        return markdown.replace(ORGANISATION, mdtext.cell(self.qms.organisation))
+        if ORGANISATION in markdown:
+            markdown = markdown.replace(ORGANISATION, mdtext.cell(self.qms.organisation))
+        if page.file.src_uri == "index.md" and self.snapshot is not None:
+            block = overview.overview_markdown(overview.overview(self.snapshot, self.audit), self.qms.language)
+            if overview.MARKER in markdown:
+                markdown = markdown.replace(overview.MARKER, block, 1)
+            else:
+                markdown = markdown.rstrip("\n") + "\n\n" + block
+        return markdown
 
     # on_page_content: the header and revision table are HTML already; added after Markdown, they are
     # not parsed again by its raw-HTML reader (a tenth of a large site's build).
