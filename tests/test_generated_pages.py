@@ -101,7 +101,7 @@ def test_site_and_export_registers_hold_the_same_rows(sample: GitQmsRepo, tmp_pa
     assert [row[1] for row in on_site] == ids
     filing = next(row for row in on_site if row[1] == "WI-01-01")
     assert filing == ["procedures/wi-01-01-filing.md", "WI-01-01", "Filing | <b>paper</b> & [scans](x.md) *now*",
-                      "work-instruction", "3", "2026-02-10", "Document Controller", "2027-02-10"]
+                      "work-instruction", "3", "effective", "2026-02-10", "Document Controller", "2027-02-10"]
     assert '<table class="qms-sortable qms-register">' in site["register.md"]
 
     # The records register is the same Markdown on both; the roles matrix differs only by the site's role tags.

@@ -156,8 +156,9 @@ def test_register_is_a_sortable_table_with_working_links(built: Path) -> None:
     html_file = built / "site" / "register" / "index.html"
     html = html_file.read_text(encoding="utf-8")
     assert '<table class="qms-sortable' in html
-    headers = re.findall(r"<th>([^<]+)</th>", html[html.index("qms-sortable"):])[:7]
-    assert headers == ["Document", "Title", "Type", "Revision", "Effective", "Owner", "Next review"]
+    headers = re.findall(r"<th>([^<]+)</th>", html[html.index("qms-sortable"):])[:8]
+    assert headers == ["Document", "Title", "Type", "Revision", "Status", "Effective", "Owner", "Next review"]
+    assert "<td>effective</td>" in html
     hrefs = re.findall(r'<td><a href="([^"]+)">[A-Z]+-[0-9-]+</a></td>', html)
     assert hrefs and all(resolves(html_file, href) for href in hrefs)
     script = (built / "site" / "assets" / "qms.js").read_text(encoding="utf-8")

@@ -31,7 +31,7 @@ MARKDOWN, HTML = "markdown", "html"
 # Label key -> file name of each generated page, in the order the navigation and the export's index list them.
 PAGES = (("register", "register.md"), ("records", "records.md"), ("roles", "roles.md"))
 
-REGISTER_COLUMNS = ("id", "title", "type", "revision", "effective", "owner", "next_review")
+REGISTER_COLUMNS = ("id", "title", "type", "revision", "status", "effective", "owner", "next_review")
 RECORD_COLUMNS = ("record", "title", "procedure", "date", "owner", "status", "retention")
 ROLE_COLUMNS = ("role", "holders", "owns", "approves", "reads")
 
@@ -66,8 +66,8 @@ def register_page(docs: DocumentSet, review_months: int, t: dict[str, str], link
         h = header(doc, review_months, role_titles, as_of, (schedules or {}).get(doc.path))
         revision = h.revision + (f" ({announced[doc.path]})" if announced.get(doc.path) else "")
         next_review = h.next_review + (f" ({t['overdue']})" if mark_overdue and h.review_overdue else "")
-        rows.append((h.id, link_to(doc.path), (h.title, doc.type or "", revision, h.effective, h.owner,
-                                               next_review)))
+        rows.append((h.id, link_to(doc.path), (h.title, doc.type or "", revision, status_word(h.status, t),
+                                               h.effective, h.owner, next_review)))
     heads = [t[k] for k in REGISTER_COLUMNS]
     if style == HTML:
         lines = ['<table class="qms-sortable qms-register">',
