@@ -21,10 +21,10 @@ from qms.git.cachedir import cache_path, read_mapping, write_atomically
 
 # The front-matter keys history, its rules and its reports read from old versions, in tuple order.
 FIELDS = ("id", "title", "type", "revision", "status", "change", "effective", "approvers", "superseded_by",
-          "reviewers")
+          "reviewers", "legacy_revisions")
 INDEX = {key: index for index, key in enumerate(FIELDS)}
 APPROVERS = INDEX["approvers"]
-NAME = f"history-{__version__}-4.json"
+NAME = f"history-{__version__}-5.json"
 
 Front = tuple  # one value per FIELDS entry, None where the key is absent
 Entry = tuple[Front | None, str]  # (front-matter, content digest); None when it could not be read
