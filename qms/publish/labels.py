@@ -15,7 +15,7 @@ EN = {
     "retention": "Retention", "roles": "Roles and responsibilities", "role": "Role", "holders": "Held by",
     "owns": "Owns", "approves": "Approves", "reads": "Must read", "in_force_on": "Revisions in force on", "reviewed": "reviewed",
     "kind": "Kind", "dispose_after": "May be disposed of after", "record_history": "Record history",
-    "permanent": "permanent",
+    "permanent": "permanent", "on_paper": "approved on paper",
     "status_draft": "draft", "status_review": "in review", "status_effective": "effective",
     "status_obsolete": "obsolete", "status_open": "open", "status_closed": "closed",
 }
@@ -30,6 +30,7 @@ ZH = {
     "roles": "职责与权限", "role": "岗位", "holders": "任职人员", "owns": "归口文件", "approves": "批准文件",
     "reads": "应阅文件", "in_force_on": "现行版本截至", "reviewed": "审核",
     "kind": "记录类别", "dispose_after": "保存期满日期", "record_history": "记录变更历史", "permanent": "永久保存",
+    "on_paper": "纸质批准",
     "status_draft": "草稿", "status_review": "审核中", "status_effective": "现行有效", "status_obsolete": "作废",
     "status_open": "未关闭", "status_closed": "已关闭",
     "kind_audit": "内部审核", "kind_nonconformity": "不合格", "kind_corrective-action": "纠正措施",
