@@ -23,11 +23,20 @@ from qms.history import cache as historycache
 from qms.history.approvals import attach_approvals, judge_signatures, require_reviews
 from qms.history.cache import Front, project
 from qms.history.controls import build_timeline, control_files
-from qms.history.prehistory import follow_renames
 from qms.history.model import (
-    ID, LIFECYCLE_KEYS, NONE, READ, UNREADABLE, DocumentHistory, History, Identity, Revision, Roster,
+    ID,
+    LIFECYCLE_KEYS,
+    NONE,
+    READ,
+    UNREADABLE,
+    DocumentHistory,
+    History,
+    Identity,
+    Revision,
+    Roster,
     Version,
 )
+from qms.history.prehistory import follow_renames
 from qms.load.config import Config
 from qms.model import Person
 from qms.text.dates import end_of, is_date_baseline

@@ -14,7 +14,6 @@ from qms.history.model import NONE, READ, UNREADABLE, Approval, DocumentHistory,
 from qms.report.console import print_table
 from qms.text.safetext import visible
 
-
 BEFORE_QMSKIT = "before qmskit"
 LEGACY_STATUS = "approved on paper"
 # How a version from before qmskit read (model.Version.front_matter): its front-matter was there but named
@@ -51,8 +50,9 @@ def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
     Each row holds id, title, path, revision, status, effective, change, authors, approvals,
     approved_before_adoption, commits, first_commit and last_commit, and its kind: "revision", "before qmskit"
     (a version of the file before it carried this id: its front_matter says why; no revision, no approval) or
-    "legacy" (a revision approved on paper, from `legacy_revisions:`: author and approved_by as written, no commits). A commit that files a week's records appears in
-    each of their rows, and a few dozen people write them all: each is encoded once.
+    "legacy" (a revision approved on paper, from `legacy_revisions:`: author and approved_by as written, no
+    commits). A commit that files a week's records appears in each of their rows, and a few dozen people write
+    them all: each is encoded once.
     """
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     commits: dict[str, str] = {}
