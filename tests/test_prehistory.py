@@ -156,3 +156,13 @@ def test_text_history_shows_before_qmskit_rows(git_repo: GitQmsRepo) -> None:
 def test_check_history_is_clean_after_adoption(git_repo: GitQmsRepo) -> None:
     run = _adopted(git_repo).check("--history")
     assert run.code == 0, run.stdout
+
+
+def test_a_version_whose_front_matter_does_not_parse_after_adoption_says_so(git_repo: GitQmsRepo) -> None:
+    repo = git_repo
+    qp = "procedures/qp-01-document-control.md"
+    repo.write(qp, repo.read(qp).replace("title: Document Control", "title: [Document Control"))
+    repo.commit("A broken edit", who="li-na")
+    rows = repo.history("QP-01")
+    assert rows[-1]["front_matter"] == "front-matter unreadable"
+    assert "front-matter unreadable" in repo.qms("history", "QP-01").stdout

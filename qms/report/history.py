@@ -90,7 +90,7 @@ def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
         for rev in doc.revisions:
             head = dumps({"id": doc.id, "title": title, "path": rev.last.path, "kind": "revision",
                           "revision": rev.revision, "status": rev.status, "effective": rev.effective,
-                          "change": rev.change})
+                          "change": rev.change, **({"front_matter": _unread(rev.last)} if _unread(rev.last) else {})})
             rows.append(f'{head[:-1]}, "authors": [{", ".join(map(person_json, rev.authors))}], '
                         f'"approvals": {dumps([_approval(a) for a in rev.approvals])}, '
                         f'"reviews": {dumps([_approval(a) for a in rev.reviews])}, '
@@ -115,6 +115,11 @@ def render_json(documents: list[DocumentHistory], out: TextIO | None = None) -> 
     buffer = io.StringIO()
     write_json(documents, buffer)
     return buffer.getvalue()[:-1]
+
+
+def _unread(version: Version) -> str:
+    """Why a version has no front-matter to show ("" when it has): never a blank an auditor reads as a status."""
+    return FRONT_MATTER[version.front_matter] if version.data is None and not version.deleted else ""
 
 
 def _approvals_text(revision: Revision) -> str:
@@ -155,7 +160,7 @@ def render_text(documents: list[DocumentHistory], console: Console) -> None:
             first, last = revision.versions[0].commit.short, revision.last.commit.short
             cells = (
                 revision.revision,
-                revision.status or "",
+                revision.status or _unread(revision.last),
                 revision.effective or "",
                 revision.change or "",
                 "\n".join(a.name for a in revision.authors),
