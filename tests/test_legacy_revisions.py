@@ -137,3 +137,19 @@ def test_json_rows_keep_their_shape(git_repo: GitQmsRepo) -> None:
     assert run.code == 0
     rows = json.loads(run.stdout)
     assert {"id", "revision", "status", "approvals", "commits", "kind"} <= set(rows[0])
+
+
+def test_a_paper_approval_never_puts_a_revision_in_force(git_repo: GitQmsRepo) -> None:
+    """A revision in review that lists itself in `legacy_revisions:` as approved stays unapproved: the paper rows
+    are shown, never counted, and writing them is a change like any other."""
+    text = git_repo.read(QP).replace("revision: 2\nstatus: effective", "revision: 3\nstatus: review")
+    text = text.replace("change: Adds electronic approval.", "change: Adds a records index.")
+    git_repo.write(QP, text.replace("revision: 3\n", 'revision: 3\nlegacy_revisions:\n  - {revision: "3", '
+                                    'date: "2026-01-01", approved_by: Wang Li}\n', 1))
+    git_repo.commit("Revision 3, 'approved on paper'", who="li-na")
+    rows = git_repo.history("QP-01")
+    (three,) = [r for r in rows if r["kind"] == "revision" and r["revision"] == "3"]
+    assert three["approvals"] == [] and three["approved_before_adoption"] is False and three["status"] == "review"
+    git_repo.edit(QP, "status: review", "status: effective")
+    git_repo.commit("Effective on the paper's word", who="li-na")
+    assert "H006" in {f["code"] for f in git_repo.check("--history").findings}, git_repo.check("--history").stdout
