@@ -161,6 +161,11 @@ def _say(text: str) -> None:
     print(visible(text))
 
 
+def _warn(text: str) -> None:
+    """A line to standard error, control characters shown, not obeyed."""
+    print(visible(text), file=sys.stderr)
+
+
 def _console() -> Console:
     """stdout: the terminal's width in a terminal; in a file, a pipe or a CI log nothing is wrapped or cut."""
     from qms.report.console import console
@@ -482,6 +487,8 @@ def build(
     public: Annotated[bool, typer.Option("--public", help="Only documents and records classified public: for a site "
                                          "anyone can read, such as GitHub or GitLab Pages.")] = False,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
+    force: Annotated[bool, typer.Option("--force", help="Publish even while qms check has errors that affect the site "
+                                        "(they are listed); unpublished documents and includes still stay out.")] = False,
 ) -> None:
     """Publish the controlled document set as a website (mkdocs build with the qms plugin).
 
@@ -492,6 +499,9 @@ def build(
     classification: public, and a plain build publishes internal ones too: it
     is for a site only staff can reach. Build a site on the open internet with
     --public.
+
+    Refuses, exit code 1, while qms check has errors that affect what would
+    be published; --force publishes anyway and lists them.
 
     Examples:
 
@@ -504,9 +514,22 @@ def build(
         qms build --as-of 2026-12-15 --site-dir site-from-15-december
     """
     from qms.commands.build import build_site
+    from qms.commands.build_gate import publishing_errors
     from qms.load.config import find_root
+    from qms.report.findings import render_text
 
     root = find_root(ctx.obj)
+    blocking = publishing_errors(_workspace(ctx), audit)
+    if blocking.errors and not force:
+        render_text(blocking, _console())
+        _say("qms build published nothing: qms check has errors that affect the site (above). Fix them, or publish "
+             "anyway with: qms build --force (restricted, draft and other unpublished documents still stay out)")
+        raise typer.Exit(1)
+    if blocking.errors:
+        _warn(f"qms build --force: publishing despite {blocking.errors} error{'s' if blocking.errors != 1 else ''} "
+              "of qms check that affect the site; skipped:")
+        for f in blocking.findings:
+            _warn(f"  {f.path}{f':{f.line}' if f.line else ''}: {f.code} {f.message}")
     site = build_site(root, site_dir, audit, public, _as_of(as_of))
     _say(f"Built the {'public ' if public else ''}site in {site}"
          f"{': documents classified public only' if public else ''}.")

@@ -2,7 +2,8 @@
 
 The base install (`pip install qmskit`) checks, approves, scaffolds and exports: it is all a CI check needs.
 `qms build` and `qms serve` need the `site` extra (MkDocs, Material, jieba), `qms pdf` the `pdf` extra
-(WeasyPrint, Markdown), `qms import` of a Word file the `word` extra (mammoth); pyproject.toml lists them.
+(WeasyPrint, Markdown and its GitHub-flavoured extensions), `qms import` of a Word file the `word` extra
+(mammoth); pyproject.toml lists them.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from qms.errors import QmsError
 
 # Each extra, and the top-level modules whose absence means it was not installed.
 EXTRAS = {
-    "site": ("mkdocs", "material", "jieba", "markdown"),
-    "pdf": ("weasyprint", "markdown"),
+    "site": ("mkdocs", "material", "jieba", "markdown", "pymdownx", "markdown_callouts"),
+    "pdf": ("weasyprint", "markdown", "pymdownx", "markdown_callouts"),
     "word": ("mammoth",),
 }
 

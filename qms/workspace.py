@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from qms.load.config import Config, load_config
 from qms.load.documents import load_people, load_set
+from qms.load.site import SiteSources, read_site_sources
 from qms.model import DocumentSet, Person
 
 if TYPE_CHECKING:
@@ -45,6 +46,11 @@ class Workspace:
     def documents(self) -> DocumentSet:
         """Every document, record, role and person in the working tree, with the F and S findings."""
         return load_set(self.config)
+
+    @cached_property
+    def site_sources(self) -> SiteSources:
+        """The site's own pages and pymdownx.snippets' folders, from mkdocs.yml (for S003)."""
+        return read_site_sources(self.root)
 
     @property
     def people(self) -> list[Person]:

@@ -57,7 +57,8 @@ def test_extras_match_pyproject() -> None:
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     optional = project["optional-dependencies"]
     distribution = {"mkdocs": "mkdocs", "material": "mkdocs-material", "jieba": "jieba", "markdown": "markdown",
-                    "weasyprint": "weasyprint", "mammoth": "mammoth"}
+                    "weasyprint": "weasyprint", "pymdownx": "pymdown-extensions", "markdown_callouts": "markdown-callouts",
+                    "mammoth": "mammoth"}
 
     def names(requirements: list[str]) -> set[str]:
         return {r.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip() for r in requirements}

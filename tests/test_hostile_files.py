@@ -11,6 +11,7 @@ import errno
 import io
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -191,3 +192,35 @@ def test_csv_cells_never_start_a_formula(git_repo: GitQmsRepo) -> None:
     assert not {"@SUM(1+1)", "-2+3"} & cells
     # Everything else is as it was: the date, the id and the email are untouched.
     assert {"QP-01", "x@elsewhere.example"} <= cells
+
+
+HOSTILE = "\x1b[2J\x7f\x85\x9b2J"  # ESC, DEL, NEL (C1) and CSI (C1)
+
+
+def test_del_and_c1_controls_never_reach_json_sarif_gitlab_or_csv(git_repo: GitQmsRepo) -> None:
+    """JSON keeps the value (as `\\u007f` escapes); every other format shows the escape; none carries the byte."""
+    repo = git_repo
+    repo.edit(PROC, "title: Document Control", 'title: "Document Control \\e[2J\\x7f\\x85\\x9b2J"')
+    repo.edit(PROC, "owner: document-controller", 'owner: "doc\\e[2J\\x7f\\x85\\x9b2Jcontroller"')
+    repo.git("add", "-A")
+    author = f"Zhao {HOSTILE}Ming"
+    stranger = {"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "zhao@elsewhere.example",
+                "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": "zhao@elsewhere.example"}
+    repo.git("commit", "-q", "-m", "Hostile title", env=stranger)
+    runs = {f"check --format {f}": repo.qms("check", "--format", f)
+            for f in ("json", "sarif", "gitlab", "github", "junit", "markdown")}
+    runs |= {f"history --format {f}": repo.qms("history", "--format", f) for f in ("json", "csv")}
+    runs |= {f"register --format {f}": repo.qms("register", "--format", f) for f in ("json", "csv")}
+    for name, run in runs.items():
+        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", run.stdout + run.stderr), f"qms {name}: {run.stdout!r}"
+    messages = [f["message"] for f in json.loads(runs["check --format json"].stdout)["findings"]]
+    assert any(f"doc{HOSTILE}controller" in m for m in messages)  # lossless
+    assert "\\u007f\\u0085\\u009b" in runs["check --format json"].stdout
+    assert any(f"doc{HOSTILE}controller" in r["message"]["text"]
+               for r in json.loads(runs["check --format sarif"].stdout)["runs"][0]["results"])
+    assert any(f"doc{HOSTILE}controller" in i["description"] for i in json.loads(runs["check --format gitlab"].stdout))
+    history = json.loads(runs["history --format json"].stdout)
+    assert any(row["title"] == f"Document Control {HOSTILE}" for row in history)
+    assert any(a["name"] == author for row in history for a in row["authors"])
+    assert any(row["title"] == f"Document Control {HOSTILE}" for row in json.loads(runs["register --format json"].stdout))
+    assert "Zhao \\x1b[2J\\x7f\\x85\\x9b2JMing" in runs["history --format csv"].stdout

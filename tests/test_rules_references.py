@@ -122,11 +122,42 @@ def test_body_id_link_names_nothing(repo: QmsRepo) -> None:
 
 
 def test_body_id_link_typo_suggests_the_id(repo: QmsRepo) -> None:
-    """`[[QM-1]]` for QM-01: the message suggests the right id."""
-    add_to_body(repo, "See [[QM-1]].")
+    """`[[REC-2026-002]]` for REC-2026-001: an id of the right form that names nothing is R002, with a suggestion."""
+    add_to_body(repo, "See [[REC-2026-002]].")
     hit = failing(repo, "R002")
     assert hit["line"] == 16
-    assert 'did you mean "QM-01"?' in hit["message"]
+    assert 'did you mean "REC-2026-001"?' in hit["message"]
+
+
+def test_text_close_to_an_id_is_a_warning_not_r002(repo: QmsRepo) -> None:
+    """`[[QM-1]]` matches no id pattern, so it is text, not a reference; being one digit from QM-01, it is R009."""
+    add_to_body(repo, "See [[QM-1]].")
+    run = repo.check()
+    assert run.code == 0 and "R002" not in run.codes()
+    hit = only(run, "R009")
+    assert (hit["path"], hit["line"], hit["severity"]) == (PROC, 16, "warning")
+    assert 'did you mean "QM-01"?' in hit["message"] and "shown as text" in hit["message"]
+
+
+@pytest.mark.parametrize("text", [
+    "Sources: [[1]](https://example.com/source) and [[2]](https://example.com/other).",
+    "A note [[62304:4.3.a]] and a remark [[not an id]].",
+    "A link whose text is an id: [[QP-03]](https://example.com/qp-03), [[QP-04]][ref].\n\n[ref]: https://example.com",
+    "> Cargo.lock:\n>\n> ```toml\n> [[package]]\n> name = \"qms\"\n> ```",
+    "- Cargo.lock:\n  ```toml\n  [[package]]\n  ```\n- ```toml\n  [[package.QP-97]]\n  ```",
+    "> - in a list in a quote:\n>   ```\n>   [[QP-98]]\n>   ```",
+])
+def test_double_brackets_that_name_no_document_are_text(repo: QmsRepo, text: str) -> None:
+    """Citations, notes, link texts and code in quoted or listed fences: no finding, and the check passes."""
+    add_to_body(repo, text)
+    assert_clean(repo)
+
+
+def test_a_quoted_fence_ends_with_its_quote(repo: QmsRepo) -> None:
+    """A fence left open in a quote ends where the quote ends: what follows is prose again."""
+    add_to_body(repo, "> ```\n> [[QP-97]]\n\nThen [[QP-99]].")
+    hit = failing(repo, "R002")
+    assert (hit["line"], hit["message"].split()[0]) == (19, "[[QP-99]]")
 
 
 def test_body_id_links_in_code_are_not_references(repo: QmsRepo) -> None:

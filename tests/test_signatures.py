@@ -115,3 +115,29 @@ def test_gpg_signed_approval_counts_only_with_a_registered_fingerprint(git_repo:
     else:
         assert approval["signature"] == "unverified"
         assert len(find(check, "H006")) == 1
+
+
+def test_a_change_to_the_rules_of_approval_needs_a_signed_approval_too(git_repo: GitQmsRepo, tmp_path: Path) -> None:
+    """With require_signature, an unsigned (or wrongly signed) approval of a roster change does not count (H013)."""
+    repo = git_repo
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    director, public = ssh_key(keys, "wang-li")
+    stranger, _ = ssh_key(keys, "not-registered")
+    repo.edit("manual/people.yml", "    roles: [director]\n", f"    roles: [director]\n    signing_keys:\n      - {public}\n")
+    repo.write("qms.yml", repo.read("qms.yml") + "approvals:\n  require_signature: true\n")
+    repo.git("config", "gpg.format", "ssh")
+    repo.commit_rules("Require signed approvals; register the director's key")
+    repo.edit("manual/people.yml", "    roles: [document-controller]\n", "    roles: [document-controller, quality-manager]\n")
+    repo.commit("Li Na becomes a quality manager", who="chen-jing")
+    assert repo.qms_as("wang-li", "approve", "manual/people.yml").code == 0  # not signed
+    (refused,) = find(repo.check("--history"), "H013")
+    assert "not signed, and qms.yml requires signed approvals" in refused["message"], refused
+    repo.git("config", "user.signingkey", str(stranger))
+    assert repo.qms_as("wang-li", "approve", "manual/people.yml", "--sign").code == 0
+    (refused,) = find(repo.check("--history"), "H013")
+    assert "signature is not one git can verify with a key registered for Wang Li" in refused["message"], refused
+    repo.git("config", "user.signingkey", str(director))
+    assert repo.qms_as("wang-li", "approve", "manual/people.yml", "--sign").code == 0
+    check = repo.check("--history")
+    assert not find(check, "H013"), check.findings

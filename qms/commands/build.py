@@ -37,7 +37,7 @@ def mkdocs_command(root: Path, *args: str, audit: bool = False, public: bool = F
 
     MissingExtraError when MkDocs or Material is not installed (the base install has neither: `qmskit[site]`).
     """
-    extras.require("site", f"qms {args[0] if args else 'build'}", ("mkdocs", "material"))
+    extras.require("site", f"qms {args[0] if args else 'build'}", ("mkdocs", "material", "pymdownx", "markdown_callouts"))
     if not (root / "mkdocs.yml").is_file():
         raise UsageError(f"{root} has no mkdocs.yml; add one with the qms plugin (the README shows how)")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"QMS_AUDIT": "1"} if audit else {}),

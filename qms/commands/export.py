@@ -27,6 +27,7 @@ from qms.publish import pages as publish
 from qms.publish.labels import labels
 from qms.publish.snapshot import Snapshot, announcement, snapshot
 from qms.publish.visibility import PUBLISHED, visibility
+from qms.text.blocks import join_cjk_lines
 from qms.text.frontmatter import split_front_matter
 from qms.text.mdtext import cell as md_cell
 from qms.workspace import Workspace
@@ -77,7 +78,8 @@ def _write_pages(out: Path, config: Config, snap: Snapshot, published: list[Docu
         targets = {d.id: (posixpath.relpath(d.path, here), d.title) for d in published if d.id}
         entry = snap.entries[doc.path]
         front = split_front_matter(entry.text).yaml_text
-        body = publish.link_ids(doc.body, doc.body_line, targets)
+        # The reader's Markdown renderer shows a line break as a space: CJK lines are joined here.
+        body = join_cjk_lines(publish.link_ids(doc.body, doc.body_line, targets))
         parts = [f"---\n{front}\n---"]
         if not doc.is_record:
             parts += [_header(doc, config, role_titles, t, snap.as_of, announcement(entry, config.language)),

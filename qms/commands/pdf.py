@@ -6,7 +6,7 @@ and what the signature means) and the revision table, all read from git through
 the one-pass history index. Every page carries the id, title, revision,
 effective date, "Page N of M" and "Controlled copy" (with its distribution number) in its margins.
 
-The Markdown body is rendered with the `markdown` library (as MkDocs does), the
+The Markdown body is rendered as the site renders it (qms/publish/gfm.py), the
 page with a Jinja2 template whose autoescaping keeps front-matter text as text,
 and the PDF by WeasyPrint, called directly. Output is reproducible: the PDF's
 dates and identifier come from git, so regenerating an unchanged revision gives
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -31,12 +32,15 @@ from qms.git.worktree import has_uncommitted_change
 from qms.history.model import Revision
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
+from qms.publish import gfm
 from qms.publish import pages as publish
+from qms.publish.includes import Unpublished, hidden_documents
 from qms.publish.labels import labels
 from qms.publish.snapshot import Entry, announcement, is_committed, snapshot
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.safewrite import within, write_atomically
-from qms.text.body import WIKI_LINK, prose_lines
+from qms.text.blocks import space_after_headings
+from qms.text.body import replace_ids
 from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
@@ -87,7 +91,7 @@ def file_name(doc: Document, draft: bool = False) -> str:
 def _weasyprint() -> Any:
     """WeasyPrint, loaded; MissingExtraError when it or Markdown is not installed (`qmskit[pdf]`)."""
     try:
-        weasyprint = extras.require("pdf", "qms pdf", ("markdown", "weasyprint"))["weasyprint"]
+        weasyprint = extras.require("pdf", "qms pdf", ("markdown", "pymdownx", "markdown_callouts", "weasyprint"))["weasyprint"]
     except (OSError, ImportError) as exc:
         raise PdfUnavailableError(
             f"PDF output needs WeasyPrint and the Pango text library, and they could not be loaded ({exc}). "
@@ -143,27 +147,22 @@ def _in_force(workspace: Workspace, doc: Document, entry: Entry | None, draft: b
 
 
 def _body_html(doc: Document, titles: dict[str, str]) -> str:
-    """The Markdown body as HTML, with [[ID]] written out as the id and title of the document it names."""
-    lines = doc.body.split("\n")
-    for line_number, _ in prose_lines(doc.body, 1):
+    """The Markdown body as HTML, as the site renders it, with [[ID]] written out as the id and title it names."""
 
-        def name(match: re.Match[str]) -> str:
-            target = match.group(1).strip()
-            title = titles.get(target)
-            return f"**{target}** {_md_text(title)}" if title else match.group(0)
+    def name(target: str) -> str | None:
+        title = titles.get(target)
+        return f"**{target}** {_md_text(title)}" if title else None
 
-        lines[line_number - 1] = WIKI_LINK.sub(name, lines[line_number - 1])
-    import markdown  # the pdf extra: _weasyprint() has checked it is installed
-
-    return markdown.markdown("\n".join(lines), extensions=["tables", "fenced_code", "sane_lists", "attr_list", "def_list"])
+    return gfm.render(space_after_headings(replace_ids(doc.body, 1, name)))
 
 
 def _md_text(text: str) -> str:
     return re.sub(r"([\[\]\\*_`<>])", r"\\\1", text)
 
 
-def _only_local(root: Path) -> Any:
-    """A WeasyPrint URL fetcher that reads files inside the repository, and nothing from the network.
+def _only_local(root: Path, unpublished: Unpublished | None = None) -> Any:
+    """A WeasyPrint URL fetcher that reads files inside the repository, and nothing from the network; with
+    `unpublished` (printing a published document), nothing of a document the site does not publish (S003).
 
     `URLFetcher` (WeasyPrint 68 and later) replaced the function `default_url_fetcher`, which 70 removed.
     """
@@ -174,7 +173,10 @@ def _only_local(root: Path) -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith(inside):
                 raise ValueError(f"a controlled copy only embeds files from the repository, not {url}")
+            if unpublished is not None and unpublished.find(unquote(url[len(inside):].split("#")[0].split("?")[0])):
+                raise ValueError(f"a published document's copy embeds nothing of an unpublished document, not {url}")
             return super().fetch(url, headers)
+
 
     return RepositoryFetcher(allowed_protocols=("file",))
 
@@ -267,9 +269,12 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
         doc, revision, rows = _in_force(workspace, chosen_doc, entry, is_draft, every)
         plans.append((doc, revision, rows, is_draft, "" if is_draft else announcement(entry, config.language)))
     target_dir.mkdir(parents=True, exist_ok=True)
-    fetcher = _only_local(config.root)
+    # What the site does not publish, committed or in the working tree (WeasyPrint reads the working tree's files).
+    unpublished = hidden_documents([*snap.docs.documents, *workspace.documents.documents],
+                                   lambda d: visibility(d) == PUBLISHED)
     written = []
     for doc, revision, rows, is_draft, upcoming in plans:
+        fetcher = _only_local(config.root, unpublished if visibility(doc) == PUBLISHED else None)
         html = render_html(config, snap.docs, doc, revision, rows, is_draft, upcoming, copy_number)
         identifier = hashlib.sha1(html.encode("utf-8")).hexdigest()[:32].encode()
         data = weasyprint.HTML(string=html, base_url=str(config.root / doc.path), url_fetcher=fetcher).write_pdf(

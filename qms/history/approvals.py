@@ -7,12 +7,11 @@ import re
 import tempfile
 from pathlib import Path
 
-from qms.git.commits import Commit, Signature
+from qms.git.commits import Commit
 from qms.git.log import read_signatures
-from qms.history.controls import ssh_fingerprint
 from qms.history.landing import as_merged, merge_ordinals
 from qms.history.model import Approval, DocumentHistory, History, Identity, Revision, Roster, Version
-from qms.history.roster import allowed_signers
+from qms.history.roster import allowed_signers, signer_of
 from qms.load.config import Config
 
 TRAILER = re.compile(r"^\s*(?P<id>[^@\s]+)@(?P<revision>\S+)\s*$")
@@ -159,7 +158,7 @@ def judge_signatures(config: Config, history: History) -> None:
     for approval in approvals:
         controls = timeline.before(approval.commit.ordinal)
         signature = signatures.get(approval.commit.sha)
-        signed_by = _signer(signature, controls.roster) if signature and signature.verified else None
+        signed_by = signer_of(signature, controls.roster) if signature and signature.verified else None
         if signature is None or signature.status == "N":
             approval.signature = "none"
         elif signed_by is not None and signed_by == approval.approver.person:
@@ -173,25 +172,6 @@ def judge_signatures(config: Config, history: History) -> None:
                 else f"the signature is not one git can verify with a key registered for "
                 f"{approval.approver.label()} in the people roster"
             )
-
-
-def _signer(signature: Signature, roster: Roster) -> str | None:
-    """The person a verified signature belongs to, or None when the key is not registered for them.
-
-    SSH: git checked the signature against every key any roster ever held, and gives the principal
-    (an email) and the key's fingerprint, which must be one registered for that person in `roster`.
-    GPG: git gives "Name <email>" and the key's fingerprint, which must be registered the same way.
-    """
-    text = signature.signer
-    email = text[text.find("<") + 1 : text.rfind(">")] if "<" in text else text
-    person = roster.by_email.get(email.strip().lower())
-    if person is None:
-        return None
-    if signature.key.startswith("SHA256:"):
-        return person.id if signature.key in {ssh_fingerprint(k) for k in person.signing_keys} else None
-    registered = {k.replace(" ", "").upper() for k in person.signing_keys if not k.startswith(("ssh-", "ecdsa-", "sk-"))}
-    fingerprint = signature.key.replace(" ", "").upper()
-    return person.id if any(fingerprint.endswith(k) or k.endswith(fingerprint) for k in registered if k) else None
 
 
 def _authors_until(revision: Revision, ordinal: int, roster: Roster) -> set[str]:

@@ -15,14 +15,15 @@ Everything up to the adoption baseline is in force as it stood.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from qms.git.commits import Commit
-from qms.git.log import blobs_at, read_blobs
+from qms.git.commits import Commit, Signature
+from qms.git.log import blobs_at, read_blobs, read_signatures
 from qms.history.model import ControlChange, Controls, ControlTimeline, Roster
+from qms.history.roster import allowed_signers, signer_of
 from qms.load.config import CONFIG_NAME, Config
 from qms.load.documents import people_of, top_roles_of
 from qms.model import Located
@@ -58,6 +59,7 @@ def build_timeline(config: Config, commits: list[Commit], baseline: int,
     pending: dict[str, ControlChange] = {}
     pending_content: dict[str, Located | None] = {}
     changes: list[ControlChange] = []
+    signatures: dict[str, Signature] | None = None  # read only once a signature is required
     by_commit: dict[str, list[tuple[str, str | None]]] = {}
     for commit, path, blob in events:
         by_commit.setdefault(commit.sha, []).append((path, blob))
@@ -86,6 +88,10 @@ def build_timeline(config: Config, commits: list[Commit], baseline: int,
             if waiting is None or not waiting.blob.startswith(match["blob"]):
                 continue
             problem = refusal(current, commit.author_name, commit.author_email, waiting)
+            if problem is None and current.require_signature:
+                if signatures is None:
+                    signatures = _control_signatures(config, commits, files, parsed, seed)
+                problem = unsigned(current, commit, waiting, signatures.get(commit.sha))
             if problem is not None:
                 waiting.refusals.append(f"commit {commit.short}: {problem}")
                 continue
@@ -98,18 +104,6 @@ def build_timeline(config: Config, commits: list[Commit], baseline: int,
             starts.append(commit.ordinal + 1)  # in force for the commits after this one
             timeline.append(_controls(config, in_force))
     return ControlTimeline(starts, timeline, changes)
-
-
-def ssh_fingerprint(key: str) -> str | None:
-    """The SHA256 fingerprint git prints for an SSH public key line (`ssh-ed25519 AAAA... comment`)."""
-    parts = key.split()
-    if len(parts) < 2:
-        return None
-    try:
-        blob = base64.b64decode(parts[1], validate=True)
-    except ValueError:
-        return None
-    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
 
 
 def refusal(current: Controls, name: str, email: str, change: ControlChange) -> str | None:
@@ -131,6 +125,40 @@ def refusal(current: Controls, name: str, email: str, change: ControlChange) -> 
     if change.author.person == approver.person or change.author.email.lower() == approver.email.lower():
         return f"{person.name} wrote this change and cannot approve it (segregation of duties)"
     return None
+
+
+def unsigned(current: Controls, commit: Commit, change: ControlChange, signature: Signature | None) -> str | None:
+    """Why an approval of `change` does not count while the controls in force require signed approvals, or None:
+    as for a document, git must verify the commit's signature with a key registered for its approver."""
+    approver = current.roster.identify(commit.author_name, commit.author_email)
+    roster = current.roster
+    if approver.person is None and change.proposed is not None:  # the newcomer of a one-person QMS (refusal)
+        roster = change.proposed.roster
+        approver = roster.identify(commit.author_name, commit.author_email)
+    if signature is None or signature.status == "N":
+        return "the approval is not signed, and qms.yml requires signed approvals"
+    if not signature.verified or signer_of(signature, roster) != approver.person:
+        return (f"the signature is not one git can verify with a key registered for {approver.label()} "
+                "in the people roster in force")
+    return None
+
+
+def _control_signatures(config: Config, commits: list[Commit], files: tuple[str, ...],
+                        parsed: dict[str, Located | None], seed: dict[str, bytes] | None) -> dict[str, Signature]:
+    """The signatures of the commits that approve a change to a control file, in one git call, checked
+    against every key any version of the roster registered (whose key it is, is decided per approval)."""
+    approving = [c.sha for c in commits
+                 if any((m := TRAILER.match(t)) is not None and m["path"] in files for t in c.approves)]
+    rosters = [located for located in parsed.values() if located is not None and located.path == config.people_file]
+    if seed and config.people_file in seed:
+        seeded = _parse(config.people_file, seed[config.people_file])
+        if seeded is not None:
+            rosters.append(seeded)
+    people = [person for roster in rosters for person in people_of(roster)]
+    with tempfile.TemporaryDirectory(prefix="qms-signers-") as folder:
+        signers = Path(folder) / "allowed_signers"
+        signers.write_text(allowed_signers(people), encoding="utf-8")
+        return read_signatures(config.root, approving, signers)
 
 
 def _parse(path: str, raw: bytes) -> Located | None:

@@ -41,7 +41,7 @@ from qms.text.frontmatter import normalise_newlines, split_front_matter
 
 NAME = "check-cache.pickle"
 OLD_NAMES = ("check-cache.json",)
-MAGIC = b"qmskit-check-cache 5"  # a new number whenever what is kept for a file changes
+MAGIC = b"qmskit-check-cache 6"  # a new number whenever what is kept for a file changes
 
 # One file's entry, all plain values:
 # (front-matter or None when no document was made, its key lines as marshal bytes,

@@ -94,6 +94,13 @@ class Config:
     def registry_files(self) -> set[str]:
         return {self.roles_file, self.people_file}
 
+    def names_an_id(self, text: str) -> bool:
+        """Whether `[[text]]` is a reference: the text is an id of a configured type (records included).
+
+        Anything else in double brackets (a citation `[[1]]`, a clause note `[[62304:4.3.a]]`) is plain text.
+        """
+        return any(spec.id_pattern.fullmatch(text) for spec in self.types.values())
+
 
 def find_root(start: Path) -> Path:
     """The nearest folder at or above `start` that holds qms.yml."""

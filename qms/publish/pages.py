@@ -19,7 +19,7 @@ from qms.history.model import DocumentHistory, Revision
 from qms.model import Document, DocumentSet
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.text import mdtext
-from qms.text.body import WIKI_LINK, prose_lines
+from qms.text.body import replace_ids
 from qms.text.legacy import LegacyRevision, from_front_matter
 
 
@@ -65,20 +65,17 @@ class Targets(Protocol):
 def link_ids(body: str, first_line: int, target_url: Targets) -> str:
     """`[[ID]]` outside code becomes a Markdown link titled with the target's title.
 
-    `target_url` is a dict, or anything that works out a link when asked for one id."""
-    lines = body.split("\n")
-    for line_number, _ in prose_lines(body, first_line):
-        index = line_number - first_line
+    `target_url` is a dict, or anything that works out a link when asked for one id. The text of a
+    link (`[[QP-03]](url)`) and `[[...]]` that names nothing published are left as they are."""
 
-        def replace(match: re.Match[str]) -> str:
-            found = target_url.get(match.group(1).strip())
-            if found is None:
-                return match.group(0)
-            url, title = found
-            return f"[{match.group(1).strip()} {mdtext.cell(title)}]({quote(url)})"
+    def replace(target: str) -> str | None:
+        found = target_url.get(target)
+        if found is None:
+            return None
+        url, title = found
+        return f"[{target} {mdtext.cell(title)}]({quote(url)})"
 
-        lines[index] = WIKI_LINK.sub(replace, lines[index])
-    return "\n".join(lines)
+    return replace_ids(body, first_line, replace)
 
 
 def effective_text(h: Header, t: dict[str, str]) -> str:

@@ -20,7 +20,7 @@ from qms import __version__
 from qms.model import ERROR, Finding
 from qms.rules.catalogue import RULES
 from qms.rules.runner import CheckResult
-from qms.text.safetext import visible
+from qms.text.safetext import json_text, visible
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -80,7 +80,7 @@ def render_sarif(result: CheckResult) -> str:
             "results": results,
         }],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2)
+    return json_text(json.dumps(log, ensure_ascii=False, indent=2))
 
 
 def _level(severity: str) -> str:
@@ -131,7 +131,7 @@ def render_gitlab(result: CheckResult) -> str:
         "severity": "major" if f.severity == ERROR else "minor",
         "location": {"path": f.path, "lines": {"begin": f.line or 1}},
     } for f, fingerprint in zip(result.findings, fingerprints(result.findings))]
-    return json.dumps(issues, ensure_ascii=False, indent=2)
+    return json_text(json.dumps(issues, ensure_ascii=False, indent=2))
 
 
 def md_cell(text: str) -> str:

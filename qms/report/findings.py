@@ -15,7 +15,7 @@ from rich.markup import escape
 from qms.model import ERROR, Finding
 from qms.report import ci as formats
 from qms.rules.runner import CheckResult
-from qms.text.safetext import visible
+from qms.text.safetext import json_text, visible
 
 
 def render_text(result: CheckResult, console: Console) -> None:
@@ -68,7 +68,7 @@ def render_json(result: CheckResult) -> str:
             "files": result.files,
         },
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    return json_text(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
 # GitHub workflow commands: data escapes %, CR, LF; property values also : and ,

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from qms.history.model import NONE, READ, UNREADABLE, Approval, DocumentHistory, Identity, Revision, Version
 from qms.report.console import print_table
-from qms.text.safetext import visible
+from qms.text.safetext import json_text, visible
 
 BEFORE_QMSKIT = "before qmskit"
 LEGACY_STATUS = "approved on paper"
@@ -54,7 +54,11 @@ def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
     commits). A commit that files a week's records appears in each of their rows, and a few dozen people write
     them all: each is encoded once.
     """
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+
+    def dumps(value: object) -> str:
+        return json_text(encode(value))
+
     commits: dict[str, str] = {}
     people: dict[int, str] = {}
 

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from qms.report.console import print_table as print_whole
-from qms.text.safetext import csv_cell, visible
+from qms.text.safetext import csv_cell, json_text, visible
 
 WRAPPING = ("title", "type", "owner", "path", "procedure", "kind")
 
@@ -26,7 +26,7 @@ def to_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
 
 
 def to_json(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
-    return json.dumps([{c: row[c] for c in columns} for row in rows], ensure_ascii=False, indent=2)
+    return json_text(json.dumps([{c: row[c] for c in columns} for row in rows], ensure_ascii=False, indent=2))
 
 
 def print_table(columns: tuple[str, ...], rows: list[dict[str, str]], console: Console) -> None:

@@ -54,7 +54,7 @@ def rule(*codes: str, needs: str = DOCUMENTS) -> Callable[[RuleFunc], RuleFunc]:
 
 def registered() -> list[Rule]:
     # Importing the families registers their rules.
-    from qms.rules import against, codeowners, content, history, identity, people, references  # noqa: F401
+    from qms.rules import against, codeowners, content, history, identity, people, publishing, references  # noqa: F401
 
     return REGISTERED
 

@@ -37,6 +37,8 @@ _RULES = [
     # Schemas.
     RuleInfo("S001", "schema", ERROR, "front-matter does not match the schema of its type"),
     RuleInfo("S002", "registry-schema", ERROR, "the roles registry or people roster is missing or invalid"),
+    RuleInfo("S003", "includes-unpublished", ERROR,
+             "a published page includes (snippet, iframe, image) a document the site does not publish"),
     # Identity.
     RuleInfo("I001", "duplicate-id", ERROR, "two files share one id"),
     RuleInfo("I002", "id-pattern", ERROR, "an id does not match its type's pattern"),
@@ -47,6 +49,7 @@ _RULES = [
     RuleInfo("R003", "broken-link", ERROR, "a relative Markdown link points to no file"),
     RuleInfo("R004", "relies-on-uncontrolled", ERROR, "an effective document relies on one not in force"),
     RuleInfo("R005", "links-to-unpublished", ERROR, "a published page links to a document the site does not publish"),
+    RuleInfo("R009", "mistyped-link-id", WARNING, "[[text]] in the body is no id, but is close to one"),
     # Roles and people.
     RuleInfo("P001", "unknown-role", ERROR, "a role named is not in the roles registry"),
     RuleInfo("P002", "role-unfilled", ERROR, "a role is held by nobody"),

@@ -58,11 +58,30 @@ def unresolved_body_ids(ctx: Context) -> Iterator[Finding]:
     known: list[str] = []
     for doc in ctx.docs.documents:
         for ref in doc.id_references():
-            if ref.target not in ctx.by_id:
+            if ref.target not in ctx.by_id and ctx.config.names_an_id(ref.target):
                 known = known or sorted(ctx.by_id)
                 yield ctx.finding(
                     "R002", doc.path, ref.line,
                     f"[[{ref.target}]] names no document or record{did_you_mean(ref.target, known, ID_CUTOFF)}",
+                )
+
+
+@rule("R009")
+def mistyped_body_ids(ctx: Context) -> Iterator[Finding]:
+    """`[[QM-1]]` for QM-01: text in double brackets that is no id is plain text (a citation, a note), but
+    one a letter or a digit away from a real id was most likely meant as a reference, and shows as text."""
+    known: list[str] = []
+    for doc in ctx.docs.documents:
+        for ref in doc.id_references():
+            if ref.target in ctx.by_id or ctx.config.names_an_id(ref.target):
+                continue
+            known = known or sorted(ctx.by_id)
+            suggestion = did_you_mean(ref.target, known, ID_CUTOFF)
+            if suggestion:
+                yield ctx.finding(
+                    "R009", doc.path, ref.line,
+                    f"[[{ref.target}]] matches no id pattern of qms.yml, so it is shown as text{suggestion}",
+                    "correct the id to make it a reference, or put the text in backticks to show it as it is",
                 )
 
 

@@ -27,7 +27,7 @@ from qms.errors import QmsError
 from qms.git.runner import GitError, resolve_commit
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import folders, generated
+from qms.publish import folders, generated, gfm
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
@@ -36,8 +36,11 @@ from qms.publish.snapshot import Entry, Snapshot, announcement, is_committed, pa
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
 from qms.site import brand, coverage
 from qms.site.framing import framed
+from qms.site.include_guard import IncludeGuard
 from qms.site.search import add_inner_words
+from qms.site.search_toc import index_headings_once
 from qms.text import mdtext
+from qms.text.blocks import space_after_headings
 from qms.text.safetext import css_string
 from qms.workspace import Workspace
 
@@ -72,6 +75,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.by_path: dict[str, Document] = {}
         self.entries: dict[str, Entry] = {}  # page path -> the committed revision it shows
         self.targets: dict[str, tuple[str, str]] | None = None  # id -> (path, title) of published pages
+        self.include_guard: IncludeGuard | None = None
         self.framing: dict[str, tuple[str, str]] = {}  # page path -> (header, revision table) HTML
         self.audit = False
         self.guides: list[Guide] = []
@@ -129,8 +133,12 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
                 sep = "[\\u200b" + sep[1:] if sep.startswith("[") and sep[1:2] != "^" else f"(?:{sep})|\\u200b"
             search.config.separator = sep
         self.t = labels(self.qms.language)
+        shown = [path for path, e in self.snapshot.entries.items() if visibility(e.doc, self.audit) == PUBLISHED]
+        self.include_guard = IncludeGuard(self.qms.root, shown, [*self.snapshot.docs.documents,
+                                          *self.workspace.documents.documents], self.t["left_out"])
         self._add_assets(config)
         self._brand(config)
+        gfm.mkdocs_extensions(config.markdown_extensions, config.mdx_configs)  # render as GitHub does
         if config.nav is None:  # the site's own nav wins; otherwise sections by type and process
             docs_dir = Path(config.docs_dir)
             home = sorted((p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")),
@@ -141,6 +149,11 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             if self.guides:
                 config.nav.append({section_title(self.qms.language): [{g.title: g.src_uri} for g in self.guides]})
         return config
+
+    # on_pre_build: Material's search makes its index object in its own on_config, after ours.
+    def on_pre_build(self, config: Any) -> None:
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index_headings_once(getattr(search, "search_index", None))
 
     def _add_assets(self, config: Any) -> None:
         css, js = ASSETS
@@ -257,6 +270,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
     # on_page_markdown: resolve [[ID]], and make the header and revision table for on_page_content.
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        if self.include_guard is not None:  # before Markdown reads the page: its snippets included
+            markdown = self.include_guard.page(markdown, page, config)
         if page.file.src_uri in GENERATED:
             page.meta.setdefault("hide", ["toc"])  # a register needs the width, and has no sections
         doc = self.by_path.get(page.file.src_uri)
@@ -272,6 +287,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         # Only the ids this page names get a relative link: a table of every target per page cost
         # a million relpath calls on a site of a thousand pages.
         body = publish.link_ids(markdown, 1, RelativeTargets(self.targets, posixpath.dirname(doc.path)))
+        body = space_after_headings(body)
         if doc.is_record:
             self.framing[page.file.src_uri] = self._record_framing(doc, page, files)
             return body

@@ -1,22 +1,32 @@
 """Find `[[ID]]` references and relative links in a Markdown body, with lines.
 
-Code is not prose: fenced blocks and inline code spans are skipped, so an
-example such as `[[QP-07]]` in a how-to is not taken for a reference.
+The one scanner of the body: `qms check`, the site, the PDF and the export all
+ask it where the `[[...]]` are. Code is not prose: fenced blocks (also those
+inside a blockquote or a list item) and inline code spans are skipped, so an
+example such as `[[QP-07]]` in a how-to, or TOML's `[[package]]` in a quoted
+fence, is not taken for a reference. Nor is the text of a link: in
+`[[1]](url)` or `[[QP-03]](url)` the brackets are the link's text, as GitHub
+shows it. Whether the text inside names a document is for the caller to say
+(the id patterns of qms.yml): see `Config.names_an_id`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
-WIKI_LINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
+# [[text]] that is not the text of a link ([[1]](url), [[QP-03]][ref]): a link's text is shown, never resolved.
+WIKI_LINK = re.compile(r"\[\[([^\[\]\n]+?)\]\](?![(\[])")
 # [text](target), [text](<target with spaces>) and ![alt](target), with an optional "title".
 MD_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*(?:<([^<>\n]+)>|([^)\s<>]+))(?:\s+[\"'(][^)]*)?\s*\)")
 INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# A fence may sit in a blockquote (`> ```toml`) or a list item (`- ```` ` or indented under one).
+CONTAINER = re.compile(r"^(?:[ \t]*>[ \t]?)*")
+LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -26,34 +36,64 @@ class BodyRef:
     line: int
 
 
+def _inside_containers(text: str) -> tuple[int, str]:
+    """(blockquote depth, the rest) of a line: `> > - ```x` gives (2, "- ```x")."""
+    prefix = CONTAINER.match(text)
+    quotes = prefix.group(0).count(">") if prefix else 0
+    return quotes, text[prefix.end():] if prefix else text
+
+
 def prose_lines(body: str, first_line: int) -> Iterator[tuple[int, str]]:
     """(file line, text) for lines outside fenced code, inline code blanked out."""
     fence: str | None = None
+    fence_quotes = 0
     for offset, text in enumerate(body.split("\n")):
-        opened = FENCE.match(text)
-        if fence is None and opened:
-            fence = opened.group(1)
-            continue
+        quotes, rest = _inside_containers(text)
         if fence is not None:
-            # Only a run of the same character, at least as long, closes it: a ```` block
-            # can show a ``` example, and ```python inside does not end it.
-            closing = text.strip()
-            if closing and set(closing) == {fence[0]} and len(closing) >= len(fence):
-                fence = None
+            # A line outside the quote that holds the fence ends the quote, and the fence with it. (A list
+            # item's fence is not ended by indentation here: a doubt is taken for code, never for a reference.)
+            if quotes >= fence_quotes:
+                # Only a run of the same character, at least as long, closes it: a ```` block
+                # can show a ``` example, and ```python inside does not end it.
+                closing = rest.strip()
+                if closing and set(closing) == {fence[0]} and len(closing) >= len(fence):
+                    fence = None
+                continue
+            fence = None
+        marker = LIST_MARKER.match(rest)
+        opened = FENCE.match(rest[marker.end():] if marker else rest)
+        if opened:
+            fence, fence_quotes = opened.group(1), quotes
             continue
         yield first_line + offset, INLINE_CODE.sub(lambda m: " " * len(m.group(0)), text) if "`" in text else text
+
+
+def id_spans(body: str, first_line: int) -> Iterator[tuple[int, re.Match[str]]]:
+    """(file line, match) for every `[[text]]` in prose that is not a link's text; group 1 is the text."""
+    if "[[" not in body:
+        return
+    for line, text in prose_lines(body, first_line):
+        if "[[" in text:
+            for match in WIKI_LINK.finditer(text):
+                yield line, match
+
+
+def replace_ids(body: str, first_line: int, replace: Callable[[str], str | None]) -> str:
+    """The body with each `[[text]]` that `replace(text)` answers for replaced by its answer; the rest kept."""
+    lines = body.split("\n")
+    for line, match in reversed(list(id_spans(body, first_line))):  # from the end: offsets stay right
+        new = replace(match.group(1).strip())
+        if new is not None:
+            index = line - first_line
+            lines[index] = lines[index][:match.start()] + new + lines[index][match.end():]
+    return "\n".join(lines)
 
 
 # Several rules ask for the same body's references: each body is scanned once.
 @lru_cache(maxsize=100_000)
 def id_references(body: str, first_line: int) -> tuple[BodyRef, ...]:
-    if "[[" not in body:
-        return ()
-    return tuple(
-        BodyRef(match.group(1).strip(), line)
-        for line, text in prose_lines(body, first_line)
-        for match in WIKI_LINK.finditer(text)
-    )
+    """Every `[[text]]` that could name a document; the caller keeps those that match an id pattern."""
+    return tuple(BodyRef(match.group(1).strip(), line) for line, match in id_spans(body, first_line))
 
 
 @lru_cache(maxsize=100_000)

@@ -32,6 +32,21 @@ def visible(text: str, keep: str = "") -> str:
     return _CONTROL.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
 
 
+# What json.dumps(ensure_ascii=False) leaves raw: it escapes C0 controls itself, but not DEL or the C1 controls.
+_JSON_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def json_text(encoded: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with DEL and the C1 controls written as `\\u007f`
+    escapes, as ESC already is: the value read back is the same, and a terminal showing the text sees no control.
+
+    Those characters can only be inside JSON strings, where `\\uXXXX` means the same character.
+    """
+    if not _JSON_RAW_CONTROL.search(encoded):
+        return encoded
+    return _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+
+
 # What makes a spreadsheet read a cell as a formula: these at its start (a tab or a carriage return may hide one).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -296,3 +296,19 @@ def test_a_printed_page_carries_the_note_under_the_text_of_every_page(browser, s
         others = [box for index, (char, box) in enumerate(chars)
                   if char.strip() and not (start - 25 <= index < start + 80)]
         assert others and min(box[1] for box in others) > note_top, f"page {number}: text runs under the note"
+
+
+def test_the_navigation_title_never_covers_an_entry(browser, site_url: str) -> None:
+    """A long page, its navigation scrolled: no navigation entry lies under the navigation's title."""
+    browser.get(site_url + "procedures/qp-02-document-control/")
+    browser.execute_script("window.scrollTo(0, 3000)")
+    browser.execute_script("document.querySelector('.md-sidebar--primary .md-sidebar__scrollwrap').scrollTop = 150")
+    shot(browser, "10-navigation-scrolled")
+    covered = browser.execute_script("""
+        const title = document.querySelector('.md-nav--primary > .md-nav__title').getBoundingClientRect();
+        return [...document.querySelectorAll('.md-nav--primary .md-nav__link')].filter(link => {
+            const r = link.getBoundingClientRect();
+            return r.height > 0 && r.bottom > title.top + 1 && r.top < title.bottom - 1
+                && r.right > title.left && r.left < title.right;
+        }).map(link => link.textContent.trim());""")
+    assert covered == [], f"entries under the navigation title: {covered}"
