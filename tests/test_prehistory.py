@@ -166,3 +166,32 @@ def test_a_version_whose_front_matter_does_not_parse_after_adoption_says_so(git_
     rows = repo.history("QP-01")
     assert rows[-1]["front_matter"] == "front-matter unreadable"
     assert "front-matter unreadable" in repo.qms("history", "QP-01").stdout
+
+
+def _adopted_after_baseline(repo: GitQmsRepo, writer: str) -> None:
+    """Text written without front-matter by `writer` (in the roster), adopted by Li Na, in review."""
+    name, email = {"chen-jing": ("Chen Jing", "chen.jing@office.example")}[writer]
+    repo.write("notes/audit.md", _text("Internal audit"))
+    when = "2026-02-01T09:00:00+00:00"
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Audit notes", env={"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+                                                        "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_NAME": name,
+                                                        "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": when})
+    repo.git("mv", "notes/audit.md", "procedures/qp-12-internal-audit.md")
+    repo.write("procedures/qp-12-internal-audit.md", FRONT.format(id="QP-12", title="Internal audit").replace(
+        "status: effective", "status: review").replace("effective: 2025-06-01\n", "") + _text("Internal audit"))
+    repo.commit("Adopt the audit procedure", who="li-na")
+
+
+def test_who_wrote_the_text_before_adoption_cannot_approve_it(git_repo: GitQmsRepo) -> None:
+    """Segregation of duties counts the text's authors, in `qms approve` and in the history's judgement alike."""
+    repo = git_repo
+    _adopted_after_baseline(repo, "chen-jing")
+    run = repo.qms_as("chen-jing", "approve", "QP-12")
+    assert run.code != 0 and "authored revision 1 of QP-12" in run.stderr
+    # An approval made by hand, around the command, does not count either.
+    repo.edit("procedures/qp-12-internal-audit.md", "status: review", "status: effective\neffective: 2026-03-01")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "Approve QP-12\n\nApproves: QP-12@1", env=repo.identity("chen-jing"))
+    codes = {f["code"]: f["message"] for f in repo.check("--history").findings}
+    assert "H006" in codes and "segregation of duties" in codes.get("H010", "")

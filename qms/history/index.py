@@ -201,6 +201,7 @@ def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:
         if previous_content is None and text_authors and version.body == doc.prehistory[-1].body:
             # Front-matter added to text others wrote: the text's authors are its authors, as git says,
             # and the one who added the front-matter is not (unless they also wrote some of the text).
+            revision.text_authors = text_authors
             for who in text_authors:
                 _add_author(revision, who)
             version.author = identify(version.commit.author_name, version.commit.author_email)

@@ -111,6 +111,9 @@ class Revision:
     required: list[str] = field(default_factory=list)
     reviews: list[Approval] = field(default_factory=list)  # `Reviews:` trailers, before approval
     required_reviews: list[str] = field(default_factory=list)  # reviewer roles, as `required` for approvers
+    # Who wrote the text before the file carried front-matter, for the first revision of an adopted file whose
+    # adoption left the text as it was: authors of it (in `authors` too), so none of them approves it.
+    text_authors: list[Identity] = field(default_factory=list)
 
     @property
     def last(self) -> Version:
