@@ -150,6 +150,7 @@ def test_text_history_shows_before_qmskit_rows(git_repo: GitQmsRepo) -> None:
     assert run.code == 0, run.stderr
     assert run.stdout.count("before qmskit") == 6
     assert "front-matter unreadable" in run.stdout and "Ann Archer" in run.stdout
+    assert "changed 2022-03-01 as old/risk.md" in run.stdout
     assert "?" not in run.stdout.split("QP-10", 1)[1].split("\n", 1)[1]  # no revision "?"
 
 

@@ -156,7 +156,10 @@ def render_text(documents: list[DocumentHistory], console: Console) -> None:
             table.add_row(*(escape(visible(cell, keep="\n")) for cell in cells))
         for version in doc.prehistory:
             # Not a revision, so no status, no approval and nothing judged: who changed the text, and when.
-            cells = (BEFORE_QMSKIT, FRONT_MATTER[version.front_matter], version.commit.author_date[:10], "",
+            # Its date is when the text changed, not an effective date: said in the change column, with the name
+            # the file had then.
+            cells = (BEFORE_QMSKIT, FRONT_MATTER[version.front_matter], "",
+                     f"changed {version.commit.author_date[:10]} as {version.path}",
                      version.author.name if version.author else version.commit.author_name, "",
                      version.commit.short)
             table.add_row(*(escape(visible(cell, keep="\n")) for cell in cells), style="dim")
