@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
 # The order a newcomer meets the commands in, for `qms --help`.
-ORDER = ("init", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
+ORDER = ("init", "adopt", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
          "coverage", "pdf", "export", "codeowners", "demo", "rules")
 
 
@@ -767,6 +767,89 @@ def import_word_file(
     print("Next:")
     for number, step in enumerate(result.next_steps, 1):
         _say(f"  {number}. {step}")
+
+
+@app.command(cls=_Command)
+def adopt(
+    ctx: typer.Context,
+    plan: Annotated[bool, typer.Option("--plan", help="Print the plan and change nothing (the default).")] = False,
+    apply: Annotated[bool, typer.Option("--apply", help="Write the front-matter, qms.yml, roles and people.")] = False,
+    organisation: Annotated[
+        Optional[str], typer.Option("--organisation", metavar="NAME", help="The organisation's name (asked for, never "  # noqa: UP045
+                                    "taken from the folder's name).")
+    ] = None,
+    language: Annotated[str, typer.Option("--lang", help="en or zh: the language of the QMS and its site.")] = "en",
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="The owner role of every document "  # noqa: UP045
+                                                 "(default quality-manager).")] = None,
+    approver: Annotated[
+        Optional[list[str]], typer.Option("--approver", metavar="ROLE", help="An approver role (repeat; default "  # noqa: UP045
+                                          "top-management).")
+    ] = None,
+    rename: Annotated[bool, typer.Option("--rename", help="Rename foreign front-matter keys and status words in the "
+                                         "files, instead of mapping them in qms.yml.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="With --apply: commit the adoption under your git identity.")] = False,
+    tag: Annotated[
+        Optional[str], typer.Option("--tag", metavar="NAME", help="With --commit: tag the adoption commit and write "  # noqa: UP045
+                                    "baseline: NAME in qms.yml.")
+    ] = None,
+    output_format: Annotated[ListFormat, typer.Option("--format", help="text or json (the plan).")] = ListFormat.text,
+) -> None:
+    """Adopt an existing document set (Markdown in git, or Word files) as a QMS, without a starter set.
+
+    Finds the documents, proposes types and id patterns from the ids it sees
+    (SOP-001, POL-..., WI-...), maps foreign front-matter (documentId,
+    status: approved), drafts the roles from the text and the people from the
+    git authors, and says what is unclear. --plan changes nothing. --apply
+    keeps each body byte for byte, writes qms.yml, manual/roles.yml and
+    manual/people.yml where absent, and never writes over a file with
+    uncommitted changes. Who holds which role is never guessed: fill in
+    manual/people.yml, then commit with --commit --tag.
+
+    Examples:
+
+        qms adopt --plan --organisation "Acme Medical"
+
+        qms adopt --plan --format json
+
+        qms adopt --apply --organisation "Acme Medical"
+
+        qms adopt --apply --commit --tag qms-baseline
+    """
+    from qms.adoption.plan import plan_adoption
+    from qms.report.adoption import plan_json_text, plan_text
+
+    if plan and apply:
+        raise UsageError("choose --plan or --apply, not both")
+    if (commit or tag) and not apply:
+        raise UsageError("--commit and --tag go with --apply")
+    if language not in ("en", "zh"):
+        raise UsageError(f"--lang {language}: give en or zh")
+    found = plan_adoption(ctx.obj, organisation, language, owner, approver, rename)
+    if apply and not found.organisation and sys.stdin.isatty():
+        found.organisation = typer.prompt("The organisation's name").strip() or None
+    if not apply:
+        print(plan_json_text(found) if output_format == ListFormat.json else visible(plan_text(found), keep="\n"))
+        if output_format == ListFormat.text:
+            print("Nothing was written (--plan); qms adopt --apply writes it.")
+        return
+    from qms.commands.adopt import apply_plan
+
+    result = apply_plan(found, commit, tag)
+    if output_format == ListFormat.json:
+        print(json.dumps({"written": result.written, "kept": result.kept, "commit": result.commit, "tag": result.tag}))
+        return
+    count = len(result.written)
+    _say(f"Wrote {count} file{'' if count == 1 else 's'}" + (f"; kept {', '.join(result.kept)} as they were." if result.kept
+                                                              else "."))
+    for rel in result.written:
+        _say(f"  {rel}")
+    if result.commit:
+        _say(f"Committed the adoption as {result.commit[:7]} by {result.author}"
+             + (f", tagged {result.tag} (baseline: {result.tag} in qms.yml)." if result.tag else "."))
+        _say("Next: qms check --history.")
+        return
+    _say("Nothing was committed. Next: fill in each person's roles in manual/people.yml, run qms check, then "
+         "qms adopt --apply --commit --tag qms-baseline.")
 
 
 class RegisterFormat(str, Enum):

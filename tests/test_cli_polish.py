@@ -142,15 +142,15 @@ def test_pdf_writes_into_controlled_copies_which_git_ignores(tmp_path: Path) -> 
 
 def test_help_reads_as_words_in_a_newcomers_order(git_repo: GitQmsRepo) -> None:
     """No <bool>, no Python types, no {ID...}...; commands listed in the order a newcomer needs them."""
-    for args in ((), ("check",), ("approve",), ("history",), ("new",), ("import",), ("pdf",)):
+    for args in ((), ("check",), ("approve",), ("history",), ("new",), ("import",), ("adopt",), ("pdf",)):
         run = git_repo.qms(*args, "--help")
         assert run.code == 0, run.stderr
         for wrong in ("<bool>", "list[str]", "<str>", "<path>", "{ID"):
             assert wrong not in run.stdout, (args, wrong, run.stdout)
     assert "Usage: qms approve [OPTIONS] ID..." in git_repo.qms("approve", "--help").stdout
     listed = re.findall(r"^│ ([a-z]+) ", git_repo.qms("--help").stdout, re.M)
-    assert listed == ["init", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
-                      "coverage", "pdf", "export", "codeowners", "demo", "rules"]
+    assert listed == ["init", "adopt", "new", "import", "check", "review", "approve", "history", "diff", "show", "build",
+                      "serve", "register", "coverage", "pdf", "export", "codeowners", "demo", "rules"]
 
 
 def test_a_wrong_format_says_which_are_allowed(git_repo: GitQmsRepo) -> None:

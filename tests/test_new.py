@@ -48,7 +48,7 @@ def test_work_instruction_is_numbered_under_its_parent(tmp_path: Path) -> None:
     assert second.stdout.startswith("Created procedures/wi-07-03-replacing-a-disk.md (WI-07-03).")
     text = (root / "procedures/wi-07-03-replacing-a-disk.md").read_text(encoding="utf-8")
     # A work instruction takes its procedure's owner and approvers when qms.yml names none.
-    assert "owner: it-head\napprovers: [management-representative]\nreferences: [QP-07]\n" in text
+    assert "owner: it-head\napprovers: [management-representative]\nparent: QP-07\nreferences: [QP-07]\n" in text
     assert "under [[QP-07]] (Computer Equipment and Network Control Procedure)" in text
     form = user.qms("new", "form", "--parent", "QP-11", "--title", "Severity checklist", cwd=root)
     assert form.stdout.startswith("Created procedures/f-11-02-severity-checklist.md (F-11-02).")

@@ -177,7 +177,9 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
             # A later approver of an effective document keeps its date unless told otherwise.
             kept = doc.data.get("effective") if doc.status == "effective" else None
             when = effective or (str(kept) if kept else max(date.today().isoformat(), approved_on))
-            updated = set_keys(originals[doc.path], {"status": "effective", "effective": when}, "status")
+            raw = originals[doc.path]
+            status_key, effective_key = (config.front_matter.written_key(raw, key) for key in ("status", "effective"))
+            updated = set_keys(raw, {status_key: "effective", effective_key: when}, status_key)
             write_atomically(root / doc.path, updated)
             approved.effective = when
     except (EditError, OSError) as exc:

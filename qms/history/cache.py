@@ -18,6 +18,7 @@ from typing import Any
 
 from qms import __version__
 from qms.git.cachedir import cache_path, read_mapping, write_atomically
+from qms.text.keymap import FrontMatterMap
 
 # The front-matter keys history, its rules and its reports read from old versions, in tuple order.
 FIELDS = ("id", "title", "type", "revision", "status", "change", "effective", "approvers", "superseded_by",
@@ -53,8 +54,14 @@ def project(data: dict[str, Any] | None, interner: Interner | None = None) -> Fr
     return interner.front(values) if interner else tuple(values)
 
 
-def load(root: Path) -> dict[str, Entry]:
-    raw = read_mapping(root, NAME)
+def file_name(mapping: FrontMatterMap | None = None) -> str:
+    """The cache's file: one per front-matter mapping, as the same bytes read otherwise under another one."""
+    fingerprint = mapping.fingerprint() if mapping else ""
+    return NAME if not fingerprint else NAME.replace(".json", f"-{fingerprint}.json")
+
+
+def load(root: Path, mapping: FrontMatterMap | None = None) -> dict[str, Entry]:
+    raw = read_mapping(root, file_name(mapping))
     interner = Interner()
     entries: dict[str, Entry] = {}
     width = len(FIELDS)
@@ -71,9 +78,9 @@ def load(root: Path) -> dict[str, Entry]:
     return entries
 
 
-def save(root: Path, entries: dict[str, Entry]) -> None:
+def save(root: Path, entries: dict[str, Entry], mapping: FrontMatterMap | None = None) -> None:
     """Write atomically; a cache that cannot be written is simply not kept."""
-    path = cache_path(root, NAME)
+    path = cache_path(root, file_name(mapping))
     if path is None:
         return
     body = json.dumps({sha: [front, digest] for sha, (front, digest) in entries.items()},

@@ -21,7 +21,7 @@ from qms.git.log import last_first_parent_before, read_blobs, read_log
 from qms.git.runner import ensure_full_history, resolve_commit, run_git
 from qms.history import cache as historycache
 from qms.history.approvals import attach_approvals, judge_signatures, require_reviews
-from qms.history.cache import Front, project
+from qms.history.cache import INDEX, Front, project
 from qms.history.controls import build_timeline, control_files
 from qms.history.model import (
     ID,
@@ -36,12 +36,16 @@ from qms.history.model import (
     Roster,
     Version,
 )
-from qms.history.prehistory import follow_renames
+from qms.history.prehistory import renamed_from
 from qms.load.config import Config
 from qms.model import Person
 from qms.text.dates import end_of, is_date_baseline
 from qms.text.frontmatter import SplitProblem, normalise_newlines, split_front_matter
+from qms.text.keymap import FrontMatterMap
 from qms.text.yamlsafe import parse_yaml
+
+NO_MAPPING = FrontMatterMap()
+TYPE = INDEX["type"]
 
 
 def content_digest(data: dict[str, Any] | None, body: str, state: str = READ) -> str:
@@ -56,8 +60,9 @@ def content_digest(data: dict[str, Any] | None, body: str, state: str = READ) ->
     return whole + words + state
 
 
-def _parse_blob(raw: bytes) -> tuple[Front | None, str]:
-    """(front-matter, content digest) of one stored version of a document."""
+def _parse_blob(raw: bytes, mapping: FrontMatterMap = NO_MAPPING) -> tuple[Front | None, str]:
+    """(front-matter, content digest) of one stored version of a document, foreign keys and statuses mapped
+    as qms.yml says (`front_matter:`), as the loader maps today's."""
     try:
         text = normalise_newlines(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -70,14 +75,16 @@ def _parse_blob(raw: bytes) -> tuple[Front | None, str]:
         return None, content_digest(None, text, NONE if problem.message == "no front-matter" else UNREADABLE)
     parsed = parse_yaml(split.yaml_text, split.yaml_line)
     data = parsed.value if isinstance(parsed.value, dict) and not parsed.problems else None
+    if data is not None and mapping:
+        data = mapping.apply(data)[0]
     # Only the keys history reads are kept: every version of every file is held at once.
     return project(data), content_digest(data, split.body, READ if data is not None else UNREADABLE)
 
 
-def parse_blobs(blobs: dict[str, bytes]) -> dict[str, tuple[Front | None, str]]:
+def parse_blobs(blobs: dict[str, bytes], mapping: FrontMatterMap = NO_MAPPING) -> dict[str, tuple[Front | None, str]]:
     """Parse every version, on every core when there are many."""
     shas = list(blobs)
-    return dict(zip(shas, fork_map(_parse_blob, [blobs[sha] for sha in shas])))
+    return dict(zip(shas, fork_map(functools.partial(_parse_blob, mapping=mapping), [blobs[sha] for sha in shas])))
 
 
 def load_history(config: Config, people: list[Person]) -> History:
@@ -87,11 +94,12 @@ def load_history(config: Config, people: list[Person]) -> History:
     cached: dict[str, tuple[Front | None, str]] = {}
 
     def load_cache() -> None:
-        cached.update(historycache.load(root))
+        cached.update(historycache.load(root, config.front_matter))
 
     commits = read_log(root, while_git_works=load_cache)
-    is_doc = follow_renames(commits, document_path_test(config))
-    parsed = parse_versions(root, commits, is_doc, cached)
+    is_doc = document_path_test(config)
+    is_doc.follow(renamed_from(commits, is_doc))
+    parsed = parse_versions(root, commits, is_doc, cached, mapping=config.front_matter)
     history = History(commits, {})
     index_versions(history, commits, parsed, is_doc, history.at_head)
     history.baseline = baseline_ordinal(config, commits)
@@ -103,13 +111,13 @@ def load_history(config: Config, people: list[Person]) -> History:
 
 
 def parse_versions(root: Path, commits: list[Commit], is_doc, cached: dict[str, tuple[Front | None, str]],
-                   extra: Iterable[str] = ()) -> dict[str, tuple[Front | None, str]]:
+                   extra: Iterable[str] = (), mapping: FrontMatterMap = NO_MAPPING) -> dict[str, tuple[Front | None, str]]:
     """Front-matter and content digest of every document version the commits (and `extra` blobs) name."""
     blob_ids = [c.blob for commit in commits for c in commit.changes if c.status != "D" and is_doc(c.path)]
     missing = {sha for sha in (*blob_ids, *extra) if sha not in cached}
     if missing:
-        cached.update(parse_blobs(read_blobs(root, missing)))
-        historycache.save(root, cached)
+        cached.update(parse_blobs(read_blobs(root, missing), mapping))
+        historycache.save(root, cached, mapping)
     return cached
 
 
@@ -136,6 +144,8 @@ def index_versions(history: History, commits: list[Commit], parsed: dict[str, tu
             if not is_doc(path):
                 continue
             data, digest = parsed.get(change.blob, missing)
+            if isinstance(is_doc, DocumentPaths):
+                data = is_doc.with_type(path, data)
             before = at_path.pop(change.old_path, None) if change.old_path else at_path.get(path)
             found = data[ID] if data else None
             doc_id = found if isinstance(found, str) else before
@@ -174,15 +184,32 @@ def index_versions(history: History, commits: list[Commit], parsed: dict[str, tu
             doc.versions.append(Version(commit, path, data, digest, blob=change.blob, origin=origin))
 
 
-def document_path_test(config: Config):
-    folders = tuple(f + "/" for f in config.folders())
-    registries = config.registry_files()
+class DocumentPaths:
+    """Whether a path is a document: the loader's own answer (types' folders and globs, less what qms.yml
+    declares not controlled), cached per path; and the type of a version that does not say, as the loader
+    infers it."""
 
-    @functools.cache
-    def is_doc(path: str) -> bool:
-        return path.startswith(folders) and path.lower().endswith((".md", ".markdown")) and path not in registries
+    def __init__(self, config: Config) -> None:
+        self._layout = config.layout
+        self._is_document = config.layout.is_document
+        self._followed: set[str] = set()
 
-    return is_doc
+    def __call__(self, path: str) -> bool:
+        return path in self._followed or self._is_document(path)
+
+    def follow(self, paths: set[str]) -> None:
+        """Count `paths` too: names a document file had before it was renamed (prehistory.renamed_from)."""
+        self._followed = paths
+
+    def with_type(self, path: str, data: Front | None) -> Front | None:
+        if data is None or data[TYPE] is not None:
+            return data
+        inferred = self._layout.inferred_type(path, data[ID])
+        return data if inferred is None else (*data[:TYPE], inferred, *data[TYPE + 1:])
+
+
+def document_path_test(config: Config) -> DocumentPaths:
+    return DocumentPaths(config)
 
 
 def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:

@@ -12,18 +12,12 @@ from collections.abc import Callable
 from qms.git.commits import Commit
 
 
-def follow_renames(commits: list[Commit], is_doc: Callable[[str], bool]) -> Callable[[str], bool]:
-    """`is_doc`, widened to every path a document file was renamed from, however far back and from whatever
-    folder: `git mv old/sop.md procedures/` must not cut the history at the move."""
+def renamed_from(commits: list[Commit], is_doc: Callable[[str], bool]) -> set[str]:
+    """Every path a document file was renamed from, however far back and from whatever folder (and the paths
+    those came from): `git mv old/sop.md procedures/` must not cut the history at the move."""
     followed: set[str] = set()
     for commit in reversed(commits):  # newest first: a rename's target is known before its source is met
         for change in commit.changes:
             if change.status == "R" and change.old_path and (change.path in followed or is_doc(change.path)):
                 followed.add(change.old_path)
-    if not followed:
-        return is_doc
-
-    def is_doc_or_its_past(path: str) -> bool:
-        return path in followed or is_doc(path)
-
-    return is_doc_or_its_past
+    return followed

@@ -30,7 +30,15 @@ from qms.git.log import blobs_at, deleted_before, read_before, read_blobs, read_
 from qms.git.runner import ensure_full_history, resolve_commit, run_git
 from qms.history import cache as historycache
 from qms.history.controls import control_files, read_seed
-from qms.history.index import baseline_ordinal, document_path_test, index_versions, judge_history, parse_blobs, parse_versions
+from qms.history.index import (
+    NO_MAPPING,
+    baseline_ordinal,
+    document_path_test,
+    index_versions,
+    judge_history,
+    parse_blobs,
+    parse_versions,
+)
 from qms.history.model import DocumentHistory, History, Roster, Version
 from qms.load.config import Config
 from qms.model import Person
@@ -63,7 +71,7 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: Set[s
     touched = sorted({path for commit in commits for change in commit.changes
                       for path in (change.path, change.old_path) if path and is_doc(path)})
     at_base = blobs_at(root, base, touched)
-    parsed = _parse(root, commits, is_doc, list(at_base.values()))
+    parsed = _parse(root, commits, is_doc, list(at_base.values()), mapping=config.front_matter)
     built = _build(config, people, base, [], commits, at_base, parsed, shared_ids)
     if built is not None and _recreates_a_deleted_document(config, base, built[0]):
         return None
@@ -77,7 +85,7 @@ def load_since(config: Config, people: list[Person], rev: str, shared_ids: Set[s
     older = read_before(root, base, sorted(deep), set(deep.values()))
     if older is None:
         return None
-    parsed.update(_parse(root, older, is_doc, [], known=parsed))
+    parsed.update(_parse(root, older, is_doc, [], known=parsed, mapping=config.front_matter))
     built = _build(config, people, base, older, commits, at_base, parsed, shared_ids, deep)
     if built is None or built[1]:
         return None
@@ -104,6 +112,7 @@ def _build(config: Config, people: list[Person], base: str, older: list[Commit],
         if path in deep:
             continue
         data, digest = parsed.get(blob, (None, ""))
+        data = is_doc.with_type(path, data)
         doc_id = data[historycache.INDEX["id"]] if data else None
         if not isinstance(doc_id, str) or doc_id in history.documents:
             return None  # the id at REV comes from older history, or two files share it
@@ -127,15 +136,15 @@ class _Deep:
     path_at_base: str  # the seed's path: the file as it was at REV
 
 
-def _parse(root, commits: list[Commit], is_doc, extra: list[str], known=None):
+def _parse(root, commits: list[Commit], is_doc, extra: list[str], known=None, mapping=NO_MAPPING):
     """Parsed versions: directly for a pull request's few files; through the parse cache for a long range,
     whose loading costs more than parsing a few hundred files."""
     blobs = {c.blob for commit in commits for c in commit.changes if c.status != "D" and is_doc(c.path)}
     blobs.update(extra)
     blobs -= (known or {}).keys()
     if len(blobs) < DIRECT_PARSE_LIMIT:
-        return parse_blobs(read_blobs(root, blobs))
-    return parse_versions(root, commits, is_doc, historycache.load(root), extra)
+        return parse_blobs(read_blobs(root, blobs), mapping)
+    return parse_versions(root, commits, is_doc, historycache.load(root, mapping), extra, mapping)
 
 
 def _needs_older_history(doc: DocumentHistory) -> bool:
@@ -164,7 +173,8 @@ def _recreates_a_deleted_document(config: Config, base: str, history: History) -
     deleted = deleted_before(config.root, base, config.folders())
     if not deleted:
         return False
-    ids = {data[historycache.INDEX["id"]] for data, _ in parse_blobs(read_blobs(config.root, deleted)).values() if data}
+    parsed = parse_blobs(read_blobs(config.root, deleted), config.front_matter)
+    ids = {data[historycache.INDEX["id"]] for data, _ in parsed.values() if data}
     return bool(ids & created)
 
 

@@ -33,7 +33,7 @@ def load_staged(config: Config) -> tuple[History, int]:
     # The version at HEAD of each file the change touches: the blob git names before the change.
     at_head = {(c.old_path or c.path): c.old_blob for c in changes if c.status != "A" and c.old_blob}
     new_blobs = {c.blob for c in changes if c.status != "D"}
-    parsed = parse_blobs(read_blobs(root, {*at_head.values(), *new_blobs}))
+    parsed = parse_blobs(read_blobs(root, {*at_head.values(), *new_blobs}), config.front_matter)
     name, email = author_identity(root)
     now = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
     seed = Commit(head, [], "", "", "", "", "", "", [], ordinal=0)
@@ -43,6 +43,7 @@ def load_staged(config: Config) -> tuple[History, int]:
     at_path: dict[str, str] = {}
     for path, blob in at_head.items():
         data, digest = parsed.get(blob, (None, ""))
+        data = is_doc.with_type(path, data)
         doc_id = data[historycache.INDEX["id"]] if data else None
         if isinstance(doc_id, str) and doc_id not in history.documents:
             at_path[path] = doc_id

@@ -9,9 +9,11 @@ from typing import Any
 
 from qms.errors import ConfigError, NotAQmsRepositoryError, UsageError
 from qms.load.clauses import Catalogue, find
+from qms.load.layout import Layout, static_prefix
 from qms.load.schemas import SchemaSet
 from qms.model import Located
 from qms.text.idgen import id_regex
+from qms.text.keymap import FrontMatterMap
 from qms.text.yamlsafe import parse_yaml
 
 CONFIG_NAME = "qms.yml"
@@ -38,8 +40,11 @@ DEFAULT_RECORD_KINDS = [
 @dataclass(frozen=True)
 class TypeSpec:
     name: str
-    folder: str
+    folder: str  # where `qms new` puts one; for a type found by globs, the folder its first glob starts in
     id_pattern: re.Pattern[str]
+    paths: tuple[str, ...] = ()  # globs that find its documents, in place of the folder
+    extra_keys: tuple[str, ...] = ()  # front-matter keys allowed beyond its schema's (a type without a schema)
+    named: bool = False  # named in the repository's qms.yml, rather than one of the defaults
 
 
 @dataclass
@@ -71,17 +76,26 @@ class Config:
     merge: str = "merge"
     site_logo: str | None = None  # a picture in the repository, shown in the site's header
     site_colour: str | None = None  # #RRGGBB, the site's main colour
+    # Globs of Markdown files in document folders that are not controlled documents (README, index pages).
+    not_controlled: list[str] = field(default_factory=list)
+    front_matter: FrontMatterMap = field(default_factory=FrontMatterMap)
+    record_kind_keys: dict[str, list[str]] = field(default_factory=dict)  # keys a custom record kind allows
     schemas: SchemaSet | None = None
     source: Located | None = None
 
     def folders(self) -> list[str]:
-        """The top-most folders that hold documents (nested ones are inside them)."""
-        every = sorted({spec.folder.strip("/") for spec in self.types.values()})
-        top: list[str] = []
-        for folder in every:
-            if not any(folder == t or folder.startswith(t + "/") for t in top):
-                top.append(folder)
-        return top
+        """The top-most folders that hold documents (nested ones are inside them; "." is the whole repository)."""
+        return self.layout.roots()
+
+    @property
+    def layout(self) -> Layout:
+        """Which paths are documents: made once, as the history engine asks it for every path."""
+        key = (tuple(self.types.values()), tuple(self.not_controlled), self.roles_file, self.people_file)
+        cached = self.__dict__.get("_layout")
+        if cached is None or cached[0] != key:
+            cached = (key, Layout(self.types.values(), self.not_controlled, self.registry_files()))
+            self.__dict__["_layout"] = cached
+        return cached[1]
 
     def standard(self, name: str) -> Catalogue | None:
         """The declared standard `name` names (its key, file name or path), if any."""
@@ -141,17 +155,28 @@ def load_config(start: Path) -> Config:
 
 
 def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSet) -> Config:
-    merged = {**DEFAULT_TYPES, **(data.get("types") or {})}
+    named = data.get("types") or {}
     types: dict[str, TypeSpec] = {}
-    for name, spec in merged.items():
+    for name, spec in {**DEFAULT_TYPES, **named}.items():
+        default = DEFAULT_TYPES.get(name, {})
+        if "id_pattern" not in spec and not default:
+            raise ConfigError(f"{CONFIG_NAME}:{located.line_of(('types', name))}: the type {name} needs an id_pattern, "
+                              "such as 'SOP-\\d{3}'")
+        if not default and not (spec.get("folder") or spec.get("paths")):
+            raise ConfigError(f"{CONFIG_NAME}:{located.line_of(('types', name))}: say where documents of type {name} "
+                              f"are: give it a folder (folder: {name}) or globs (paths: [\"{name}/**/*.md\"])")
         try:
-            pattern = id_regex(spec["id_pattern"])
+            pattern = id_regex(spec.get("id_pattern") or default["id_pattern"])
         except re.error as exc:
             line = located.line_of(("types", name, "id_pattern"))
             raise ConfigError(
                 f"{CONFIG_NAME}:{line}: id_pattern of {name} is not a valid regular expression ({exc})"
             ) from None
-        types[name] = TypeSpec(name, spec["folder"].strip("/"), pattern)
+        paths = tuple(spec.get("paths") or ())
+        # A type found by globs has no folder of its own unless one is given; a default type keeps its folder.
+        folder = spec.get("folder") or (static_prefix(paths[0]) if paths else default.get("folder", "."))
+        types[name] = TypeSpec(name, folder.strip("/") or ".", pattern, paths, tuple(spec.get("extra_keys") or ()),
+                               name in named)
     config = Config(
         root=root,
         organisation=data["organisation"],
@@ -173,6 +198,10 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
     ):
         if key in data and data[key] is not None:
             setattr(config, attr, data[key])
+    config.not_controlled = list(data.get("not_controlled") or [])
+    mapping = data.get("front_matter") or {}
+    config.front_matter = FrontMatterMap(dict(mapping.get("keys") or {}), dict(mapping.get("status") or {}))
+    config.record_kind_keys = {kind: list(keys) for kind, keys in (data.get("record_kind_keys") or {}).items()}
     config.standards, config.declares_standards = _standards(root, data, located)
     config.claims_coverage = bool(data.get("standards"))
     config.exclusions = {str(k): {str(n): str(why) for n, why in (v or {}).items()}

@@ -14,7 +14,8 @@ from typing import Any
 
 from qms.git.blobids import IndexIds
 from qms.load.config import CONFIG_NAME, Config
-from qms.load.reader import MARKDOWN_SUFFIXES, not_a_file, read_text, special_kind
+from qms.load.layout import Layout, resolve_relative
+from qms.load.reader import not_a_file, read_text, special_kind
 from qms.model import ERROR, WARNING, DocumentSet, Finding, Located, Person, Role
 from qms.text.yamlsafe import parse_yaml
 
@@ -27,14 +28,32 @@ def load_set(config: Config) -> DocumentSet:
 
     docs = DocumentSet(root=str(config.root))
     index = IndexIds(config.root, config.folders())  # git lists blob ids while the folders are walked
-    paths = _walk(config, docs)
+    others: list[str] = []
+    paths = _walk(config, docs, others)
     docs.files_seen = len(paths)
     for document, findings in load_documents(config, paths, index):
         docs.findings.extend(findings)
         if document is not None:
             docs.documents.append(document)
+    docs.findings.extend(_unreferenced(docs, others))
     _load_registries(config, docs)
     return docs
+
+
+def _unreferenced(docs: DocumentSet, others: list[str]) -> list[Finding]:
+    """F006 for each file beside the documents that is not Markdown and that no document links to or embeds.
+
+    A quiz, an evidence PDF or a picture a document links to belongs to it; a file nothing names is
+    most likely left behind (a Word original, a draft export).
+    """
+    if not others:
+        return []
+    named = {resolve_relative(doc.path, ref.target) for doc in docs.documents for ref in doc.relative_links()}
+    return [Finding(rel, None, "F006", WARNING,
+                    "this file is not Markdown (.md), is not part of the document set, and no document links to it",
+                    "link it from the document it belongs to, move pictures into an assets/ folder, "
+                    "or move the file out of the document folders")
+            for rel in others if rel not in named]
 
 
 def load_people(config: Config) -> list[Person]:
@@ -44,21 +63,24 @@ def load_people(config: Config) -> list[Person]:
     return docs.people
 
 
-def _walk(config: Config, docs: DocumentSet) -> list[str]:
-    """Relative paths of the Markdown files to load; other files become findings."""
+def _walk(config: Config, docs: DocumentSet, others: list[str]) -> list[str]:
+    """Relative paths of the Markdown files to load; other files in the document folders go to `others`."""
     root = config.root
     found: list[str] = []
-    registry_files = config.registry_files()
-    for folder in config.folders():
+    layout = config.layout
+    # Only a folder the repository's own qms.yml names is missing: an unused default type is not an error. A
+    # folder inside another that is walked (manual/external in manual/) loses no document by being absent.
+    named = {spec.folder for spec in config.types.values() if spec.named and not spec.paths}
+    docs.findings.extend(_missing_folder(config, folder) for folder in layout.roots()
+                         if folder in named and not (root / folder).is_dir())
+    for folder in layout.roots():
         top = root / folder
-        if not top.is_dir():
-            docs.findings.append(_missing_folder(config, folder))
-            continue
-        _walk_folder(root, top, Path(folder).as_posix(), registry_files, found, docs)
+        if top.is_dir():
+            _walk_folder(root, top, Path(folder).as_posix(), layout, found, others, docs)
     return sorted(set(found))
 
 
-def _walk_folder(root: Path, here: Path, rel_dir: str, registry_files: set[str], found: list[str],
+def _walk_folder(root: Path, here: Path, rel_dir: str, layout: Layout, found: list[str], others: list[str],
                  docs: DocumentSet) -> None:
     # os.scandir, not os.walk: its entries know whether they are links without one more stat per file.
     try:
@@ -85,24 +107,43 @@ def _walk_folder(root: Path, here: Path, rel_dir: str, registry_files: set[str],
                 continue
             folders.append((here / name, rel))
             continue
-        if entry.is_symlink() and not _check_symlink(root, here / name, docs):
+        if not layout.in_area(rel):  # outside every type's folder and glob, or declared not controlled
+            if layout.declared_uncontrolled(rel) and _looks_controlled(here / name):
+                docs.findings.append(_hidden_document(rel))
             continue
-        if rel in registry_files:
+        if entry.is_symlink() and not _check_symlink(root, here / name, docs):
             continue
         if _UNFIT_NAME.search(rel):
             docs.findings.append(_unfit_name(rel))
         elif (kind := _special(entry)) is not None:
             docs.findings.append(not_a_file(rel, kind))
-        elif name.lower().endswith(MARKDOWN_SUFFIXES):
+        elif layout.is_document(rel):
             found.append(rel)
         else:
-            docs.findings.append(
-                Finding(rel, None, "F006", WARNING,
-                        "this file is not Markdown (.md) and is not part of the document set",
-                        "move pictures into an assets/ folder and other files out of the document folders")
-            )
+            others.append(rel)
     for path, rel in sorted(folders):
-        _walk_folder(root, path, rel, registry_files, found, docs)
+        _walk_folder(root, path, rel, layout, found, others, docs)
+
+
+# Front-matter with an id (or documentId, doc_id...): a controlled document, whatever qms.yml declares.
+_ID_LINE = re.compile(rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n(?:(?!---)[^\n]*\n)*?[A-Za-z_-]*id[ \t]*:", re.I)
+
+
+def _looks_controlled(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return False
+    return _ID_LINE.match(head) is not None
+
+
+def _hidden_document(rel: str) -> Finding:
+    return Finding(rel, 1, "F014", ERROR,
+                   f"this file has a document's front-matter (an id), but {CONFIG_NAME} declares it not controlled "
+                   "(not_controlled), so it is neither checked nor published",
+                   f"narrow the not_controlled globs in {CONFIG_NAME} so they leave out documents, or remove the "
+                   "front-matter if the file is not a document")
 
 
 def _special(entry: os.DirEntry[str]) -> str | None:
@@ -176,7 +217,7 @@ def _missing_folder(config: Config, folder: str) -> Finding:
     line = None
     if config.source is not None:
         for name, spec in config.types.items():
-            if spec.folder == folder:
+            if spec.folder == folder and spec.named:
                 line = config.source.lines.get(("types", name, "folder"))
                 break
     return Finding(CONFIG_NAME, line, "F010", WARNING,

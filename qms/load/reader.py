@@ -8,7 +8,7 @@ import re
 import stat
 from pathlib import Path
 
-from qms.load.config import Config
+from qms.load.config import CONFIG_NAME, Config
 from qms.model import ERROR, Document, Finding
 from qms.text.frontmatter import SplitProblem, normalise_newlines, split_front_matter
 from qms.text.suggest import did_you_mean, show
@@ -112,7 +112,12 @@ def load_document(config: Config, rel: str, raw: bytes, findings: list[Finding])
     try:
         split = split_front_matter(text)
     except SplitProblem as unsplit:
-        findings.append(Finding(rel, unsplit.line, unsplit.code, ERROR, unsplit.message, unsplit.hint))
+        hint = unsplit.hint
+        name = rel.rsplit("/", 1)[-1]
+        if unsplit.code == "F002" and name.lower() in ("readme.md", "index.md"):
+            hint = (f"if it is not a controlled document, declare it in {CONFIG_NAME}: "
+                    f'not_controlled: ["**/{name}"]')
+        findings.append(Finding(rel, unsplit.line, unsplit.code, ERROR, unsplit.message, hint))
         return None
     parsed = parse_yaml(split.yaml_text, split.yaml_line)
     for problem in parsed.problems:
@@ -126,7 +131,18 @@ def load_document(config: Config, rel: str, raw: bytes, findings: list[Finding])
                     f"the front-matter must be key: value lines (found {show(data)})")
         )
         return None
-    document = Document(rel, data, parsed.lines, 1, split.body, split.body_line)
+    lines = parsed.lines
+    data, clashes = config.front_matter.apply(data, lines)
+    for key in clashes:
+        target = config.front_matter.keys[key]
+        findings.append(Finding(rel, lines.get((key,), split.yaml_line), "S001", ERROR,
+                                f"both '{key}' and '{target}' are given, and {CONFIG_NAME} reads '{key}' as '{target}'",
+                                f"keep one of them (the value of '{target}' is the one read)"))
+    inferred = config.layout.inferred_type(rel, data.get("id")) if "type" not in data else None
+    if inferred is not None:
+        data["type"] = inferred
+        lines[("type",)] = lines.get(("id",), split.yaml_line)
+    document = Document(rel, data, lines, 1, split.body, split.body_line)
     findings.extend(schema_findings(config, document))
     return document
 
@@ -174,4 +190,22 @@ def schema_findings(config: Config, doc: Document) -> list[Finding]:
                 f"kind must be one of {', '.join(kinds)} (found {show(kind)}{did_you_mean(kind, kinds)})")
     for line, message, hint in config.schemas.errors(name, doc):
         bad(line, message, hint)
+    # A type or record kind without a schema of its own is as strict as the shared schema: a typo such as
+    # `referneces:` would otherwise pass unseen on exactly the types an organisation adds.
+    if name == "document":
+        allowed, where = config.types[doc_type].extra_keys, f"types.{doc_type}.extra_keys"
+    elif name == "record" and doc.data.get("kind") in config.record_kinds:
+        allowed, where = tuple(config.record_kind_keys.get(doc.data["kind"], ())), f"record_kind_keys.{doc.data['kind']}"
+    else:
+        return found
+    declared = config.schemas.declared_keys(name)
+    known = sorted(declared | set(allowed))
+    for key in doc.data:
+        if isinstance(key, str) and key not in declared and key not in allowed:
+            if any(f.message.startswith(f"unknown key '{key}'") for f in found):
+                continue  # the repository's own shared schema already forbids it
+            suggestion = did_you_mean(key, known)
+            bad(doc.line_of((key,)), f"unknown key '{key}'{suggestion}",
+                None if suggestion else f"remove it, or allow it in {CONFIG_NAME} ({where}) or in the repository's "
+                                        "schemas/")
     return found

@@ -58,7 +58,7 @@ def folder_pages(config: Config, docs: DocumentSet, t: dict[str, str], records_p
     published = register_rows(docs, audit)
     pages = []
     for folder, types in sorted(types_by_folder.items()):
-        if not folder:
+        if not folder or folder == ".":
             continue  # documents at the root: the home page is there
         src_uri = f"{folder}/index.md"
         document_types = [name for name in types if name != "record"]

@@ -215,7 +215,8 @@ LEVEL_THREE = ("work-instruction", "form")
 
 def navigation(docs: DocumentSet, language: str, registers: list[tuple[str, str]],
                home_pages: list[str], audit: bool = False) -> list[object]:
-    """The site's nav, by type and by process: each procedure with its work instructions and forms.
+    """The site's nav, by type and by process: each procedure with its work instructions and forms
+    (those whose `parent:` names it, or, where they name none, those of its number).
 
     Records are left out (the records register leads to them), so the navigation every page
     embeds stays small however many records there are.
@@ -241,13 +242,20 @@ def navigation(docs: DocumentSet, language: str, registers: list[tuple[str, str]
     if by_type.get("manual"):
         nav.append({words["manual"]: [entry(d) for d in by_type["manual"]]})
     level_three = [d for t in LEVEL_THREE for d in by_type.get(t, [])]
+
+    def belongs(child: Document, proc: Document) -> bool:
+        # `parent:` says where it belongs; numbering (WI-03-01 under QP-03) only when it does not say.
+        parent = child.data.get("parent")
+        if isinstance(parent, str):
+            return parent == proc.id
+        return process(child.id or "") == process(proc.id or "")
+
     procedures = []
     for proc in by_type.get("procedure", []):
-        children = [d for d in level_three if process(d.id or "") == process(proc.id or "")]
+        children = [d for d in level_three if belongs(d, proc)]
         procedures.append({title(proc): [entry(proc), *map(entry, children)]} if children
                           else entry(proc))
-    orphans = [d for d in level_three if not any(process(d.id or "") == process(p.id or "")
-                                                  for p in by_type.get("procedure", []))]
+    orphans = [d for d in level_three if not any(belongs(d, p) for p in by_type.get("procedure", []))]
     if procedures or orphans:
         nav.append({words["procedure"]: procedures + [entry(d) for d in orphans]})
     for doc_type, items in by_type.items():

@@ -34,6 +34,7 @@ _RULES = [
     RuleInfo("F011", "merge-conflict", ERROR, "git's conflict markers are still in the file"),
     RuleInfo("F012", "not-a-file", ERROR, "a FIFO, socket or device stands where a document could be"),
     RuleInfo("F013", "unreadable-folder", ERROR, "a folder of documents cannot be read"),
+    RuleInfo("F014", "hidden-document", ERROR, "a file declared not controlled has a document's front-matter"),
     # Schemas.
     RuleInfo("S001", "schema", ERROR, "front-matter does not match the schema of its type"),
     RuleInfo("S002", "registry-schema", ERROR, "the roles registry or people roster is missing or invalid"),
@@ -49,6 +50,7 @@ _RULES = [
     RuleInfo("R003", "broken-link", ERROR, "a relative Markdown link points to no file"),
     RuleInfo("R004", "relies-on-uncontrolled", ERROR, "an effective document relies on one not in force"),
     RuleInfo("R005", "links-to-unpublished", ERROR, "a published page links to a document the site does not publish"),
+    RuleInfo("R006", "parent-not-procedure", ERROR, "parent: names a document that is not a procedure"),
     RuleInfo("R009", "mistyped-link-id", WARNING, "[[text]] in the body is no id, but is close to one"),
     # Roles and people.
     RuleInfo("P001", "unknown-role", ERROR, "a role named is not in the roles registry"),

@@ -46,8 +46,10 @@ def type_folders(ctx: Context) -> Iterator[Finding]:
         spec = ctx.config.types.get(doc.type or "")
         if spec is None:
             continue
-        if not doc.path.startswith(spec.folder + "/"):
+        if not ctx.config.layout.covers(spec, doc.path):
+            where = (f"a path matching {' or '.join(spec.paths)} (qms.yml types.{spec.name}.paths)" if spec.paths
+                     else f"{spec.folder}/ (qms.yml types.{spec.name}.folder)")
             yield ctx.finding(
                 "I003", doc.path, doc.line_of(("type",)),
-                f"a {spec.name} belongs in {spec.folder}/ (qms.yml types.{spec.name}.folder)", "move the file there",
+                f"a {spec.name} belongs in {where}", "move the file there",
             )

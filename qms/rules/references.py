@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # Front-matter keys that name other documents or records, as lists or single ids.
 LIST_KEYS = ("references", "supersedes")
-SINGLE_KEYS = ("superseded_by", "procedure", "nonconformity", "corrects")
+SINGLE_KEYS = ("superseded_by", "procedure", "nonconformity", "corrects", "parent")
 NO_SUCCESSOR = "none"
 # Ids differ by a digit from their neighbours (QP-07, QP-08): only suggest near-exact matches.
 ID_CUTOFF = 0.85
@@ -239,3 +239,22 @@ def _successor_hint(doc: Document) -> str | None:
     if doc.status == "obsolete" and isinstance(successor, str) and successor.lower() != NO_SUCCESSOR:
         return f"refer to {successor} instead"
     return None
+
+
+@rule("R006")
+def parent_not_a_procedure(ctx: Context) -> Iterator[Finding]:
+    """`parent:` groups a work instruction or form under its procedure on the site: it must name one.
+
+    An unknown id is R001's; this is an id of something else (a manual, another work instruction, a record).
+    """
+    for doc in ctx.docs.documents:
+        target = doc.data.get("parent")
+        if not isinstance(target, str):
+            continue
+        parent = ctx.by_id.get(target)
+        if parent is not None and parent.type != "procedure":
+            yield ctx.finding(
+                "R006", doc.path, doc.line_of(("parent",)),
+                f'parent: "{target}" is a {parent.type or "document of no type"} ({parent.path}), not a procedure',
+                "name the procedure this document belongs to",
+            )
