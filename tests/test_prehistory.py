@@ -3,6 +3,7 @@ does, shows its versions before qmskit with their real authors, and never names 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from qmsrepo import GitQmsRepo
@@ -196,3 +197,27 @@ def test_who_wrote_the_text_before_adoption_cannot_approve_it(git_repo: GitQmsRe
     repo.git("commit", "-q", "-m", "Approve QP-12\n\nApproves: QP-12@1", env=repo.identity("chen-jing"))
     codes = {f["code"]: f["message"] for f in repo.check("--history").findings}
     assert "H006" in codes and "segregation of duties" in codes.get("H010", "")
+
+
+def test_after_qms_adopt_history_agrees_with_git_log_follow_for_every_file(tmp_path) -> None:
+    """Issue 16's acceptance: a Markdown set with four years of history and moves into new folders, adopted
+    with `qms adopt`; every document's history lists the commits `git log --follow` lists, authors included."""
+    from qmsrepo import run_qms
+    from test_adopt import four_years
+
+    legacy = four_years(tmp_path)
+    assert run_qms("adopt", "--apply", "--organisation", "Acme Medical", cwd=legacy.root).code == 0
+    legacy.give_roles()
+    done = run_qms("adopt", "--apply", "--commit", "--tag", "qms-baseline", cwd=legacy.root)
+    assert done.code == 0, done.stderr
+    run = run_qms("history", "--format", "json", cwd=legacy.root)
+    assert run.code == 0, run.stderr
+    rows = json.loads(run.stdout)
+    paths = {r["id"]: r["path"] for r in rows if r["kind"] == "revision"}
+    assert len(paths) == 4
+    for doc_id, path in paths.items():
+        out = legacy.git("log", "--follow", "--format=%H%x1f%an", "--", path)
+        followed = {tuple(line.split("\x1f")) for line in out.splitlines()}
+        assert _commits([r for r in rows if r["id"] == doc_id]) == followed, doc_id
+        before = [r for r in rows if r["id"] == doc_id and r["kind"] == "before qmskit"]
+        assert before and all(r["authors"][0]["name"] != "Li Na" for r in before)
