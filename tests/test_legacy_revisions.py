@@ -153,3 +153,25 @@ def test_a_paper_approval_never_puts_a_revision_in_force(git_repo: GitQmsRepo) -
     git_repo.edit(QP, "status: review", "status: effective")
     git_repo.commit("Effective on the paper's word", who="li-na")
     assert "H006" in {f["code"] for f in git_repo.check("--history").findings}, git_repo.check("--history").stdout
+
+
+def test_qms_adopt_lists_a_body_revision_table_as_legacy_revisions(tmp_path: Path) -> None:
+    from legacyrepo import LegacyRepo
+
+    legacy = LegacyRepo(tmp_path / "medco")
+    table = ("\n## 修订记录\n\n| 版本 | 日期 | 修订内容 | 批准 |\n|---|---|---|---|\n| 1 | 2022-01-01 | 首次发布 | 王力 |\n"
+             "| 2 | 2023-05-01 | 增加供方审核 | 王力 |\n")
+    legacy.commit("alice", "2022-01-01", "Import", {"sops/SOP-010-supplier.md": "# Supplier Control\n" + table})
+    assert run_qms("adopt", "--apply", "--organisation", "MedCo", cwd=legacy.root).code == 0
+    text = legacy.read("sops/SOP-010-supplier.md").decode()
+    assert text.endswith("---\n# Supplier Control\n" + table)  # the body byte for byte
+    assert ('legacy_revisions: [{revision: "1", date: "2022-01-01", change: "首次发布", approved_by: "王力"}, '
+            '{revision: "2", date: "2023-05-01", change: "增加供方审核", approved_by: "王力"}]') in text
+    legacy.give_roles()
+    done = run_qms("adopt", "--apply", "--commit", "--tag", "adopted", cwd=legacy.root)
+    assert done.code == 0, done.stderr
+    check = run_qms("check", "--history", "--format", "json", cwd=legacy.root)
+    assert [f for f in check.findings if f["severity"] == "error"] == [], check.stdout
+    rows = json.loads(run_qms("history", "--format", "json", cwd=legacy.root).stdout)
+    assert [(r["kind"], r["revision"], r["approved_by"]) for r in rows if r["kind"] == "legacy"] == [
+        ("legacy", "1", "王力"), ("legacy", "2", "王力")]
