@@ -57,7 +57,7 @@ theme:
     - navigation.prune
 """
 
-SECTIONS = ("check", "doorstop", "since", "staged", "history", "build", "large")
+SECTIONS = ("check", "doorstop", "since", "staged", "history", "due", "build", "large")
 
 # The floor of `qms check`: read each Markdown file, parse its front-matter with libyaml. Nothing more.
 FLOOR_SCRIPT = """
@@ -212,6 +212,29 @@ class Bench:
         warm = self.best(lambda: self.qms(repo, "history", "--format", "json"))
         self.add(Row(f"qms history, warm ({label})", warm, "git log", floor.seconds, "1.5x",
                      warm.seconds <= 1.5 * floor.seconds))
+
+    def due(self, repo: Path, label: str) -> None:
+        """`qms due` (every duty, whatever its day) against `qms check --history` on the same repository,
+        both cold (no qmskit cache) and warm."""
+        say(f"due ({label}) ...")
+        cache = repo / ".git" / "qmskit"
+        every = ("due", "--within", "36500d", "--format", "json")
+
+        def cold(*args: str) -> Run:
+            shutil.rmtree(cache, ignore_errors=True)
+            return self.qms(repo, *args)
+
+        check_cold = self.best(lambda: cold("check", "--history"), repeat=1)
+        due_cold = self.best(lambda: cold(*every), repeat=1)
+        self.add(Row(f"qms check --history, cold ({label})", check_cold))
+        self.add(Row(f"qms due, cold ({label})", due_cold, "check --history", check_cold.seconds, "1.5x",
+                     due_cold.seconds <= 1.5 * check_cold.seconds))
+        self.qms(repo, "check", "--history")  # both caches filled
+        check_warm = self.best(lambda: self.qms(repo, "check", "--history"))
+        due_warm = self.best(lambda: self.qms(repo, *every))
+        self.add(Row(f"qms check --history, warm ({label})", check_warm))
+        self.add(Row(f"qms due, warm ({label})", due_warm, "check --history", check_warm.seconds, "1.5x",
+                     due_warm.seconds <= 1.5 * check_warm.seconds))
 
     def build(self) -> None:
         say("build (bench_build.py) ...")
@@ -422,7 +445,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     bench = Bench(args)
     started = time.perf_counter()
-    repo, info = bench.repo(args.size) if {"check", "since", "staged", "history", "build"} & set(sections) else (None, {})
+    repo, info = (bench.repo(args.size) if {"check", "since", "staged", "history", "due", "build"} & set(sections)
+                  else (None, {}))
     if "check" in sections:
         bench.check(repo, args.size)
     if "doorstop" in sections:
@@ -433,6 +457,8 @@ def main(argv: list[str] | None = None) -> int:
         bench.staged(repo, args.size)
     if "history" in sections:
         bench.history(repo, args.size)
+    if "due" in sections:
+        bench.due(repo, args.size)
     if "build" in sections:
         bench.build()
         bench.nav_weight()

@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 # GitPython, Jinja2, WeasyPrint or Markdown, and starts in a fraction of the time.
 
 # The order a newcomer meets the commands in, for `qms --help`.
-ORDER = ("init", "adopt", "new", "import", "check", "review", "approve", "history", "diff", "show", "build", "serve", "register",
-         "coverage", "pdf", "export", "codeowners", "demo", "rules")
+ORDER = ("init", "adopt", "new", "import", "check", "review", "approve", "periodic-review", "ack", "history", "diff",
+         "show", "build", "serve", "register", "training", "coverage", "objectives", "scorecard", "review-pack", "due",
+         "dispose", "pdf", "export", "codeowners", "demo", "rules")
 
 
 def _plain(params: list[Any]) -> list[Any]:
@@ -166,6 +167,11 @@ def _warn(text: str) -> None:
     print(visible(text), file=sys.stderr)
 
 
+def _mkdocs_warning(text: str) -> None:
+    """A warning of MkDocs during `qms build`, on standard error, as MkDocs words it."""
+    _warn(f"warning: MkDocs: {text}")
+
+
 def _console() -> Console:
     """stdout: the terminal's width in a terminal; in a file, a pipe or a CI log nothing is wrapped or cut."""
     from qms.report.console import console
@@ -224,6 +230,12 @@ def check(
         typer.Option("--against", metavar="FILE", help="Report approvals and revisions of a saved "
                      "`qms history --format json` that history no longer holds (H011)."),
     ] = None,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--as-of", metavar="DATE", help="Judge the date rules as they stood on this day (YYYY-MM-DD): "
+                     "actions, audits and retention; with --history also periodic reviews, acknowledgements "
+                     "and suspect references."),
+    ] = None,
 ) -> None:
     """Check every document, record, role and person against the schemas and rules.
 
@@ -246,13 +258,17 @@ def check(
 
         qms check --history
 
+        qms check --as-of 2026-12-31
+        qms check --history --as-of 2026-12-31
+
         qms history --format json > approvals.json; qms check --history --against approvals.json
     """
     from qms.report.findings import RENDERERS, render_text
     from qms.rules.runner import run_check
 
+    day = _as_of(as_of) if as_of is not None else None  # a plain check imports no history code
     result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against,
-                       as_landed, staged)
+                       as_landed, staged, day)
     if output_format is OutputFormat.text:
         render_text(result, _console())
     else:
@@ -434,6 +450,181 @@ def review(
     _say_left_out_and_committed(result, "reviews")
 
 
+class DueFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    ics = "ics"
+
+
+@app.command(cls=_Command)
+def due(
+    ctx: typer.Context,
+    person: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--person", metavar="ID", help="Only this person's duties (their id in the roster).")] = None,
+    within: Annotated[str, typer.Option("--within", metavar="PERIOD", help="Duties due within this period from the day "
+                                        "(days, weeks, months or years: 30d, 6w, 3m, 1y); overdue ones always.")] = "30d",
+    as_of: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--as-of", metavar="DATE", help="What was due and overdue on this day (YYYY-MM-DD) instead of today.")] = None,
+    output_format: Annotated[DueFormat, typer.Option("--format", "-f", help="text, json, markdown (a CI job summary) "
+                                                     "or ics (iCalendar, for calendars; needs the calendar extra).")] = DueFormat.text,
+) -> None:
+    """List what each person owes: approvals and reviews waiting for them, corrective actions, audits and disposals due.
+
+    Every duty owed through a role is listed once for each person who holds it.
+
+    Examples:
+
+        qms due
+
+        qms due --person li-na --within 3m
+
+        qms due --as-of 2026-12-31 --format json
+
+        qms due --person li-na --format ics > duties.ics
+    """
+    from datetime import date
+
+    from qms.publish.duties import due_list
+    from qms.report.due import RENDERERS as DUE_RENDERERS
+
+    day = _as_of(as_of) or date.today()
+    result = due_list(_workspace(ctx), day, _days(within), person)
+    text = DUE_RENDERERS[output_format.value](result)
+    if output_format is DueFormat.ics:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))  # as written: iCalendar's lines end in CRLF
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def _days(period: str) -> int:
+    """--within 30d, 6w, 3m or 1y as a number of days (a month 30, a year 365)."""
+    import re
+
+    found = re.fullmatch(r"([0-9]+)([dwmy])", period.strip())
+    if not found:
+        raise UsageError(f"--within {period!r} is not a period; write a number and a unit (d, w, m or y), "
+                         "for example --within 30d")
+    return int(found.group(1)) * {"d": 1, "w": 7, "m": 30, "y": 365}[found.group(2)]
+
+
+@app.command(cls=_Command)
+def dispose(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The record whose retention has ended.")],
+) -> None:
+    """Remove a record whose retention has ended, as a commit with a Disposes: trailer.
+
+    Only a holder of the record's owner role may, once the record is closed and
+    its retention has ended; git keeps who disposed of it and when, and
+    qms check --history accepts the deletion.
+
+    Examples:
+
+        qms dispose REC-2023-004
+    """
+    from qms.commands.dispose import dispose as dispose_record
+
+    done = dispose_record(_workspace(ctx), record_id)
+    _say(f"Disposed of {done.id} ({done.path}): its retention ended on {done.ended}. Committed {done.commit[:7]}.")
+@app.command(cls=_Command, name="periodic-review")
+def periodic_review(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents reviewed, in one commit.")],
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the commit (git commit -S).")] = False,
+) -> None:
+    """Confirm documents unchanged after their periodic review: an empty commit with a Periodic-review: trailer.
+
+    The trailer names the revision in force. Only a holder of its owner role
+    or of an approver role who did not write it may make it, signed where
+    qms.yml requires signed approvals. The next review is then due the
+    document's review interval after this one.
+
+    Examples:
+
+        qms periodic-review QP-07
+
+        qms periodic-review QP-07 WI-07-01 --sign
+    """
+    from qms.commands.supervise import periodic_review as review_periodically
+
+    result = review_periodically(_workspace(ctx), ids, sign)
+    for doc in result.documents:
+        _say(f"Periodic review of {doc.id} revision {doc.revision} recorded as {', '.join(doc.roles)}: "
+             "confirmed unchanged")
+    _say(f"Committed {result.commit[:7]} as {result.person}.")
+
+
+@app.command(cls=_Command)
+def ack(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The documents read, in one commit.")],
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the commit (git commit -S).")] = False,
+) -> None:
+    """Acknowledge that you read and understood documents: an empty commit with an Acknowledges: trailer.
+
+    The trailer names each document's latest approved revision. Holders of
+    the roles in a document's distribution owe one within acknowledge_days
+    (qms.yml); `qms training` shows who has and who has not.
+
+    Examples:
+
+        qms ack QP-07
+
+        qms ack QP-07 WI-07-01
+    """
+    from qms.commands.supervise import acknowledge
+
+    result = acknowledge(_workspace(ctx), ids, sign)
+    for doc in result.documents:
+        reader = f" (a reader as {', '.join(doc.roles)})" if doc.roles else ""
+        _say(f"Acknowledged {doc.id} revision {doc.revision}{reader}")
+    _say(f"Committed {result.commit[:7]} as {result.person}.")
+
+
+@app.command(cls=_Command)
+def training(
+    ctx: typer.Context,
+    output_format: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="text, json or csv (for a spreadsheet).")
+    ] = HistoryFormat.text,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--as-of", metavar="DATE", help="As it stood on this day (YYYY-MM-DD) instead of today."),
+    ] = None,
+) -> None:
+    """Show who has read and understood each revision in force: people by documents.
+
+    Each holder of a role in a document's distribution acknowledges its
+    revision in force within acknowledge_days (qms.yml), by `qms ack ID` or
+    through a training record (attendees, trained_on: [ID@REV]). A cell says
+    when the person acknowledged it, or by when they must.
+
+    Examples:
+
+        qms training
+
+        qms training --format csv > training-matrix.csv
+
+        qms training --format json --as-of 2026-12-31
+    """
+    from qms.report.training import render_csv, render_json, render_text
+    from qms.supervise.acknowledge import readers
+
+    workspace = _workspace(ctx)
+    from datetime import date
+
+    day = _as_of(as_of) or date.today()
+    found = readers(workspace.history(), workspace.config, [d for d in workspace.documents.documents if d.is_record],
+                    day)
+    if output_format is HistoryFormat.text:
+        render_text(found, _console())
+    else:
+        sys.stdout.write((render_json(found) + "\n") if output_format is HistoryFormat.json else render_csv(found))
+
+
 @app.command(cls=_Command)
 def demo(
     ctx: typer.Context,
@@ -473,7 +664,11 @@ def demo(
     approvals = " and ".join(item.replace(" by ", " approved by ", 1) for item in summary.self_approvals)
     _say(f"The check shows {len(summary.self_approvals)} warnings on purpose (H010): {approvals}, each the "
          "author of what they approved. The story makes these approvals to show that an author's own approval "
-         "never counts (segregation of duties); they are refused, and are not mistakes in the demo.")
+         "never counts (segregation of duties); they are refused, and are not mistakes in the demo. "
+         "It also shows, on purpose, EXT-02's periodic review overdue since 2026-06-16 (U001: it was left out of "
+         "the 2026 review round, so its reference to WI-04-01's revision A/1 is suspect too, U003), and QM-01 and "
+         "QP-07 suspect (U003): they rely on WI-07-01, revised after their 2026 review. As time goes on, more "
+         "reviews come due, as in the office.")
 
 
 @app.command(cls=_Command)
@@ -489,6 +684,8 @@ def build(
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help=AS_OF_HELP)] = None,  # noqa: UP045
     force: Annotated[bool, typer.Option("--force", help="Publish even while qms check has errors that affect the site "
                                         "(they are listed); unpublished documents and includes still stay out.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail, and keep the old site, when MkDocs warns "
+                                         "(a link to a file it does not publish, for example).")] = False,
 ) -> None:
     """Publish the controlled document set as a website (mkdocs build with the qms plugin).
 
@@ -498,7 +695,7 @@ def build(
     Documents are classified internal unless their front-matter says
     classification: public, and a plain build publishes internal ones too: it
     is for a site only staff can reach. Build a site on the open internet with
-    --public.
+    --public. MkDocs' warnings are shown; --strict fails on any.
 
     Refuses, exit code 1, while qms check has errors that affect what would
     be published; --force publishes anyway and lists them.
@@ -512,6 +709,8 @@ def build(
         qms build --audit --site-dir audit-site
 
         qms build --as-of 2026-12-15 --site-dir site-from-15-december
+
+        qms build --strict
     """
     from qms.commands.build import build_site
     from qms.commands.build_gate import publishing_errors
@@ -530,7 +729,7 @@ def build(
               "of qms check that affect the site; skipped:")
         for f in blocking.findings:
             _warn(f"  {f.path}{f':{f.line}' if f.line else ''}: {f.code} {f.message}")
-    site = build_site(root, site_dir, audit, public, _as_of(as_of))
+    site = build_site(root, site_dir, audit, public, _as_of(as_of), strict=strict, on_warning=_mkdocs_warning)
     _say(f"Built the {'public ' if public else ''}site in {site}"
          f"{': documents classified public only' if public else ''}.")
     _say(f"Open its index.html in a browser, or preview it, drafts included, with: cd {root} && qms serve")
@@ -985,6 +1184,191 @@ def coverage(
         sys.stdout.write(render.to_markdown(standards, docs.by_id(), config.language))
     else:
         sys.stdout.write(render.to_text(standards))
+
+
+class ObjectivesFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@app.command(cls=_Command)
+def objectives(
+    ctx: typer.Context,
+    period: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--period", "-p", metavar="PERIOD",
+                     help="A month (2026-11), quarter (2026Q3), half-year (2026H1) or year (2026); this year by default."),
+    ] = None,
+    output_format: Annotated[
+        ObjectivesFormat,
+        typer.Option("--format", "-f", help="text for people, json for tools, csv for spreadsheets, markdown for reports."),
+    ] = ObjectivesFormat.text,
+    fail_on_miss: Annotated[
+        bool, typer.Option("--fail-on-miss", help="Exit 1 when a target is missed or an objective cannot be computed."),
+    ] = False,
+) -> None:
+    """Compute the quality objectives from the records: value, target, met or not, the change on the previous
+    period and on the baseline, and the records each value comes from.
+
+    Each objective is shown for every period of its own length inside PERIOD, then for PERIOD as a whole.
+    A period without records is "no data", never 0%.
+
+    Examples:
+
+        qms objectives --period 2026
+
+        qms objectives --period 2026-11 --format json
+
+        qms objectives --period 2026H1 --format csv > objectives.csv
+    """
+    from datetime import date
+
+    from qms.publish.periods import parse_period, period_of
+    from qms.publish.results import Results
+    from qms.report import objectives as render
+
+    asked = parse_period(period) if period is not None else period_of(date.today(), "year")
+    if asked is None:
+        raise UsageError(f"--period {period}: write a month (2026-11), a quarter (2026Q3), a half-year (2026H1) "
+                         "or a year (2026)")
+    results_of = Results(_workspace(ctx), validate_tables=False)
+    results = results_of.results(asked)
+    findings = sorted([*results_of.objectives.findings, *results_of.result_findings(results)],
+                      key=lambda f: f.sort_key())
+    for finding in findings:
+        where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+        sys.stderr.write(visible(f"{where}: {finding.severity} {finding.code} {finding.full_message}") + "\n")
+    if output_format is ObjectivesFormat.json:
+        sys.stdout.write(render.to_json(results) + "\n")
+    elif output_format is ObjectivesFormat.csv:
+        sys.stdout.write(render.to_csv(results))
+    elif output_format is ObjectivesFormat.markdown:
+        sys.stdout.write(render.to_markdown(results))
+    else:
+        sys.stdout.write(render.to_text(results))
+    if fail_on_miss and (any(r.met is False for r in results) or any(f.severity == "error" for f in findings)):
+        raise typer.Exit(1)
+
+
+class ScorecardFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command(cls=_Command)
+def scorecard(
+    ctx: typer.Context,
+    month: Annotated[Optional[str], typer.Option("--month", metavar="YYYY-MM", help="One month: 2026-11.")] = None,  # noqa: UP045
+    half: Annotated[Optional[str], typer.Option("--half", metavar="YYYYH1", help="A half-year: 2026H1.")] = None,  # noqa: UP045
+    year: Annotated[Optional[str], typer.Option("--year", metavar="YYYY", help="A year: 2026.")] = None,  # noqa: UP045
+    output_format: Annotated[
+        ScorecardFormat, typer.Option("--format", "-f", help="text for people, json for tools.")
+    ] = ScorecardFormat.text,
+) -> None:
+    """Print the accountability roll-up: the points of nonconformity records, charged to the person responsible
+    and up the reporting line (1, 0.5, 0.25, ... or scorecard: weights: in qms.yml), per person and per section.
+
+    RESTRICTED: this is personal performance data. It is printed only here, never on the site, in the export or
+    in the search index. A person whose superior is not one person (two lines, a role several people hold) is a
+    finding (M007), and nobody above them is charged; the command then exits 1.
+
+    Examples:
+
+        qms scorecard --month 2026-11
+
+        qms scorecard --half 2026H1 --format json
+    """
+    from qms.publish.periods import parse_period
+    from qms.publish.scorecard import scorecard as roll_up
+    from qms.report import scorecard as render
+
+    given = [(name, value) for name, value in (("--month", month), ("--half", half), ("--year", year)) if value]
+    if len(given) != 1:
+        raise UsageError("give one of --month 2026-11, --half 2026H1 or --year 2026")
+    option, text = given[0]
+    period = parse_period(text)
+    grain = {"--month": "month", "--half": "half-year", "--year": "year"}[option]
+    if period is None or period.grain != grain:
+        raise UsageError(f"{option} {text}: write " + {"--month": "a month such as 2026-11",
+                                                         "--half": "a half-year such as 2026H1",
+                                                         "--year": "a year such as 2026"}[option])
+    workspace = _workspace(ctx)
+    docs = workspace.documents
+    settings = workspace.config.source.data.get("scorecard") if workspace.config.source else None
+    card = roll_up((d for d in docs.documents if d.is_record), docs.people, docs.roles, period, settings)
+    for finding in card.findings:
+        sys.stderr.write(visible(f"{finding.path}:{finding.line}: {finding.severity} {finding.code} "
+                                 f"{finding.full_message}") + "\n")
+    if output_format is ScorecardFormat.json:
+        sys.stdout.write(render.to_json(card) + "\n")
+    else:
+        sys.stdout.write(render.to_text(card, {p.id: p.name for p in docs.people}))
+    if card.findings:
+        raise typer.Exit(1)
+
+
+@app.command(name="review-pack", cls=_Command)
+def review_pack(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option("--period", "-p", metavar="PERIOD",
+                                        help="The period reviewed: 2026H1, 2026, 2026Q3 or 2026-11.")],
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", metavar="FILE", help="Write the pack to a new Markdown file (never overwritten)."),
+    ] = None,
+) -> None:
+    """Write the management review input (ISO 9001 9.3.2) as one Markdown document, computed from the
+    repository: actions from earlier reviews, changes to documents, objectives met and missed, satisfaction,
+    nonconformities and corrective actions, audits, monitoring results and external providers, each figure
+    linked to its evidence, with a marked blank for what only management can judge.
+
+    Examples:
+
+        qms review-pack --period 2026H1
+
+        qms review-pack --period 2026 --output review-2026.md
+    """
+    import os as _os
+
+    from qms.errors import QmsError
+    from qms.git.runner import GitError
+    from qms.publish.periods import parse_period
+    from qms.publish.results import Results
+    from qms.publish.reviewpack import document_changes
+    from qms.publish.reviewpack import review_pack as render
+
+    asked = parse_period(period)
+    if asked is None:
+        raise UsageError(f"--period {period}: write a half-year (2026H1), a year (2026), a quarter (2026Q3) "
+                         "or a month (2026-11)")
+    if output is not None and output.exists():
+        raise UsageError(f"--output {output}: the file exists; name a new file (the pack never overwrites one)")
+    workspace = _workspace(ctx)
+    results_of = Results(workspace, validate_tables=False)
+    results = results_of.results(asked)
+    try:
+        changes = document_changes(workspace.history(), asked)
+    except (QmsError, GitError):
+        changes = None
+    root = workspace.root
+    base = (output.resolve().parent if output is not None else root)
+
+    def link(path: str) -> str:
+        return Path(_os.path.relpath(root / path, base)).as_posix()
+
+    records = [d for d in workspace.documents.documents if d.is_record]
+    text = render(workspace.config.organisation, asked, records, results, changes, link) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "x", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write it ({exc.strerror or exc})") from None
+    sys.stdout.write(f"Wrote the management review input for {asked.label} to {output}.\n")
 
 
 @app.command(name="export", cls=_Command)

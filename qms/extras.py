@@ -15,9 +15,10 @@ from qms.errors import QmsError
 
 # Each extra, and the top-level modules whose absence means it was not installed.
 EXTRAS = {
-    "site": ("mkdocs", "material", "jieba", "markdown", "pymdownx", "markdown_callouts"),
+    "site": ("mkdocs", "material", "jieba", "markdown", "pymdownx", "markdown_callouts", "pygal"),
     "pdf": ("weasyprint", "markdown", "pymdownx", "markdown_callouts"),
     "word": ("mammoth",),
+    "calendar": ("icalendar",),
 }
 
 

@@ -199,3 +199,23 @@ def test_gitlab_pipeline(office: tuple[User, Path, str], tmp_path: Path) -> None
     run = _run("\n".join(template[".qms-check"]["script"]), root, user, base, tmp_path / "summary.md", shell="sh")
     assert run.returncode == 0, run.stdout + run.stderr
     assert json.loads((root / "gl-code-quality.json").read_text(encoding="utf-8")) == []
+
+
+def test_weekly_due_workflow_publishes_the_due_list_as_the_job_summary(office: tuple[User, Path, str],
+                                                                       tmp_path: Path) -> None:
+    """qms init writes a second workflow: every Monday, `qms due` as Markdown into the job summary."""
+    user, root, base = office
+    workflow = yaml.safe_load((root / ".github/workflows/qms-due.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))
+    assert triggers == {"schedule": [{"cron": "23 6 * * 1"}], "workflow_dispatch": None}
+    assert workflow["permissions"] == {"contents": "read"}
+    steps = {s.get("name", s.get("uses", "")): s for s in workflow["jobs"]["due"]["steps"]}
+    assert steps["actions/checkout@v4"]["with"] == {"fetch-depth": 0}
+    action = f"{REPOSITORY.removeprefix('https://github.com/')}@v{__version__}"
+    assert steps["Install qmskit"] == {"name": "Install qmskit", "uses": action, "with": {"check": "false"}}
+    step = steps["Due and overdue"]["run"]
+    assert step == 'qms due --within 30d --format markdown >> "$GITHUB_STEP_SUMMARY"'
+    summary = tmp_path / "summary.md"
+    run = _run(step, root, user, base, summary)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert summary.read_text(encoding="utf-8").startswith("# Due and overdue\n")

@@ -58,7 +58,7 @@ def test_extras_match_pyproject() -> None:
     optional = project["optional-dependencies"]
     distribution = {"mkdocs": "mkdocs", "material": "mkdocs-material", "jieba": "jieba", "markdown": "markdown",
                     "weasyprint": "weasyprint", "pymdownx": "pymdown-extensions", "markdown_callouts": "markdown-callouts",
-                    "mammoth": "mammoth"}
+                    "mammoth": "mammoth", "pygal": "pygal", "icalendar": "icalendar"}
 
     def names(requirements: list[str]) -> set[str]:
         return {r.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip() for r in requirements}
@@ -66,4 +66,4 @@ def test_extras_match_pyproject() -> None:
     for extra, modules in extras.EXTRAS.items():
         assert names(optional[extra]) == {distribution[m] for m in modules}, extra
     assert not names(project["dependencies"]) & set(distribution.values())
-    assert "qmskit[site,pdf,word]" in optional["test"]
+    assert "qmskit[site,pdf,word,calendar]" in optional["test"]

@@ -84,7 +84,8 @@ EXPECTED = {
     # A suggestion describes the problem: it stays in the message, and there is no other fix to give.
     "S001 referencs": ("unknown key 'referencs': did you mean \"references\"?", None),
     "D004": ('retention "3 years" is not a period',
-             "write a number and a unit (d, w, m or y), such as 6m or 3y, or 'permanent'"),
+             "write a number and a unit (d, w, m or y), such as 6m or 3y, a period after an event, such as "
+             "5y after closed, or 'permanent'"),
     "F005": ("key 'status' appears twice (lines 9 and 10)", "keep one of them"),
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from qmsrepo import GitQmsRepo, find
@@ -214,20 +215,28 @@ def test_a_published_documents_pdf_embeds_nothing_of_an_unpublished_one(git_repo
     repo.write("procedures/qp-01-flow.png", PNG)
     repo.write(QP, repo.read(QP) + "\n![bands](qp-09-pay.png)\n\n![flow](qp-01-flow.png)\n")
     repo.commit("Pay chart shown in document control", who="li-na")
-    fetched: list[str] = []
-    import weasyprint
+    fetched: list[str] = []  # what the copy's URL fetcher handed WeasyPrint
+    import qms.commands.pdf as pdf_command
 
-    original = weasyprint.URLFetcher.fetch
+    made = pdf_command._only_local
 
-    def recording(self: object, url: str, headers: object = None) -> object:
-        fetched.append(url)
-        return original(self, url, headers)
+    def recording_fetcher(*args: Any, **kwargs: Any) -> Any:
+        fetcher = made(*args, **kwargs)
+        inner = fetcher.fetch
 
-    weasyprint.URLFetcher.fetch = recording
+        def fetch(url: str, headers: object = None) -> object:
+            response = inner(url, headers)
+            fetched.append(url)
+            return response
+
+        fetcher.fetch = fetch
+        return fetcher
+
+    pdf_command._only_local = recording_fetcher
     try:
         run = repo.qms("pdf", "QP-01", "--output-dir", str(tmp_path / "pdf"))
     finally:
-        weasyprint.URLFetcher.fetch = original
+        pdf_command._only_local = made
     assert run.code == 0, run.stdout + run.stderr
     assert any(url.endswith("qp-01-flow.png") for url in fetched), fetched
     assert not any("qp-09" in url for url in fetched), fetched

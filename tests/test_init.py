@@ -87,7 +87,9 @@ def test_example_copies_the_sample_with_a_baseline_at_the_first_commit(tmp_path:
     assert re.search(r"^baseline: qms-baseline\b", settings, re.M)  # a tag on the first commit, not a date
     assert user.git(root, "rev-parse", "qms-baseline") == user.git(root, "rev-parse", "HEAD")
     check = user.qms("check", "--history", "--format", "json", cwd=root)
-    assert (check.code, check.findings) == (0, [])
+    # The sample's documents are as the office left them: those in force since 2024 are past their periodic
+    # review, a warning (U001), and those relying on documents revised since are suspect (U003); nothing else.
+    assert check.code == 0 and {f["code"] for f in check.findings} <= {"U001", "U003"}
 
 
 def test_refuses_a_folder_that_holds_a_qms(tmp_path: Path) -> None:

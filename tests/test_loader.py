@@ -93,8 +93,10 @@ def test_non_markdown_file_is_a_warning(repo: QmsRepo) -> None:
 
 
 def test_pictures_in_assets_folder_pass(repo: QmsRepo) -> None:
-    """Pictures kept in an assets/ folder beside the documents are expected."""
+    """Pictures kept in an assets/ folder beside the documents that use them are expected (an unused one is
+    R012, a warning: tests/test_attachments.py)."""
     repo.write("procedures/assets/flowchart.png", b"\x89PNG\r\n\x1a\n")
+    repo.edit("procedures/qp-01-document-control.md", "See the", "![Flow](assets/flowchart.png)\n\nSee the")
     assert_clean(repo)
 
 

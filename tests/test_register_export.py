@@ -51,13 +51,14 @@ def text(html: str) -> str:
 def test_register_lists_exactly_the_published_documents(demo: Path) -> None:
     rows = json.loads(qms(demo, "register", "--format", "json").stdout)
     assert list(rows[0]) == ["id", "title", "type", "revision", "status", "effective", "owner", "next_review", "path",
-                             "upcoming"]
+                             "upcoming", "review_overdue"]
     effective = {i for i, s in current_status(demo).items() if s == "effective" and not i.startswith("REC-")}
     assert {r["id"] for r in rows} == effective
     assert "F-03-09" not in {r["id"] for r in rows}
     assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
     qp02 = next(r for r in rows if r["id"] == "QP-02")
-    assert (qp02["revision"], qp02["effective"], qp02["next_review"]) == ("B/0", "2026-03-01", "2027-03-01")
+    # The next review counts from the demo's 2026 review round (2026-05-04), which confirmed QP-02 B/0.
+    assert (qp02["revision"], qp02["effective"], qp02["next_review"]) == ("B/0", "2026-03-01", "2027-05-04")
     assert qp02["path"].startswith("procedures/qp-02-")
 
 

@@ -126,11 +126,15 @@ def test_retention_not_a_period(repo: QmsRepo, value: str) -> None:
     assert f'retention "{value}" is not a period' in hit["message"]
 
 
-@pytest.mark.parametrize("value", ["30d", "2w", "6m", "3y", "10y", "permanent"])
+@pytest.mark.parametrize("value", ["30d", "2w", "6m", "3y", "10y", "permanent", "5y after closed"])
 def test_retention_periods_pass(repo: QmsRepo, value: str) -> None:
-    """Each unit, and `permanent`, is a valid retention."""
+    """Each unit, `permanent`, and a period after an event are valid retentions (judged on the record's own
+    day, before even 30d has run out and made it due for disposal, U016)."""
     repo.edit(REC, "retention: 3y", f"retention: {value}")
-    assert_clean(repo)
+    if value.endswith("closed"):
+        repo.edit(REC, "status: closed", "status: closed\nclosed: 2026-03-10")
+    run = repo.check("--as-of", "2026-03-10")
+    assert (run.code, run.findings) == (0, [])
 
 
 # --- D005 revision-scheme

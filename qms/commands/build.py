@@ -10,9 +10,11 @@ build leaves the old site as it was; the next build removes the temporary folder
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -48,17 +50,28 @@ def mkdocs_command(root: Path, *args: str, audit: bool = False, public: bool = F
 
 
 def build_site(root: Path, site_dir: Path | None = None, audit: bool = False, public: bool = False,
-               as_of: date | None = None) -> Path:
+               as_of: date | None = None, strict: bool = False,
+               on_warning: Callable[[str], None] | None = None) -> Path:
     """Build the site with MkDocs and put it in place whole; returns where it is.
 
     `site_dir` is --site-dir (default: mkdocs.yml's site_dir, or site/); `public` publishes only documents
-    classified public. Raises BuildFailedError when MkDocs fails, leaving the old site as it was.
+    classified public. Each warning or error MkDocs logs is given to `on_warning` (its progress is not);
+    with `strict`, a warning fails the build, as `mkdocs build --strict` does. Raises BuildFailedError when
+    MkDocs fails, leaving the old site as it was.
     """
-    argv, env = mkdocs_command(root, "build", "--quiet", audit=audit, public=public, as_of=as_of)
+    argv, env = mkdocs_command(root, "build", *(["--strict"] if strict else []), audit=audit, public=public,
+                               as_of=as_of)
     target = _target(root, site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     with folder_aside(target) as staging:
-        code = _run([*argv, "--site-dir", str(staging)], root, env)
+        code, said = _run([*argv, "--site-dir", str(staging)], root, env)
+        warnings = mkdocs_warnings(said)
+        for warning in warnings:
+            if on_warning is not None:
+                on_warning(warning)
+        if code != 0 and strict and warnings:
+            raise BuildFailedError(f"MkDocs reported {len(warnings)} warning{'s' if len(warnings) != 1 else ''} "
+                                   f"(above), and --strict stops on any; {target} was left as it was")
         if code != 0:
             raise BuildFailedError(f"MkDocs could not build the site (exit code {code}); {target} was left as it was")
         _keep_hidden_entries(target, staging)
@@ -66,10 +79,35 @@ def build_site(root: Path, site_dir: Path | None = None, audit: bool = False, pu
     return target
 
 
-def _run(argv: list[str], root: Path, env: dict[str, str]) -> int:
-    """MkDocs' exit code. On Linux MkDocs is stopped when we are, so a killed build leaves nothing running."""
+# MkDocs' log lines: "WARNING -  Doc file 'x.md' contains a link ...", continued on indented lines.
+_LOG_RECORD = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-\s+")
+# Its closing line in strict mode repeats what the warnings above say.
+_STRICT_SUMMARY = re.compile(r"^Aborted with \d+ warnings? in strict mode!?$")
+
+
+def mkdocs_warnings(said: str) -> list[str]:
+    """The warnings and errors in what MkDocs wrote, each with its continuation lines; not its progress (INFO).
+
+    Text that is no log record (a traceback, a message of a plugin printed directly) is kept too."""
+    records: list[tuple[str, list[str]]] = []
+    for line in said.splitlines():
+        record = _LOG_RECORD.match(line)
+        if record is not None:
+            records.append((record.group(1), [line[record.end():]]))
+        elif line.strip() and not _STRICT_SUMMARY.match(line.strip()):
+            if records and line[:1].isspace():
+                records[-1][1].append(line.strip())
+            else:
+                records.append(("ERROR", [line]))
+    return ["\n".join(lines) for level, lines in records if level not in ("DEBUG", "INFO")]
+
+
+def _run(argv: list[str], root: Path, env: dict[str, str]) -> tuple[int, str]:
+    """MkDocs' exit code and what it logged. On Linux MkDocs is stopped when we are, so a killed build leaves
+    nothing running."""
     if not sys.platform.startswith("linux"):
-        return subprocess.run(argv, cwd=root, env=env).returncode
+        proc = subprocess.run(argv, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        return proc.returncode, proc.stdout.decode("utf-8", "replace")
     import ctypes
     import signal
 
@@ -81,7 +119,9 @@ def _run(argv: list[str], root: Path, env: dict[str, str]) -> int:
         if os.getppid() != parent:  # we were killed before it took effect
             os._exit(1)
 
-    return subprocess.run(argv, cwd=root, env=env, preexec_fn=die_with_parent).returncode
+    proc = subprocess.run(argv, cwd=root, env=env, preexec_fn=die_with_parent, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace")
 
 
 def _target(root: Path, site_dir: Path | None) -> Path:

@@ -42,7 +42,7 @@ class Step:
 
     date: str
     who: str
-    action: str  # import, approve-import, add, revise, status, approve, self-approve, merge, rename
+    action: str  # import, approve-import, add, revise, status, approve, self-approve, merge, rename, review-round, ack
     ids: tuple[str, ...] = ()
     message: str = ""
     status: str = "review"  # the status that add, revise and status leave (obsolete: withdraw)
@@ -63,6 +63,9 @@ STORY = [
     # The sample's QP-13 A/0 carries its withdrawal notice in the body. Adding it now would change
     # approved content (voiding the A/0 approval), so it is there from the import; this is status only.
     Step("2025-03-03", DC, "status", ("QP-13",), "Withdraw QP-13: superseded by QP-14", "obsolete"),
+    # The yearly periodic reviews: each document in force is confirmed unchanged by a holder of its
+    # approver (or owner) role who did not write it (`Periodic-review:` commits).
+    Step("2025-06-16", "", "review-round", message="Periodic review"),
     Step("2025-06-10", DC, "rename", ("QP-08",), "Rename QP-08's file to match its title",
          path="procedures/qp-08-purchasing.md"),
     Step("2025-07-07", DC, "revise", ("WI-04-01",), "WI-04-01 A/1: ask for extensions by day 4 (REC-2025-004)"),
@@ -81,6 +84,12 @@ STORY = [
     Step("2026-02-02", DC, "status", ("QP-02",), "Send QP-02 B/0 for review"),
     Step("2026-02-06", MR, "self-approve", ("QP-02",), "Approve QP-02 revision B/0"),
     Step("2026-02-09", "zhao-guoqiang", "approve", ("QP-02",), "Approve QP-02 revision B/0"),
+    # On purpose, EXT-02 is left out of the 2026 round: its review is overdue from 2026-06-16 (U001). QM-01,
+    # reviewed here, relies on WI-07-01, whose revision A/1 comes after: a suspect reference (U003).
+    Step("2026-05-04", "", "review-round", ("EXT-02",), "Periodic review"),
+    # Read and understood: the section heads and the document controller were trained on QP-02 B/0
+    # (REC-2026-001, trained_on); Wu Haitao, who gave the training, acknowledges it by trailer.
+    Step("2026-02-11", "wu-haitao", "ack", ("QP-02",), "Acknowledge QP-02 revision B/0"),
     Step("2026-05-11", DC, "revise", ("WI-07-01",), "WI-07-01 A/1: restore tests on the standby server"),
     Step("2026-05-18", "it-head", "approve", ("WI-07-01",), "Approve WI-07-01 revision A/1"),
     Step("2026-08-03", SUPERVISION, "add", ("WI-04-03",), "Draft WI-04-03 on requests from the public", "draft",
@@ -277,8 +286,9 @@ class _Builder:
             raise DemoError(f"git {' '.join(args[:2])} failed: {err or out}")
         return out
 
-    def commit(self, day: str, who: dict, message: str, trailers: list[str] | None = None) -> None:
-        body = message + ("\n\n" + "\n".join(f"Approves: {t}" for t in trailers) if trailers else "")
+    def commit(self, day: str, who: dict, message: str, trailers: list[str] | None = None,
+               key: str = "Approves") -> None:
+        body = message + ("\n\n" + "\n".join(f"{key}: {t}" for t in trailers) if trailers else "")
         self.git("add", "-A")
         # Hook for signed approvals: git signs with the caller's key; qms counts the signature only
         # when the roster lists that key under the approver's signing_keys.
@@ -371,6 +381,33 @@ class _Builder:
         self.commit(step.date, who, step.message, trailers)
         if step.branch:
             self.git("checkout", "-q", "main")
+
+    def do_review_round(self, step: Step) -> None:
+        """A periodic review of every document in force but `step.ids`, one commit per reviewer: the first
+        holder of an approver role, or else of the owner role, who did not write the revision."""
+        by_person: dict[str, list[str]] = defaultdict(list)
+        for doc_id in sorted(self.docs):
+            if doc_id in step.ids or not (self.root / self.paths[doc_id]).exists():
+                continue
+            meta = _meta(self.current(doc_id))
+            if meta.get("status") != "effective":
+                continue
+            roles = [*meta.get("approvers", []), meta.get("owner")]
+            reviewer = next((p for role in roles for p in self.people
+                             if role in p["roles"] and p["id"] not in self.authors[doc_id]), None)
+            if reviewer is None:
+                raise DemoError(f"nobody may make the periodic review of {doc_id} in the demo story")
+            by_person[reviewer["id"]].append(f"{doc_id}@{meta['revision']}")
+        for person in self.people:
+            trailers = by_person.get(person["id"])
+            if trailers:
+                ids = ", ".join(t.split("@")[0] for t in trailers)
+                self.commit(step.date, person, f"{step.message} of {ids}: confirmed unchanged", trailers,
+                            "Periodic-review")
+
+    def do_ack(self, step: Step) -> None:
+        trailers = [f"{i}@{_meta(self.current(i))['revision']}" for i in step.ids]
+        self.commit(step.date, self.person(step.who), step.message, trailers, "Acknowledges")
 
     def do_self_approve(self, step: Step) -> None:
         # A trailer-only commit: the status stays where the author left it.

@@ -25,6 +25,7 @@ from qms.model import Document
 from qms.publish import generated
 from qms.publish import pages as publish
 from qms.publish.labels import labels
+from qms.publish.scorecard import without_personal_keys
 from qms.publish.snapshot import Snapshot, announcement, snapshot
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.text.blocks import join_cjk_lines
@@ -78,18 +79,24 @@ def _write_pages(out: Path, config: Config, snap: Snapshot, published: list[Docu
         targets = {d.id: (posixpath.relpath(d.path, here), d.title) for d in published if d.id}
         entry = snap.entries[doc.path]
         front = split_front_matter(entry.text).yaml_text
+        if doc.is_record:  # who is charged points for an error is personal performance data (qms scorecard)
+            front = without_personal_keys(front)
         # The reader's Markdown renderer shows a line break as a space: CJK lines are joined here.
         body = join_cjk_lines(publish.link_ids(doc.body, doc.body_line, targets))
         parts = [f"---\n{front}\n---"]
         if not doc.is_record:
-            parts += [_header(doc, config, role_titles, t, snap.as_of, announcement(entry, config.language)),
+            schedule = publish.review_schedule(doc, entry.revision, config, snap.as_of)
+            parts += [_header(doc, config, role_titles, t, snap.as_of, announcement(entry, config.language), schedule),
                       body.strip("\n"), _revisions(entry.history, t)]
         else:
             parts.append(body.strip("\n"))
         write(doc.path, "\n\n".join(parts) + "\n")
     announced = {path: announcement(entry, config.language) for path, entry in snap.entries.items()}
+    # The export is internal, as a plain site is: overdue reviews are marked, as there.
+    schedules = {path: publish.review_schedule(entry.doc, entry.revision, config, snap.as_of)
+                 for path, entry in snap.entries.items() if not entry.doc.is_record}
     write("register.md", generated.register_page(docs, config.review_months, t, generated.same_path, audit,
-                                                 generated.MARKDOWN, announced, snap.as_of))
+                                                 generated.MARKDOWN, announced, snap.as_of, schedules, mark_overdue=True))
     write("records.md", generated.records_page(docs, t, generated.same_path, audit))
     write("roles.md", generated.roles_page(docs, t, generated.same_path, audit))
     write("index.md", f"# {md_cell(config.organisation)}\n\n"
@@ -97,8 +104,8 @@ def _write_pages(out: Path, config: Config, snap: Snapshot, published: list[Docu
 
 
 def _header(doc: Document, config: Config, role_titles: dict[str, str], t: dict[str, str], as_of: date,
-            upcoming: str) -> str:
-    h = publish.header(doc, config.review_months, role_titles, as_of)
+            upcoming: str, schedule: publish.ReviewSchedule | None = None) -> str:
+    h = publish.header(doc, config.review_months, role_titles, as_of, schedule)
     heads = [t[k] for k in ("id", "revision", "status", "effective", "owner", "approvers", "next_review")]
     values = (h.id, h.revision, h.status, publish.effective_text(h, t), h.owner, h.approvers, h.next_review)
     table = generated.markdown_table(heads, [[md_cell(v) for v in values]])

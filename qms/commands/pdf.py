@@ -17,9 +17,12 @@ replaced without --force.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
+import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -32,7 +35,7 @@ from qms.git.worktree import has_uncommitted_change
 from qms.history.model import Revision
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import gfm
+from qms.publish import attachments, gfm
 from qms.publish import pages as publish
 from qms.publish.includes import Unpublished, hidden_documents
 from qms.publish.labels import labels
@@ -52,13 +55,14 @@ WORDS = {
            "signature_verified": "signed, verified by git", "signature_unverified": "signed, not verified",
            "signature_none": "not signed", "controlled_copy": "Controlled copy", "copy_number": "No. {number}",
            "draft_mark": "DRAFT", "none": "none recorded", "references": "References",
-           "reviewed_before_approval": "reviewed before approval"},
+           "reviewed_before_approval": "reviewed before approval",
+           "attachments": "Attachments", "attachments_note": "These files are embedded in this PDF file."},
     "zh": {"page": "第 {page} 页 共 {pages} 页",
            "approval": "审批", "meaning": "签署含义", "name": "姓名", "signed": "签名",
            "approved_for_use": "批准发布实施", "authored": "编写", "signature_verified": "已签名（git 已验证）",
            "signature_unverified": "已签名（未验证）", "signature_none": "未签名", "controlled_copy": "受控文件",
            "copy_number": "分发号 {number}",           "draft_mark": "草稿", "none": "无记录", "references": "引用文件",
-           "reviewed_before_approval": "审核"},
+           "reviewed_before_approval": "审核", "attachments": "附件", "attachments_note": "以下文件已嵌入本 PDF 文件。"},
 }
 FONTS = {
     "en": '"DejaVu Sans", "Noto Sans", "Noto Sans CJK SC", sans-serif',
@@ -160,10 +164,13 @@ def _md_text(text: str) -> str:
     return re.sub(r"([\[\]\\*_`<>])", r"\\\1", text)
 
 
-def _only_local(root: Path, unpublished: Unpublished | None = None) -> Any:
+def _only_local(root: Path, unpublished: Unpublished | None = None,
+                committed: Callable[[str], bytes | None] | None = None) -> Any:
     """A WeasyPrint URL fetcher that reads files inside the repository, and nothing from the network; with
     `unpublished` (printing a published document), nothing of a document the site does not publish (S003).
 
+    With `committed` (a controlled copy), a file is read as git holds it at the commit of the printed text,
+    never from the working tree: the picture in the copy is the approved one.
     `URLFetcher` (WeasyPrint 68 and later) replaced the function `default_url_fetcher`, which 70 removed.
     """
     weasyprint = _weasyprint()
@@ -173,9 +180,17 @@ def _only_local(root: Path, unpublished: Unpublished | None = None) -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith(inside):
                 raise ValueError(f"a controlled copy only embeds files from the repository, not {url}")
-            if unpublished is not None and unpublished.find(unquote(url[len(inside):].split("#")[0].split("?")[0])):
+            rel = unquote(url[len(inside):].split("#")[0].split("?")[0])
+            if unpublished is not None and unpublished.find(rel):
                 raise ValueError(f"a published document's copy embeds nothing of an unpublished document, not {url}")
-            return super().fetch(url, headers)
+            if committed is None:
+                return super().fetch(url, headers)
+            data = committed(rel)
+            if data is None:
+                raise ValueError(f"a controlled copy only embeds committed files, and git holds no {rel}")
+            kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+            # Not a file: address, which WeasyPrint would open from the working tree instead of these bytes.
+            return weasyprint.urls.URLFetcherResponse(f"git-blob:{rel}", data, {"Content-Type": kind})
 
 
     return RepositoryFetcher(allowed_protocols=("file",))
@@ -208,7 +223,8 @@ def signature_rows(revision: Revision | None, t: dict[str, str], role_titles: di
 
 
 def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revision | None,
-                earlier: list[Revision], draft: bool, upcoming: str = "", copy_number: int | None = None) -> str:
+                earlier: list[Revision], draft: bool, upcoming: str = "", copy_number: int | None = None,
+                attached: list[str] | None = None) -> str:
     """The controlled copy as one HTML page; `earlier` is the revision table, newest first.
 
     A copy from `qms pdf` is a controlled copy and says so on every page, with its distribution number when it
@@ -230,7 +246,7 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
         organisation=config.organisation, revision=revision, rows=earlier, role_titles=role_titles,
         legacy=list(reversed(publish.legacy_revisions(doc))),  # approved on paper, before the first revision in git
         signatures=signature_rows(revision, t, role_titles), body=_body_html(doc, titles), draft=draft, copy=copy,
-        change=doc.data.get("change"), upcoming=upcoming,
+        change=doc.data.get("change"), upcoming=upcoming, attached=attached or [],
         created=(revision.last.commit.author_date if revision else date.today().isoformat()),
     )
 
@@ -267,20 +283,63 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
         is_draft = chosen_doc.status != "effective"  # only reaches here with --draft
         # The revision table lists the revision printed and those before it, newest first.
         doc, revision, rows = _in_force(workspace, chosen_doc, entry, is_draft, every)
-        plans.append((doc, revision, rows, is_draft, "" if is_draft else announcement(entry, config.language)))
+        plans.append((doc, revision, rows, is_draft, "" if is_draft else announcement(entry, config.language),
+                      "" if is_draft or entry is None else entry.commit))
     target_dir.mkdir(parents=True, exist_ok=True)
     # What the site does not publish, committed or in the working tree (WeasyPrint reads the working tree's files).
     unpublished = hidden_documents([*snap.docs.documents, *workspace.documents.documents],
                                    lambda d: visibility(d) == PUBLISHED)
     written = []
-    for doc, revision, rows, is_draft, upcoming in plans:
-        fetcher = _only_local(config.root, unpublished if visibility(doc) == PUBLISHED else None)
-        html = render_html(config, snap.docs, doc, revision, rows, is_draft, upcoming, copy_number)
+    for doc, revision, rows, is_draft, upcoming, commit in plans:
+        guard = unpublished if visibility(doc) == PUBLISHED else None
+        files = _Files(config, commit or None)
+        downloads = [(path, data) for path, data in files.downloads(doc) if guard is None or not guard.find(path)]
+        html = render_html(config, snap.docs, doc, revision, rows, is_draft, upcoming, copy_number,
+                           [posixpath.basename(path) for path, _ in downloads])
         identifier = hashlib.sha1(html.encode("utf-8")).hexdigest()[:32].encode()
+        when = datetime.fromisoformat(revision.last.commit.author_date) if revision else datetime(2000, 1, 1)
+        embedded = [weasyprint.Attachment(string=content, name=posixpath.basename(path), created=when, modified=when)
+                    for path, content in downloads]
+        fetcher = _only_local(config.root, guard, files.read if commit else None)
         data = weasyprint.HTML(string=html, base_url=str(config.root / doc.path), url_fetcher=fetcher).write_pdf(
-            pdf_identifier=identifier)
+            pdf_identifier=identifier, attachments=embedded)
         written.append(_write(doc, target_dir / file_name(doc, is_draft), data, force))
     return written
+
+
+class _Files:
+    """The files a copy embeds or attaches: as git holds them at the printed text's commit, or, for a draft
+    (no commit), as the working tree holds them."""
+
+    def __init__(self, config: Config, commit: str | None) -> None:
+        self.config = config
+        self.root = config.root
+        self.commit = commit
+        self.read_already: dict[str, bytes | None] = {}
+
+    def read(self, rel: str) -> bytes | None:
+        if not attachments.publishable(self.config, rel):  # as on the site: only files beside the documents
+            return None
+        if rel not in self.read_already:
+            if self.commit is None:
+                path = self.root / rel
+                self.read_already[rel] = path.read_bytes() if path.is_file() else None
+            else:
+                self.read_already[rel] = attachments.committed(self.root, {self.commit: [rel]}).get(rel)
+        return self.read_already[rel]
+
+    def downloads(self, doc: Document) -> list[tuple[str, bytes]]:
+        """(path, content) of each linked file that is not a picture: attached to the PDF, listed at its end."""
+        links = [link.path for link in attachments.linked_files(doc)]
+        if self.commit is not None:
+            self.read_already.update(dict.fromkeys(links))
+            self.read_already.update(attachments.committed(self.root, {self.commit: links}))
+        found = []
+        for path in dict.fromkeys(links):
+            content = self.read(path)
+            if content is not None and not path.lower().endswith(attachments.PICTURES):
+                found.append((path, content))
+        return found
 
 
 def _write(doc: Document, path: Path, data: bytes, force: bool) -> Written:

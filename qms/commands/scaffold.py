@@ -36,6 +36,7 @@ LANGUAGES = ("en", "zh")
 SAMPLE_FILES = (".gitignore", "qms.yml", "mkdocs.yml", "manual", "procedures", "records", "schemas", "portal", "docs/guides")
 # Files shared by every new repository, and where each goes.
 COMMON = {"gitignore": ".gitignore", "github-workflow.yml.j2": ".github/workflows/qms.yml",
+          "github-due.yml.j2": ".github/workflows/qms-due.yml",
           "gitlab-ci.yml.j2": ".gitlab-ci.yml", "pre-commit-config.yaml.j2": ".pre-commit-config.yaml",
           "gitkeep": "records/.gitkeep"}
 # A user's own copies of these are kept rather than refused (a fresh clone from a forge often has them).

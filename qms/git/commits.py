@@ -34,6 +34,9 @@ class Commit:
     merged_by: str | None = None  # the first-parent merge that brought this side commit in
     changes: list[Change] = field(default_factory=list)
     reviews: list[str] = field(default_factory=list)  # `Reviews: ID@REV` trailers
+    disposes: list[str] = field(default_factory=list)  # `Disposes: ID` trailers: records removed at retention's end
+    periodic_reviews: list[str] = field(default_factory=list)  # `Periodic-review: ID@REV` trailers
+    acknowledges: list[str] = field(default_factory=list)  # `Acknowledges: ID@REV` trailers
 
     @property
     def short(self) -> str:

@@ -23,7 +23,9 @@ from qms.git.runner import PATHS_PER_CALL, GitError, git_command, git_environmen
 # Fields of one commit header, separated by US (0x1f); each commit opens with RS (0x1e).
 _FORMAT = "%x1e" + "%x1f".join(
     ["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%(trailers:key=Approves,valueonly,separator=%x1d)",
-     "%(trailers:key=Reviews,valueonly,separator=%x1d)", ""]
+     "%(trailers:key=Reviews,valueonly,separator=%x1d)", "%(trailers:key=Disposes,valueonly,separator=%x1d)",
+     "%(trailers:key=Periodic-review,valueonly,separator=%x1d)",
+     "%(trailers:key=Acknowledges,valueonly,separator=%x1d)", ""]
 )
 
 
@@ -116,7 +118,8 @@ def read_before(root: Path, base: str, paths: list[str], ids: set[str]) -> list[
         place[merge] = len(place)
     side_shas = [s for shas in side.values() for s in shas]
     approving = [line.partition("\x1f")[0] for line in run_git(  # approvals and reviews both
-        root, "log", "--format=%H%x1f%(trailers:key=Approves,key=Reviews,valueonly,separator=%x1f)", base).decode(
+        root, "log", "--format=%H%x1f%(trailers:key=Approves,key=Reviews,key=Periodic-review,key=Acknowledges,"
+        "valueonly,separator=%x1f)", base).decode(
         "utf-8", "surrogateescape").splitlines()
         if any(t.strip().partition("@")[0] in ids for t in line.split("\x1f")[1:])]
     found = {c.sha: c for c in touched}
@@ -319,12 +322,18 @@ def _parse_commits(raw: bytes, names: dict[str, str] | None = None) -> list[Comm
     for chunk in raw.decode("utf-8", "surrogateescape").split("\x1e"):
         if not chunk:
             continue
-        sha, parents, an, ae, ad, cn, ce, cd, trailers, review_trailers, raw_changes = chunk.split("\x1f", 10)
-        approves = [t.strip() for t in trailers.split("\x1d") if t.strip()] if trailers else []
-        reviews = [t.strip() for t in review_trailers.split("\x1d") if t.strip()] if review_trailers else []
+        (sha, parents, an, ae, ad, cn, ce, cd, trailers, review_trailers, disposal_trailers, periodic, acks,
+         raw_changes) = chunk.split("\x1f", 13)
         commits.append(Commit(sha, parents.split(), share(an, an), share(ae, ae), ad, share(cn, cn), share(ce, ce),
-                              cd, approves, 0, None, _parse_raw(raw_changes), reviews))
+                              cd, _values(trailers), 0, None, _parse_raw(raw_changes),
+                              reviews=_values(review_trailers), disposes=_values(disposal_trailers),
+                              periodic_reviews=_values(periodic), acknowledges=_values(acks)))
     return commits
+
+
+def _values(trailers: str) -> list[str]:
+    """The values of one trailer key, as `%(trailers:...,separator=%x1d)` lists them."""
+    return [t.strip() for t in trailers.split("\x1d") if t.strip()] if trailers else []
 
 
 def _commit_graph(root: Path, exclude: str | None = None) -> tuple[list[str], dict[str, list[str]]]:

@@ -20,9 +20,10 @@ from qms import __version__
 from qms.git.cachedir import cache_path, read_mapping, write_atomically
 from qms.git.commits import Change, Commit
 
-NAME = f"log-{__version__}-2.json"
+NAME = f"log-{__version__}-4.json"
 
-Entry = list[Any]  # [parents, author name, email, date, committer name, email, date, approves, changes, reviews]
+Entry = list[Any]  # [parents, author name, email, date, committer name, email, date, approves, changes, reviews,
+#                     disposes, periodic reviews, acknowledgements]
 
 
 class DamagedCache(ValueError):
@@ -39,14 +40,16 @@ def commit(sha: str, entry: Entry | None) -> Commit:
     if entry is None:
         raise DamagedCache(sha)
     try:
-        parents, an, ae, ad, cn, ce, cd, approves, changes, reviews = entry
+        parents, an, ae, ad, cn, ce, cd, approves, changes, reviews, disposes, periodic, acks = entry
         if not (parents.__class__ is an.__class__ is ae.__class__ is ad.__class__ is cn.__class__
                 is ce.__class__ is cd.__class__ is str and approves.__class__ is list is reviews.__class__
-                and all(a.__class__ is str for a in (*approves, *reviews))):
+                is disposes.__class__ is periodic.__class__ is acks.__class__
+                and all(a.__class__ is str for a in (*approves, *reviews, *disposes, *periodic, *acks))):
             raise DamagedCache(sha)
         # A few dozen people write tens of thousands of commits: one string each.
         return Commit(sha, parents.split(), intern(an), intern(ae), ad, intern(cn), intern(ce), cd, approves, 0,
-                      None, [_change(*c) for c in changes], reviews)
+                      None, [_change(*c) for c in changes], reviews=reviews, disposes=disposes,
+                      periodic_reviews=periodic, acknowledges=acks)
     except (TypeError, ValueError) as exc:
         raise DamagedCache(sha) from exc
 
@@ -65,5 +68,6 @@ def save(root: Path, commits: list[Commit]) -> None:
         return
     body = {c.sha: [" ".join(c.parents), c.author_name, c.author_email, c.author_date, c.committer_name,
                     c.committer_email, c.committer_date, c.approves,
-                    [[x.status, x.path, x.blob, x.old_path] for x in c.changes], c.reviews] for c in commits}
+                    [[x.status, x.path, x.blob, x.old_path] for x in c.changes], c.reviews, c.disposes,
+                    c.periodic_reviews, c.acknowledges] for c in commits}
     write_atomically(path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogateescape"))

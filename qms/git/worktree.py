@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
-from qms.git.runner import git_command, git_environment
+from qms.git.runner import GitError, git_command, git_environment, run_git
 
 
 def has_uncommitted_change(path: Path) -> bool:
@@ -17,3 +18,14 @@ def has_uncommitted_change(path: Path) -> bool:
     except OSError:
         return False
     return proc.returncode == 0 and any(line[:2] not in ("??", "!!") for line in proc.stdout.splitlines())
+
+
+def tracked(root: Path, paths: list[str]) -> set[str] | None:
+    """Those of `paths` that git tracks (in its index: committed, or staged to be); None outside a repository."""
+    if not paths:
+        return set()
+    try:
+        out = run_git(root, "--literal-pathspecs", "ls-files", "-z", "--", *paths)
+    except GitError:
+        return None
+    return {os.fsdecode(name) for name in out.split(b"\0") if name}

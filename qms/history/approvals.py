@@ -67,6 +67,88 @@ def _attach(history: History, commit: Commit, approver: Identity, roster: Roster
         (current.reviews if meaning == "reviewed" else current.approvals).append(approval)
 
 
+def attach_supervision(history: History) -> None:
+    """Judge each `Periodic-review:` and `Acknowledges:` trailer.
+
+    A periodic review confirms the revision in force unchanged: it is judged as an approval is (the person's
+    own identity, a role, not an author of the revision, a signature where required), with the owner role
+    beside the approver roles. An acknowledgement says that its author read an approved revision: it needs
+    only a person of the roster and a revision that exists and was approved at that commit."""
+    assert history.controls is not None
+    for commit in history.commits:
+        if not (commit.periodic_reviews or commit.acknowledges):
+            continue
+        roster = history.controls.before(commit.ordinal).roster
+        person = roster.identify(commit.author_name, commit.author_email)
+        for meaning, trailers in (("periodic-reviewed", commit.periodic_reviews), ("acknowledged", commit.acknowledges)):
+            for trailer in trailers:
+                act = _supervision_act(history, commit, person, roster, meaning, trailer)
+                if act is not None:
+                    history.stray_acts.append(act)
+
+
+def _supervision_act(history: History, commit: Commit, person: Identity, roster: Roster, meaning: str,
+                     trailer: str) -> Approval | None:
+    """Attach the act to its revision, or return it with the problem that makes it stray."""
+    key = "Periodic-review" if meaning == "periodic-reviewed" else "Acknowledges"
+    match = TRAILER.match(trailer)
+    if match is None:
+        return Approval(trailer, "", commit, person, meaning=meaning,
+                        problem=f"the trailer '{key}: {trailer}' is not in the form ID@REVISION")
+    doc_id, named = match["id"], match["revision"]
+    act = Approval(doc_id, named, commit, person, meaning=meaning)
+    doc = history.documents.get(doc_id)
+    if doc is None:
+        act.problem = f"{doc_id} is not a document in the history"
+        return act
+    revision = next((r for r in doc.revisions if r.revision == named), None)
+    approved = revision.became_effective() if revision is not None else None
+    if revision is None or revision.versions[0].commit.ordinal > commit.ordinal:
+        act.problem = f"{doc_id} has no revision {named} at this commit"
+        return act
+    if approved is None or approved.commit.ordinal > commit.ordinal:
+        act.problem = f"revision {named} of {doc_id} was not approved at this commit"
+        return act
+    if person.person is None:
+        act.problem = f"{person.email} is not the email of anyone in the people roster"
+    elif meaning == "periodic-reviewed":
+        in_force = in_force_at(doc, commit.ordinal)
+        if in_force is not revision:
+            act.problem = (f"{doc_id} revision {named} was not in force at this commit"
+                           + (f" ({in_force.revision} was)" if in_force is not None else ""))
+        else:
+            _judge_periodic(act, revision, roster)
+    (revision.periodic_reviews if meaning == "periodic-reviewed" else revision.acknowledgements).append(act)
+    return None
+
+
+def in_force_at(doc: DocumentHistory, ordinal: int) -> Revision | None:
+    """The last revision approved at or before commit `ordinal`, while the document was not withdrawn."""
+    found = None
+    for revision in doc.revisions:
+        became = revision.became_effective()
+        if became is not None and became.commit.ordinal <= ordinal:
+            found = revision
+    at = next((v for v in reversed(doc.versions) if v.commit.ordinal <= ordinal), None)
+    return None if at is None or at.deleted or at.status == "obsolete" else found
+
+
+def _judge_periodic(act: Approval, revision: Revision, roster: Roster) -> None:
+    """Who may confirm a revision unchanged: a holder of its owner role or of an approver role, not an author."""
+    person = roster.people[act.approver.person or ""]
+    at = revision.version_at(act.commit.ordinal)
+    owner = at.get("owner")
+    allowed = [*([owner] if isinstance(owner, str) else []),
+               *(r for r in _roles(at.get("approvers")) if r != owner)]
+    act.roles = [r for r in allowed if r in person.roles]
+    if not act.roles:
+        act.problem = (f"{person.name} holds neither the owner role nor an approver role of {revision.document} "
+                       f"({', '.join(allowed) or 'none listed'})")
+    elif act.approver.person in _authors_until(revision, act.commit.ordinal, roster):
+        act.problem = (f"{person.name} authored revision {revision.revision} and cannot confirm it in a periodic "
+                       "review (segregation of duties)")
+
+
 def require_reviews(history: History) -> None:
     """An approval counts only after a valid review by a holder of each reviewer role the revision names.
 
@@ -147,7 +229,8 @@ def judge_signatures(config: Config, history: History) -> None:
     the roster in force before it; where the settings then in force require signatures, refuse the rest."""
     assert history.controls is not None
     timeline = history.controls
-    approvals = [a for d in history.documents.values() for r in d.revisions for a in (*r.reviews, *r.approvals)]
+    approvals = [a for d in history.documents.values() for r in d.revisions
+                 for a in (*r.reviews, *r.approvals, *r.periodic_reviews)]
     if not approvals:
         return
     everyone = {id(p): p for c in timeline.controls for p in c.roster.people.values()}

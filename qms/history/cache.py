@@ -22,10 +22,15 @@ from qms.text.keymap import FrontMatterMap
 
 # The front-matter keys history, its rules and its reports read from old versions, in tuple order.
 FIELDS = ("id", "title", "type", "revision", "status", "change", "effective", "approvers", "superseded_by",
-          "reviewers", "legacy_revisions")
+          "reviewers", "data",  # data: the table a record carries (H009 freezes it with the record)
+          # A record's owner and retention, and the days it may run from: whether its disposal was in order.
+          "owner", "retention", "date", "closed", "end-of-employment", "end-of-contract", "expiry",
+          # When a document is due for review, and what it relies on (suspect references).
+          "review_months", "risk", "distribution", "references",
+          "legacy_revisions")  # revisions approved on paper (model.DocumentHistory.legacy)
 INDEX = {key: index for index, key in enumerate(FIELDS)}
 APPROVERS = INDEX["approvers"]
-NAME = f"history-{__version__}-5.json"
+NAME = f"history-{__version__}-7.json"
 
 Front = tuple  # one value per FIELDS entry, None where the key is absent
 Entry = tuple[Front | None, str]  # (front-matter, content digest); None when it could not be read

@@ -20,7 +20,7 @@ from qms.git.commits import Commit
 from qms.git.log import last_first_parent_before, read_blobs, read_log
 from qms.git.runner import ensure_full_history, resolve_commit, run_git
 from qms.history import cache as historycache
-from qms.history.approvals import attach_approvals, judge_signatures, require_reviews
+from qms.history.approvals import attach_approvals, attach_supervision, judge_signatures, require_reviews
 from qms.history.cache import INDEX, Front, project
 from qms.history.controls import build_timeline, control_files
 from qms.history.model import (
@@ -302,6 +302,7 @@ def judge_history(config: Config, history: History, roster: Roster, seed: dict[s
     for doc in history.documents.values():
         _build_revisions(doc, roster)
     attach_approvals(history)
+    attach_supervision(history)
     judge_signatures(config, history)
     require_reviews(history)
 

@@ -75,6 +75,9 @@ class Identity:
         return f"{self.name} ({self.person})" if self.person else f"{self.name} <{self.email}>"
 
 
+ACTS = {"reviewed": "review", "periodic-reviewed": "periodic review", "acknowledged": "acknowledgement"}
+
+
 @dataclass(slots=True)
 class Approval:
     document: str
@@ -84,11 +87,13 @@ class Approval:
     roles: list[str] = field(default_factory=list)
     problem: str | None = None  # why it does not count, or None
     signature: str = "none"  # verified, unverified, none
-    meaning: str = "approved"  # or "reviewed": a `Reviews:` trailer, judged by the same rules
+    # or "reviewed" (a `Reviews:` trailer), "periodic-reviewed" (`Periodic-review:`), "acknowledged"
+    # (`Acknowledges:`): each judged by the same rules of identity, and the first two of role and segregation
+    meaning: str = "approved"
 
     @property
     def act(self) -> str:
-        return "review" if self.meaning == "reviewed" else "approval"
+        return ACTS.get(self.meaning, "approval")
 
     @property
     def valid(self) -> bool:
@@ -111,6 +116,8 @@ class Revision:
     required: list[str] = field(default_factory=list)
     reviews: list[Approval] = field(default_factory=list)  # `Reviews:` trailers, before approval
     required_reviews: list[str] = field(default_factory=list)  # reviewer roles, as `required` for approvers
+    periodic_reviews: list[Approval] = field(default_factory=list)  # `Periodic-review:` trailers, while in force
+    acknowledgements: list[Approval] = field(default_factory=list)  # `Acknowledges:` trailers (read and understood)
     # Who wrote the text before the file carried front-matter, for the first revision of an adopted file whose
     # adoption left the text as it was: authors of it (in `authors` too), so none of them approves it.
     text_authors: list[Identity] = field(default_factory=list)
@@ -193,6 +200,8 @@ class History:
     id_changes: list[tuple[Commit, str, str, str]] = field(default_factory=list)
     # Approvals whose trailer names no document, or a revision it never had at that commit.
     stray_approvals: list[Approval] = field(default_factory=list)
+    # Periodic reviews and acknowledgements whose trailer names no document or no revision it had then.
+    stray_acts: list[Approval] = field(default_factory=list)
     baseline: int = -1  # ordinal of the last commit before adoption; -1 for none
     # The roster and approval settings in force over time (qms.history.controls builds it).
     controls: ControlTimeline | None = None

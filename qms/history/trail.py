@@ -55,7 +55,8 @@ def audit_trail(history: History, roster_identify, start: str | None, end: str |
                                      version.commit.ordinal))
             previous = version
         for revision in doc.revisions:
-            for approval in (*revision.reviews, *revision.approvals):
+            for approval in (*revision.reviews, *revision.approvals, *revision.periodic_reviews,
+                             *revision.acknowledgements):
                 if within(approval.date):
                     who = approval.approver
                     rows.append(TrailRow(approval.date, doc.id, revision.revision, approval.act, "",

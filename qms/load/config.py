@@ -54,6 +54,13 @@ class Config:
     language: str = "en"
     revision_scheme: str = "integer"
     review_months: int = 12
+    audit_months: int = 12  # every procedure is audited within this many months
+    # Months between periodic reviews by document type and by risk category (`review:` in qms.yml); a
+    # document's own `review_months` comes first, then its `risk` category, then its type, then review_months.
+    review_types: dict[str, int] = field(default_factory=dict)
+    review_categories: dict[str, int] = field(default_factory=dict)
+    # Days each holder of a distribution role has to acknowledge a new revision; None: not supervised.
+    acknowledge_days: int | None = None
     types: dict[str, TypeSpec] = field(default_factory=dict)
     record_kinds: list[str] = field(default_factory=lambda: list(DEFAULT_RECORD_KINDS))
     roles_file: str = "manual/roles.yml"
@@ -188,6 +195,7 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
         ("language", "language"),
         ("revision_scheme", "revision_scheme"),
         ("review_months", "review_months"),
+        ("audit_months", "audit_months"),
         ("record_kinds", "record_kinds"),
         ("roles", "roles_file"),
         ("people", "people_file"),
@@ -209,6 +217,10 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
     site = data.get("site") or {}
     config.site_logo = site.get("logo")
     config.site_colour = site.get("colour")
+    review = data.get("review") or {}
+    config.review_types = {str(k): int(v) for k, v in (review.get("types") or {}).items()}
+    config.review_categories = {str(k): int(v) for k, v in (review.get("categories") or {}).items()}
+    config.acknowledge_days = data.get("acknowledge_days")
     approvals = data.get("approvals") or {}
     config.require_signature = bool(approvals.get("require_signature", False))
     return config

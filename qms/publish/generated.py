@@ -22,7 +22,7 @@ from html import escape
 from itertools import groupby
 
 from qms.model import Document, DocumentSet
-from qms.publish.pages import header, record_rows, register_rows, role_rows
+from qms.publish.pages import ReviewSchedule, header, record_rows, register_rows, role_rows
 from qms.publish.records import kind_title, status_word
 from qms.text.mdtext import cell, link
 
@@ -52,18 +52,22 @@ def markdown_table(heads: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def register_page(docs: DocumentSet, review_months: int, t: dict[str, str], link_to: Link,
                   audit: bool = False, style: str = MARKDOWN, announced: dict[str, str] | None = None,
-                  as_of: date | None = None) -> str:
+                  as_of: date | None = None, schedules: dict[str, ReviewSchedule] | None = None,
+                  mark_overdue: bool = False) -> str:
     """The master document register: every published document (not records), sorted by id.
 
-    `announced` (by path) names an approved later revision beside the one in force on `as_of`."""
+    `announced` (by path) names an approved later revision beside the one in force on `as_of`; `schedules` (by
+    path) the interval and last periodic review from history; `mark_overdue` (an internal site) marks a next
+    review that has passed."""
     role_titles = {r.id: r.title for r in docs.roles}
     announced = announced or {}
     rows = []  # (id, link, the other columns as text)
     for doc in register_rows(docs, audit):
-        h = header(doc, review_months, role_titles, as_of)
+        h = header(doc, review_months, role_titles, as_of, (schedules or {}).get(doc.path))
         revision = h.revision + (f" ({announced[doc.path]})" if announced.get(doc.path) else "")
+        next_review = h.next_review + (f" ({t['overdue']})" if mark_overdue and h.review_overdue else "")
         rows.append((h.id, link_to(doc.path), (h.title, doc.type or "", revision, h.effective, h.owner,
-                                               h.next_review)))
+                                               next_review)))
     heads = [t[k] for k in REGISTER_COLUMNS]
     if style == HTML:
         lines = ['<table class="qms-sortable qms-register">',

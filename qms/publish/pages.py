@@ -16,8 +16,10 @@ from typing import Protocol
 from urllib.parse import quote
 
 from qms.history.model import DocumentHistory, Revision
+from qms.load.config import Config
 from qms.model import Document, DocumentSet
 from qms.publish.visibility import PUBLISHED, visibility
+from qms.supervise.reviews import add_months, commit_day, interval_months, last_review
 from qms.text import mdtext
 from qms.text.body import replace_ids
 from qms.text.legacy import LegacyRevision, from_front_matter
@@ -34,26 +36,50 @@ class Header:
     owner: str
     approvers: str
     next_review: str
+    review_overdue: bool = False  # the next review's day has passed (on the day the header is made for)
+    last_review: str = ""  # the day of the last valid periodic review of the revision shown, from history
 
 
-def header(doc: Document, review_months: int, role_titles: dict[str, str], today: date | None = None) -> Header:
+@dataclass(frozen=True)
+class ReviewSchedule:
+    """What history says about a document's reviews: the interval, and the last periodic review."""
+
+    months: int
+    last_review: date | None = None
+
+
+def review_schedule(doc: Document, revision: Revision | None, config: Config, day: date) -> ReviewSchedule:
+    """The interval of `doc` (its own, its risk category's, its type's, or qms.yml's) and the last valid periodic
+    review of the revision in force made by `day`, read from history."""
+    last = last_review(revision, day) if revision is not None else None
+    return ReviewSchedule(interval_months(doc.data.get, config), commit_day(last) if last is not None else None)
+
+
+def header(doc: Document, review_months: int, role_titles: dict[str, str], today: date | None = None,
+           schedule: ReviewSchedule | None = None) -> Header:
+    """The header of a document page. Without `schedule` (no history read), the next review counts from the
+    effective date with the document's own review_months or `review_months`."""
     today = today or date.today()
     effective = str(doc.data.get("effective") or "")
     own = doc.data.get("review_months")
-    months = own if isinstance(own, int) else review_months
+    months = schedule.months if schedule is not None else own if isinstance(own, int) else review_months
+    reviewed = schedule.last_review if schedule is not None else None
     next_review = ""
     ahead = None
+    overdue = False
     try:
         start = date.fromisoformat(effective)
-        year, month = divmod(start.month - 1 + months, 12)
-        next_review = date(start.year + year, month + 1, min(start.day, 28)).isoformat()
+        due = add_months(max(start, reviewed) if reviewed is not None else start, months)
+        next_review = due.isoformat()
+        overdue = due < today and doc.status == "effective"  # only a document in force is reviewed
         ahead = effective if start > today else None
     except ValueError:
         pass
     approvers = [r for r in doc.data.get("approvers") or [] if isinstance(r, str)]
     owner = str(doc.data.get("owner") or "")
     return Header(doc.id or "", doc.title, doc.revision or "", doc.status or "", effective, ahead,
-                  role_titles.get(owner, owner), ", ".join(role_titles.get(r, r) for r in approvers), next_review)
+                  role_titles.get(owner, owner), ", ".join(role_titles.get(r, r) for r in approvers), next_review,
+                  overdue, reviewed.isoformat() if reviewed is not None else "")
 
 
 class Targets(Protocol):

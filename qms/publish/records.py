@@ -7,15 +7,12 @@ under which procedure, who owns it, whether it is still open, how long it is kep
 
 from __future__ import annotations
 
-import calendar
-import re
 from dataclasses import dataclass
-from datetime import date
+from typing import Any
 
 from qms.history.model import DocumentHistory
 from qms.model import Document
-
-PERIOD = re.compile(r"([1-9][0-9]*)([dwmy])")
+from qms.text.retention import retention_ends
 
 
 @dataclass
@@ -50,22 +47,11 @@ def status_word(status: str, t: dict[str, str]) -> str:
     return t.get(f"status_{status}", status)
 
 
-def retention_end(start: str, retention: str) -> str:
-    """The day a retention period that starts on `start` (YYYY-MM-DD) ends; "" for permanent or unreadable."""
-    found = PERIOD.fullmatch(retention.strip())
-    try:
-        day = date.fromisoformat(start)
-    except ValueError:
-        return ""
-    if not found:
-        return ""
-    count, unit = int(found.group(1)), found.group(2)
-    if unit in "dw":
-        return date.fromordinal(day.toordinal() + count * (7 if unit == "w" else 1)).isoformat()
-    months = count * (12 if unit == "y" else 1)
-    year, month = divmod(day.month - 1 + months, 12)
-    last_day = calendar.monthrange(day.year + year, month + 1)[1]
-    return date(day.year + year, month + 1, min(day.day, last_day)).isoformat()
+def retention_end(start: str, retention: str, data: dict[str, Any] | None = None) -> str:
+    """The day a retention that runs from `start` (YYYY-MM-DD), or from the event it names (`5y after closed`,
+    its day read from `data`), ends; "" for permanent, unreadable, or an event that has not happened yet."""
+    end = retention_ends({**(data or {}), "date": start, "retention": retention})
+    return end.isoformat() if end is not None else ""
 
 
 def record_header(doc: Document, role_titles: dict[str, str], t: dict[str, str],
@@ -78,7 +64,7 @@ def record_header(doc: Document, role_titles: dict[str, str], t: dict[str, str],
         doc.id or "", doc.title, kind_title(str(data.get("kind") or ""), t), day,
         str(data.get("procedure") or ""), procedure_path, role_titles.get(owner, owner),
         status_word(doc.status or "", t), t.get("permanent", "permanent") if retention == "permanent" else retention,
-        retention_end(day, retention),
+        retention_end(day, retention, data),
     )
 
 

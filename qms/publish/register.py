@@ -9,9 +9,10 @@ from qms.publish import pages as publish
 from qms.publish.snapshot import snapshot
 from qms.workspace import Workspace
 
-# `upcoming`: an approved later revision and the day it takes over, beside the revision in force.
+# `upcoming`: an approved later revision and the day it takes over, beside the revision in force;
+# `review_overdue`: "yes" once the next review's day has passed (a column of its own, so next_review stays a date).
 DOCUMENT_COLUMNS = ("id", "title", "type", "revision", "status", "effective", "owner", "next_review", "path",
-                    "upcoming")
+                    "upcoming", "review_overdue")
 
 
 RECORD_COLUMNS = ("id", "kind", "title", "procedure", "date", "owner", "status", "retention", "path")
@@ -32,9 +33,12 @@ def register(workspace: Workspace, records: bool = False, audit: bool = False,
         return RECORD_COLUMNS, rows
     rows = []
     for doc in publish.register_rows(docs, audit):
-        h = publish.header(doc, config.review_months, role_titles, snap.as_of)
-        upcoming = snap.entries[doc.path].upcoming
+        entry = snap.entries[doc.path]
+        h = publish.header(doc, config.review_months, role_titles, snap.as_of,
+                           publish.review_schedule(doc, entry.revision, config, snap.as_of))
+        upcoming = entry.upcoming
         rows.append({"id": h.id, "title": h.title, "type": doc.type or "", "revision": h.revision, "status": h.status,
                      "effective": h.effective, "owner": h.owner, "next_review": h.next_review, "path": doc.path,
-                     "upcoming": f"{upcoming.revision} from {upcoming.effective}" if upcoming else ""})
+                     "upcoming": f"{upcoming.revision} from {upcoming.effective}" if upcoming else "",
+                     "review_overdue": "yes" if h.review_overdue else ""})
     return DOCUMENT_COLUMNS, rows

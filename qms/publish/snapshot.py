@@ -42,6 +42,7 @@ class Entry:
     revision: Revision | None  # the revision shown, None when none is in force (a record, a draft)
     upcoming: Revision | None = None  # an approved later revision, not yet in force on the day
     head_blob: str = ""  # the git blob id of the file as the last commit left it
+    commit: str = ""  # the commit whose text is shown: its attachments are published as that commit holds them
 
 
 @dataclass
@@ -104,7 +105,9 @@ def own_history(record: DocumentHistory, origin: str) -> DocumentHistory:
                 authors.append(version.author)
         approvals = [a for a in revision.approvals if a.commit.sha in commits]
         view.revisions.append(Revision(revision.document, revision.revision, versions, authors, approvals,
-                                       revision.before_adoption, revision.required))
+                                       revision.before_adoption, revision.required,
+                                       periodic_reviews=revision.periodic_reviews,
+                                       acknowledgements=revision.acknowledgements))
     return view
 
 
@@ -146,7 +149,7 @@ def snapshot(workspace: Workspace, as_of: date | None = None) -> Snapshot:
         if doc is None:
             continue
         text = normalise_newlines(raw.decode("utf-8-sig", "replace")) if raw is not None else ""
-        result.entries[path] = Entry(doc, text, view, current, upcoming, head_blob)
+        result.entries[path] = Entry(doc, text, view, current, upcoming, head_blob, shown.commit.sha)
         docs.documents.append(doc)
     return result
 

@@ -98,6 +98,8 @@ def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
             rows.append(f'{head[:-1]}, "authors": [{", ".join(map(person_json, rev.authors))}], '
                         f'"approvals": {dumps([_approval(a) for a in rev.approvals])}, '
                         f'"reviews": {dumps([_approval(a) for a in rev.reviews])}, '
+                        f'"periodic_reviews": {dumps([_approval(a) for a in rev.periodic_reviews])}, '
+                        f'"acknowledgements": {dumps([_approval(a) for a in rev.acknowledgements])}, '
                         f'"approved_before_adoption": {"true" if rev.before_adoption else "false"}, '
                         f'"commits": [{", ".join(map(commit_json, rev.versions))}], '
                         f'"first_commit": "{rev.versions[0].commit.sha}", "last_commit": "{rev.last.commit.sha}"}}')
@@ -128,7 +130,8 @@ def _unread(version: Version) -> str:
 
 def _approvals_text(revision: Revision) -> str:
     if not (revision.approvals or revision.reviews):
-        return "approved before adoption" if revision.before_adoption else "-"
+        approved = "approved before adoption" if revision.before_adoption else "-"
+        return "\n".join([approved, *_periodic_text(revision)])
     parts = []
     for approval in (*revision.reviews, *revision.approvals):
         mark = "" if approval.valid else " [refused]"
@@ -136,7 +139,18 @@ def _approvals_text(revision: Revision) -> str:
         roles = ", ".join(approval.roles) or f"no {'reviewer' if approval.meaning == 'reviewed' else 'approver'} role"
         reviewed = ", reviewed" if approval.meaning == "reviewed" else ""
         parts.append(f"{approval.approver.name}, {roles}, {approval.date}{reviewed}{signed}{mark}")
-    return "\n".join(parts)
+    return "\n".join([*parts, *_periodic_text(revision)])
+
+
+def _periodic_text(revision: Revision) -> list[str]:
+    """The periodic reviews of a revision in force, beside its approvals: each confirms it unchanged."""
+    lines = []
+    for review in revision.periodic_reviews:
+        mark = "" if review.valid else " [refused]"
+        signed = " (signed)" if review.signature == "verified" else ""
+        roles = ", ".join(review.roles) or "no owner or approver role"
+        lines.append(f"{review.approver.name}, {roles}, {review.date}, periodic review{signed}{mark}")
+    return lines
 
 
 def render_text(documents: list[DocumentHistory], console: Console) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,7 +55,20 @@ def rule(*codes: str, needs: str = DOCUMENTS) -> Callable[[RuleFunc], RuleFunc]:
 
 def registered() -> list[Rule]:
     # Importing the families registers their rules.
-    from qms.rules import against, codeowners, content, history, identity, people, publishing, references  # noqa: F401
+    from qms.rules import (  # noqa: F401
+        against,
+        attachments,
+        codeowners,
+        content,
+        deadlines,
+        history,
+        identity,
+        people,
+        publishing,
+        references,
+        results,
+        supervision,
+    )
 
     return REGISTERED
 
@@ -64,8 +78,10 @@ class Context:
 
     def __init__(self, workspace: Workspace, since: str | None = None, full_history: bool = False,
                  saved: tuple[Path, list[dict[str, Any]]] | None = None, as_landed: bool = False,
-                 staged: bool = False) -> None:
+                 staged: bool = False, as_of: date | None = None) -> None:
         self.workspace = workspace
+        # The day date rules judge (`--as-of`): what was due and what was done, as it stood that day.
+        self.as_of = as_of or date.today()
         self.since = since
         self.full_history = full_history
         # `--since REV --as-landed`: the commits after REV as they stand on the main line, as `--history` judges

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from qms.load.clauses import Catalogue, clause_entries
@@ -10,10 +9,9 @@ from qms.load.config import CONFIG_NAME, Config
 from qms.model import Finding
 from qms.publish.coverage import GAP, coverage
 from qms.rules import Context, rule
+from qms.text.retention import RETENTION
 from qms.text.revisions import RevisionError, is_after_first, parse_revision
 from qms.text.suggest import did_you_mean
-
-RETENTION = re.compile(r"(?:[1-9][0-9]*[dwmy]|permanent)")
 
 
 @rule("D001")
@@ -127,7 +125,8 @@ def valid_retention(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "D004", doc.path, doc.line_of(("retention",)),
                 f'retention "{retention}" is not a period',
-                "write a number and a unit (d, w, m or y), such as 6m or 3y, or 'permanent'",
+                "write a number and a unit (d, w, m or y), such as 6m or 3y, a period after an event, such as "
+                "5y after closed, or 'permanent'",
             )
 
 

@@ -16,6 +16,7 @@ from qms.model import Finding
 from qms.rules import HISTORY, Context, rule
 from qms.rules.catalogue import RULES
 from qms.text.dates import is_date_baseline
+from qms.text.retention import EVENTS, retention_ends
 from qms.text.revisions import RevisionError, parse_revision
 
 if TYPE_CHECKING:
@@ -233,7 +234,13 @@ def _transition(ctx: Context, before: Version, after: Version, opened: Version) 
     """`before` -> `after`; `opened` is where `after`'s revision started within the step (itself, commit by commit)."""
     path = after.path
     if after.deleted:
-        if before.get("type") == "record" or before.status in ("effective", "obsolete"):
+        if before.get("type") == "record":
+            refused = _disposal_refused(ctx, before, after)
+            if refused is not None:
+                yield _finding(ctx, "H008", path, after, f"record {before.get('id')} was deleted{refused}",
+                               "restore it; when its retention has ended, a holder of its owner role removes it "
+                               f"with `qms dispose {before.get('id')}`")
+        elif before.status in ("effective", "obsolete"):
             yield _finding(ctx, "H008", path, after, "a controlled document or record was deleted",
                            "restore it and make it obsolete instead (set status: obsolete)")
         return
@@ -266,6 +273,27 @@ def _transition(ctx: Context, before: Version, after: Version, opened: Version) 
     if opened.status not in RESTART and before.status != "obsolete":
         yield _finding(ctx, "H005", path, opened, f"a new revision ({after.revision}) must start at draft or "
                        f"review, not {opened.status}", "it becomes effective when approved")
+
+
+def _disposal_refused(ctx: Context, before: Version, after: Version) -> str | None:
+    """None when the deletion of a record is a disposal in order: the commit carries `Disposes: ID`, its author
+    held the record's owner role, and the retention had ended by the commit's day. Otherwise why not."""
+    commit, record = after.commit, before.get("id")
+    if record not in commit.disposes:
+        return ""
+    timeline = ctx.history.controls
+    roster = timeline.before(commit.ordinal).roster if timeline is not None else ctx.roster
+    who = roster.identify(commit.author_name, commit.author_email)
+    person = roster.people.get(who.person or "")
+    owner = before.get("owner")
+    if person is None or owner not in person.roles:
+        return f" by a disposal that does not count: {who.label()} does not hold its owner role ({owner})"
+    data = {key: before.get(key) for key in ("retention", "date", *EVENTS)}
+    end = retention_ends(data)
+    if end is None or end.isoformat() > commit.author_date[:10]:
+        kept = f"until {end}" if end else f"as its retention ({before.get('retention')}) says"
+        return f" by a disposal that does not count: it is kept {kept}"
+    return None
 
 
 def _approvals(ctx: Context, revision: Revision) -> Iterator[Finding]:

@@ -6,6 +6,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from qms.errors import ConfigError, UsageError
@@ -65,6 +66,7 @@ def run_check(
     against: Path | None = None,
     as_landed: bool = False,
     staged: bool = False,
+    as_of: date | None = None,
 ) -> CheckResult:
     """Content rules on the working tree; with `since` or `full_history`, change control over git too; with
     `staged`, the rules of a single change over what is staged against HEAD."""
@@ -84,7 +86,7 @@ def run_check(
     asked = [r for r in registered() if any(wanted(code) for code in r.codes)]
     with no_cycle_collection():
         docs = workspace.documents
-        context = Context(workspace, since, full_history, saved, as_landed, staged)
+        context = Context(workspace, since, full_history, saved, as_landed, staged, as_of)
         if since is not None or full_history:
             # Under change control, what is left out is what the approved qms.yml leaves out, not what the
             # change under review may have written into it.

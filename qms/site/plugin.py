@@ -27,14 +27,14 @@ from qms.errors import QmsError
 from qms.git.runner import GitError, resolve_commit
 from qms.load.config import Config
 from qms.model import Document, DocumentSet
-from qms.publish import folders, generated, gfm
+from qms.publish import attachments, folders, generated, gfm, overview
 from qms.publish import pages as publish
 from qms.publish.guides import Guide, find_guides, section_title
 from qms.publish.labels import labels
 from qms.publish.records import record_events, record_header
 from qms.publish.snapshot import Entry, Snapshot, announcement, is_committed, parse_as_of, snapshot
 from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibility
-from qms.site import brand, coverage
+from qms.site import brand, coverage, objectives, supervision
 from qms.site.framing import framed
 from qms.site.include_guard import IncludeGuard
 from qms.site.search import add_inner_words
@@ -78,6 +78,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.include_guard: IncludeGuard | None = None
         self.framing: dict[str, tuple[str, str]] = {}  # page path -> (header, revision table) HTML
         self.audit = False
+        self.public = False  # `--public`: supervision (overdue reviews, who has read what) is never shown
+        self.readers: dict[str, tuple[int, int]] | None = None  # id -> (acknowledged, readers) of the revision in force
         self.guides: list[Guide] = []
         self.logo: Path | None = None
         self.env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
@@ -108,7 +110,9 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             raise PluginError(f"qms: only committed documents are published, and git could not be read: {exc}") from None
         self.audit = self.config.audit or os.environ.get("QMS_AUDIT") == "1"
         self.in_force = self.snapshot.docs  # coverage counts what is in force, published or not
-        if self.config.public or os.environ.get("QMS_PUBLIC") == "1":
+        self.as_of = as_of or date.today()
+        self.public = bool(self.config.public or os.environ.get("QMS_PUBLIC") == "1")
+        if self.public:
             # A site anyone can read: only what is classified public, from the committed set and the preview alike.
             self.docs = public_only(self.docs)
             published = public_only(self.snapshot.docs)
@@ -145,6 +149,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
                           key=lambda page: (page != "index.md", page))
             registers = [(self.t[key], name) for key, name in generated.PAGES]
             registers += coverage.navigation(self.qms)
+            registers += objectives.navigation(self.qms, self.snapshot.docs, self.audit)
+            registers += supervision.navigation(self.public)
             config.nav = publish.navigation(self.snapshot.docs, self.qms.language, registers, home, self.audit)
             if self.guides:
                 config.nav.append({section_title(self.qms.language): [{g.title: g.src_uri} for g in self.guides]})
@@ -212,6 +218,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             files.append(File(path, root, config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.DRAFT))
             self.by_path[path] = doc
             self.drafts.add(path)
+        self._add_attachments(files, config, working)
         self.targets = None
         for guide in self.guides:
             files.append(File(guide.src_uri, str(guide.src_dir), config.site_dir, config.use_directory_urls))
@@ -225,6 +232,9 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         in_force = self.in_force or self.snapshot.docs
         for page in coverage.page_file(config, self.qms, in_force, self.snapshot.docs, self.audit):
             files.append(page)
+        for page in [*objectives.page_file(config, self.workspace, self.snapshot.docs, self.audit),
+                     *supervision.page_files(config, self.workspace, in_force, self.as_of, self.public)]:
+            files.append(page)
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
             files.append(File.generated(config, name, content=content))
@@ -233,6 +243,41 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         if self.qms.site_colour:
             files.append(File.generated(config, BRAND_CSS, content=brand.colour_css(self.qms.site_colour)))
         return files
+
+    def _add_attachments(self, files: Files, config: Any, working: dict[str, Document]) -> None:
+        """The files the pages link to or embed, as git holds them at the commit each page shows.
+
+        A build publishes those of published pages only; a draft's appear only in the preview, which shows
+        the working tree's file for a page it shows from the working tree (the author's own picture)."""
+        assert self.qms is not None
+        wanted: dict[str, dict[str, str]] = {PUBLISHED: {}, DRAFT: {}}  # visibility -> path -> commit
+        for entry in self.entries.values():
+            seen = visibility(entry.doc, self.audit)
+            if seen not in wanted:
+                continue
+            for link in attachments.linked_files(entry.doc):
+                if attachments.publishable(self.qms, link.path):
+                    wanted[seen].setdefault(link.path, entry.commit)
+        by_commit: dict[str, list[str]] = {}
+        for seen in (DRAFT, PUBLISHED):  # a file a published page links is published, whoever else links it
+            for path, commit in wanted[seen].items():
+                by_commit.setdefault(commit, []).append(path)
+        found = attachments.committed(self.qms.root, by_commit)
+        taken = {f.src_uri for f in files}
+        hidden = self.include_guard.unpublished if self.include_guard is not None else None
+        for path, data in sorted(found.items()):
+            if path in taken or (hidden is not None and hidden.find(path)):  # a file of an unpublished document
+                continue
+            inclusion = InclusionLevel.INCLUDED if path in wanted[PUBLISHED] else InclusionLevel.DRAFT
+            files.append(File.generated(config, path, content=data, inclusion=inclusion))
+            taken.add(path)
+        for path in self.drafts:  # the preview only: the working tree's files, never in a build
+            for link in attachments.linked_files(working[path]):
+                if (link.path not in taken and attachments.publishable(self.qms, link.path)
+                        and (self.qms.root / link.path).is_file()):
+                    files.append(File(link.path, str(self.qms.root), config.site_dir, config.use_directory_urls,
+                                      inclusion=InclusionLevel.DRAFT))
+                    taken.add(link.path)
 
     def _add_folder_pages(self, files: Files, config: Any) -> None:
         """`/procedures/` and each other type's folder: a page listing its documents, unless one is there."""
@@ -264,8 +309,11 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
         snap = self.snapshot
         announced = {path: announcement(entry, self.qms.language) for path, entry in snap.entries.items()}
+        schedules = {path: publish.review_schedule(entry.doc, entry.revision, self.qms, snap.as_of)
+                     for path, entry in snap.entries.items() if not entry.doc.is_record}
         register.content_string = generated.register_page(snap.docs, self.qms.review_months, self.t, url, self.audit,
-                                                          generated.HTML, announced, snap.as_of)
+                                                          generated.HTML, announced, snap.as_of, schedules,
+                                                          mark_overdue=not self.public)
         return register
 
     # on_page_markdown: resolve [[ID]], and make the header and revision table for on_page_content.
@@ -293,13 +341,15 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             return body
         assert self.snapshot is not None
         role_titles = {r.id: r.title for r in self.snapshot.docs.roles}
-        h = publish.header(doc, self.qms.review_months, role_titles, self.snapshot.as_of)
         entry = self.entries.get(page.file.src_uri)
+        schedule = publish.review_schedule(doc, entry.revision if entry else None, self.qms, self.snapshot.as_of)
+        h = publish.header(doc, self.qms.review_months, role_titles, self.snapshot.as_of, schedule)
         banner = publish.banner(doc, self.t)
         if page.file.src_uri in self.drafts and banner is None:
             banner = publish.Banner("draft", self.t["draft"])  # an uncommitted change is never the revision in force
         head = self.env.get_template("header.html").render(
-            h=h, t=self.t, banner=banner, effective=publish.effective_text(h, self.t),
+            h=h, t=self.t, banner=banner, effective=publish.effective_text(h, self.t), internal=not self.public,
+            readers=None if self.public else self._readers().get(h.id),
             upcoming=announcement(entry, self.qms.language),
             print_note=css_string(f"{h.id} {self.t['revision']} {h.revision}. {self.t['uncontrolled']}"))
         record = entry.history if entry is not None else None
@@ -307,6 +357,21 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         table = self.env.get_template("history.html").render(revisions=lines, t=self.t)
         self.framing[page.file.src_uri] = (head, table)
         return body
+
+    def _readers(self) -> dict[str, tuple[int, int]]:
+        """(acknowledged, readers) of each revision in force, read once per build from history and the committed
+        training records; never asked for on a public site."""
+        if self.readers is None:
+            from qms.supervise.acknowledge import readers
+
+            assert self.snapshot is not None and self.qms is not None
+            found = readers(self.workspace.history(), self.qms,
+                            [d for d in self.snapshot.docs.documents if d.is_record], self.snapshot.as_of)
+            self.readers = {}
+            for reading in found.readings:
+                done, total = self.readers.get(reading.document, (0, 0))
+                self.readers[reading.document] = (done + (reading.acknowledged is not None), total + 1)
+        return self.readers
 
     def _record_framing(self, doc: Document, page: Any, files: Files) -> tuple[str, str]:
         """A record's header (kind, date, procedure, owner, status, retention) and its history from git."""
@@ -325,11 +390,21 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
     def _site_page(self, markdown: str, page: Any, config: Any) -> str:
         """A page of the site's own (docs_dir, the home page) may write {organisation}: qms.yml's name, as text.
+        The home page shows what is in force, what changed lately and what comes into force soon: where it
+        writes {qms_overview}, or at its end.
 
         Controlled documents are left as approved: their text changes only by a new revision."""
-        if self.qms is None or ORGANISATION not in markdown or page.file.src_dir != config.docs_dir:
+        if self.qms is None or page.file.src_dir != config.docs_dir:
             return markdown
-        return markdown.replace(ORGANISATION, mdtext.cell(self.qms.organisation))
+        if ORGANISATION in markdown:
+            markdown = markdown.replace(ORGANISATION, mdtext.cell(self.qms.organisation))
+        if page.file.src_uri == "index.md" and self.snapshot is not None:
+            block = overview.overview_markdown(overview.overview(self.snapshot, self.audit), self.qms.language)
+            if overview.MARKER in markdown:
+                markdown = markdown.replace(overview.MARKER, block, 1)
+            else:
+                markdown = markdown.rstrip("\n") + "\n\n" + block
+        return markdown
 
     # on_page_content: the header and revision table are HTML already; added after Markdown, they are
     # not parsed again by its raw-HTML reader (a tenth of a large site's build).

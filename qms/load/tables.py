@@ -1,0 +1,285 @@
+"""Tables carried by records: a CSV next to a record, named by its `data:` key, read against the table schema of
+its kind (`tables:` in qms.yml).
+
+A table is kept as the text of its cells. A measure asks for a column, and only then are its cells turned into
+dates or numbers: objectives over a million rows convert the two or three columns they use, not every cell.
+Every bad cell is a problem at its file, row and column, so the check can name each one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from qms.model import Document
+
+TYPES = ("text", "date", "integer", "number", "boolean", "person")
+TRUE = {"true", "yes", "1", "y"}
+FALSE = {"false", "no", "0", "n"}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    type: str = "text"
+    required: bool = False
+    values: tuple[str, ...] = ()  # the only values allowed, where the schema lists them
+    not_before: str | None = None  # a date column this one is never earlier than (completed, not before received)
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    kind: str
+    columns: dict[str, ColumnSpec]
+    period_by: str | None  # the date column that puts a row in a period (else the record's date)
+    line: int  # of the kind's entry in qms.yml
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad table cell or header: `row` counts the CSV's lines (the header is row 1); None for the file."""
+
+    row: int | None
+    column: str | None
+    message: str
+    hint: str | None = None
+
+
+@dataclass
+class Table:
+    path: str  # relative to the repository root
+    record: Document
+    schema: TableSchema
+    header: list[str]
+    size: int  # rows under the header
+    # The text of each column read, as a list (a table is read by columns: a measure needs two or three).
+    cells: dict[str, list[str]] = field(default_factory=dict)
+    widths: list[int] = field(default_factory=list)  # cells in each row, where the table was validated
+    problems: list[Problem] = field(default_factory=list)
+    _typed: dict[str, list[Any]] = field(default_factory=dict)
+
+    def column(self, name: str) -> list[Any]:
+        """The column's cells as values of its type; None for an empty or bad cell (reported as a problem)."""
+        if name not in self._typed:
+            spec = self.schema.columns.get(name, ColumnSpec(name))
+            self._typed[name] = typed_column(self.cells.get(name) or [""] * self.size, spec.type)
+        return self._typed[name]
+
+
+def typed_column(cells: list[str], kind: str) -> list[Any]:
+    # A column repeats few values (a year has 365 dates): convert each once, then look them up.
+    convert = converter(kind)
+    typed = {text: convert(text) for text in set(cells)}
+    return list(map(typed.__getitem__, cells))
+
+
+class KindTables:
+    """Every table of one record kind, seen as one: a column is the cells of all of them, typed once. Objectives
+    over 20,000 small tables make a few long passes instead of 20,000 short ones."""
+
+    def __init__(self, schema: TableSchema, tables: list[Table]) -> None:
+        self.schema = schema
+        self.tables = tables
+        self.size = sum(t.size for t in tables)
+        self._typed: dict[str, list[Any]] = {}
+
+    def column(self, name: str) -> list[Any]:
+        if name not in self._typed:
+            cells: list[str] = []
+            for table in self.tables:
+                cells.extend(table.cells.get(name) or [""] * table.size)
+            self._typed[name] = typed_column(cells, self.schema.columns.get(name, ColumnSpec(name)).type)
+        return self._typed[name]
+
+
+def converter(kind: str) -> Callable[[str], Any]:
+    """Text to a value of the column's type, None where it is empty or not of the type. Dates repeat across
+    rows (a year has 365 of them), so each distinct text is parsed once."""
+    if kind == "date":
+        seen: dict[str, date | None] = {}
+
+        def to_date(text: str) -> date | None:
+            try:
+                return seen[text]
+            except KeyError:
+                value = _date(text)
+                seen[text] = value
+                return value
+
+        return to_date
+    if kind == "integer":
+        return _integer
+    if kind == "number":
+        return _number
+    if kind == "boolean":
+        return _boolean
+    return lambda text: text.strip() or None
+
+
+def _date(text: str) -> date | None:
+    text = text.strip()
+    if len(text) != 10:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _integer(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.strip().removesuffix("%"))
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _boolean(text: str) -> bool | None:
+    low = text.strip().lower()
+    return True if low in TRUE else False if low in FALSE else None
+
+
+def table_schemas(settings: dict[str, Any], lines: Callable[[tuple[Any, ...]], int]) -> dict[str, TableSchema]:
+    """The `tables:` of qms.yml: record kind -> its table's columns (qms.schema.json has checked the shape)."""
+    schemas: dict[str, TableSchema] = {}
+    for kind, spec in (settings or {}).items():
+        columns: dict[str, ColumnSpec] = {}
+        for name, col in (spec.get("columns") or {}).items():
+            col = col if isinstance(col, dict) else {"type": col}
+            columns[str(name)] = ColumnSpec(
+                str(name), str(col.get("type", "text")), bool(col.get("required", False)),
+                tuple(str(v) for v in col.get("values") or ()), col.get("not_before"),
+            )
+        schemas[str(kind)] = TableSchema(str(kind), columns, spec.get("period_by"), lines(("tables", kind)))
+    return schemas
+
+
+def data_path(root: Path, record: Document) -> tuple[str | None, str | None]:
+    """The repository path of the CSV a record names by `data:`, or why it cannot be one."""
+    named = record.data.get("data")
+    if not isinstance(named, str) or not named.strip():
+        return None, "'data' must name a CSV file next to the record, such as data: rec-2026-011.csv"
+    if named.startswith("/") or "\\" in named:
+        return None, f"'data: {named}' must be a path relative to the record's folder"
+    rel = posixpath.normpath(posixpath.join(posixpath.dirname(record.path), named))
+    if rel.startswith("../") or rel == "..":
+        return None, f"'data: {named}' points outside the repository"
+    # The record's folder was walked, so it is inside (a folder linked outside is F009); the CSV itself may be
+    # a symbolic link, and is followed only when it stays inside.
+    path = os.path.join(root, rel)
+    if os.path.islink(path):
+        top = os.path.realpath(root)
+        if not os.path.realpath(path).startswith(top + os.sep):
+            return None, f"'data: {named}' points outside the repository"
+    return rel, None
+
+
+def read_table(root: Path, rel: str, record: Document, schema: TableSchema, validate: bool = True,
+               columns: set[str] | None = None) -> Table:
+    """Read and validate one CSV. A file that cannot be read is one problem; a bad cell one problem each.
+    Without `validate` only the file is checked: computing objectives leaves the cells to `qms check`, and keeps
+    only the `columns` it uses."""
+    try:
+        with open(os.path.join(root, rel), "rb") as file:
+            raw = file.read()
+    except FileNotFoundError:
+        return _empty(rel, record, schema, Problem(None, None, f"{rel} does not exist",
+                                                   "add the CSV, or correct 'data:' in the record"))
+    except OSError as exc:
+        return _empty(rel, record, schema, Problem(None, None, f"{rel} cannot be read ({exc.strerror})"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return _empty(rel, record, schema, Problem(line, None, "is not UTF-8 text", "save the CSV as UTF-8"))
+    try:
+        every = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        return _empty(rel, record, schema, Problem(None, None, f"is not a readable CSV ({exc})"))
+    if not every:
+        return _empty(rel, record, schema, Problem(1, None, "has no header row",
+                                                   "the first row names the columns: " + ", ".join(schema.columns)))
+    header = [cell.strip() for cell in every[0]]
+    body = every[1:]
+    table = Table(rel, record, schema, header, len(body))
+    for index, name in enumerate(header):
+        if (columns is not None and name not in columns) or name in table.cells:
+            continue
+        try:
+            table.cells[name] = list(map(itemgetter(index), body))
+        except IndexError:  # a short row (M002 reports it)
+            table.cells[name] = [row[index] if index < len(row) else "" for row in body]
+    if validate:
+        table.widths = list(map(len, body))
+        table.problems.extend(_validate(table))
+    return table
+
+
+def _empty(rel: str, record: Document, schema: TableSchema, problem: Problem) -> Table:
+    return Table(rel, record, schema, [], 0, problems=[problem])
+
+
+def _validate(table: Table) -> list[Problem]:
+    problems: list[Problem] = []
+    schema = table.schema
+    for name in schema.columns:
+        if name not in table.header:
+            problems.append(Problem(1, name, f"has no column '{name}'",
+                                    f"the table of a {schema.kind} record has the columns {', '.join(schema.columns)}"))
+    for name in table.header:
+        if name not in schema.columns:
+            problems.append(Problem(1, name, f"column '{name}' is not in the table schema of {schema.kind}",
+                                    "add it under tables: in qms.yml, or remove it"))
+    width = len(table.header)
+    for number, cells in enumerate(table.widths, start=2):
+        if cells != width and cells:  # a blank line is no row
+            problems.append(Problem(number, None, f"has {cells} cells, the header {width}",
+                                    "each row has one cell per column"))
+    for name, spec in schema.columns.items():
+        if name not in table.header:
+            continue
+        problems.extend(_column_problems(table, spec))
+    problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    return problems
+
+
+def _column_problems(table: Table, spec: ColumnSpec) -> list[Problem]:
+    problems: list[Problem] = []
+    texts = table.cells[spec.name]
+    values = table.column(spec.name)
+    allowed = set(spec.values)
+    what = {"date": "a date YYYY-MM-DD", "integer": "a whole number", "number": "a number",
+            "boolean": "yes or no"}.get(spec.type)
+    later = table.column(spec.not_before) if spec.not_before and spec.not_before in table.header else None
+    for i, raw in enumerate(texts):
+        text = raw.strip()
+        number = i + 2
+        if not text:
+            if spec.required:
+                problems.append(Problem(number, spec.name, f"'{spec.name}' is empty", "it is required"))
+            continue
+        if what and values[i] is None:
+            problems.append(Problem(number, spec.name, f"'{spec.name}' is '{text}', not {what}"))
+            continue
+        if allowed and text not in allowed:
+            problems.append(Problem(number, spec.name, f"'{spec.name}' is '{text}', not one of "
+                                    f"{', '.join(spec.values)}"))
+        if later is not None and later[i] is not None and values[i] < later[i]:
+            problems.append(Problem(number, spec.name, f"'{spec.name}' {values[i]} is before "
+                                    f"'{spec.not_before}' {later[i]}", "correct whichever date is wrong"))
+    return problems

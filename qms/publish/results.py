@@ -1,0 +1,192 @@
+"""Results measured from the records: a workspace's tables, working-day calendar and objectives, read once.
+
+`qms check` asks it for the table and objective findings (M001-M005), `qms objectives` for the values, and the
+site for the page of objectives.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from qms.load.tables import Table, TableSchema, data_path, read_table, table_schemas
+from qms.load.workdays import WorkCalendar, calendar_from
+from qms.model import ERROR, WARNING, Document, Finding
+from qms.publish.objectives import (
+    ColumnRef,
+    Computer,
+    Condition,
+    Objective,
+    ObjectiveSet,
+    Result,
+    declared_objectives,
+    parse_condition,
+    periods_for,
+    undefined_finding,
+)
+from qms.publish.periods import Period
+from qms.text.yamlsafe import parse_yaml
+from qms.workspace import Workspace
+
+
+class Results:
+    def __init__(self, workspace: Workspace, validate_tables: bool = True) -> None:
+        self.workspace = workspace
+        # `qms objectives` computes from the tables and leaves their cells to `qms check` (M002).
+        self.validate_tables = validate_tables
+        self._columns: dict[str, set[str]] = {}
+
+    @cached_property
+    def settings(self) -> dict[str, Any]:
+        source = self.workspace.config.source
+        return source.data if source is not None else {}
+
+    @cached_property
+    def schemas(self) -> dict[str, TableSchema]:
+        source = self.workspace.config.source
+        line_of = source.line_of if source is not None else (lambda path: 1)
+        return table_schemas(self.settings.get("tables") or {}, line_of)
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        return calendar_from(self.settings.get("calendar"))
+
+    @cached_property
+    def records(self) -> list[Document]:
+        return [doc for doc in self.workspace.documents.documents if doc.is_record]
+
+    @cached_property
+    def _loaded(self) -> tuple[dict[str, list[Table]], list[Finding]]:
+        root = self.workspace.root
+        tables: dict[str, list[Table]] = {}
+        findings: list[Finding] = []
+        for record in self.records:
+            if "data" not in record.data:
+                continue
+            line = record.line_of(("data",))
+            kind = str(record.data.get("kind"))
+            schema = self.schemas.get(kind)
+            if schema is None:
+                findings.append(Finding(record.path, line, "M001", ERROR,
+                                        f"{record.id} carries a table, but {kind} records have no table schema",
+                                        f"declare its columns under tables: {kind}: in qms.yml"))
+                continue
+            rel, problem = data_path(root, record)
+            if rel is None:
+                findings.append(Finding(record.path, line, "M001", ERROR, problem or "bad 'data'"))
+                continue
+            table = read_table(root, rel, record, schema, self.validate_tables,
+                               None if self.validate_tables else self._wanted(kind))
+            for p in table.problems:
+                if p.row is None or not table.header:
+                    findings.append(Finding(record.path, line, "M001", ERROR,
+                                            f"the table of {record.id}: {p.message}", p.hint))
+                else:
+                    where = f"row {p.row}" + (f", column '{p.column}'" if p.column else "")
+                    findings.append(Finding(rel, p.row, "M002", ERROR, f"{where}: {p.message}", p.hint))
+            if table.header:
+                tables.setdefault(kind, []).append(table)
+        return tables, findings
+
+    def _wanted(self, kind: str) -> set[str] | None:
+        """The columns of a kind's tables that the objectives read: only these are kept when computing (all of
+        them where an sql measure may read any)."""
+        if any(o.type == "sql" for o in self.objectives.objectives):
+            return None
+        if kind not in self._columns:
+            schema = self.schemas[kind]
+            wanted = {schema.period_by} if schema.period_by else set()
+            for objective in self.objectives.objectives:
+                measure = objective.measure
+                if measure.get("kind") != kind:
+                    continue
+                wanted.update(str(measure[key]) for key in ("from", "to", "column", "by") if measure.get(key))
+                for key in ("where", "of"):
+                    value = measure.get(key)
+                    for text in value if isinstance(value, list) else [value] if value else []:
+                        parsed = parse_condition(str(text), schema.columns)
+                        if isinstance(parsed, Condition):
+                            wanted.add(parsed.column)
+                            if isinstance(parsed.right, ColumnRef):
+                                wanted.add(parsed.right.name)
+            self._columns[kind] = wanted
+        return self._columns[kind]
+
+    @property
+    def tables(self) -> dict[str, list[Table]]:
+        return self._loaded[0]
+
+    @property
+    def table_findings(self) -> list[Finding]:
+        return self._loaded[1]
+
+    def person_findings(self) -> list[Finding]:
+        """Cells of `person` columns that name nobody in the roster."""
+        people = {p.id for p in self.workspace.documents.people}
+        findings: list[Finding] = []
+        for tables in self.tables.values():
+            for table in tables:
+                for name, spec in table.schema.columns.items():
+                    if spec.type != "person" or name not in table.header:
+                        continue
+                    for i, value in enumerate(table.column(name)):
+                        if value is not None and value not in people:
+                            findings.append(Finding(table.path, i + 2, "M002", ERROR,
+                                                    f"row {i + 2}, column '{name}': '{value}' is not in the roster",
+                                                    "use a person id from the people roster"))
+        return findings
+
+    @cached_property
+    def objectives(self) -> ObjectiveSet:
+        named: dict[str, tuple[Any, dict[Any, int]]] = {}
+        root = self.workspace.root
+        for doc in self.workspace.documents.documents:
+            value = doc.data.get("objectives")
+            if isinstance(value, str) and value not in named:
+                path = (root / value)
+                try:
+                    inside = path.resolve().is_relative_to(root.resolve())
+                    parsed = parse_yaml(path.read_text(encoding="utf-8")) if inside else None
+                except (OSError, UnicodeDecodeError):
+                    parsed = None
+                if parsed is not None and not parsed.problems:
+                    named[value] = (parsed.value, dict(parsed.lines))
+        kinds = set(self.workspace.config.record_kinds)
+        return declared_objectives(self.workspace.documents.documents, named, kinds, self.schemas)
+
+    @cached_property
+    def computer(self) -> Computer:
+        return Computer(self.records, self.tables, self.calendar)
+
+    def results(self, asked: Period) -> list[Result]:
+        out: list[Result] = []
+        for objective in self.objectives.objectives:
+            for period in periods_for(objective, asked):
+                out.append(self.computer.result(objective, period))
+        return out
+
+    def result_findings(self, results: list[Result]) -> list[Finding]:
+        findings = [undefined_finding(r) for r in results if r.undefined]
+        findings += [Finding(r.objective.source, r.objective.line, "M003", ERROR,
+                             f"objective {r.objective.id} in {r.period.label}: {r.problem}",
+                             "correct the query (docs/format.md, 'Quality objectives')")
+                     for r in results if r.problem]
+        if self.calendar.uncovered_years:
+            years = ", ".join(str(y) for y in sorted(self.calendar.uncovered_years))
+            findings.append(Finding("qms.yml", None, "M005", WARNING,
+                                    f"the public holiday calendar does not cover {years} yet: working days there "
+                                    "count weekends and qms.yml's own days only",
+                                    "upgrade chinese-calendar, or list the year's days under calendar: in qms.yml"))
+        return findings
+
+    def series(self) -> list[tuple[Objective, list[Result]]]:
+        """Each objective with its value for every period of its length that the records cover: the site's chart."""
+        from qms.publish.objectives_page import periods_shown
+
+        out: list[tuple[Objective, list[Result]]] = []
+        for objective in self.objectives.objectives:
+            if objective.type == "sql":
+                continue  # no months to chart without knowing what the query reads
+            months = sorted(m for m, b in self.computer.buckets(objective).items() if b.tables)
+            out.append((objective, [self.computer.result(objective, p) for p in periods_shown(objective, months)]))
+        return out
