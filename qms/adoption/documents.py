@@ -17,6 +17,7 @@ from qms.errors import QmsError
 from qms.git.authorship import Authorship
 from qms.load.config import DEFAULT_TYPES
 from qms.load.word import WordDocument, read_word
+from qms.text.legacy import LegacyRevision, read_legacy_revisions
 
 
 @dataclass
@@ -182,6 +183,17 @@ def plan_document(plan: AdoptionPlan, cand: Candidate, spec: ProposedType, first
         else:
             wanted["change"] = f"Revision {revision} in force when the QMS was adopted; its change is recorded before qmskit"
             notes.append("change: its change summary is not known; write it if the paper record has it")
+    if "legacy_revisions" not in present and (cand.scanned is not None or cand.word is not None):
+        # The paper record of approvals, as data the history, the site and the PDF show (docs/format.md).
+        if cand.word is not None:
+            rows = cand.word.revision_table.rows if cand.word.revision_table else ()
+            legacy = [LegacyRevision(r.revision.strip(), r.date.strip(), r.change.strip(), r.approved_by.strip())
+                      for r in rows if r.revision.strip()]
+        else:
+            legacy = read_legacy_revisions(data, cand.scanned.body if cand.scanned else "")
+        if legacy:
+            wanted["legacy_revisions"] = [r.as_front_matter() for r in legacy]
+            notes.append(f"{len(legacy)} revisions approved on paper: listed as legacy_revisions")
     for key, value in wanted.items():
         if key not in present:
             add[key] = value

@@ -33,7 +33,7 @@ STATUS_SYNONYMS = {
 QMS_STATUSES = ("draft", "review", "effective", "obsolete")
 QMS_KEYS = ("id", "title", "type", "revision", "status", "owner", "approvers", "reviewers", "effective", "change",
             "references", "clauses", "review_months", "supersedes", "superseded_by", "distribution", "classification",
-            "parent")
+            "parent", "legacy_revisions")
 
 # An id: letters, an optional separator, digits, optionally "-digits" more (SOP-001, QP-07, WI-07-01, POL_2).
 ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,5})[-_ ]?(\d{1,4}(?:[-.]\d{1,4})?)(?![0-9A-Za-z])")

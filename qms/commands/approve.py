@@ -331,7 +331,8 @@ def _check_one(root: Path, doc: Document, person: Person, history: History, act:
     held = [r for r in needed if r in person.roles]
     if not held:
         raise NoRoleError(f"{name} holds none of the {act.key[:-1]} roles of {doc.id} ({', '.join(needed)})")
-    if current is not None and any(a.person == person.id for a in current.authors):
+    if current is not None and any(a.person == person.id for a in (*current.authors,
+                                                                   *(v.author for v in current.versions if v.author))):
         raise ApprovalRefusedError(
             f"{name} authored revision {revision} of {doc.id} and cannot {act.command} it (segregation of duties)"
         )

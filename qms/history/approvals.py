@@ -261,6 +261,9 @@ def _authors_until(revision: Revision, ordinal: int, roster: Roster) -> set[str]
     """The people (by the roster in force at the approval) who wrote the revision up to `ordinal`; an address
     that roster does not know stands for itself."""
     people = set()
+    for who in revision.text_authors:  # they wrote the text before it was adopted, so before any approval
+        found = roster.by_email.get(who.email.lower())
+        people.add(found.id if found is not None else who.email.lower())
     for version in revision.versions:
         if version.author is not None and version.commit.ordinal <= ordinal:
             found = roster.by_email.get(version.author.email.lower())

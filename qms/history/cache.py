@@ -26,10 +26,11 @@ FIELDS = ("id", "title", "type", "revision", "status", "change", "effective", "a
           # A record's owner and retention, and the days it may run from: whether its disposal was in order.
           "owner", "retention", "date", "closed", "end-of-employment", "end-of-contract", "expiry",
           # When a document is due for review, and what it relies on (suspect references).
-          "review_months", "risk", "distribution", "references")
+          "review_months", "risk", "distribution", "references",
+          "legacy_revisions")  # revisions approved on paper (model.DocumentHistory.legacy)
 INDEX = {key: index for index, key in enumerate(FIELDS)}
 APPROVERS = INDEX["approvers"]
-NAME = f"history-{__version__}-6.json"
+NAME = f"history-{__version__}-7.json"
 
 Front = tuple  # one value per FIELDS entry, None where the key is absent
 Entry = tuple[Front | None, str]  # (front-matter, content digest); None when it could not be read

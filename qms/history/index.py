@@ -23,7 +23,20 @@ from qms.history import cache as historycache
 from qms.history.approvals import attach_approvals, attach_supervision, judge_signatures, require_reviews
 from qms.history.cache import INDEX, Front, project
 from qms.history.controls import build_timeline, control_files
-from qms.history.model import ID, LIFECYCLE_KEYS, DocumentHistory, History, Revision, Roster, Version
+from qms.history.model import (
+    ID,
+    LIFECYCLE_KEYS,
+    NONE,
+    READ,
+    UNREADABLE,
+    DocumentHistory,
+    History,
+    Identity,
+    Revision,
+    Roster,
+    Version,
+)
+from qms.history.prehistory import renamed_from
 from qms.load.config import Config
 from qms.model import Person
 from qms.text.dates import end_of, is_date_baseline
@@ -35,10 +48,16 @@ NO_MAPPING = FrontMatterMap()
 TYPE = INDEX["type"]
 
 
-def content_digest(data: dict[str, Any] | None, body: str) -> str:
+def content_digest(data: dict[str, Any] | None, body: str, state: str = READ) -> str:
+    """The digest of everything but the lifecycle keys, then the digest of the body's text alone, then how
+    the front-matter read (model.READ, NONE or UNREADABLE): equal digests are equal content, and the body's
+    part tells who wrote the text when an adopter only added front-matter (model.Version.body)."""
     kept = {k: v for k, v in (data or {}).items() if k not in LIFECYCLE_KEYS}
     text = json.dumps(kept, sort_keys=True, ensure_ascii=False, default=str) + "\x00" + body
-    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    whole = hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    # Blank lines around the text are not authorship: an adopter's front-matter usually brings one.
+    words = hashlib.blake2b(body.strip().encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    return whole + words + state
 
 
 def _parse_blob(raw: bytes, mapping: FrontMatterMap = NO_MAPPING) -> tuple[Front | None, str]:
@@ -46,15 +65,20 @@ def _parse_blob(raw: bytes, mapping: FrontMatterMap = NO_MAPPING) -> tuple[Front
     as qms.yml says (`front_matter:`), as the loader maps today's."""
     try:
         text = normalise_newlines(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None, content_digest(None, raw.decode("utf-8", "replace"), UNREADABLE)
+    try:
         split = split_front_matter(text)
-    except (UnicodeDecodeError, SplitProblem):
-        return None, content_digest(None, raw.decode("utf-8", "replace"))
+    except SplitProblem as problem:
+        # A file that does not open with a fence has no front-matter (yet); one whose fence is never closed
+        # has front-matter nobody can read.
+        return None, content_digest(None, text, NONE if problem.message == "no front-matter" else UNREADABLE)
     parsed = parse_yaml(split.yaml_text, split.yaml_line)
     data = parsed.value if isinstance(parsed.value, dict) and not parsed.problems else None
     if data is not None and mapping:
         data = mapping.apply(data)[0]
     # Only the keys history reads are kept: every version of every file is held at once.
-    return project(data), content_digest(data, split.body)
+    return project(data), content_digest(data, split.body, READ if data is not None else UNREADABLE)
 
 
 def parse_blobs(blobs: dict[str, bytes], mapping: FrontMatterMap = NO_MAPPING) -> dict[str, tuple[Front | None, str]]:
@@ -74,6 +98,7 @@ def load_history(config: Config, people: list[Person]) -> History:
 
     commits = read_log(root, while_git_works=load_cache)
     is_doc = document_path_test(config)
+    is_doc.follow(renamed_from(commits, is_doc))
     parsed = parse_versions(root, commits, is_doc, cached, mapping=config.front_matter)
     history = History(commits, {})
     index_versions(history, commits, parsed, is_doc, history.at_head)
@@ -102,10 +127,12 @@ def index_versions(history: History, commits: list[Commit], parsed: dict[str, tu
     documents = history.documents
     missing = (None, "")
     origins: dict[str, str] = {}  # path -> the origin of the file there (Version.origin)
+    unnamed: dict[str, list[Version]] = {}  # path -> the versions of the file there that carried no id yet
     for commit in commits:
         for change in commit.changes:
             path = change.path
             if change.status == "D":
+                unnamed.pop(path, None)
                 doc_id = at_path.pop(path, None)
                 origin = origins.pop(path, path)
                 if doc_id is not None:
@@ -122,7 +149,14 @@ def index_versions(history: History, commits: list[Commit], parsed: dict[str, tu
             before = at_path.pop(change.old_path, None) if change.old_path else at_path.get(path)
             found = data[ID] if data else None
             doc_id = found if isinstance(found, str) else before
+            earlier = unnamed.pop(change.old_path, None) if change.old_path else unnamed.pop(path, None)
             if doc_id is None:
+                # Not a document yet (no front-matter, another id key, front-matter that does not parse):
+                # kept, so the document it becomes shows where its text came from.
+                earlier = earlier or []
+                if not (earlier and earlier[-1].blob == change.blob and earlier[-1].path == path):  # as below
+                    earlier.append(Version(commit, path, data, digest, blob=change.blob))
+                unnamed[path] = earlier
                 continue
             if before is not None and before != doc_id:
                 history.id_changes.append((commit, before, doc_id, path))
@@ -130,6 +164,8 @@ def index_versions(history: History, commits: list[Commit], parsed: dict[str, tu
             doc = documents.get(doc_id)
             if doc is None:
                 doc = documents[doc_id] = DocumentHistory(doc_id)
+            if earlier:
+                doc.prehistory += earlier
             previous = doc.versions[-1] if doc.versions else None
             known = origins.pop(change.old_path, None) if change.old_path else origins.get(path)
             if known is not None:
@@ -156,9 +192,14 @@ class DocumentPaths:
     def __init__(self, config: Config) -> None:
         self._layout = config.layout
         self._is_document = config.layout.is_document
+        self._followed: set[str] = set()
 
     def __call__(self, path: str) -> bool:
-        return self._is_document(path)
+        return path in self._followed or self._is_document(path)
+
+    def follow(self, paths: set[str]) -> None:
+        """Count `paths` too: names a document file had before it was renamed (prehistory.renamed_from)."""
+        self._followed = paths
 
     def with_type(self, path: str, data: Front | None) -> Front | None:
         if data is None or data[TYPE] is not None:
@@ -175,6 +216,7 @@ def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:
     previous_content = None
     revision = None
     identify = roster.identify
+    text_authors = _prehistory_authors(doc, identify)
     for version in doc.versions:
         if version.deleted:
             continue
@@ -183,17 +225,40 @@ def _build_revisions(doc: DocumentHistory, roster: Roster) -> None:
             revision = Revision(doc.id, label)
             doc.revisions.append(revision)
         revision.versions.append(version)
-        if version.content != previous_content and not version.seed:
+        if previous_content is None and text_authors and version.body == doc.prehistory[-1].body:
+            # Front-matter added to text others wrote: the text's authors are its authors, as git says,
+            # and the one who added the front-matter is not (unless they also wrote some of the text).
+            revision.text_authors = text_authors
+            for who in text_authors:
+                _add_author(revision, who)
+            version.author = identify(version.commit.author_name, version.commit.author_email)
+        elif version.content != previous_content and not version.seed:
             commit = version.commit
             who = version.author = identify(commit.author_name, commit.author_email)
-            if who not in revision.authors:  # the same identity is the same object (Roster.identify)
-                email = who.email.lower()
-                for known in revision.authors:
-                    if known.email.lower() == email or (who.person is not None and known.person == who.person):
-                        break
-                else:
-                    revision.authors.append(who)
+            _add_author(revision, who)
         previous_content = version.content
+
+
+def _prehistory_authors(doc: DocumentHistory, identify) -> list[Identity]:
+    """Who wrote the text before it carried front-matter, in the order they first changed it."""
+    authors: list[Identity] = []
+    previous = None
+    for version in doc.prehistory:
+        who = version.author = identify(version.commit.author_name, version.commit.author_email)
+        if version.body != previous and who not in authors:
+            authors.append(who)
+        previous = version.body
+    return authors
+
+
+def _add_author(revision: Revision, who: Identity) -> None:
+    if who in revision.authors:  # the same identity is the same object (Roster.identify)
+        return
+    email = who.email.lower()
+    for known in revision.authors:
+        if known.email.lower() == email or (who.person is not None and known.person == who.person):
+            return
+    revision.authors.append(who)
 
 
 def baseline_ordinal(config: Config, commits: list[Commit], baseline: str | None = None) -> int:

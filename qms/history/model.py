@@ -10,12 +10,16 @@ from typing import Any
 from qms.git.commits import Commit
 from qms.history.cache import INDEX, Front
 from qms.model import Person
+from qms.text.legacy import LegacyRevision, from_front_matter
 
 # Keys an approval or a withdrawal sets; a change to anything else is a change of content.
 LIFECYCLE_KEYS = frozenset({"status", "effective", "superseded_by"})
 
 
 ID, REVISION, STATUS = INDEX["id"], INDEX["revision"], INDEX["status"]
+
+# How a version's front-matter read: the last character of its content digest (index.content_digest).
+READ, NONE, UNREADABLE = "r", "n", "u"
 
 
 @dataclass(slots=True)
@@ -37,6 +41,16 @@ class Version:
     def get(self, key: str) -> Any:
         """A front-matter value (one of historycache.FIELDS), or None."""
         return self.data[INDEX[key]] if self.data else None
+
+    @property
+    def body(self) -> str:
+        """The digest of the text alone, front-matter left out: the same text, whoever added front-matter."""
+        return self.content[24:48]
+
+    @property
+    def front_matter(self) -> str:
+        """READ, NONE (the file had none) or UNREADABLE (it did not parse, or the file is not UTF-8)."""
+        return self.content[48:] or READ
 
     @property
     def revision(self) -> str | None:
@@ -104,6 +118,9 @@ class Revision:
     required_reviews: list[str] = field(default_factory=list)  # reviewer roles, as `required` for approvers
     periodic_reviews: list[Approval] = field(default_factory=list)  # `Periodic-review:` trailers, while in force
     acknowledgements: list[Approval] = field(default_factory=list)  # `Acknowledges:` trailers (read and understood)
+    # Who wrote the text before the file carried front-matter, for the first revision of an adopted file whose
+    # adoption left the text as it was: authors of it (in `authors` too), so none of them approves it.
+    text_authors: list[Identity] = field(default_factory=list)
 
     @property
     def last(self) -> Version:
@@ -144,6 +161,16 @@ class DocumentHistory:
     id: str
     versions: list[Version] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
+    # The file's versions before it carried this id (no front-matter, another id key, front-matter that does
+    # not parse), followed across renames as `git log --follow` does: shown "before qmskit", never revisions,
+    # never judged for approval.
+    prehistory: list[Version] = field(default_factory=list)
+
+    @property
+    def legacy(self) -> list[LegacyRevision]:
+        """The revisions approved on paper before qmskit, as the last version's `legacy_revisions:` lists them."""
+        last = self.versions[-1] if self.versions else None
+        return from_front_matter(last.get("legacy_revisions")) if last is not None else []
 
     @property
     def path(self) -> str:

@@ -22,6 +22,7 @@ from qms.publish.visibility import PUBLISHED, visibility
 from qms.supervise.reviews import add_months, commit_day, interval_months, last_review
 from qms.text import mdtext
 from qms.text.body import replace_ids
+from qms.text.legacy import LegacyRevision, from_front_matter
 
 
 @dataclass
@@ -143,7 +144,15 @@ class RevisionLine:
     commit: str  # the short id of the revision's last commit
 
 
-def revision_lines(history: DocumentHistory | None, t: dict[str, str]) -> list[RevisionLine]:
+def legacy_revisions(doc: Document) -> list[LegacyRevision]:
+    """The revisions approved on paper before qmskit that this text of the document lists."""
+    return from_front_matter(doc.data.get("legacy_revisions"))
+
+
+def revision_lines(history: DocumentHistory | None, t: dict[str, str],
+                   legacy: list[LegacyRevision] | None = None) -> list[RevisionLine]:
+    """The revisions git holds, newest first, then those approved on paper before qmskit (`legacy`, by default
+    the `legacy_revisions:` of the history's last version): what the paper says, with no commit."""
     lines = []
     for r in revision_rows(history):
         if r.approvals:
@@ -155,6 +164,9 @@ def revision_lines(history: DocumentHistory | None, t: dict[str, str]) -> list[R
             approvals = t["before_adoption"] if r.before_adoption else ""
         lines.append(RevisionLine(str(r.revision), r.effective or "", r.change or "",
                                   ", ".join(a.name for a in r.authors), approvals, r.last.commit.short))
+    for old in reversed(legacy if legacy is not None else history.legacy if history else []):
+        approved = f"{old.approved_by} ({t['on_paper']})" if old.approved_by else t["on_paper"]
+        lines.append(RevisionLine(old.revision, old.date, old.change, old.author, approved, ""))
     return lines
 
 

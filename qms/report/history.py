@@ -10,9 +10,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from qms.history.model import Approval, DocumentHistory, Identity, Revision, Version
+from qms.history.model import NONE, READ, UNREADABLE, Approval, DocumentHistory, Identity, Revision, Version
 from qms.report.console import print_table
 from qms.text.safetext import json_text, visible
+
+BEFORE_QMSKIT = "before qmskit"
+LEGACY_STATUS = "approved on paper"
+# How a version from before qmskit read (model.Version.front_matter): its front-matter was there but named
+# no id qmskit reads, there was none, or it did not parse.
+FRONT_MATTER = {READ: "no id", NONE: "no front-matter", UNREADABLE: "front-matter unreadable"}
 
 
 def _identity(who: Identity) -> dict[str, Any]:
@@ -42,8 +48,11 @@ def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
     """One revision per line, written as it is encoded: the rows of 50,000 records are never all in memory.
 
     Each row holds id, title, path, revision, status, effective, change, authors, approvals,
-    approved_before_adoption, commits, first_commit and last_commit. A commit that files a week's records appears in
-    each of their rows, and a few dozen people write them all: each is encoded once.
+    approved_before_adoption, commits, first_commit and last_commit, and its kind: "revision", "before qmskit"
+    (a version of the file before it carried this id: its front_matter says why; no revision, no approval) or
+    "legacy" (a revision approved on paper, from `legacy_revisions:`: author and approved_by as written, no
+    commits). A commit that files a week's records appears in each of their rows, and a few dozen people write
+    them all: each is encoded once.
     """
     encode = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -69,9 +78,23 @@ def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
     opened = False
     for doc in documents:
         title = doc.title
+        rows += (dumps({"id": doc.id, "title": title, "path": doc.path, "kind": "legacy", "revision": legacy.revision,
+                        "status": LEGACY_STATUS, "effective": legacy.date or None, "change": legacy.change or None,
+                        "authors": [], "author": legacy.author or None, "approved_by": legacy.approved_by or None,
+                        "approvals": [], "reviews": [], "approved_before_adoption": False, "commits": []})
+                 for legacy in doc.legacy)
+        for version in doc.prehistory:
+            head = dumps({"id": doc.id, "title": title, "path": version.path, "kind": "before qmskit",
+                          "revision": None, "status": None, "effective": None, "change": None,
+                          "front_matter": FRONT_MATTER[version.front_matter]})
+            author = person_json(version.author) if version.author is not None else ""
+            rows.append(f'{head[:-1]}, "authors": [{author}], "approvals": [], "reviews": [], '
+                        f'"approved_before_adoption": false, "commits": [{commit_json(version)}], '
+                        f'"first_commit": "{version.commit.sha}", "last_commit": "{version.commit.sha}"}}')
         for rev in doc.revisions:
-            head = dumps({"id": doc.id, "title": title, "path": rev.last.path, "revision": rev.revision,
-                          "status": rev.status, "effective": rev.effective, "change": rev.change})
+            head = dumps({"id": doc.id, "title": title, "path": rev.last.path, "kind": "revision",
+                          "revision": rev.revision, "status": rev.status, "effective": rev.effective,
+                          "change": rev.change, **({"front_matter": _unread(rev.last)} if _unread(rev.last) else {})})
             rows.append(f'{head[:-1]}, "authors": [{", ".join(map(person_json, rev.authors))}], '
                         f'"approvals": {dumps([_approval(a) for a in rev.approvals])}, '
                         f'"reviews": {dumps([_approval(a) for a in rev.reviews])}, '
@@ -80,7 +103,7 @@ def write_json(documents: list[DocumentHistory], out: TextIO) -> None:
                         f'"approved_before_adoption": {"true" if rev.before_adoption else "false"}, '
                         f'"commits": [{", ".join(map(commit_json, rev.versions))}], '
                         f'"first_commit": "{rev.versions[0].commit.sha}", "last_commit": "{rev.last.commit.sha}"}}')
-            if len(rows) == 1_000:
+            if len(rows) >= 1_000:
                 out.write((",\n" if opened else "[\n") + ",\n".join(rows))
                 rows, opened = [], True
     if rows:
@@ -98,6 +121,11 @@ def render_json(documents: list[DocumentHistory], out: TextIO | None = None) -> 
     buffer = io.StringIO()
     write_json(documents, buffer)
     return buffer.getvalue()[:-1]
+
+
+def _unread(version: Version) -> str:
+    """Why a version has no front-matter to show ("" when it has): never a blank an auditor reads as a status."""
+    return FRONT_MATTER[version.front_matter] if version.data is None and not version.deleted else ""
 
 
 def _approvals_text(revision: Revision) -> str:
@@ -136,11 +164,24 @@ def render_text(documents: list[DocumentHistory], console: Console) -> None:
         for column in ("change", "authors", "approvals"):
             table.add_column(column)
         table.add_column("commits", no_wrap=True)
+        for legacy in doc.legacy:
+            cells = (legacy.revision, LEGACY_STATUS, legacy.date, legacy.change, legacy.author,
+                     f"{legacy.approved_by} (on paper)" if legacy.approved_by else "on paper", "")
+            table.add_row(*(escape(visible(cell, keep="\n")) for cell in cells))
+        for version in doc.prehistory:
+            # Not a revision, so no status, no approval and nothing judged: who changed the text, and when.
+            # Its date is when the text changed, not an effective date: said in the change column, with the name
+            # the file had then.
+            cells = (BEFORE_QMSKIT, FRONT_MATTER[version.front_matter], "",
+                     f"changed {version.commit.author_date[:10]} as {version.path}",
+                     version.author.name if version.author else version.commit.author_name, "",
+                     version.commit.short)
+            table.add_row(*(escape(visible(cell, keep="\n")) for cell in cells), style="dim")
         for revision in doc.revisions:
             first, last = revision.versions[0].commit.short, revision.last.commit.short
             cells = (
                 revision.revision,
-                revision.status or "",
+                revision.status or _unread(revision.last),
                 revision.effective or "",
                 revision.change or "",
                 "\n".join(a.name for a in revision.authors),

@@ -353,7 +353,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             upcoming=announcement(entry, self.qms.language),
             print_note=css_string(f"{h.id} {self.t['revision']} {h.revision}. {self.t['uncontrolled']}"))
         record = entry.history if entry is not None else None
-        table = self.env.get_template("history.html").render(revisions=publish.revision_lines(record, self.t), t=self.t)
+        lines = publish.revision_lines(record, self.t, publish.legacy_revisions(doc))  # as the page shown says
+        table = self.env.get_template("history.html").render(revisions=lines, t=self.t)
         self.framing[page.file.src_uri] = (head, table)
         return body
 

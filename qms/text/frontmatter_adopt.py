@@ -30,10 +30,15 @@ def yaml_scalar(value: str, number: bool = False) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
-def yaml_value(value: str | list[str], number: bool = False) -> str:
+def yaml_value(value: str | list[str] | list[dict[str, str]], number: bool = False) -> str:
     if isinstance(value, list):
-        return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
+        return "[" + ", ".join(_flow_mapping(v) if isinstance(v, dict) else yaml_scalar(v) for v in value) + "]"
     return yaml_scalar(value, number)
+
+
+def _flow_mapping(entry: dict[str, str]) -> str:
+    """`{key: "value", ...}`, every value quoted: a date or a number in a paper record stays the text it was."""
+    return "{" + ", ".join(f"{key}: {json.dumps(str(value), ensure_ascii=False)}" for key, value in entry.items()) + "}"
 
 
 def front_matter_end(raw: bytes) -> int | None:
