@@ -118,8 +118,8 @@ def test_back_dated_effective_date_is_a_history_finding(git_repo: GitQmsRepo) ->
                                   "2020-01-01, earlier than its approval on 2026-03-02")
     assert hits[0]["hint"]
     # Nothing else is wrong with it: the approval itself counts (a revision in force since 2020 is also long
-    # past its periodic review, which U001 says).
-    assert {f["code"] for f in run.findings} - {"U001"} == {"H016"}
+    # past its periodic review and its audit, which U001 and U014 say).
+    assert {f["code"] for f in run.findings} - {"U001", "U014"} == {"H016"}
 
 
 def test_back_dated_effective_date_is_a_finding_since_rev(git_repo: GitQmsRepo) -> None:
