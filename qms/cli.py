@@ -1319,10 +1319,13 @@ def review_pack(
         typer.Option("--output", "-o", metavar="FILE", help="Write the pack to a new Markdown file (never overwritten)."),
     ] = None,
 ) -> None:
-    """Write the management review input (ISO 9001 9.3.2) as one Markdown document, computed from the
-    repository: actions from earlier reviews, changes to documents, objectives met and missed, satisfaction,
-    nonconformities and corrective actions, audits, monitoring results and external providers, each figure
-    linked to its evidence, with a marked blank for what only management can judge.
+    """Write the management review input (ISO 9001 9.3.2) as one Markdown document.
+
+    It is computed from the repository: actions from earlier reviews, changes
+    to documents, objectives met and missed, satisfaction, nonconformities and
+    corrective actions, audits, monitoring results and external providers,
+    each figure linked to its evidence, with a marked blank for what only
+    management can judge.
 
     Examples:
 

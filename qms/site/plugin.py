@@ -233,7 +233,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         for page in coverage.page_file(config, self.qms, in_force, self.snapshot.docs, self.audit):
             files.append(page)
         for page in [*objectives.page_file(config, self.workspace, self.snapshot.docs, self.audit),
-                     *supervision.page_files(config, self.workspace, in_force, self.as_of, self.public)]:
+                     *supervision.page_files(config, self.workspace, in_force, self.as_of, self.public, self.audit)]:
             files.append(page)
         for name in ASSETS:
             content = package_files("qms.site").joinpath(name).read_bytes()
