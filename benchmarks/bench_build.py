@@ -111,8 +111,7 @@ def published_paths(repo: Path) -> list[str]:
     """What the qms build publishes (audit off): effective, unrestricted documents, and records."""
     from qms.load.config import load_config
     from qms.load.documents import load_set
-    from qms.publish import visibility
-    from qms.publish.visibility import PUBLISHED
+    from qms.publish.visibility import PUBLISHED, visibility
 
     docs = load_set(load_config(repo))
     return sorted(d.path for d in docs.documents if visibility(d) == PUBLISHED)

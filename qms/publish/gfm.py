@@ -8,6 +8,8 @@ reader renders; it gets the text rewrites of qms/text/blocks.py.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 # Name -> settings, in the order they are loaded.
@@ -50,3 +52,13 @@ def render(text: str) -> str:
     import markdown
 
     return str(markdown.markdown(text, extensions=list(EXTENSIONS), extension_configs=EXTENSIONS))
+
+
+# A GitHub alert's title, as markdown-callouts writes it in English, for the site's language.
+_ALERT_TITLE = re.compile(r'(<div class="admonition (note|tip|important|warning|caution)">\s*'
+                          r'<p class="admonition-title">)(Note|Tip|Important|Warning|Caution)(</p>)')
+
+
+def translate_alert_titles(html: str, t: dict[str, str]) -> str:
+    """`> [!NOTE]` is titled "Note" by the extension; a Chinese page says 注意. Titles an author wrote stay."""
+    return _ALERT_TITLE.sub(lambda m: m.group(1) + t.get(f"alert_{m.group(2)}", m.group(3)) + m.group(4), html)

@@ -36,6 +36,7 @@ ZH = {
     "on_paper": "纸质批准",
     "status_draft": "草稿", "status_review": "审核中", "status_effective": "现行有效", "status_obsolete": "作废",
     "status_open": "未关闭", "status_closed": "已关闭",
+    "alert_note": "注意", "alert_tip": "提示", "alert_important": "重要", "alert_warning": "警告", "alert_caution": "小心",
     "overdue": "已逾期", "acknowledged": "阅读确认", "acknowledged_of": "{total} 名应阅人员中 {done} 名已确认阅读第 {revision} 版",
     "kind_audit": "内部审核", "kind_nonconformity": "不合格", "kind_corrective-action": "纠正措施",
     "kind_management-review": "管理评审", "kind_satisfaction-survey": "满意度调查", "kind_training": "培训",

@@ -409,6 +409,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
     # on_page_content: the header and revision table are HTML already; added after Markdown, they are
     # not parsed again by its raw-HTML reader (a tenth of a large site's build).
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
+        html = gfm.translate_alert_titles(html, self.t)
         framing = self.framing.pop(page.file.src_uri, None)
         if framing is None:
             return html
