@@ -245,7 +245,8 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
         effective=publish.effective_text(head, t),
         organisation=config.organisation, revision=revision, rows=earlier, role_titles=role_titles,
         legacy=list(reversed(publish.legacy_revisions(doc))),  # approved on paper, before the first revision in git
-        signatures=signature_rows(revision, t, role_titles), body=gfm.translate_alert_titles(_body_html(doc, titles), t), draft=draft, copy=copy,
+        signatures=signature_rows(revision, t, role_titles),
+        body=gfm.translate_alert_titles(_body_html(doc, titles), t), draft=draft, copy=copy,
         change=doc.data.get("change"), upcoming=upcoming, attached=attached or [],
         created=(revision.last.commit.author_date if revision else date.today().isoformat()),
     )

@@ -9,7 +9,6 @@ reader renders; it gets the text rewrites of qms/text/blocks.py.
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 # Name -> settings, in the order they are loaded.
