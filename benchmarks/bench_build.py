@@ -80,7 +80,7 @@ def ensure_venv(workdir: Path) -> Path:
     """A virtualenv with the three builds' packages and this qmskit; returns its bin folder."""
     venv = workdir / "venv-build"
     stamp = venv / "bench-build.json"
-    wanted = {"requirements": REQUIREMENTS, "project": str(PROJECT)}
+    wanted = {"requirements": REQUIREMENTS, "project": f"{PROJECT}[site]"}
     if stamp.is_file() and json.loads(stamp.read_text()) == wanted and (venv / "bin" / "mkdocs").exists():
         say(f"using the cached virtualenv {venv}")
         return venv / "bin"
@@ -89,7 +89,7 @@ def ensure_venv(workdir: Path) -> Path:
     say(f"creating the virtualenv {venv} (pip runs once) ...")
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, *REQUIREMENTS, "-e", str(PROJECT)], check=True)
+    subprocess.run([*pip, *REQUIREMENTS, "-e", f"{PROJECT}[site]"], check=True)  # with the site extra
     stamp.write_text(json.dumps(wanted, indent=2) + "\n")
     return venv / "bin"
 
