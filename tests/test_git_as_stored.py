@@ -118,3 +118,24 @@ def test_show_root_off_in_the_users_config_keeps_the_root_commit_under_control(t
     run = run_qms("check", "--history", "--format", "json", cwd=repo.root)
     assert sorted(f["path"] for f in find(run, "H006")) == ["manual/qm-01-quality-manual.md",
                                                            "procedures/qp-01-document-control.md"]
+
+
+def test_against_a_saved_report_reads_the_stored_commits_not_the_replacements(git_repo: GitQmsRepo,
+                                                                                tmp_path: Path) -> None:
+    """A replace ref keeps every commit id, so `--against` cannot notice it by ids: qms reads the commits as
+    stored, so the saved report still matches, the forged approver is not believed, and H012 names the ref."""
+    bump(git_repo, who="li-na")
+    hand_approval(git_repo, "li-na", "QP-01@3")
+    saved = tmp_path / "approvals.json"
+    saved.write_text(git_repo.qms("history", "--format", "json").stdout, encoding="utf-8")
+    _replace_commit_author(git_repo, "HEAD", "chen-jing")
+    assert git_repo.git("log", "-1", "--format=%an") == "Chen Jing"  # what git shows people
+    # Cold, so that nothing read before the replace ref answers for git.
+    subprocess.run(["rm", "-rf", str(Path(git_repo.git("rev-parse", "--absolute-git-dir")) / "qmskit")], check=True)
+
+    run = git_repo.check("--history", "--against", str(saved))
+    assert find(run, "H011") == []  # nothing recorded in the report changed, as git stores it
+    assert len(find(run, "H006")) == 1  # Li Na's own approval still does not count
+    (replaced,) = find(run, "H012")
+    assert replaced["path"].startswith("refs/replace/")
+    assert git_repo.history("QP-01")[-1]["approvals"][0]["email"] == "li.na@office.example"
