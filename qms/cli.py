@@ -24,6 +24,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from qms import __version__
 from qms.errors import QmsError, UsageError
+from qms.text.dates import current_day
 from qms.text.safetext import visible
 
 if TYPE_CHECKING:
@@ -483,12 +484,11 @@ def due(
 
         qms due --person li-na --format ics > duties.ics
     """
-    from datetime import date
 
     from qms.publish.duties import due_list
     from qms.report.due import RENDERERS as DUE_RENDERERS
 
-    day = _as_of(as_of) or date.today()
+    day = _as_of(as_of) or current_day()
     result = due_list(_workspace(ctx), day, _days(within), person)
     text = DUE_RENDERERS[output_format.value](result)
     if output_format is DueFormat.ics:
@@ -614,9 +614,8 @@ def training(
     from qms.supervise.acknowledge import readers
 
     workspace = _workspace(ctx)
-    from datetime import date
 
-    day = _as_of(as_of) or date.today()
+    day = _as_of(as_of) or current_day()
     found = readers(workspace.history(), workspace.config, [d for d in workspace.documents.documents if d.is_record],
                     day)
     if output_format is HistoryFormat.text:
@@ -1223,13 +1222,12 @@ def objectives(
 
         qms objectives --period 2026H1 --format csv > objectives.csv
     """
-    from datetime import date
 
     from qms.publish.periods import parse_period, period_of
     from qms.publish.results import Results
     from qms.report import objectives as render
 
-    asked = parse_period(period) if period is not None else period_of(date.today(), "year")
+    asked = parse_period(period) if period is not None else period_of(current_day(), "year")
     if asked is None:
         raise UsageError(f"--period {period}: write a month (2026-11), a quarter (2026Q3), a half-year (2026H1) "
                          "or a year (2026)")

@@ -16,6 +16,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 # Hypothesis keeps its example database and caches in .hypothesis/ of the working folder, the checkout;
 # the tests write nothing there. Kept between runs, so that a failing example is tried first next time.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "qmskit-hypothesis"))
+# The day the suite takes for today (qms.text.dates.current_day), in this process and every `qms` it starts:
+# the fixtures' documents, reviews, audits and retention periods are dated around it, so the verdicts do not
+# change as the calendar moves on. A test about another day says so with --as-of.
+os.environ.setdefault("QMS_TODAY", "2026-12-06")
 
 from qmsrepo import GitQmsRepo, QmsRepo
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from qmsrepo import QmsRun, run_qms
 
+from qms.text.dates import current_day
+
 # People of the sample office (manual/people.yml), as git knows them.
 OFFICE = {
     "huang-yan": ("Huang Yan", "huang.yan@office.example"),  # document-controller
@@ -27,7 +29,8 @@ class User:
         if name:
             self.env.update(GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email, GIT_COMMITTER_NAME=name,
                             GIT_COMMITTER_EMAIL=email)
-        self.later = datetime.now(timezone.utc).replace(microsecond=0)
+        # The suite's day (QMS_TODAY), at the time of day the clock shows: commits made "now" fall on it.
+        self.later = datetime.combine(current_day(), datetime.now(timezone.utc).time(), timezone.utc).replace(microsecond=0)
 
     def qms(self, *args: str, cwd: Path, who: str | None = None) -> QmsRun:
         return run_qms(*args, cwd=cwd, env={**self.env, **(self.as_person(who) if who else {})})

@@ -11,15 +11,18 @@ support.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from qmsrepo import QmsRun, run_qms
+
+from qms.text.dates import current_day
 
 pytestmark = pytest.mark.slow  # a dozen clones and commits, and two site builds
 
@@ -30,8 +33,16 @@ PEOPLE = {
 }
 QP01 = "procedures/qp-01-document-control.md"
 STARTER = ["QM-01", "QM-02", "QM-03", "QM-04", "QP-01"]
-TODAY = date.today()
+TODAY = current_day()  # the suite's day (QMS_TODAY)
 LATER = TODAY + timedelta(days=14)
+_CLOCK = itertools.count()
+
+
+def _now() -> dict[str, str]:
+    """Each git command a second after the last, on the suite's day: the team works today, whatever the clock says."""
+    tick = next(_CLOCK)
+    stamp = f"{TODAY.isoformat()}T{8 + tick // 3600 % 12:02d}:{tick // 60 % 60:02d}:{tick % 60:02d}+00:00"
+    return {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
 
 
 @dataclass
@@ -43,12 +54,12 @@ class Clone:
 
     def git(self, *args: str) -> str:
         proc = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True,
-                              env={**os.environ, "GIT_EDITOR": "true"})
+                              env={**os.environ, "GIT_EDITOR": "true", **_now()})
         assert proc.returncode == 0, f"{self.who}: git {' '.join(args)}\n{proc.stdout}{proc.stderr}"
         return proc.stdout.strip()
 
     def qms(self, *args: str) -> QmsRun:
-        run = run_qms(*args, cwd=self.root)
+        run = run_qms(*args, cwd=self.root, env=_now())
         assert "Traceback" not in run.stderr, run.stderr
         return run
 

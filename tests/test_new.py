@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 
 import pytest
 from qmsrepo import QMS_YML, QmsRepo, assert_clean
 from scaffolding import User, files_under
+
+from qms.text.dates import current_day
 
 DEFAULTS = QMS_YML + """\
 defaults:
@@ -61,12 +62,12 @@ def test_work_instruction_is_numbered_under_its_parent(tmp_path: Path) -> None:
 def test_record_form_for_a_nonconformity(office: QmsRepo) -> None:
     run = office.qms("new", "record", "--kind", "nonconformity", "--procedure", "QP-01", "--title", "Late reply")
     assert run.code == 0, run.stderr
-    year = date.today().year
+    year = current_day().year
     path = f"records/{year}/rec-{year}-002-late-reply.md"
     assert run.stdout.startswith(f"Created {path} (REC-{year}-002).")
     text = office.read(path)
     assert text.startswith(f"---\nid: REC-{year}-002\ntitle: Late reply\ntype: record\nkind: nonconformity\n"
-                           f"procedure: QP-01\ndate: {date.today().isoformat()}\nowner: document-controller\n"
+                           f"procedure: QP-01\ndate: {current_day().isoformat()}\nowner: document-controller\n"
                            "status: open\nretention: 5y\nseverity: minor\n")
     assert "## Immediate correction" in text and "under [[QP-01]] (Document Control)" in text
     assert_clean(office)

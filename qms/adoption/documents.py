@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -17,6 +16,7 @@ from qms.errors import QmsError
 from qms.git.authorship import Authorship
 from qms.load.config import DEFAULT_TYPES
 from qms.load.word import WordDocument, read_word
+from qms.text.dates import current_day
 from qms.text.legacy import LegacyRevision, read_legacy_revisions
 
 
@@ -213,4 +213,4 @@ def plan_document(plan: AdoptionPlan, cand: Candidate, spec: ProposedType, first
 
 
 def _today() -> str:
-    return date.today().isoformat()
+    return current_day().isoformat()

@@ -31,6 +31,7 @@ from qms.history.model import DocumentHistory, History, Identity
 from qms.model import Document, Person
 from qms.rules.references import in_force, relied_on, who_acts
 from qms.safewrite import write_atomically
+from qms.text.dates import current_day
 from qms.text.frontmatter_edit import EditError, set_keys
 from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
@@ -176,7 +177,7 @@ def _approve(workspace: Workspace, ids: list[str], effective: str | None, sign: 
                 continue  # the commit records the approval; the document stays in review, out of force
             # A later approver of an effective document keeps its date unless told otherwise.
             kept = doc.data.get("effective") if doc.status == "effective" else None
-            when = effective or (str(kept) if kept else max(date.today().isoformat(), approved_on))
+            when = effective or (str(kept) if kept else max(current_day().isoformat(), approved_on))
             raw = originals[doc.path]
             status_key, effective_key = (config.front_matter.written_key(raw, key) for key in ("status", "effective"))
             updated = set_keys(raw, {status_key: "effective", effective_key: when}, status_key)

@@ -44,6 +44,7 @@ from qms.publish.visibility import PUBLISHED, visibility
 from qms.safewrite import within, write_atomically
 from qms.text.blocks import space_after_headings
 from qms.text.body import replace_ids
+from qms.text.dates import current_day
 from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
@@ -248,7 +249,7 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
         signatures=signature_rows(revision, t, role_titles),
         body=gfm.translate_alert_titles(_body_html(doc, titles), t), draft=draft, copy=copy,
         change=doc.data.get("change"), upcoming=upcoming, attached=attached or [],
-        created=(revision.last.commit.author_date if revision else date.today().isoformat()),
+        created=(revision.last.commit.author_date if revision else current_day().isoformat()),
     )
 
 

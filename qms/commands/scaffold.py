@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from qms.git.runner import git_process
 from qms.load.config import CONFIG_NAME, Config, find_root
 from qms.load.reader import schema_findings
 from qms.model import Document
+from qms.text.dates import current_day
 from qms.text.frontmatter import SplitProblem, split_front_matter
 from qms.text.idgen import next_id, numbers
 from qms.text.revisions import FIRST
@@ -209,7 +210,7 @@ def _example_files(now: datetime) -> dict[str, bytes]:
 
 def _blank_files(language: str, organisation: str, name: str, email: str) -> dict[str, bytes]:
     person = _slug(name) or _slug(email.split("@")[0]) or "me"
-    context = {"organisation": organisation, "language": language, "today": date.today().isoformat(),
+    context = {"organisation": organisation, "language": language, "today": current_day().isoformat(),
                "person": {"id": person, "name": name, "email": email},
                "revision": FIRST["letter-number" if language == "zh" else "integer"]}
     folder = PACKAGE / "skeleton" / language / "blank"
@@ -285,7 +286,7 @@ def plan_new_document(workspace: Workspace, doc_type: str, title: str, parent: s
             if found.is_record:
                 raise UsageError(f"{option} {value}: {value} ({found.path}) is a record; name a procedure")
             related[option] = found
-    today = date.today()
+    today = current_day()
     taken = [d.id for d in docs.documents if d.id]
     if doc_id is None:
         doc_id = next_id(spec.id_pattern.pattern, taken, numbers(parent) if parent else [], today.year, doc_type)

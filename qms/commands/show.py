@@ -11,6 +11,7 @@ from qms.errors import UsageError
 from qms.git.log import read_blobs
 from qms.git.runner import NoCommitsError, NotAGitRepositoryError
 from qms.publish.snapshot import announcement, is_committed, snapshot
+from qms.text.dates import current_day
 from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
@@ -31,7 +32,7 @@ def show(workspace: Workspace, target: str, as_of: date | None = None) -> tuple[
         snap = snapshot(workspace, as_of)
     except (NotAGitRepositoryError, NoCommitsError):
         snap = None  # nothing is committed yet: the file as it stands is all there is
-    day = (snap.as_of if snap else as_of or date.today()).isoformat()
+    day = (snap.as_of if snap else as_of or current_day()).isoformat()
     entries = snap.by_id(document_id) if snap else []
     entry = next((e for e in entries if doc is not None and e.doc.path == doc.path), entries[0] if entries else None)
     if entry is not None and entry.revision is not None:

@@ -22,6 +22,7 @@ from qms.publish.visibility import PUBLISHED, visibility
 from qms.supervise.reviews import add_months, commit_day, interval_months, last_review
 from qms.text import mdtext
 from qms.text.body import replace_ids
+from qms.text.dates import current_day
 from qms.text.legacy import LegacyRevision, from_front_matter
 
 
@@ -59,7 +60,7 @@ def header(doc: Document, review_months: int, role_titles: dict[str, str], today
            schedule: ReviewSchedule | None = None) -> Header:
     """The header of a document page. Without `schedule` (no history read), the next review counts from the
     effective date with the document's own review_months or `review_months`."""
-    today = today or date.today()
+    today = today or current_day()
     effective = str(doc.data.get("effective") or "")
     own = doc.data.get("review_months")
     months = schedule.months if schedule is not None else own if isinstance(own, int) else review_months

@@ -26,7 +26,7 @@ from qms.history.model import DocumentHistory, Identity, Revision, Version
 from qms.load.documents import people_of, roles_of
 from qms.load.reader import load_document
 from qms.model import Document, DocumentSet, Finding, Located, Person, Role
-from qms.text.dates import DATE_ONLY
+from qms.text.dates import DATE_ONLY, current_day
 from qms.text.frontmatter import normalise_newlines
 from qms.text.yamlsafe import parse_yaml
 from qms.workspace import Workspace
@@ -113,7 +113,7 @@ def own_history(record: DocumentHistory, origin: str) -> DocumentHistory:
 
 def snapshot(workspace: Workspace, as_of: date | None = None) -> Snapshot:
     """Every committed document file as it stands on `as_of` (default today)."""
-    day = as_of or date.today()
+    day = as_of or current_day()
     history = workspace.history()
     chosen: list[tuple[str, DocumentHistory, Version, Revision | None, Revision | None, str]] = []
     ordinals = merge_ordinals(history)

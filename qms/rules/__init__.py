@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from qms.load.config import Config
 from qms.model import Document, DocumentSet, Finding
 from qms.rules.catalogue import RULES
+from qms.text.dates import current_day
 from qms.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class Context:
                  staged: bool = False, as_of: date | None = None) -> None:
         self.workspace = workspace
         # The day date rules judge (`--as-of`): what was due and what was done, as it stood that day.
-        self.as_of = as_of or date.today()
+        self.as_of = as_of or current_day()
         self.since = since
         self.full_history = full_history
         # `--since REV --as-landed`: the commits after REV as they stand on the main line, as `--history` judges

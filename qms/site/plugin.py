@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
-from datetime import date
 from html import escape
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -41,6 +40,7 @@ from qms.site.search import add_inner_words
 from qms.site.search_toc import index_headings_once
 from qms.text import mdtext
 from qms.text.blocks import space_after_headings
+from qms.text.dates import current_day
 from qms.text.safetext import css_string
 from qms.workspace import Workspace
 
@@ -110,7 +110,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             raise PluginError(f"qms: only committed documents are published, and git could not be read: {exc}") from None
         self.audit = self.config.audit or os.environ.get("QMS_AUDIT") == "1"
         self.in_force = self.snapshot.docs  # coverage counts what is in force, published or not
-        self.as_of = as_of or date.today()
+        self.as_of = as_of or current_day()
         self.public = bool(self.config.public or os.environ.get("QMS_PUBLIC") == "1")
         if self.public:
             # A site anyone can read: only what is classified public, from the committed set and the preview alike.
@@ -175,7 +175,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             commit = resolve_commit(self.qms.root, "HEAD")
         except QmsError:
             commit = ""
-        day = self.snapshot.as_of if self.snapshot is not None else date.today()
+        day = self.snapshot.as_of if self.snapshot is not None else current_day()
         note = brand.footer(self.qms, commit, day.isoformat())
         config.copyright = f"{config.copyright} · {note}" if config.copyright else note
         config.extra["generator"] = False  # "Made with Material for MkDocs"
