@@ -9,7 +9,7 @@ from typing import Any
 
 from qms.errors import ConfigError, NotAQmsRepositoryError, UsageError
 from qms.load.clauses import Catalogue, find
-from qms.load.layout import Layout, static_prefix
+from qms.load.layout import Layout, TypeSpec, static_prefix
 from qms.load.schemas import SchemaSet
 from qms.model import Located
 from qms.text.idgen import id_regex
@@ -35,16 +35,6 @@ DEFAULT_RECORD_KINDS = [
     "satisfaction-survey",
     "training",
 ]
-
-
-@dataclass(frozen=True)
-class TypeSpec:
-    name: str
-    folder: str  # where `qms new` puts one; for a type found by globs, the folder its first glob starts in
-    id_pattern: re.Pattern[str]
-    paths: tuple[str, ...] = ()  # globs that find its documents, in place of the folder
-    extra_keys: tuple[str, ...] = ()  # front-matter keys allowed beyond its schema's (a type without a schema)
-    named: bool = False  # named in the repository's qms.yml, rather than one of the defaults
 
 
 @dataclass

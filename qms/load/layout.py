@@ -16,10 +16,19 @@ import functools
 import posixpath
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from qms.load.config import TypeSpec
+
+# How one type of document is found, as qms.yml declares it (or a default does).
+@dataclass(frozen=True)
+class TypeSpec:
+    name: str
+    folder: str  # where `qms new` puts one; for a type found by globs, the folder its first glob starts in
+    id_pattern: re.Pattern[str]
+    paths: tuple[str, ...] = ()  # globs that find its documents, in place of the folder
+    extra_keys: tuple[str, ...] = ()  # front-matter keys allowed beyond its schema's (a type without a schema)
+    named: bool = False  # named in the repository's qms.yml, rather than one of the defaults
+
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _GLOB_CHARS = re.compile(r"[*?\[]")
