@@ -14,9 +14,10 @@ from typing import Any
 
 from qms.git.blobids import IndexIds
 from qms.load.config import CONFIG_NAME, Config
-from qms.load.layout import Layout, resolve_relative
+from qms.load.layout import Layout
 from qms.load.reader import not_a_file, read_text, special_kind
 from qms.model import ERROR, WARNING, DocumentSet, Finding, Located, Person, Role
+from qms.text.linkpath import resolve_link
 from qms.text.yamlsafe import parse_yaml
 
 ASSET_FOLDERS = {"assets"}
@@ -48,7 +49,7 @@ def _unreferenced(docs: DocumentSet, others: list[str]) -> list[Finding]:
     """
     if not others:
         return []
-    named = {resolve_relative(doc.path, ref.target) for doc in docs.documents for ref in doc.relative_links()}
+    named = {resolve_link(doc.path, ref.target) for doc in docs.documents for ref in doc.relative_links()}
     return [Finding(rel, None, "F006", WARNING,
                     "this file is not Markdown (.md), is not part of the document set, and no document links to it",
                     "link it from the document it belongs to, move pictures into an assets/ folder, "

@@ -13,7 +13,6 @@ number of folders, and a pattern without a `/` matches a file name in any folder
 from __future__ import annotations
 
 import functools
-import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -142,9 +141,3 @@ class Layout:
 
     def _is_document(self, rel: str) -> bool:
         return rel.lower().endswith(MARKDOWN_SUFFIXES) and self._in_area(rel)
-
-
-def resolve_relative(doc_path: str, target: str) -> str | None:
-    """The repository path a relative link in the document at `doc_path` names; None outside the repository."""
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), target))
-    return None if joined == ".." or joined.startswith("../") else joined

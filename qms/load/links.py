@@ -6,15 +6,14 @@ files from git. Nothing here reads git, so a plain `qms check` stays free of it.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from qms.load.config import Config
 from qms.model import Document
 from qms.text.body import BodyRef
+from qms.text.linkpath import resolve_link
 
 MARKDOWN = (".md", ".markdown")
 SETTINGS = ("qms.yml", "mkdocs.yml")  # at the repository's root, where a type may keep its documents too
@@ -34,11 +33,10 @@ class Link:
 
 
 def resolve(doc_path: str, target: str) -> str | None:
-    """The repository-relative path a relative link points to, or None if it leaves the repository."""
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), target))
-    if joined in (".", "..") or joined.startswith("../") or PurePosixPath(joined).is_absolute():
-        return None
-    return joined
+    """The repository-relative path a relative link points to, or None if it leaves the repository or names
+    the repository's root itself (no file to publish)."""
+    joined = resolve_link(doc_path, target)
+    return None if joined == "." else joined
 
 
 def linked_files(doc: Document) -> list[Link]:

@@ -3,14 +3,13 @@ only on documents that are in force, and published pages link only to published 
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from qms.model import Document, Finding, KeyPath
 from qms.publish.visibility import PUBLISHED, visibility
 from qms.rules import Context, as_list, rule
+from qms.text.linkpath import resolve_link
 from qms.text.revisions import RevisionError, is_after_first
 from qms.text.suggest import did_you_mean
 
@@ -84,13 +83,6 @@ def mistyped_body_ids(ctx: Context) -> Iterator[Finding]:
                     "correct the id to make it a reference, or put the text in backticks to show it as it is",
                 )
 
-
-def resolve_link(doc_path: str, target: str) -> str | None:
-    """The repository-relative path a link points to, or None if it leaves the repository."""
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), target))
-    if joined == ".." or joined.startswith("../") or PurePosixPath(joined).is_absolute():
-        return None
-    return joined
 
 
 @rule("R003")
