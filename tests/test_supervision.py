@@ -248,10 +248,13 @@ def test_training_record_naming_unknown_revision_or_people(git_repo: GitQmsRepo)
                                                                           12, "error")
     assert revision["message"] == "trained_on: QP-01@5: QP-01 has no revision 5 (it has 2)"
     (person,) = find(run, "P006")
+    assert (person["path"], person["line"], person["severity"]) == ("records/2026/rec-2026-002-training.md",
+                                                                    11, "error")
     assert person["message"].startswith('attendees: "nobody-here" is not a person')
     git_repo.write("records/2026/rec-2026-002-training.md",
                    TRAINING.format(day="2026-02-12", who="li-na", target="QP-01@2"))
-    assert find(git_repo.check("--history", "--as-of", "2026-02-13"), "U006") == []
+    fixed = git_repo.check("--history", "--as-of", "2026-02-13")
+    assert find(fixed, "U006") == [] and find(fixed, "P006") == []
 
 
 def test_no_acknowledge_days_no_acknowledgements_owed(git_repo: GitQmsRepo) -> None:
