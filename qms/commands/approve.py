@@ -145,7 +145,8 @@ def _documents(workspace: Workspace, ids: list[str]) -> list[Document]:
         if doc is None:
             raise UsageError(not_a_document(doc_id, [d for d, known in by_id.items() if not known.is_record]))
         if doc.is_record:
-            raise UsageError(f"{doc_id} ({doc.path}) is a record, not a controlled document: records are not approved")
+            raise UsageError(f"{doc_id} ({doc.path}) is a record, not a controlled document: a record has "
+                             "no revisions, so it is not approved, reviewed or acknowledged")
         found.append(doc)
     return found
 
