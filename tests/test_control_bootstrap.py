@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from qmsrepo import QmsRepo, find
 from scaffolding import User
 
 WANG_LI = "  - id: wang-li\n    name: Wang Li\n    emails: [wang.li@office.example]\n    roles: [top-management]\n"
@@ -53,6 +54,7 @@ def _forge_approval(user: User, root: Path, who: str, *paths: str) -> None:
 
 def test_newcomer_approves_the_roster_and_settings_changed_in_one_commit(office: tuple[User, Path]) -> None:
     user, root = office
+    base = user.git(root, "rev-parse", "HEAD")
     _add_wang_li(root)
     _ignore_h016(root)
     user.commit(root, "Add Wang Li as top management; leave out H016", who="huang-yan")
@@ -61,6 +63,9 @@ def test_newcomer_approves_the_roster_and_settings_changed_in_one_commit(office:
     assert "Wang Li" in approve.stdout and "top-management" in approve.stdout
     check = user.qms("check", "--history", "--format", "json", cwd=root)
     assert (check.code, check.findings) == (0, [])
+    # The pull request's check agrees with the audit of history.
+    pull_request = user.qms("check", "--since", base, "--format", "json", cwd=root)
+    assert (pull_request.code, pull_request.findings) == (0, [])
 
 
 def test_newcomer_approves_the_roster_and_settings_changed_in_two_commits_at_once(office: tuple[User, Path]) -> None:
@@ -99,6 +104,7 @@ def test_the_author_still_cannot_approve_their_own_change(office: tuple[User, Pa
 def test_a_newcomer_cannot_add_themselves_and_change_the_settings(office: tuple[User, Path]) -> None:
     """The attack: Wang Li writes themselves into the roster as top management, with new settings, and approves."""
     user, root = office
+    base = user.git(root, "rev-parse", "HEAD")
     _add_wang_li(root)
     _ignore_h016(root)
     user.commit(root, "Add myself as top management; leave out H016", who="wang-li")
@@ -110,6 +116,9 @@ def test_a_newcomer_cannot_add_themselves_and_change_the_settings(office: tuple[
     _forge_approval(user, root, "wang-li", "manual/people.yml")
     _forge_approval(user, root, "wang-li", "qms.yml")
     assert _h013(user, root) == ["manual/people.yml", "qms.yml"]
+    pull_request = user.qms("check", "--since", base, "--format", "json", cwd=root)
+    assert pull_request.code == 1
+    assert sorted(f["path"] for f in pull_request.findings if f["code"] == "H013") == ["manual/people.yml", "qms.yml"]
 
 
 def test_a_newcomer_cannot_carry_their_own_settings_in_on_the_one_holders_roster_change(
@@ -125,3 +134,32 @@ def test_a_newcomer_cannot_carry_their_own_settings_in_on_the_one_holders_roster
     assert approve.code != 0 and "qms.yml" in approve.stderr
     _forge_approval(user, root, "wang-li", "manual/people.yml", "qms.yml")
     assert _h013(user, root) == ["qms.yml"]
+
+
+def test_with_no_holder_of_a_control_role_two_strangers_cannot_name_and_approve_each_other(
+        office: tuple[User, Path]) -> None:
+    """The way in is only for the one person who held a control role: where nobody holds one (here the control
+    role is one nobody was given), a stranger's roster change naming another stranger does not count."""
+    user, root = office
+    settings = root / "qms.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "approvals: {control: [auditor]}\n", encoding="utf-8")
+    user.git(root, "commit", "-q", "-a", "--amend", "--no-edit")  # as adopted: in force from the first commit
+    people = root / "manual/people.yml"
+    people.write_text(people.read_text(encoding="utf-8")
+                      + WANG_LI.replace("[top-management]", "[auditor]"), encoding="utf-8")
+    user.commit(root, "Add Wang Li as auditor", who="chen-jing")
+    _forge_approval(user, root, "wang-li", "manual/people.yml")
+    assert _h013(user, root) == ["manual/people.yml"]
+
+
+def test_the_control_roles_setting_is_read_and_each_role_must_exist(repo: QmsRepo) -> None:
+    """`approvals: {control: [...]}` is a setting of qms.yml (the schema takes it); a role it names that the
+    registry lacks would leave nobody to approve a change to the rules, so it is P001 at its line."""
+    repo.write("qms.yml", repo.read("qms.yml") + "approvals:\n  control: [director, auditr]\n")
+    run = repo.check()
+    assert run.code == 1 and find(run, "S001") == []
+    (unknown,) = find(run, "P001")
+    assert (unknown["path"], unknown["line"]) == ("qms.yml", len(repo.read("qms.yml").splitlines()))
+    assert unknown["message"].startswith('approvals: control: "auditr" is not a role in manual/roles.yml')
+    repo.write("qms.yml", repo.read("qms.yml").replace("auditr", "quality-manager"))
+    assert repo.check().findings == []
