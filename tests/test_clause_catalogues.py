@@ -104,3 +104,40 @@ def test_a_catalogue_is_found_by_key_or_by_file_name_and_an_unknown_one_lists_th
     with pytest.raises(ConfigError, match=r"'iso9002' is not a standard qmskit ships \(choose from .*iso13485"):
         find("iso9002", REPO)
 
+
+
+# The clauses and subclauses (two levels) of each catalogue, as public tables of contents of the editions
+# number them (docs/decisions.md, "Where the clause titles come from"). Titles are checked for IEC 62304,
+# where Amendment 1 renamed 5.5 and 5.8; elsewhere the numbers.
+TABLES_OF_CONTENTS = {
+    "iec62304": "4 4.1 4.2 4.3 4.4 5 5.1 5.2 5.3 5.4 5.5 5.6 5.7 5.8 6 6.1 6.2 6.3 7 7.1 7.2 7.3 7.4 8 8.1 8.2 8.3 "
+                "9 9.1 9.2 9.3 9.4 9.5 9.6 9.7 9.8",
+    "iso13485": "4 4.1 4.2 5 5.1 5.2 5.3 5.4 5.5 5.6 6 6.1 6.2 6.3 6.4 7 7.1 7.2 7.3 7.4 7.5 7.6 8 8.1 8.2 8.3 8.4 8.5",
+    "iso14001": "4 4.1 4.2 4.3 4.4 5 5.1 5.2 5.3 6 6.1 6.2 7 7.1 7.2 7.3 7.4 7.5 8 8.1 8.2 9 9.1 9.2 9.3 "
+                "10 10.1 10.2 10.3",
+    "iso45001": "4 4.1 4.2 4.3 4.4 5 5.1 5.2 5.3 5.4 6 6.1 6.2 7 7.1 7.2 7.3 7.4 7.5 8 8.1 8.2 9 9.1 9.2 9.3 "
+                "10 10.1 10.2 10.3",
+    "iso27001": "4 4.1 4.2 4.3 4.4 5 5.1 5.2 5.3 6 6.1 6.2 6.3 7 7.1 7.2 7.3 7.4 7.5 8 8.1 8.2 8.3 9 9.1 9.2 9.3 "
+                "10 10.1 10.2",
+}
+
+
+@pytest.mark.parametrize("key", sorted(TABLES_OF_CONTENTS))
+def test_the_top_two_levels_match_the_published_tables_of_contents(key: str) -> None:
+    catalogue = find(key, REPO)
+    top = [n for n in catalogue.clauses if re.fullmatch(r"\d+(\.\d+)?", n)]
+    assert top == TABLES_OF_CONTENTS[key].split()
+
+
+def test_iec62304_titles_follow_the_amended_text() -> None:
+    clauses = find("iec62304", REPO).clauses
+    assert clauses["5.5"] == "Software unit implementation"  # "... and verification" until Amendment 1
+    assert clauses["5.8"] == "Software release for utilization at a system level"  # "Software release" until then
+    assert (clauses["6"], clauses["7"], clauses["8"], clauses["9"]) == (
+        "Software maintenance process", "Software risk management process",
+        "Software configuration management process", "Software problem resolution process")
+
+
+def test_iso27001_2022_puts_continual_improvement_before_nonconformity() -> None:
+    clauses = find("iso27001", REPO).clauses
+    assert (clauses["10.1"], clauses["10.2"]) == ("Continual improvement", "Nonconformity and corrective action")

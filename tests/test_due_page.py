@@ -77,3 +77,17 @@ def test_a_public_site_has_neither_page(office: GitQmsRepo, monkeypatch: pytest.
     nav, pages = plugin_pages(office.root)
     assert pages == {"due.md": None, "audit-programme.md": None}
     assert "due.md" not in str(nav) and "audit-programme.md" not in str(nav)
+
+
+def test_the_roster_gives_the_due_page_names_and_nothing_else(office: GitQmsRepo) -> None:
+    """A person's forge handle, signing key and e-mail are in the roster, never on the page nor the job summary."""
+    office.edit("manual/people.yml", "emails: [li.na@office.example]",
+                "emails: [li.na@office.example, lina.home@private.example]\n    handle: \"@lina-gh\"\n"
+                "    signing_keys: [\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIlinaskey\"]")
+    _, pages = plugin_pages(office.root)
+    summary = office.qms("due", "--as-of", "2026-07-02", "--format", "markdown")
+    assert summary.code == 0, summary.stderr
+    for text in (pages["due.md"], summary.stdout):
+        assert text is not None and "| Li Na | Document Controller |" in text
+        for personal in ("lina-gh", "AAAAC3", "private.example", "office.example", "li-na"):
+            assert personal not in text, personal

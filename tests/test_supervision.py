@@ -248,10 +248,13 @@ def test_training_record_naming_unknown_revision_or_people(git_repo: GitQmsRepo)
                                                                           12, "error")
     assert revision["message"] == "trained_on: QP-01@5: QP-01 has no revision 5 (it has 2)"
     (person,) = find(run, "P006")
+    assert (person["path"], person["line"], person["severity"]) == ("records/2026/rec-2026-002-training.md",
+                                                                    11, "error")
     assert person["message"].startswith('attendees: "nobody-here" is not a person')
     git_repo.write("records/2026/rec-2026-002-training.md",
                    TRAINING.format(day="2026-02-12", who="li-na", target="QP-01@2"))
-    assert find(git_repo.check("--history", "--as-of", "2026-02-13"), "U006") == []
+    fixed = git_repo.check("--history", "--as-of", "2026-02-13")
+    assert find(fixed, "U006") == [] and find(fixed, "P006") == []
 
 
 def test_no_acknowledge_days_no_acknowledgements_owed(git_repo: GitQmsRepo) -> None:
@@ -283,3 +286,23 @@ def test_duties_name_the_person_or_role_and_the_day(git_repo: GitQmsRepo) -> Non
     owed = acknowledge_duties(readers(history, config, records, day))
     assert owed == [Duty("acknowledge", "QP-01", "li-na", "document-controller", date(2026, 2, 15), True,
                          "read and understood QP-01@2")]
+
+
+def test_a_training_entry_without_a_revision_is_one_clear_finding(git_repo: GitQmsRepo) -> None:
+    """`trained_on: [QP-01]` (no @REVISION) is the schema's finding at its line, not a garbled U006 beside it."""
+    _with_distribution(git_repo)
+    git_repo.write("records/2026/rec-2026-002-training.md",
+                   TRAINING.format(day="2026-02-12", who="li-na", target="QP-01"))
+    git_repo.commit("Training record", who="chen-jing", day="2026-02-12")
+    run = git_repo.check("--history", "--as-of", "2026-02-13")
+    assert find(run, "U006") == []
+    (schema,) = [f for f in find(run, "S001") if f["path"] == "records/2026/rec-2026-002-training.md"]
+    assert schema["line"] == 12 and 'trained_on (item 1)' in schema["message"] and '"QP-01"' in schema["message"]
+
+
+def test_a_record_cannot_be_acknowledged_or_reviewed_and_the_command_says_so(git_repo: GitQmsRepo) -> None:
+    for command in ("ack", "periodic-review"):
+        run = git_repo.qms_as("li-na", command, "REC-2026-001")
+        assert run.code == 2 and "Traceback" not in run.stderr
+        assert "REC-2026-001 (records/2026/rec-2026-001-audit.md) is a record, not a controlled document" in run.stderr
+        assert "it is not approved, reviewed or acknowledged" in run.stderr, run.stderr

@@ -26,7 +26,7 @@ from qms.git.commit import HookRefusedError, commit
 from qms.git.lock import repository_lock
 from qms.git.repo import ensure_ready_to_commit, open_repo, user_setup
 from qms.git.runner import GitError, run_git
-from qms.history.controls import control_files, refusal
+from qms.history.controls import control_files, judging_rules, refusal
 from qms.history.model import DocumentHistory, History, Identity
 from qms.model import Document, Person
 from qms.rules.references import in_force, relied_on, who_acts
@@ -145,7 +145,8 @@ def _documents(workspace: Workspace, ids: list[str]) -> list[Document]:
         if doc is None:
             raise UsageError(not_a_document(doc_id, [d for d, known in by_id.items() if not known.is_record]))
         if doc.is_record:
-            raise UsageError(f"{doc_id} ({doc.path}) is a record, not a controlled document: records are not approved")
+            raise UsageError(f"{doc_id} ({doc.path}) is a record, not a controlled document: a record has "
+                             "no revisions, so it is not approved, reviewed or acknowledged")
         found.append(doc)
     return found
 
@@ -374,6 +375,7 @@ def _approve_controls(workspace: Workspace, paths: list[str], signs: bool) -> Ap
     in_force = timeline.last
     ident = _ident(root)
     approved, trailers, label = [], [], f"{ident['name']} <{ident['email']}>"
+    changes = []
     for path in paths:
         if run_git(root, "status", "--porcelain", "--", path).strip():
             raise ApprovalRefusedError(f"{path} has changes that are not committed; an approval covers committed "
@@ -383,11 +385,13 @@ def _approve_controls(workspace: Workspace, paths: list[str], signs: bool) -> Ap
                        None)
         if waiting is None:
             raise ApprovalRefusedError(f"{path} as committed is already in force: there is no change to approve")
-        problem = refusal(in_force, ident["name"], ident["email"], waiting)
+        changes.append((path, blob, waiting))
+    for path, blob, waiting in changes:
+        # Judged as history will judge this commit: every change it approves together (judging_rules).
+        rules = judging_rules(workspace.config, in_force, timeline.files, waiting, [c for _, _, c in changes])
+        problem = refusal(rules, ident["name"], ident["email"], waiting)
         if problem is not None:
             raise ApprovalRefusedError(f"you cannot approve the change to {path} (commit {waiting.commit.short}): {problem}")
-        rules = waiting.proposed if waiting.proposed is not None and not in_force.roster.by_email.get(
-            ident["email"].lower()) else in_force
         approver = rules.roster.identify(ident["name"], ident["email"])
         label = approver.label()
         person = rules.roster.people.get(approver.person or "")

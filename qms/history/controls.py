@@ -11,6 +11,11 @@ in `qms.yml`, by default the roles that report to nobody) approves it with a
 trailer naming the file and its blob, `Approves: manual/people.yml@1a2b3c4`,
 and did not write it. Before that, the previous version stays in force.
 Everything up to the adoption baseline is in force as it stood.
+
+A QMS of one person cannot meet that rule alone: the one holder of a control role writes the change that
+names a colleague, and the colleague approves it, judged by the controls that approval puts in force. One
+approval commit covers every change by that one holder it names (the roster and `qms.yml` together), and
+never a change anybody else wrote.
 """
 
 from __future__ import annotations
@@ -78,24 +83,25 @@ def build_timeline(config: Config, commits: list[Commit], baseline: int,
             proposed = ControlChange(path, blob or "", commit, current.roster.identify(commit.author_name,
                                                                                    commit.author_email))
             proposed.proposed = _controls(config, {**in_force, path: (blob or "", content)})
+            proposed.content = content
             pending[path], pending_content[path] = proposed, content
             changes.append(proposed)
-        for trailer in commit.approves:
-            match = TRAILER.match(trailer)
-            if match is None or match["path"] not in files:
-                continue
-            waiting = pending.get(match["path"])
-            if waiting is None or not waiting.blob.startswith(match["blob"]):
-                continue
-            problem = refusal(current, commit.author_name, commit.author_email, waiting)
-            if problem is None and current.require_signature:
+        approving = [waiting for trailer in commit.approves
+                     if (match := TRAILER.match(trailer)) is not None and match["path"] in files
+                     and (waiting := pending.get(match["path"])) is not None
+                     and waiting.blob.startswith(match["blob"])]
+        before = dict(in_force)  # what the approvals of this commit are judged by, whatever order they come in
+        for waiting in {id(c): c for c in approving}.values():  # a file named twice is judged once
+            rules = judging_rules(config, current, before, waiting, approving)
+            problem = refusal(rules, commit.author_name, commit.author_email, waiting)
+            if problem is None and current.require_signature:  # the settings in force say, never the change
                 if signatures is None:
                     signatures = _control_signatures(config, commits, files, parsed, seed)
-                problem = unsigned(current, commit, waiting, signatures.get(commit.sha))
+                problem = unsigned(rules, commit, waiting, signatures.get(commit.sha))
             if problem is not None:
                 waiting.refusals.append(f"commit {commit.short}: {problem}")
                 continue
-            waiting.approved_by = current.roster.identify(commit.author_name, commit.author_email)
+            waiting.approved_by = rules.roster.identify(commit.author_name, commit.author_email)
             waiting.approval_commit = commit
             in_force[waiting.path] = (waiting.blob, pending_content.pop(waiting.path))
             del pending[waiting.path]
@@ -103,38 +109,52 @@ def build_timeline(config: Config, commits: list[Commit], baseline: int,
         if moved:
             starts.append(commit.ordinal + 1)  # in force for the commits after this one
             timeline.append(_controls(config, in_force))
-    return ControlTimeline(starts, timeline, changes)
+    return ControlTimeline(starts, timeline, changes, dict(in_force))
 
 
-def refusal(current: Controls, name: str, email: str, change: ControlChange) -> str | None:
-    """Why the person with this git identity may not approve `change` under the controls in force, or None."""
-    approver = current.roster.identify(name, email)
-    others = [p for p in current.roster.people.values()
-              if set(p.roles) & set(current.approvers) and p.id != change.author.person]
-    if not others and change.proposed is not None:
-        # Nobody but the author holds a control role (a QMS of one person taking on a second): the newcomer
-        # the change names as top management approves it, never the author alone.
-        current = change.proposed
-        approver = current.roster.identify(name, email)
+def sole_holder_wrote(current: Controls, change: ControlChange) -> bool:
+    """Whether `change` was written by the one person who holds a control role in force: a QMS of one person
+    taking on a second, where nobody but the author could approve it."""
+    author = current.roster.people.get(change.author.person or "")
+    if author is None or not set(author.roles) & set(current.approvers):
+        return False
+    return not any(set(p.roles) & set(current.approvers) for p in current.roster.people.values() if p.id != author.id)
+
+
+def judging_rules(config: Config, current: Controls, files: dict[str, tuple[str, Located | None]],
+                  change: ControlChange, approved_together: list[ControlChange]) -> Controls:
+    """The controls an approval of `change` is judged by: those in force (`current`, read from `files`); or,
+    where the one holder of a control role wrote it, those the approval puts in force, with every other change
+    by the same person that the same commit approves (the roster and `qms.yml` together), so that the colleague
+    it names approves it. A change by anyone else never joins them: nobody approves their own way in."""
+    if change.proposed is None or not sole_holder_wrote(current, change):
+        return current
+    joint = [c for c in approved_together if c.author.person == change.author.person and c.path != change.path]
+    if not joint:
+        return change.proposed
+    return _controls(config, {**files, **{c.path: (c.blob, c.content) for c in (*joint, change)}})
+
+
+def refusal(rules: Controls, name: str, email: str, change: ControlChange) -> str | None:
+    """Why the person with this git identity may not approve `change` under `rules` (judging_rules), or None."""
+    approver = rules.roster.identify(name, email)
     if approver.person is None:
         return f"{approver.email} is not the email of anyone in the people roster in force"
-    person = current.roster.people[approver.person]
-    if not set(person.roles) & set(current.approvers):
+    person = rules.roster.people[approver.person]
+    if not set(person.roles) & set(rules.approvers):
         return (f"{person.name} holds none of the roles that approve changes to the rules of approval "
-                f"({', '.join(current.approvers) or 'none: set approvals: control: in qms.yml'})")
+                f"({', '.join(rules.approvers) or 'none: set approvals: control: in qms.yml'})")
     if change.author.person == approver.person or change.author.email.lower() == approver.email.lower():
         return f"{person.name} wrote this change and cannot approve it (segregation of duties)"
     return None
 
 
-def unsigned(current: Controls, commit: Commit, change: ControlChange, signature: Signature | None) -> str | None:
-    """Why an approval of `change` does not count while the controls in force require signed approvals, or None:
-    as for a document, git must verify the commit's signature with a key registered for its approver."""
-    approver = current.roster.identify(commit.author_name, commit.author_email)
-    roster = current.roster
-    if approver.person is None and change.proposed is not None:  # the newcomer of a one-person QMS (refusal)
-        roster = change.proposed.roster
-        approver = roster.identify(commit.author_name, commit.author_email)
+def unsigned(rules: Controls, commit: Commit, change: ControlChange, signature: Signature | None) -> str | None:
+    """Why an approval of `change` judged by `rules` (judging_rules) does not count while the controls in force
+    require signed approvals, or None: as for a document, git must verify the commit's signature with a key
+    registered for its approver."""
+    roster = rules.roster  # for the newcomer of a one-person QMS, the roster that names them (judging_rules)
+    approver = roster.identify(commit.author_name, commit.author_email)
     if signature is None or signature.status == "N":
         return "the approval is not signed, and qms.yml requires signed approvals"
     if not signature.verified or signer_of(signature, roster) != approver.person:

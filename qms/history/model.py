@@ -9,7 +9,7 @@ from typing import Any
 
 from qms.git.commits import Commit
 from qms.history.cache import INDEX, Front
-from qms.model import Person
+from qms.model import Located, Person
 from qms.text.legacy import LegacyRevision, from_front_matter
 
 # Keys an approval or a withdrawal sets; a change to anything else is a change of content.
@@ -253,6 +253,7 @@ class ControlChange:
     approval_commit: Commit | None = None
     refusals: list[str] = field(default_factory=list)  # why approvals of it did not count
     proposed: Controls | None = None  # the controls in force once it is approved
+    content: Located | None = None  # the file as the change leaves it (None: deleted or unreadable)
 
 
 @dataclass
@@ -260,6 +261,7 @@ class ControlTimeline:
     starts: list[int]  # ordinals from which each entry of `controls` is in force
     controls: list[Controls]
     changes: list[ControlChange] = field(default_factory=list)
+    files: dict[str, tuple[str, Located | None]] = field(default_factory=dict)  # each file in force at the end
 
     def before(self, ordinal: int) -> Controls:
         """The controls in force before commit `ordinal` (the state at its parent)."""

@@ -69,6 +69,7 @@ class Config:
     # Commit or date before which revisions in force count as approved before adoption.
     baseline: str | None = None
     require_signature: bool = False
+    control_roles: list[str] | None = None  # approvals: control: (None: the roles that report to nobody)
     # How pull requests reach the main branch: `qms check --since` judges a range the way it will land.
     merge: str = "merge"
     site_logo: str | None = None  # a picture in the repository, shown in the site's header
@@ -213,6 +214,8 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
     config.acknowledge_days = data.get("acknowledge_days")
     approvals = data.get("approvals") or {}
     config.require_signature = bool(approvals.get("require_signature", False))
+    control = approvals.get("control")
+    config.control_roles = [str(r) for r in control] if isinstance(control, list) else None
     return config
 
 

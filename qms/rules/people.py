@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from qms.load.config import CONFIG_NAME
 from qms.model import Finding
 from qms.rules import Context, as_list, rule
 from qms.text.suggest import did_you_mean
@@ -34,6 +35,12 @@ def unknown_roles(ctx: Context) -> Iterator[Finding]:
             for index, role in enumerate(as_list(doc.data.get(key))):
                 if isinstance(role, str) and role not in known:
                     yield ctx.finding("P001", doc.path, doc.line_of((key, index)), unknown(key, role))
+    source = ctx.config.source
+    for index, role in enumerate(ctx.config.control_roles or []):
+        # A control role that is not a role leaves a change to the rules of approval with nobody to approve it.
+        if role not in known:
+            yield ctx.finding("P001", CONFIG_NAME, source.line_of(("approvals", "control", index)) if source else None,
+                              unknown("approvals: control:", role))
     for role in ctx.docs.roles:
         if role.reports_to is not None and role.reports_to not in known:
             line = _role_key_line(ctx, role.id, "reports_to")

@@ -102,6 +102,8 @@ def training_revisions(ctx: Context) -> Iterator[Finding]:
             if not isinstance(target, str):
                 continue
             doc_id, _, revision = target.strip().partition("@")
+            if not doc_id or not revision:
+                continue  # not ID@REVISION: the schema's finding (S001) names it at the same line
             known = documents.get(doc_id)
             revisions = [r.revision for r in known.revisions] if known is not None else []
             if revision in revisions:
