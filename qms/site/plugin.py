@@ -139,7 +139,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.t = labels(self.qms.language)
         shown = [path for path, e in self.snapshot.entries.items() if visibility(e.doc, self.audit) == PUBLISHED]
         self.include_guard = IncludeGuard(self.qms.root, shown, [*self.snapshot.docs.documents,
-                                          *self.workspace.documents.documents], self.t["left_out"])
+                                          *self.workspace.documents.documents], self.t["left_out"],
+                                          self.qms.snippet_urls, self.t["left_out_web"])
         self._add_assets(config)
         self._brand(config)
         gfm.mkdocs_extensions(config.markdown_extensions, config.mdx_configs)  # render as GitHub does
