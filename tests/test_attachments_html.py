@@ -166,3 +166,14 @@ def test_the_export_carries_every_attachment_and_its_links_still_work(git_repo: 
     extra = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.name.endswith(".md")}
     assert extra == set(FILES) | set(MARKDOWN_FILES)
     assert re.search(r"<img src=\"assets/raw-flow.png\"", exported)  # the link exported as written
+
+
+def test_a_raw_html_link_to_a_restricted_document_is_r005(git_repo: GitQmsRepo) -> None:
+    repo = git_repo
+    _approved_with(repo, RAW_HTML, FILES)
+    repo.write("procedures/qp-09-pay.md", (repo.root / QP).read_text(encoding="utf-8").replace("QP-01", "QP-09")
+               .replace("status: effective", "status: effective\nclassification: restricted"))
+    repo.write(QP, repo.read(QP) + '\nSee <a href="qp-09-pay.md">the pay procedure</a>.\n')
+    repo.commit("Link the pay procedure", who="li-na")
+    (hit,) = find(repo.check(), "R005")
+    assert repo.read(QP).split("\n")[hit["line"] - 1] == 'See <a href="qp-09-pay.md">the pay procedure</a>.'
