@@ -29,8 +29,8 @@ from qms.history.model import DocumentHistory
 from qms.load.config import Config
 from qms.model import Document
 from qms.publish import attachments, generated
-from qms.publish.includes import Unpublished
 from qms.publish import pages as publish
+from qms.publish.includes import Unpublished
 from qms.publish.labels import labels
 from qms.publish.scorecard import without_personal_keys
 from qms.publish.snapshot import Snapshot, announcement, snapshot
