@@ -163,6 +163,8 @@ def test_a_bad_inherit_is_a_finding_at_its_line_never_a_traceback(git_repo: GitQ
     assert where[0] in text.stdout and "help:" in text.stdout
     build = _no_traceback(repo.qms("build"))
     assert build.code == 1 and "S004" in build.stdout + build.stderr
+    forced = _no_traceback(repo.qms("build", "--force"))  # MkDocs could not read them either: nothing runs
+    assert forced.code == 2 and f"{where[0]}:" in forced.stderr and "not even with --force" in forced.stderr
 
 
 class _Web:
