@@ -177,3 +177,23 @@ def test_a_raw_html_link_to_a_restricted_document_is_r005(git_repo: GitQmsRepo) 
     repo.commit("Link the pay procedure", who="li-na")
     (hit,) = find(repo.check(), "R005")
     assert repo.read(QP).split("\n")[hit["line"] - 1] == 'See <a href="qp-09-pay.md">the pay procedure</a>.'
+
+
+def test_the_pdf_shows_and_attaches_what_raw_html_names(git_repo: GitQmsRepo, tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    repo = git_repo
+    _approved_with(repo, RAW_HTML, FILES)
+    out = tmp_path / "copies"
+    ok(repo.qms("pdf", "QP-01", "-o", str(out)))
+    pdf = pdfium.PdfDocument(out / "QP-01_rev3.pdf")
+    try:
+        attached = {pdf.get_attachment(i).get_name(): bytes(pdf.get_attachment(i).get_data())
+                    for i in range(pdf.count_attachments())}
+        images = sum(len(list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]))) for page in pdf)
+        text = "".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+    assert attached.get("request form.pdf") == FORM and attached.get("raw-log.xlsx") == SHEET, sorted(attached)
+    assert images, "the raw HTML picture is missing"
+    assert "FLOWMAP" in text, "the SVG shown by <object> is missing"
