@@ -712,7 +712,8 @@ def build(
         qms build --strict
     """
     from qms.commands.build import build_site
-    from qms.commands.build_gate import publishing_errors
+    from qms.commands.build_gate import UNBUILDABLE, publishing_errors
+    from qms.errors import ConfigError
     from qms.load.config import find_root
     from qms.report.findings import render_text
 
@@ -723,6 +724,12 @@ def build(
         _say("qms build published nothing: qms check has errors that affect the site (above). Fix them, or publish "
              "anyway with: qms build --force (restricted, draft and other unpublished documents still stay out)")
         raise typer.Exit(1)
+    unreadable = [f for f in blocking.findings if f.code in UNBUILDABLE]
+    if unreadable:  # MkDocs would stop on them, or recurse until Python gives up: say where, and build nothing
+        for f in unreadable:
+            _warn(f"  {f.path}{f':{f.line}' if f.line else ''}: {f.code} {f.message}")
+        raise ConfigError("MkDocs cannot read its settings (above), so qms build cannot run, not even with "
+                          "--force; fix the INHERIT chain of mkdocs.yml, then build again")
     if blocking.errors:
         _warn(f"qms build --force: publishing despite {blocking.errors} error{'s' if blocking.errors != 1 else ''} "
               "of qms check that affect the site; skipped:")

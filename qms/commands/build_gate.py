@@ -18,6 +18,8 @@ from qms.workspace import Workspace
 
 # Codes that affect the site whichever file they are on.
 ANYWHERE = ("F", "I", "S003", "R005")
+# Settings MkDocs cannot read (a missing or circular INHERIT): no build can run past them, not even --force.
+UNBUILDABLE = ("S004",)
 
 
 def publishing_errors(workspace: Workspace, audit: bool = False) -> CheckResult:

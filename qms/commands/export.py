@@ -8,6 +8,12 @@ register, the records register and the roles matrix. History comes from the
 one-pass index. The export is built aside (in the git folder when DIR is in
 the repository) and renamed into place, so DIR holds either the whole export or
 nothing, and no existing file is touched.
+
+Every file the exported documents link to or embed (pictures, PDF forms,
+spreadsheets; Markdown and raw HTML links alike) is exported at its own path, as
+git holds it at the commit of the text exported, so each relative link still
+works in the exported folder; as on the site, never a file of a document that
+is not exported (qms/publish/attachments.py).
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ from qms.errors import QmsError
 from qms.history.model import DocumentHistory
 from qms.load.config import Config
 from qms.model import Document
-from qms.publish import generated
+from qms.publish import attachments, generated
 from qms.publish import pages as publish
+from qms.publish.includes import Unpublished
 from qms.publish.labels import labels
 from qms.publish.scorecard import without_personal_keys
 from qms.publish.snapshot import Snapshot, announcement, snapshot
@@ -57,6 +64,7 @@ def export(workspace: Workspace, target: Path, audit: bool = False, as_of: date 
         target.parent.mkdir(parents=True, exist_ok=True)
         with safewrite.folder_aside(target) as staging:
             _write_pages(staging, config, snap, published, audit)
+            _write_attachments(staging, workspace, snap, published)
             safewrite.move_into_place(staging, target)  # replaces the empty folder checked above
     except OSError as exc:
         raise ExportError(f"cannot write the export to {target}: {exc.strerror or exc}; nothing was written") from None
@@ -101,6 +109,19 @@ def _write_pages(out: Path, config: Config, snap: Snapshot, published: list[Docu
     write("roles.md", generated.roles_page(docs, t, generated.same_path, audit))
     write("index.md", f"# {md_cell(config.organisation)}\n\n"
                       + "".join(f"- [{t[key]}]({name})\n" for key, name in generated.PAGES))
+
+
+def _write_attachments(out: Path, workspace: Workspace, snap: Snapshot, published: list[Document]) -> None:
+    """The files the exported documents link to or embed, beside them; none of a document left out (restricted,
+    a draft, obsolete; the working tree's too, as on the site)."""
+    shown = {doc.path for doc in published}
+    unpublished = Unpublished(doc for doc in [*snap.docs.documents, *workspace.documents.documents]
+                              if doc.path not in shown)
+    pages = [(doc, snap.entries[doc.path].commit) for doc in published]
+    for rel, data in attachments.of_pages(workspace.config, pages, unpublished).items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def _header(doc: Document, config: Config, role_titles: dict[str, str], t: dict[str, str], as_of: date,

@@ -36,7 +36,7 @@ from qms.git.blobids import IndexIds
 from qms.load.config import Config
 from qms.load.reader import load_document, read_bytes
 from qms.model import Document, Finding, KeyPath
-from qms.text.body import BodyRef, id_references, relative_links
+from qms.text.body import SCANNER_VERSION, BodyRef, id_references, relative_links
 from qms.text.frontmatter import normalise_newlines, split_front_matter
 
 NAME = "check-cache.pickle"
@@ -56,7 +56,7 @@ def blob_id(raw: bytes) -> str:
 
 def settings_fingerprint(config: Config) -> str:
     """What else a file's findings depend on besides its bytes."""
-    parts: list[Any] = [__version__, sorted((name, repr(spec)) for name, spec in config.types.items()),
+    parts: list[Any] = [__version__, SCANNER_VERSION, sorted((name, repr(spec)) for name, spec in config.types.items()),
                         list(config.record_kinds), config.front_matter.fingerprint(),
                         sorted(config.record_kind_keys.items())]
     folder = config.root / "schemas"

@@ -74,6 +74,8 @@ class Config:
     merge: str = "merge"
     site_logo: str | None = None  # a picture in the repository, shown in the site's header
     site_colour: str | None = None  # #RRGGBB, the site's main colour
+    # Web addresses pymdownx.snippets may include text from (prefixes); any other is S005 and left out.
+    snippet_urls: list[str] = field(default_factory=list)
     # Globs of Markdown files in document folders that are not controlled documents (README, index pages).
     not_controlled: list[str] = field(default_factory=list)
     front_matter: FrontMatterMap = field(default_factory=FrontMatterMap)
@@ -208,6 +210,7 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
     site = data.get("site") or {}
     config.site_logo = site.get("logo")
     config.site_colour = site.get("colour")
+    config.snippet_urls = [u for u in site.get("snippet_urls") or [] if isinstance(u, str) and u]
     review = data.get("review") or {}
     config.review_types = {str(k): int(v) for k, v in (review.get("types") or {}).items()}
     config.review_categories = {str(k): int(v) for k, v in (review.get("categories") or {}).items()}

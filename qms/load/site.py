@@ -3,19 +3,19 @@
 The site's home pages (mkdocs.yml's `docs_dir`) are published as they are, and `pymdownx.snippets`
 reads the files it includes from its `base_path` folders. Both decide whether an include in a page
 would pull an unpublished document into the site (S003). mkdocs.yml is read with the same safe YAML
-reader as front-matter: no tag is run. `INHERIT` is not followed; the plugin, which sees the whole
-configuration, judges the build itself.
+reader as front-matter, no tag run, with the files it inherits merged in as MkDocs merges them
+(`mkdocs_config.py`); a file of that chain that cannot be read is a problem for S004.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from qms.text.yamlsafe import parse_yaml
+from qms.load.mkdocs_config import ConfigProblem, read_effective_config
 
 SNIPPETS = "pymdownx.snippets"
 # A page or snippet file larger than this is not followed for includes (it is not a page anyone writes).
@@ -28,20 +28,25 @@ class SiteSources:
     snippet_bases: tuple[str, ...] = ()  # base_path values as written (relative to the repository root)
     auto_append: tuple[str, ...] = ()  # snippets the extension appends to every page
     pages: list[tuple[str, str]] = field(default_factory=list)  # (repository path, text) of docs_dir's pages
+    snippets_on: bool = False  # pymdownx.snippets is among the Markdown extensions
+    url_download: bool = False  # and fetches `--8<-- "https://..."` when it builds
+    problems: tuple[ConfigProblem, ...] = ()  # mkdocs.yml, or a file it inherits, that MkDocs cannot read
 
 
 def read_site_sources(root: Path) -> SiteSources:
-    settings = _mkdocs_settings(root)
+    effective = read_effective_config(lambda path: read_source(root, path), lambda path: os.path.lexists(root / path))
+    settings, problems = effective.settings, tuple(effective.problems)
     if settings is None:
-        return SiteSources()
-    docs_dir = settings.get("docs_dir", "docs")
+        return SiteSources(problems=problems)
     options = _snippet_options(settings.get("markdown_extensions"))
-    bases, appended = _snippet_bases(options), _auto_append(options)
+    found = SiteSources(None, _snippet_bases(options), _auto_append(options), snippets_on=options is not None,
+                        url_download=bool(options and options.get("url_download") is True), problems=problems)
+    docs_dir = settings.get("docs_dir", "docs")
     if not isinstance(docs_dir, str) or not docs_dir:
-        return SiteSources(None, bases, appended)
+        return found
     folder = (root / docs_dir).resolve()
     if not folder.is_dir() or root.resolve() not in folder.parents:
-        return SiteSources(None, bases, appended)
+        return found
     pages = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -51,7 +56,7 @@ def read_site_sources(root: Path) -> SiteSources:
                 text = read_source(root, relative)
                 if text is not None:
                     pages.append((relative, text))
-    return SiteSources(Path(os.path.relpath(folder, root.resolve())).as_posix(), bases, appended, pages)
+    return replace(found, docs_dir=Path(os.path.relpath(folder, root.resolve())).as_posix(), pages=pages)
 
 
 def read_source(root: Path, path: str) -> str | None:
@@ -73,14 +78,6 @@ def read_source(root: Path, path: str) -> str | None:
         return None
     finally:
         os.close(fd)
-
-
-def _mkdocs_settings(root: Path) -> dict[str, Any] | None:
-    text = read_source(root, "mkdocs.yml")
-    if text is None:
-        return None
-    parsed = parse_yaml(text)
-    return parsed.value if not parsed.problems and isinstance(parsed.value, dict) else None
 
 
 def _snippet_options(extensions: Any) -> dict[str, Any] | None:

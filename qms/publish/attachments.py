@@ -21,9 +21,30 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from qms.git.log import read_blobs
+from qms.load.config import Config
 from qms.load.links import PICTURES, is_lfs_pointer, lfs_oid, linked_files, publishable
+from qms.model import Document
+from qms.publish.includes import Unpublished
 
-__all__ = ["PICTURES", "committed", "linked_files", "publishable"]
+__all__ = ["PICTURES", "committed", "linked_files", "of_pages", "publishable"]
+
+
+def of_pages(config: Config, pages: Iterable[tuple[Document, str]], unpublished: Unpublished | None) -> dict[str, bytes]:
+    """path -> bytes of every attachment of the published `pages` (each a document and the commit of the text
+    shown), as git holds it at that commit: only files beside the documents, never a file of a document in
+    `unpublished` (beside it, or in a folder of its name), even when a published page links to it too.
+    What `qms export` carries; the site does the same with its drafts' preview added."""
+    wanted: dict[str, str] = {}
+    for doc, commit in pages:
+        for link in linked_files(doc):
+            if publishable(config, link.path):
+                wanted.setdefault(link.path, commit)
+    by_commit: dict[str, list[str]] = {}
+    for path, commit in wanted.items():
+        by_commit.setdefault(commit, []).append(path)
+    found = committed(config.root, by_commit)
+    return {path: data for path, data in sorted(found.items())
+            if unpublished is None or unpublished.find(path) is None}
 
 
 def committed(root: Path, wanted: Mapping[str, Iterable[str]]) -> dict[str, bytes]:

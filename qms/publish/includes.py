@@ -12,6 +12,13 @@ A page can bring another file's text or view into itself without linking to it:
 line before Markdown does); `reached` says which unpublished document each one reaches, following
 snippets through the files they include; `leave_out` replaces those includes with a note. The same
 code serves `qms check` (S003) and the site plugin, which leaves them out of the built page.
+
+A snippet may also name a web address (`--8<-- "https://..."`), which the extension downloads when the
+site is built (`url_download: true`). That text is not in the repository: nobody approved it, and it can
+change between two builds of the same commit. `fetched` finds such snippets, in the page or through the
+snippet files it includes, unless the address starts with a prefix qms.yml allows (`site.snippet_urls`);
+`qms check` reports them (S005) and the plugin leaves them out like the others, so the build never
+fetches them.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ HTML_TAG = re.compile(r"<(?P<tag>iframe|object|embed|img|video|audio|source|fram
 HTML_SOURCE = re.compile(r"""\b(?:src|data)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*(?:<([^<>\n]+)>|([^)\s<>]+))(?:\s+[\"'(][^)]*)?\s*\)")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# What pymdownx.snippets takes for a web address to download (its own test: `path.lower().startswith(...)`).
+WEB_ADDRESS = ("https://", "http://")
 # How deep snippets are followed through the files they include (pymdownx stops at a cycle).
 MAX_DEPTH = 20
 
@@ -160,6 +169,70 @@ def _snippet_reaches(target: str, bases: tuple[str, ...], unpublished: Unpublish
     return None
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """A snippet that would bring text from the web into a page: `url`, named by `via` (the page's include, or
+    a snippet file it includes)."""
+
+    include: Include
+    url: str
+    via: str | None  # None: the page names the address itself
+
+
+def is_web_address(target: str) -> bool:
+    return target.lower().startswith(WEB_ADDRESS)
+
+
+def allowed_address(url: str, prefixes: Iterable[str]) -> bool:
+    """Whether `url` starts with an allowed prefix at a boundary: `https://example.org/qms` allows
+    `https://example.org/qms/a.md`, never `https://example.org/qms-old/` nor `https://example.org.evil/`."""
+    for prefix in prefixes:
+        if prefix and url.startswith(prefix):
+            rest = url[len(prefix):]
+            if prefix.endswith("/") or not rest or rest[0] in "/?#":
+                return True
+    return False
+
+
+def fetched(includes: Iterable[Include], page: str, snippet_bases: Iterable[str], read: Callable[[str], str | None],
+            allowed: Iterable[str] = ()) -> list[Fetched]:
+    """The snippets of the page at repository path `page` that name a web address no prefix of `allowed` allows,
+    directly or through the snippet files they include."""
+    bases = tuple(dict.fromkeys([*snippet_bases, posixpath.dirname(page)]))
+    prefixes = tuple(allowed)
+    hits = []
+    for include in includes:
+        if include.kind == "snippet":
+            found = _snippet_fetches(include.target, bases, read, prefixes, set(), 0)
+            if found is not None:
+                hits.append(Fetched(include, *found))
+    return hits
+
+
+def _snippet_fetches(target: str, bases: tuple[str, ...], read: Callable[[str], str | None], allowed: tuple[str, ...],
+                     seen: set[str], depth: int) -> tuple[str, str | None] | None:
+    if is_web_address(target):
+        url = SNIPPET_SUFFIX.sub("", target) or target
+        return None if allowed_address(url, allowed) else (target, None)
+    if URL_SCHEME.match(target) or depth >= MAX_DEPTH:
+        return None
+    for name in dict.fromkeys([target, SNIPPET_SUFFIX.sub("", target)]):
+        for base in bases:
+            path = _inside(posixpath.join(base, name))
+            if path is None or path in seen:
+                continue
+            text = read(path)
+            if text is None or "8<" not in text:
+                continue
+            seen.add(path)
+            for nested in find_includes(text):
+                if nested.kind == "snippet":
+                    found = _snippet_fetches(nested.target, bases, read, allowed, seen, depth + 1)
+                    if found is not None:
+                        return found[0], found[1] or path
+    return None
+
+
 def _embed_reaches(target: str, page: str, unpublished: Unpublished) -> tuple[Document, str] | None:
     """An HTML source or image: relative to the page's file, to its URL (`procedures/qp-01/` with directory
     URLs), or to the site's root."""
@@ -188,7 +261,7 @@ def _inside(path: str) -> str | None:
     return joined
 
 
-def leave_out(text: str, hits: Iterable[Reached], note: Callable[[Reached], str]) -> str:
+def leave_out(text: str, hits: Iterable[Reached | Fetched], note: Callable[[Reached | Fetched], str]) -> str:
     """`text` with each reaching include replaced by `note(hit)`; a path line in a block of snippets is emptied
     instead (the extension would take a note there for another path)."""
     pieces: list[str] = []
@@ -220,17 +293,34 @@ def snippet_bases(root: str, configured: Iterable[str]) -> list[str]:
 
 
 def without_unpublished(text: str, page: str, unpublished: Unpublished, bases: Iterable[str],
-                        read: Callable[[str], str | None], note: str) -> str:
+                        read: Callable[[str], str | None], note: str, allowed: Iterable[str] | None = None,
+                        web_note: str | None = None) -> str:
     """`text` of the page at repository path `page` with every include that reaches an unpublished document
-    replaced by `note`. What the site builds from a page, whatever S003 said about it."""
+    replaced by `note`, and every snippet from a web address `allowed` does not allow by `web_note` (or `note`;
+    `allowed` None: the snippets extension is off, and a snippet line is text). What the site builds from a page,
+    whatever S003 and S005 said about it."""
     if "8<" not in text and "<" not in text and "![" not in text:
         return text
-    hits = reached(find_includes(text), page, unpublished, bases, read)
-    return leave_out(text, hits, lambda _: note) if hits else text
+    bases = list(bases)
+    found = find_includes(text)
+    hits: list[Reached | Fetched] = [*reached(found, page, unpublished, bases, read)]
+    if allowed is not None and "8<" in text:
+        hits += fetched(found, page, bases, read, allowed)
+    return leave_out(text, hits, lambda hit: web_note or note if isinstance(hit, Fetched) else note) if hits else text
 
 
-def appended_reaching(appended: Iterable[str], unpublished: Unpublished, bases: Iterable[str],
+def appended(paths: Iterable[str]) -> list[Include]:
+    """pymdownx.snippets' `auto_append` entries, as the includes it adds to every page."""
+    return [Include(0, 0, 1, "snippet", path) for path in paths]
+
+
+def appended_reaching(paths: Iterable[str], unpublished: Unpublished, bases: Iterable[str],
                       read: Callable[[str], str | None]) -> list[Reached]:
     """The snippets pymdownx.snippets' `auto_append` adds to every page that reach an unpublished document."""
-    includes = [Include(0, 0, 1, "snippet", path) for path in appended]
-    return reached(includes, "mkdocs.yml", unpublished, bases, read)
+    return reached(appended(paths), "mkdocs.yml", unpublished, bases, read)
+
+
+def appended_fetching(paths: Iterable[str], bases: Iterable[str], read: Callable[[str], str | None],
+                      allowed: Iterable[str] = ()) -> list[Fetched]:
+    """The snippets `auto_append` adds to every page that bring text from a web address `allowed` does not allow."""
+    return fetched(appended(paths), "mkdocs.yml", bases, read, allowed)

@@ -21,6 +21,7 @@ EN = {
     "status_draft": "draft", "status_review": "in review", "status_effective": "effective",
     "status_obsolete": "obsolete", "status_open": "open", "status_closed": "closed",
     "left_out": "(Left out: an include of a document this site does not publish.)",
+    "left_out_web": "(Left out: text included from a web address, which is not a controlled document.)",
 }
 ZH = {
     "id": "文件编号", "revision": "版本", "status": "状态", "effective": "生效日期", "in_force_from": "自此日起施行",
@@ -41,6 +42,7 @@ ZH = {
     "kind_audit": "内部审核", "kind_nonconformity": "不合格", "kind_corrective-action": "纠正措施",
     "kind_management-review": "管理评审", "kind_satisfaction-survey": "满意度调查", "kind_training": "培训",
     "left_out": "（已略去：此处引用的文件不在本网站发布。）",
+    "left_out_web": "（已略去：此处引用网络地址上的文字，不是受控文件。）",
 }
 
 

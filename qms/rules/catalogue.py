@@ -40,6 +40,10 @@ _RULES = [
     RuleInfo("S002", "registry-schema", ERROR, "the roles registry or people roster is missing or invalid"),
     RuleInfo("S003", "includes-unpublished", ERROR,
              "a published page includes (snippet, iframe, image) a document the site does not publish"),
+    RuleInfo("S004", "site-config-unreadable", ERROR,
+             "mkdocs.yml, or a file it inherits (INHERIT), is missing, unreadable, not YAML or inherits in a circle"),
+    RuleInfo("S005", "snippet-from-web", ERROR,
+             "a published page includes a snippet from a web address qms.yml does not allow"),
     # Identity.
     RuleInfo("I001", "duplicate-id", ERROR, "two files share one id"),
     RuleInfo("I002", "id-pattern", ERROR, "an id does not match its type's pattern"),

@@ -1,4 +1,5 @@
-"""The build's side of S003: includes that reach an unpublished document are left out of the page.
+"""The build's side of S003 and S005: includes that reach an unpublished document, and snippets from web
+addresses qms.yml does not allow, are left out of the page (so the build never downloads them).
 
 Run on each page's Markdown before Markdown (and so pymdownx.snippets, a preprocessor) reads it, so a
 restricted document's text never reaches the built page or the search index, whatever `qms check` said.
@@ -11,16 +12,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from qms.load.site import read_source
+from qms.load.site import SNIPPETS, read_source
 from qms.model import Document
 from qms.publish import includes
 
 
 class IncludeGuard:
-    def __init__(self, root: Path, published: Iterable[str], documents: Iterable[Document], note: str) -> None:
+    def __init__(self, root: Path, published: Iterable[str], documents: Iterable[Document], note: str,
+                 allowed_urls: Iterable[str] = (), web_note: str | None = None) -> None:
         """`published`: the paths of the documents this build publishes; every other one of `documents` (the
-        committed set and the working tree's: pymdownx.snippets reads files from the working tree) is left out."""
+        committed set and the working tree's: pymdownx.snippets reads files from the working tree) is left out.
+        `allowed_urls`: the web addresses (prefixes) snippets may come from, qms.yml's `site.snippet_urls`."""
         self.root = root.resolve()
+        self.allowed_urls = tuple(allowed_urls)
+        self.web_note = web_note
         shown = set(published)
         self.unpublished = includes.Unpublished(doc for doc in documents if doc.path not in shown)
         self.note = note
@@ -33,8 +38,10 @@ class IncludeGuard:
             path = Path(page.file.abs_src_path).resolve().relative_to(self.root).as_posix()
         except (TypeError, ValueError):  # a generated page, or one from outside the repository
             path = page.file.src_uri
+        snippets_on = SNIPPETS in (config.markdown_extensions or [])
         return includes.without_unpublished(markdown, path, self.unpublished, self._bases(config),
-                                            lambda p: read_source(self.root, p), self.note)
+                                            lambda p: read_source(self.root, p), self.note,
+                                            self.allowed_urls if snippets_on else None, self.web_note)
 
     def _bases(self, config: Any) -> list[str]:
         options = config.mdx_configs.get("pymdownx.snippets") or {}
@@ -50,7 +57,12 @@ class IncludeGuard:
         appended = options.get("auto_append") if isinstance(options, dict) else None
         if not isinstance(appended, list) or not appended:
             return
-        hits = includes.appended_reaching([a for a in appended if isinstance(a, str)], self.unpublished,
-                                          self._bases(config), lambda p: read_source(self.root, p))
-        dropped = {hit.include.target for hit in hits}
+        paths = [a for a in appended if isinstance(a, str)]
+        bases = self._bases(config)
+
+        def read(path: str) -> str | None:
+            return read_source(self.root, path)
+
+        dropped = {hit.include.target for hit in includes.appended_reaching(paths, self.unpublished, bases, read)}
+        dropped |= {hit.include.target for hit in includes.appended_fetching(paths, bases, read, self.allowed_urls)}
         options["auto_append"] = [a for a in appended if a not in dropped]

@@ -36,6 +36,7 @@ from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibi
 from qms.site import brand, coverage, objectives, supervision
 from qms.site.framing import framed
 from qms.site.include_guard import IncludeGuard
+from qms.site.rawhtml import point_raw_html
 from qms.site.search import add_inner_words
 from qms.site.search_toc import index_headings_once
 from qms.text import mdtext
@@ -139,7 +140,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         self.t = labels(self.qms.language)
         shown = [path for path, e in self.snapshot.entries.items() if visibility(e.doc, self.audit) == PUBLISHED]
         self.include_guard = IncludeGuard(self.qms.root, shown, [*self.snapshot.docs.documents,
-                                          *self.workspace.documents.documents], self.t["left_out"])
+                                          *self.workspace.documents.documents], self.t["left_out"],
+                                          self.qms.snippet_urls, self.t["left_out_web"])
         self._add_assets(config)
         self._brand(config)
         gfm.mkdocs_extensions(config.markdown_extensions, config.mdx_configs)  # render as GitHub does
@@ -335,6 +337,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         # Only the ids this page names get a relative link: a table of every target per page cost
         # a million relpath calls on a site of a thousand pages.
         body = publish.link_ids(markdown, 1, RelativeTargets(self.targets, posixpath.dirname(doc.path)))
+        body = point_raw_html(body, page, files)  # MkDocs points only Markdown's own links at the published file
         body = space_after_headings(body)
         if doc.is_record:
             self.framing[page.file.src_uri] = self._record_framing(doc, page, files)

@@ -1,5 +1,11 @@
 """Find `[[ID]]` references and relative links in a Markdown body, with lines.
 
+Relative links are Markdown links and images, and raw HTML that links or embeds a file: `<a href>`,
+`<img src>`, `<object data>`, `<embed src>`, `<iframe src>`, `<source src>`, `<track src>`, and
+`<video src|poster>`, `<audio src>` (a tag may span lines; HTML comments are skipped). Each is checked
+(R003), published as an attachment, and, for raw HTML, pointed by the site at the published file
+(`replace_html_links`), since MkDocs rewrites only Markdown's own links.
+
 The one scanner of the body: `qms check`, the site, the PDF and the export all
 ask it where the `[[...]]` are. Code is not prose: fenced blocks (also those
 inside a blockquote or a list item) and inline code spans are skipped, so an
@@ -13,9 +19,11 @@ shows it. Whether the text inside names a document is for the caller to say
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from html import unescape
 from urllib.parse import unquote
 
 # [[text]] that is not the text of a link ([[1]](url), [[QP-03]][ref]): a link's text is shown, never resolved.
@@ -28,6 +36,13 @@ CONTAINER = re.compile(r"^(?:[ \t]*>[ \t]?)*")
 LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Raised whenever what the scanner finds changes: the load cache keeps each file's links and must not be reused.
+SCANNER_VERSION = 2
+# Raw HTML elements that link to or embed a file, and the attributes that name it.
+HTML_LINK_TAG = re.compile(r"<(?:a|img|object|embed|iframe|source|track|video|audio)\b[^<>]*>", re.I)
+HTML_URL_ATTR = re.compile(r"""(?<=\s)(?:href|src|data|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+NEWLINE = re.compile("\n")
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 
 
 @dataclass(frozen=True)
@@ -98,16 +113,72 @@ def id_references(body: str, first_line: int) -> tuple[BodyRef, ...]:
 
 @lru_cache(maxsize=100_000)
 def relative_links(body: str, first_line: int) -> tuple[BodyRef, ...]:
-    """Links to files in the repository: web addresses and #anchors left out."""
-    if "](" not in body:
+    """Links to files in the repository, Markdown's and raw HTML's, in order: web addresses and #anchors left out."""
+    if "](" not in body and "<" not in body:
         return ()
     found = []
     for line, text in prose_lines(body, first_line):
-        for match in MD_LINK.finditer(text):
-            target = match.group(1) or match.group(2)
-            if URL_SCHEME.match(target) or target.startswith(("#", "/")):
-                continue
-            path = unquote(target.split("#", 1)[0].split("?", 1)[0])
-            if path:
-                found.append(BodyRef(path, line))
+        if "](" in text:
+            for match in MD_LINK.finditer(text):
+                path = _file_path(match.group(1) or match.group(2))
+                if path:
+                    found.append(BodyRef(path, line))
+    if "<" in body:
+        found += [BodyRef(path, line) for line, _, _, path in html_links(body, first_line)]
+        found.sort(key=lambda ref: ref.line)
     return tuple(found)
+
+
+def _file_path(target: str) -> str | None:
+    """The repository path a link's target names (query and fragment dropped, %-escapes read), or None for a web
+    address, an anchor or a site-absolute path."""
+    if URL_SCHEME.match(target) or target.startswith(("#", "/")):
+        return None
+    return unquote(target.split("#", 1)[0].split("?", 1)[0]) or None
+
+
+def _prose_text(body: str) -> str:
+    """The body with everything that is not prose blanked (code lines, inline code, HTML comments), each character
+    kept in its place: offsets and lines in it are the body's, and raw HTML tags may span lines."""
+    lines = [" " * len(line) for line in body.split("\n")]
+    for line, text in prose_lines(body, 0):
+        lines[line] = text
+    text = "\n".join(lines)
+    if "<!--" in text:
+        text = HTML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return text
+
+
+def html_links(body: str, first_line: int) -> list[tuple[int, int, int, str]]:
+    """(file line, start, end, repository path) of each relative file a raw HTML tag in prose names; [start, end)
+    is the attribute's value in `body`."""
+    text = _prose_text(body)
+    found: list[tuple[int, int, int, str]] = []
+    if "<" not in text:
+        return found
+    breaks = [m.start() for m in NEWLINE.finditer(text)]  # a line per tag found, without counting from the start
+    for tag in HTML_LINK_TAG.finditer(text):
+        for attr in HTML_URL_ATTR.finditer(tag.group(0)):
+            group = next(i for i in (1, 2, 3) if attr.group(i) is not None)
+            path = _file_path(unescape(attr.group(group)))
+            if path:
+                start = tag.start() + attr.start(group)
+                found.append((first_line + bisect_left(breaks, start), start, tag.start() + attr.end(group), path))
+    return found
+
+
+def replace_html_links(body: str, replace: Callable[[str], str | None]) -> str:
+    """The body with the value of each raw HTML attribute that names a relative file replaced by
+    `replace(value as written, entities read)` where it answers (the site: the published file's URL relative to
+    the page); everything else kept byte for byte."""
+    if "<" not in body:
+        return body
+    pieces: list[str] = []
+    position = 0
+    for _, start, end, _ in html_links(body, 1):
+        new = replace(unescape(body[start:end]))
+        if new is not None:
+            pieces += [body[position:start], new]
+            position = end
+    pieces.append(body[position:])
+    return "".join(pieces)
