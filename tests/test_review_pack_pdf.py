@@ -12,9 +12,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from tests.qmsrepo import GitQmsRepo
+from tests.qmsrepo import GitQmsRepo, run_qms
 from tests.test_objectives import record
 from tests.test_review_pack import pack_repo
+from tests.test_scorecard import nc
 
 pytestmark = pytest.mark.slow  # PDFs from WeasyPrint
 
@@ -112,3 +113,36 @@ def test_save_and_pdf_together_write_the_record_and_the_pdf(tmp_path: Path) -> N
     assert "Created records/2026/rec-2026-016-management-review-2026h1.md (REC-2026-016)" in run.stdout
     assert (repo.root / "controlled-copies" / "management-review-input-2026H1.pdf").is_file()
     assert repo.check().code == 0
+
+
+def test_no_scorecard_figure_reaches_the_pack_its_pdf_the_saved_record_or_any_published_copy(tmp_path: Path) -> None:
+    repo = office(tmp_path / "qms")
+    repo.write("records/2026/rec-2026-101.md", nc("REC-2026-101", "2026-03-05", "li-na", 0.37))
+    repo.write("portal/index.md", "# Home\n")
+    repo.write("mkdocs.yml", "site_name: Office\ndocs_dir: portal\ntheme:\n  name: material\nplugins:\n  - search\n  - qms\n")
+    repo.commit("An error record", who="li-na")
+    charged = repo.qms("scorecard", "--month", "2026-03", "--format", "json").json()["people"]
+    figures = ["0.37", "0.185", "0.0925"]  # li-na, chen-jing, wang-li
+    assert sorted(str(row["points"]) for row in charged) == sorted(figures)
+    pack = repo.qms("review-pack", "--period", "2026H1")
+    assert "[REC-2026-101]" in pack.stdout  # the nonconformity is an input, its points are not
+    saved = repo.qms("review-pack", "--period", "2026H1", "--save", "--pdf", "--procedure", "QP-01")
+    assert saved.code == 0, saved.stderr
+    repo.git("add", "-A")
+    repo.commit("Open the management review record", who="chen-jing")
+    site, export, copies = tmp_path / "site", tmp_path / "export", tmp_path / "copies"
+    assert run_qms("build", "--site-dir", str(site), cwd=repo.root).code == 0
+    assert run_qms("export", str(export), cwd=repo.root).code == 0
+    assert run_qms("pdf", "--all", "--output-dir", str(copies), cwd=repo.root).code == 0
+    texts = {"stdout": pack.stdout}
+    for folder in (site, export, copies, repo.root / "controlled-copies", repo.root / "records"):
+        for path in folder.rglob("*"):
+            if path.suffix == ".pdf":
+                texts[path.as_posix()] = "".join(pages_text(path))
+            elif path.is_file():
+                texts[path.as_posix()] = path.read_bytes().decode("utf-8", "replace")
+    assert any("/site/records/2026/rec-2026-102-management-review-2026h1/" in name for name in texts)  # published
+    assert any(name.endswith(".pdf") and "controlled-copies" in name for name in texts)
+    leaks = [(name, figure) for name, text in texts.items() if not name.endswith("rec-2026-101.md")
+             for figure in (*figures, "RESTRICTED: personal") if figure in text]
+    assert leaks == []
