@@ -149,3 +149,21 @@ def test_each_figure_links_to_its_evidence_and_shows_its_trend(repo: QmsRepo) ->
     assert "- [REC-2026-023](records/2026/rec-2026-023.md) satisfaction-survey REC-2026-023 (2026-07-03): " \
            "96% satisfied, 50 respondents" in pack
     assert "REC-2026-015" not in pack.split("### 1. Customer satisfaction")[1].split("### 2.")[0]  # December reports on H2
+
+
+def test_the_actions_of_the_last_review_are_listed_with_their_state(repo: QmsRepo) -> None:
+    pack_repo(repo)
+    repo.write("records/2025/rec-2025-030.md", record("REC-2025-030", "management-review", "2025-12-19"))
+    repo.write("records/2026/rec-2026-031.md", record("REC-2026-031", "corrective-action", "2026-01-10",
+                                                      "nonconformity: REC-2025-030\ndue: 2026-11-30\n", status="open"))
+    repo.write("records/2026/rec-2026-032.md", record("REC-2026-032", "corrective-action", "2026-01-12",
+                                                      "references: [REC-2025-030]\nverified: 2026-05-02\n"
+                                                      "effectiveness: effective\n"))
+    pack = repo.qms("review-pack", "--period", "2026H1").stdout
+    assert "The last review before the period: [REC-2025-030](records/2025/rec-2025-030.md)" in pack
+    assert "Actions recorded against it (2):" in pack
+    assert "- [REC-2026-031](records/2026/rec-2026-031.md) corrective-action REC-2026-031 (open, due 2026-11-30, " \
+           "overdue)" in pack  # today is 2026-12-06
+    assert "- [REC-2026-032](records/2026/rec-2026-032.md) corrective-action REC-2026-032 (closed, effectiveness " \
+           "effective on 2026-05-02)" in pack
+    assert "Corrective actions still open (1):" in pack

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from qms.model import Document
 from qms.publish.objectives import Result
 from qms.publish.periods import Period, period_of
+from qms.text.dates import current_day
 from qms.text.mdtext import cell as md_cell
 
 if TYPE_CHECKING:
@@ -108,16 +109,23 @@ def review_pack(organisation: str, period: Period, records: list[Document], resu
 
     lines += ["## a) Status of actions from previous management reviews", ""]
     earlier = [r for r in of_kind("management-review", inside=False) if (_day(r) or period.end) < period.start]
+    actions = of_kind("corrective-action", inside=False)
     if earlier:
         last = earlier[-1]
         lines.append(f"The last review before the period: {ref(last)} ({md_cell(last.title)}, "
                      f"{last.data.get('date')}, {last.status}).")
+        answering = [r for r in actions if last.id and (r.data.get("nonconformity") == last.id
+                                                         or last.id in _ids(r.data.get("references")))]
+        if answering:
+            lines += ["", f"Actions recorded against it ({len(answering)}):", ""]
+            lines += [f"- {_action(r, ref)}" for r in answering]
     else:
         lines.append("No earlier management-review record.")
-    open_actions = [r for r in of_kind("corrective-action", inside=False) if r.status == "open"]
+    open_actions = [r for r in actions if r.status == "open"]
     lines += ["", f"Corrective actions still open ({len(open_actions)})" + (":" if open_actions else ": none.")]
-    lines += [f"- {ref(r)} {md_cell(r.title)}" + (f", due {r.data['due']}" if r.data.get("due") else "")
-              for r in open_actions]
+    if open_actions:
+        lines.append("")
+    lines += [f"- {_action(r, ref)}" for r in open_actions]
     lines += ["", BLANK.format(what="the status of each action the last review decided."), ""]
 
     lines += ["## b) Changes in external and internal issues", "",
@@ -215,6 +223,22 @@ def _satisfaction(period: Period, of_kind: Callable[..., list[Document]], ref: C
                   + (f", {s.data['respondents']} respondents" if s.data.get("respondents") is not None else "")
                   for s in later]
     return lines
+
+
+def _ids(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _action(record: Document, ref: Callable[[Document], str]) -> str:
+    """A corrective action with its state: open and when due (overdue, as of today), or closed and verified."""
+    due = record.data.get("due")
+    state = record.status or "no status"
+    if record.status == "open" and due:
+        late = str(due) < current_day().isoformat()
+        state += f", due {due}" + (", overdue" if late else "")
+    elif record.data.get("effectiveness"):
+        state += f", effectiveness {record.data['effectiveness']} on {record.data.get('verified')}"
+    return f"{ref(record)} {md_cell(record.title)} ({state})"
 
 
 def _audit_findings(record: Document) -> str:
