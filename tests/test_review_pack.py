@@ -26,7 +26,7 @@ def test_the_pack_holds_every_input_with_its_evidence(repo: QmsRepo) -> None:
            "[REC-2026-010](records/2026/rec-2026-010.md), [REC-2026-011](records/2026/rec-2026-011.md) |" in pack
     # 5 of 7 rows due in the half-year; nothing in 2025H2 to compare with
     assert "| O1 | 2026-02 | 60% | missed | [REC-2026-011](records/2026/rec-2026-011.md) |" in pack  # monthly
-    assert pack.count("**To be completed by management:**") == 6
+    assert pack.count("**To be completed by management:**") == 7
     assert "History is not available" in pack  # not a git repository
 
 
@@ -69,7 +69,7 @@ def test_save_writes_a_draft_record_that_passes_the_check_and_the_next_save_take
     rel = _saved_path(run.stdout)
     assert rel == "records/2026/rec-2026-016-management-review-2026h1.md"
     assert "(REC-2026-016)" in run.stdout and "evidence for QP-01" in run.stdout
-    assert "1. Fill in the 9 blanks" in run.stdout and f"git add {rel}" in run.stdout and "M008" in run.stdout
+    assert "1. Fill in the 10 blanks" in run.stdout and f"git add {rel}" in run.stdout and "M008" in run.stdout
     text = repo.read(rel)
     head = text.split("\n---\n", 1)[0]
     for line in ("id: REC-2026-016", "kind: management-review", "procedure: QP-01", "date: 2026-12-06",
@@ -77,7 +77,7 @@ def test_save_writes_a_draft_record_that_passes_the_check_and_the_next_save_take
         assert f"\n{line}\n" in head + "\n", line
     assert "# Management review, 2026H1\n" in text
     assert "[REC-2026-014](rec-2026-014.md)" in text and "| 30 | 94% |" in text  # links from the record's folder
-    assert text.count("**To be completed by management:**") == 9  # the pack's six, the meeting and two outputs
+    assert text.count("**To be completed by management:**") == 10  # the pack's 7, the meeting and two outputs
     assert "## Outputs of the review (ISO 9001 9.3.3)" in text
     check = repo.check()
     assert check.code == 0, check.stdout
@@ -135,6 +135,9 @@ def test_each_figure_links_to_its_evidence_and_shows_its_trend(repo: QmsRepo) ->
     repo.write("records/2026/rec-2026-022.md", record("REC-2026-022", "audit", "2026-05-11",
                                                       "findings:\n  - {severity: minor}\n  - {severity: observation}\n"
                                                       "  - {severity: observation}\n"))
+    repo.edit("qms.yml", "document-log]", "document-log, complaint]")
+    repo.write("records/2026/rec-2026-024.md", record("REC-2026-024", "complaint", "2026-04-02"))
+    repo.write("records/2026/rec-2026-025.md", record("REC-2026-025", "complaint", "2026-08-02"))
     repo.write("records/2026/rec-2026-023.md", record("REC-2026-023", "satisfaction-survey", "2026-07-03",
                                                       "respondents: 50\nsatisfied_percent: 96\n"))
     pack = repo.qms("review-pack", "--period", "2026H1").stdout
@@ -148,6 +151,8 @@ def test_each_figure_links_to_its_evidence_and_shows_its_trend(repo: QmsRepo) ->
     assert "Dated in the month after the period, 2026-07" in pack
     assert "- [REC-2026-023](records/2026/rec-2026-023.md) satisfaction-survey REC-2026-023 (2026-07-03): " \
            "96% satisfied, 50 respondents" in pack
+    assert "Complaints and other feedback recorded in the period: 1:\n\n- [REC-2026-024](records/2026/rec-2026-024.md) " \
+           "complaint REC-2026-024 (complaint, 2026-04-02, closed)" in pack and "REC-2026-025" not in pack
     assert "REC-2026-015" not in pack.split("### 1. Customer satisfaction")[1].split("### 2.")[0]  # December reports on H2
 
 

@@ -145,6 +145,15 @@ def review_pack(organisation: str, period: Period, records: list[Document], resu
 
     lines += ["## c) Performance and effectiveness of the QMS", "", "### 1. Customer satisfaction", ""]
     lines += _satisfaction(period, of_kind, ref)
+    feedback = [r for r in records if any(w in str(r.data.get("kind", "")) for w in ("complaint", "feedback"))
+                and _in(period, r)]
+    lines += ["", f"Complaints and other feedback recorded in the period: {len(feedback)}"
+              + (":" if feedback else ".")]
+    if feedback:
+        lines.append("")
+    lines += [f"- {ref(r)} {md_cell(r.title)} ({r.data.get('kind')}, {r.data.get('date')}, {r.status})"
+              for r in feedback]
+    lines += ["", BLANK.format(what="feedback from other relevant interested parties not recorded above."), ""]
     lines += ["", "### 2. Quality objectives met and missed", ""]
     whole = [r for r in results if r.period == period]
     if whole:
