@@ -172,3 +172,25 @@ def test_the_actions_of_the_last_review_are_listed_with_their_state(repo: QmsRep
     assert "- [REC-2026-032](records/2026/rec-2026-032.md) corrective-action REC-2026-032 (closed, effectiveness " \
            "effective on 2026-05-02)" in pack
     assert "Corrective actions still open (1):" in pack
+
+
+def test_the_saved_record_links_only_to_what_the_site_publishes_and_withholds_restricted_changes(
+        git_repo: GitQmsRepo) -> None:
+    qp = "procedures/qp-01-document-control.md"
+    git_repo.write(qp, git_repo.read(qp).replace("revision: 2", "revision: 3").replace(
+        "status: effective", "status: review\nclassification: restricted").replace(
+        "Adds electronic approval.", "Moves the key safe to room 12."))
+    git_repo.edit("qms.yml", "people: manual/people.yml\n", "people: manual/people.yml\n"
+                  "record_kinds: [audit, management-review]\n")
+    git_repo.commit("QP-01 revision 3, restricted", who="li-na")
+    assert git_repo.qms_as("chen-jing", "approve", "QP-01", "--effective", "2026-03-01").code == 0
+    printed = git_repo.qms("review-pack", "--period", "2026H1").stdout  # for the chair: everything
+    assert "| [QP-01](procedures/qp-01-document-control.md) Document Control | 3 | 2026-03-01 | Moves the key safe" \
+           in printed
+    run = git_repo.qms("review-pack", "--period", "2026H1", "--save", "--procedure", "QP-01")
+    assert run.code == 0, run.stderr
+    rel = _saved_path(run.stdout)
+    text = git_repo.read(rel)
+    assert "| QP-01 (restricted) | 3 | 2026-03-01 | withheld here: see the document |" in text
+    assert "key safe" not in text and "qp-01-document-control.md" not in text
+    assert [f for f in git_repo.check().findings if f["path"] == rel] == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -27,6 +28,7 @@ from qms.publish.labels import labels
 from qms.publish.periods import Period, parse_period
 from qms.publish.results import Results
 from qms.publish.reviewpack import BLANK, BLANK_MARK, Change, Source, document_changes, review_pack
+from qms.publish.visibility import HIDDEN, PUBLISHED, SHOWN_CLASSIFICATIONS, visibility
 from qms.safewrite import TargetExistsError
 from qms.safewrite import write_new as write_new_file
 from qms.text.dates import current_day
@@ -84,15 +86,29 @@ class Pack:
         config = self.workspace.config
         return sorted({spec.folder.split("/")[0] for spec in config.types.values()} | {"qms.yml"})
 
-    def markdown(self, base: Path, title: str | None = None) -> str:
-        """The pack with links relative to the folder `base` (where its file will lie)."""
+    def markdown(self, base: Path, title: str | None = None, published: bool = False) -> str:
+        """The pack with links relative to the folder `base` (where its file will lie). A `published` pack (the
+        saved record, which the site publishes) links only to what the site publishes (R005), and withholds
+        the title and change of a restricted document."""
         root = self.workspace.root
+        shown = {d.path: visibility(d) for d in self.workspace.documents.documents}
 
-        def link(path: str) -> str:
+        def link(path: str) -> str | None:
+            if published and shown.get(path) != PUBLISHED:
+                return None
             return Path(os.path.relpath(root / path, base)).as_posix()
 
+        def withheld(path: str) -> bool:
+            return published and shown.get(path, HIDDEN) == HIDDEN and path not in self._obsolete
+
         return review_pack(self.workspace.config.organisation, self.period, self.records, self.results,
-                           self.changes, link, self.source, title) + "\n"
+                           self.changes, link, self.source, title, withheld) + "\n"
+
+    @cached_property
+    def _obsolete(self) -> set[str]:
+        """Documents hidden because they are obsolete, not because they are restricted: their titles may show."""
+        return {d.path for d in self.workspace.documents.documents
+                if d.status == "obsolete" and d.data.get("classification") in SHOWN_CLASSIFICATIONS}
 
     def html(self, base: Path) -> str:
         config = self.workspace.config
@@ -184,7 +200,7 @@ def save_record(pack: Pack, procedure: str | None = None) -> SavedRecord:
     # Planned twice: the first gives the file's place, which the pack's relative links start from.
     place = plan_new_document(workspace, "record", title, kind=KIND, procedure=chosen, body="",
                               command="review-pack --save").result.path
-    body = pack.markdown((config.root / place).parent, title)
+    body = pack.markdown((config.root / place).parent, title, published=True)
     heading_end = body.index("\n\n", body.index("\n\n") + 2)  # the title, then the paragraph that says where from
     body = body[:heading_end] + "\n\n" + MEETING + body[heading_end:].rstrip("\n") + "\n\n" + OUTPUTS
     planned = plan_new_document(workspace, "record", title, kind=KIND, procedure=chosen, body=body,

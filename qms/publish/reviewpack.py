@@ -79,17 +79,22 @@ def _in(period: Period, record: Document) -> bool:
 
 
 def review_pack(organisation: str, period: Period, records: list[Document], results: list[Result],
-                changes: list[Change] | None, link: Callable[[str], str], source: Source | None = None,
-                title: str | None = None) -> str:
-    """The pack as Markdown. `link` turns a repository path into the link the pack writes; `title` replaces
-    the pack's own first heading (the saved record's title)."""
+                changes: list[Change] | None, link: Callable[[str], str | None], source: Source | None = None,
+                title: str | None = None, withheld: Callable[[str], bool] = lambda path: False) -> str:
+    """The pack as Markdown. `link` turns a repository path into the link the pack writes (None: the id
+    without a link); `withheld` says of a document whose title and change must not be written (a restricted
+    one, in a record the site publishes); `title` replaces the pack's own first heading (the saved record's)."""
     by_id = {r.id: r for r in records if r.id}
 
+    def anchor(text: str, path: str) -> str:
+        target = link(path)
+        return f"[{md_cell(text)}]({target})" if target is not None else md_cell(text)
+
     def ref(doc: Document) -> str:
-        return f"[{md_cell(doc.id or doc.path)}]({link(doc.path)})"
+        return anchor(doc.id or doc.path, doc.path)
 
     def refs(ids: list[str]) -> str:
-        shown = [f"[{md_cell(i)}]({link(by_id[i].path)})" if i in by_id else md_cell(i) for i in ids[:EVIDENCE_SHOWN]]
+        shown = [anchor(i, by_id[i].path) if i in by_id else md_cell(i) for i in ids[:EVIDENCE_SHOWN]]
         more = len(ids) - EVIDENCE_SHOWN
         return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
@@ -139,8 +144,10 @@ def review_pack(organisation: str, period: Period, records: list[Document], resu
     else:
         lines += [f"{len(changes)} revisions took effect in the period.", "",
                   "| document | revision | effective | change |", "| --- | --- | --- | --- |"]
-        lines += [f"| [{md_cell(c.document)}]({link(c.path)}) {md_cell(c.title)} | {md_cell(c.revision)} | "
-                  f"{c.effective} | {md_cell(c.change)} |" for c in changes]
+        lines += [f"| {anchor(c.document, c.path)} {md_cell(c.title)} | {md_cell(c.revision)} | "
+                  f"{c.effective} | {md_cell(c.change)} |" if not withheld(c.path) else
+                  f"| {md_cell(c.document)} (restricted) | {md_cell(c.revision)} | {c.effective} | "
+                  "withheld here: see the document |" for c in changes]
     lines.append("")
 
     lines += ["## c) Performance and effectiveness of the QMS", "", "### 1. Customer satisfaction", ""]
