@@ -1240,8 +1240,8 @@ def objectives(
                          "or a year (2026)")
     results_of = Results(_workspace(ctx), validate_tables=False)
     results = results_of.results(asked)
-    findings = sorted([*results_of.objectives.findings, *results_of.result_findings(results)],
-                      key=lambda f: f.sort_key())
+    findings = sorted([*results_of.table_findings, *results_of.objectives.findings,
+                       *results_of.result_findings(results)], key=lambda f: f.sort_key())
     for finding in findings:
         where = f"{finding.path}:{finding.line}" if finding.line else finding.path
         sys.stderr.write(visible(f"{where}: {finding.severity} {finding.code} {finding.full_message}") + "\n")
@@ -1321,10 +1321,20 @@ def review_pack(
                                         help="The period reviewed: 2026H1, 2026, 2026Q3 or 2026-11.")],
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", metavar="FILE", help="Write the pack to a new Markdown file (never overwritten)."),
+        typer.Option("--output", "-o", metavar="FILE",
+                     help="Write the pack to a new file: Markdown, or the PDF with --pdf (never overwritten)."),
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Write the pack as a PDF (default: controlled-copies/"
+                                                    "management-review-input-PERIOD.pdf).")] = False,
+    save: Annotated[bool, typer.Option("--save", help="Save the pack as a new, open management-review record "
+                                                      "(the next free id), to be completed at the meeting.")] = False,
+    procedure: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--procedure", metavar="ID", help="With --save: the procedure the record is evidence for "
+                                                       "(default: that of the last management-review record)."),
     ] = None,
 ) -> None:
-    """Write the management review input (ISO 9001 9.3.2) as one Markdown document.
+    """Write the management review input (ISO 9001 9.3.2): Markdown, a PDF, or a draft management-review record.
 
     It is computed from the repository: actions from earlier reviews, changes
     to documents, objectives met and missed, satisfaction, nonconformities and
@@ -1337,46 +1347,46 @@ def review_pack(
         qms review-pack --period 2026H1
 
         qms review-pack --period 2026 --output review-2026.md
+
+        qms review-pack --period 2026H1 --pdf
+
+        qms review-pack --period 2026H1 --save
     """
-    import os as _os
+    from qms.commands import reviewpack as packs
 
-    from qms.errors import QmsError
-    from qms.git.runner import GitError
-    from qms.publish.periods import parse_period
-    from qms.publish.results import Results
-    from qms.publish.reviewpack import document_changes
-    from qms.publish.reviewpack import review_pack as render
-
-    asked = parse_period(period)
-    if asked is None:
-        raise UsageError(f"--period {period}: write a half-year (2026H1), a year (2026), a quarter (2026Q3) "
-                         "or a month (2026-11)")
-    if output is not None and output.exists():
+    asked = packs.period_of(period)
+    if procedure is not None and not save:
+        raise UsageError("--procedure names the procedure of the record --save writes; give --save too")
+    if save and output is not None and not pdf:
+        raise UsageError("--save writes the record where qms new would, with the next free id; leave out --output "
+                         "(or give --pdf, and --output names the PDF)")
+    if output is not None and output.exists() and not pdf:
         raise UsageError(f"--output {output}: the file exists; name a new file (the pack never overwrites one)")
     workspace = _workspace(ctx)
-    results_of = Results(workspace, validate_tables=False)
-    results = results_of.results(asked)
-    try:
-        changes = document_changes(workspace.history(), asked)
-    except (QmsError, GitError):
-        changes = None
-    root = workspace.root
-    base = (output.resolve().parent if output is not None else root)
-
-    def link(path: str) -> str:
-        return Path(_os.path.relpath(root / path, base)).as_posix()
-
-    records = [d for d in workspace.documents.documents if d.is_record]
-    text = render(workspace.config.organisation, asked, records, results, changes, link) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        with open(output, "x", encoding="utf-8") as file:
-            file.write(text)
-    except OSError as exc:
-        raise UsageError(f"--output {output}: cannot write it ({exc.strerror or exc})") from None
-    sys.stdout.write(f"Wrote the management review input for {asked.label} to {output}.\n")
+    if pdf:
+        packs.ready_for_pdf()
+    pack = packs.Pack(workspace, asked)
+    for finding in pack.findings:  # what may make a figure wrong or missing, before the figures
+        where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+        sys.stderr.write(visible(f"{where}: {finding.severity} {finding.code} {finding.full_message}") + "\n")
+    if save:
+        saved = packs.save_record(pack, procedure)
+        _say(f"Created {saved.path} ({saved.id}), a draft management-review record for {asked.label}, evidence "
+             f"for {saved.procedure}, with {saved.blanks} blanks for management to complete.")
+        print("Next:")
+        for number, step in enumerate(saved.next_steps, 1):
+            _say(f"  {number}. {step}")
+        for other in saved.same_period:
+            _say(f"Note: {other} is already a management-review record of {asked.label}; if this one was made by "
+                 f"mistake, delete {saved.path} before you commit it.")
+    if pdf:
+        written = packs.write_pdf(pack, output or packs.default_pdf(workspace, asked))
+        _say(f"{written.state.capitalize()} {written.path} (the management review input for {asked.label}, PDF).")
+    elif output is not None:
+        packs.write_markdown(pack, output)
+        _say(f"Wrote the management review input for {asked.label} to {output}.")
+    elif not save:
+        sys.stdout.write(pack.markdown(workspace.root))
 
 
 @app.command(name="export", cls=_Command)

@@ -66,6 +66,11 @@ COMMANDS = [
     Command("due-ics", ("due", "--format", "ics", "--within", "100y"), everywhere=False),
     Command("due-markdown-as-of", ("due", "--format", "markdown", "--as-of", "2040-01-01"), everywhere=False),
     Command("pdf", ("pdf", "--all", "--output-dir", "{out}/pdf"), without_config=False),
+    Command("objectives", ("objectives", "--period", "2026", "--format", "json"), without_config=False),
+    Command("scorecard", ("scorecard", "--year", "2026", "--format", "json"), without_config=False),
+    Command("review-pack", ("review-pack", "--period", "2026H1", "--output", "{out}/pack.md"), without_config=False),
+    Command("review-pack-pdf", ("review-pack", "--period", "2026", "--pdf", "--output", "{out}/pack.pdf"),
+            everywhere=False),
     Command("pdf-hostile-id", ("pdf", "../../etc/passwd", "--output-dir", "{out}/pdf"), everywhere=False),
     Command("approve-stranger", ("approve", "QP-01"), who="stranger", writes=True),
     Command("approve-hostile-id", ("approve", "QP-25", "../../etc/passwd"), who="chen-jing", writes=True,
@@ -79,6 +84,8 @@ COMMANDS = [
                             "--title", "[/] <script>alert(1)</script> ../../etc/passwd\n| x |"),
             who="li-na", writes=True, everywhere=False),
     Command("codeowners", ("codeowners",), who="li-na", writes=True, without_config=False),
+    Command("review-pack-save", ("review-pack", "--period", "2026H1", "--save", "--procedure", "QP-01"), who="li-na",
+            writes=True, without_config=False),
     Command("dispose", ("dispose", "REC-2026-001"), who="chen-jing", writes=True, everywhere=False),
     Command("init-here", ("init", "."), who="li-na", writes=True),  # last: it may make a QMS where there was none
 ]

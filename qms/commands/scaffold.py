@@ -254,7 +254,7 @@ class PlannedNew:
 
 def plan_new_document(workspace: Workspace, doc_type: str, title: str, parent: str | None = None, kind: str | None = None,
                       procedure: str | None = None, owner: str | None = None, approvers: list[str] | None = None,
-                      doc_id: str | None = None, body: str | None = None) -> PlannedNew:
+                      doc_id: str | None = None, body: str | None = None, command: str | None = None) -> PlannedNew:
     """The new document's path and text, checked as `qms new` checks them, without writing anything.
 
     With `body`, the template's front-matter is kept and its body replaced (`qms import` brings its own text).
@@ -318,7 +318,8 @@ def plan_new_document(workspace: Workspace, doc_type: str, title: str, parent: s
         raise UsageError(f"--id {doc_id} would put the new file at {rel}, outside {spec.folder}/, the folder of "
                          f"a {doc_type}; give an id without '..' that keeps it there")
     if (config.root / rel).exists():
-        raise ScaffoldError(f"{rel} already exists; qms {'import' if body is not None else 'new'} never writes over a file")
+        raise ScaffoldError(f"{rel} already exists; qms {command or ('import' if body is not None else 'new')} never "
+                            "writes over a file")
 
     language = "zh" if config.language.lower().startswith("zh") else "en"
     templates = Templates([config.root / "templates", PACKAGE / "templates" / language], config.root)

@@ -29,3 +29,13 @@ def tracked(root: Path, paths: list[str]) -> set[str] | None:
     except GitError:
         return None
     return {os.fsdecode(name) for name in out.split(b"\0") if name}
+
+
+def changed_since_head(root: Path, paths: list[str]) -> bool | None:
+    """Whether any file under `paths` differs from the last commit or is not in it yet (None outside a
+    repository): figures computed from the working tree then say so beside the commit they name."""
+    try:
+        out = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
+    except GitError:
+        return None
+    return bool(out.strip(b"\0"))

@@ -227,6 +227,8 @@ def read_table(root: Path, rel: str, record: Document, schema: TableSchema, vali
     if validate:
         table.widths = list(map(len, body))
         table.problems.extend(_validate(table))
+    else:  # a missing column empties every figure that reads it: worth the header's few comparisons
+        table.problems.extend(_missing_columns(table))
     return table
 
 
@@ -235,12 +237,8 @@ def _empty(rel: str, record: Document, schema: TableSchema, problem: Problem) ->
 
 
 def _validate(table: Table) -> list[Problem]:
-    problems: list[Problem] = []
+    problems = _missing_columns(table)
     schema = table.schema
-    for name in schema.columns:
-        if name not in table.header:
-            problems.append(Problem(1, name, f"has no column '{name}'",
-                                    f"the table of a {schema.kind} record has the columns {', '.join(schema.columns)}"))
     for name in table.header:
         if name not in schema.columns:
             problems.append(Problem(1, name, f"column '{name}' is not in the table schema of {schema.kind}",
@@ -256,6 +254,13 @@ def _validate(table: Table) -> list[Problem]:
         problems.extend(_column_problems(table, spec))
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return problems
+
+
+def _missing_columns(table: Table) -> list[Problem]:
+    schema = table.schema
+    return [Problem(1, name, f"has no column '{name}'",
+                    f"the table of a {schema.kind} record has the columns {', '.join(schema.columns)}")
+            for name in schema.columns if name not in table.header]
 
 
 def _column_problems(table: Table, spec: ColumnSpec) -> list[Problem]:

@@ -120,6 +120,8 @@ _RULES = [
     RuleInfo("M006", "scorecard-unknown-person", ERROR,
              "a nonconformity or error record charges points to a person not in the roster"),
     RuleInfo("M007", "reporting-line-ambiguous", ERROR, "a person's superior along the reporting line is not one person"),
+    RuleInfo("M008", "review-blank-left", ERROR,
+             "a closed management-review record still holds a blank marked for management to complete"),
     # Supervision over time: actions, audits and retention, judged on the day of --as-of (today by default).
     RuleInfo("U010", "action-overdue", WARNING, "an open corrective action is past its due date"),
     RuleInfo("U011", "action-not-verified", WARNING,

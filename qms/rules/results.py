@@ -1,5 +1,6 @@
 """Results measured from the records: the tables records carry (M001, M002), the objectives declared over them
-(M003), and the tables a closed record froze (H009)."""
+(M003), the accountability roll-up (M006, M007), a management review closed with a blank left (M008), and the
+tables a closed record froze (H009)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 from qms.model import Finding
 from qms.publish.periods import parse_period
 from qms.publish.results import Results
+from qms.publish.reviewpack import BLANK_MARK
 from qms.publish.scorecard import scorecard
 from qms.rules import HISTORY, Context, rule
 
@@ -37,6 +39,24 @@ def charged_people(ctx: Context) -> Iterator[Finding]:
         period = parse_period(year)
         if period is not None:
             yield from scorecard(records, ctx.docs.people, ctx.docs.roles, period, settings).findings
+
+
+@rule("M008")
+def review_blanks_left(ctx: Context) -> Iterator[Finding]:
+    """A closed management-review record that still holds a blank `qms review-pack --save` marked for management:
+    closing freezes it (H009), so the blank would stay unanswered for good."""
+    for record in ctx.records():
+        if record.data.get("kind") != "management-review" or record.status != "closed":
+            continue
+        for offset, text in enumerate(record.body.splitlines()):
+            if BLANK_MARK in text:
+                what = text.split(BLANK_MARK, 1)[1].strip()
+                yield ctx.finding("M008", record.path, record.body_line + offset,
+                                  f"{record.id} is closed, but this blank is still to be completed by management"
+                                  + (f": {what}" if what else ""),
+                                  "write what the review found or decided in place of the marked quote; if the "
+                                  "record is already committed as closed, correct it with a new record that names it "
+                                  "in 'corrects'")
 
 
 @rule("H009", needs=HISTORY)
