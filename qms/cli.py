@@ -632,7 +632,7 @@ def training(
 
     day = _as_of(as_of) or current_day()
     workspace = _as_it_stood(_workspace(ctx), day) if as_of is not None else _workspace(ctx)
-    found = readers(workspace.history(), workspace.config, [d for d in workspace.documents.documents if d.is_record],
+    found = readers(workspace.history(), workspace.committed_config, [d for d in workspace.documents.documents if d.is_record],
                     day)
     if output_format is HistoryFormat.text:
         render_text(found, _console())

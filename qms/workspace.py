@@ -60,6 +60,28 @@ class Workspace:
         return self.config.root
 
     @cached_property
+    def committed_config(self) -> Config:
+        """qms.yml as HEAD holds it: the settings that history and duties are judged by (review intervals, risk
+        categories, acknowledge_days, audit_months), so an uncommitted edit does not change what is overdue.
+        The working tree's where git holds none (no repository, no commit, no qms.yml committed yet)."""
+        from qms.git.log import blobs_at, read_blobs
+        from qms.git.runner import GitError
+
+        config = self.config
+        try:
+            blob = blobs_at(config.root, "HEAD", [CONFIG_NAME]).get(CONFIG_NAME)
+            raw = read_blobs(config.root, [blob]).get(blob) if blob is not None else None
+        except GitError:
+            return config
+        if raw is None or (config.root / CONFIG_NAME).read_bytes() == raw:
+            return config
+        try:
+            return config_from(config.root, raw)
+        except ConfigError as exc:
+            raise ConfigError(f"{exc} (in {CONFIG_NAME} as the last commit holds it, whose settings history and "
+                              "duties are judged by; commit the corrected file)") from None
+
+    @cached_property
     def documents(self) -> DocumentSet:
         """Every document, record, role and person in the working tree, with the F and S findings."""
         return load_set(self.config)
@@ -134,6 +156,10 @@ class CommittedWorkspace(Workspace):
         from qms.git.tree import files_at
 
         return files_at(self._root, self.commit)
+
+    @property
+    def committed_config(self) -> Config:
+        return self.config  # already the commit's
 
     @cached_property
     def config(self) -> Config:

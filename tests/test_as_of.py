@@ -136,3 +136,16 @@ def test_a_day_before_the_first_commit_cannot_run(later: GitQmsRepo, command: tu
 def test_staged_and_as_of_do_not_go_together(later: GitQmsRepo) -> None:
     run = later.qms("check", "--staged", "--as-of", DAY)
     assert run.code == 2 and "--staged judges what is about to be committed" in run.stderr
+
+
+def test_history_and_duties_are_judged_by_the_committed_settings(git_repo: GitQmsRepo) -> None:
+    """An uncommitted edit of qms.yml does not move a review, an acknowledgement or an audit; committed, it does."""
+    settings = git_repo.read("qms.yml")
+    git_repo.write("qms.yml", settings.replace("review_months: 12", "review_months: 1") + "audit_months: 1\n")
+    assert codes(git_repo, "--history", "--select", "U001") == []
+    register = {row["id"]: row["next_review"] for row in json.loads(git_repo.qms("register", "--format", "json").stdout)}
+    assert register["QM-01"] == "2027-01-05", "twelve months from 2026-01-05, as committed"
+    assert [d for d in duties(git_repo, "--within", "30d") if d[0] == "audit"] == []
+    git_repo.commit("Review every month, audit every month", who="chen-jing", day="2026-03-01")
+    assert codes(git_repo, "--history", "--select", "U001") == [("U001", QM), ("U001", QP)]
+    assert ("audit", "QP-01", "chen-jing", True) in duties(git_repo)

@@ -300,7 +300,7 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
         guard = unpublished if visibility(doc) == PUBLISHED else None
         files = _Files(config, commit or None)
         downloads = [(path, data) for path, data in files.downloads(doc) if guard is None or not guard.find(path)]
-        schedule = publish.review_schedule(doc, None if is_draft else revision, config, snap.as_of)
+        schedule = publish.review_schedule(doc, None if is_draft else revision, workspace.committed_config, snap.as_of)
         html = render_html(config, snap.docs, doc, revision, rows, is_draft, upcoming, copy_number,
                            [posixpath.basename(path) for path, _ in downloads], schedule, snap.as_of)
         identifier = hashlib.sha1(html.encode("utf-8")).hexdigest()[:32].encode()

@@ -155,7 +155,7 @@ def audits_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator
     """Each procedure's next audit, owed by whoever owns the audit records (the procedure's owner before any)."""
     audits = sorted((d for d in docs.documents if d.is_record and kind(d) == "audit"), key=lambda d: str(d.data.get("date")))
     auditor = str(audits[-1].data.get("owner") or "") if audits else ""
-    for row in programme(docs.documents, workspace.config.audit_months, today):
+    for row in programme(docs.documents, workspace.committed_config.audit_months, today):
         if row.due is not None and row.procedure.id:
             last = f"last audited {row.last}" if row.last else "never audited"
             yield Duty("audit", row.procedure.id, "", auditor or str(row.procedure.data.get("owner") or ""), row.due,
