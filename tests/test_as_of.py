@@ -105,8 +105,11 @@ def test_due_as_of_answers_as_the_repository_stood_that_day(later: GitQmsRepo) -
     assert {(kind, doc, person) for kind, doc, person, _ in on_the_day if kind == "action"} == {
         (kind, doc, person) for kind in ("action",) for doc in ("REC-2026-003", "REC-2026-004")
         for person in ("chen-jing", "li-na")}, "Wang Li did not hold the role yet; the branch was not merged yet"
+    assert ("periodic-review", "QM-01", "chen-jing", True) in on_the_day, "due 2026-07-05, reviewed only on 2026-08-05"
+    assert [d for d in on_the_day if d[0] == "acknowledge"] == []
     today = duties(later)
-    assert [d for d in today if d[0] == "action"] == []
+    assert [d for d in today if d[0] in ("action", "periodic-review")] == []
+    assert [d for d in today if d[0] == "acknowledge"] == [("acknowledge", "QP-01", "wang-li", True)]
 
 
 def test_uncommitted_changes_play_no_part_in_as_of(later: GitQmsRepo) -> None:
