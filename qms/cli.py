@@ -485,7 +485,7 @@ def due(
     output_format: Annotated[DueFormat, typer.Option("--format", "-f", help="text, json, markdown (a CI job summary) "
                                                      "or ics (iCalendar, for calendars; needs the calendar extra).")] = DueFormat.text,
 ) -> None:
-    """List what each person owes: approvals and reviews waiting for them, corrective actions, audits and disposals due.
+    """List what each person owes: approvals, reviews, periodic reviews, acknowledgements, actions, audits, disposals.
 
     Every duty owed through a role is listed once for each person who holds it.
 
