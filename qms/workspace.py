@@ -170,7 +170,11 @@ class CommittedWorkspace(Workspace):
         if raw is None:
             raise ConfigError(f"--as-of {self.day}: commit {self.commit[:7]}, where the main line stood that day, "
                               f"holds no {CONFIG_NAME}: the QMS was not set up yet; give a later day")
-        return config_from(self._root, raw)
+        try:
+            return config_from(self._root, raw)
+        except ConfigError as exc:
+            raise ConfigError(f"{exc} (in {CONFIG_NAME} as commit {self.commit[:7]}, the last of {self.day}, holds "
+                              "it)") from None
 
     @cached_property
     def documents(self) -> DocumentSet:

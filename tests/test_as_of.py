@@ -15,7 +15,7 @@ import json
 import textwrap
 
 import pytest
-from qmsrepo import GitQmsRepo, find
+from qmsrepo import GitQmsRepo, QmsRepo, find
 
 QM = "manual/qm-01-quality-manual.md"
 QP = "procedures/qp-01-document-control.md"
@@ -152,3 +152,28 @@ def test_history_and_duties_are_judged_by_the_committed_settings(git_repo: GitQm
     git_repo.commit("Review every month, audit every month", who="chen-jing", day="2026-03-01")
     assert codes(git_repo, "--history", "--select", "U001") == [("U001", QM), ("U001", QP)]
     assert ("audit", "QP-01", "chen-jing", True) in duties(git_repo)
+
+
+def test_training_as_of_lists_the_readers_of_that_day(later: GitQmsRepo) -> None:
+    def readers(*args: str) -> list[str]:
+        run = later.qms("training", "--format", "json", *args)
+        assert run.code == 0, run.stderr
+        return [p["person"] for p in json.loads(run.stdout)["people"]]
+
+    assert readers("--as-of", DAY) == ["chen-jing", "li-na"]
+    assert readers() == ["chen-jing", "li-na", "wang-li"]
+
+
+def test_a_settings_file_broken_in_the_commit_of_the_day_is_named_as_such(git_repo: GitQmsRepo) -> None:
+    git_repo.write("qms.yml", git_repo.read("qms.yml") + "review_months: [twelve]\n")
+    git_repo.commit("Break the settings", who="chen-jing", day="2026-03-01")
+    git_repo.write("qms.yml", git_repo.read("qms.yml").replace("review_months: [twelve]\n", ""))
+    run = git_repo.qms("check", "--as-of", "2026-03-01")
+    assert run.code == 2 and "qms.yml" in run.stderr and "the last of 2026-03-01" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert git_repo.qms("check", "--as-of", "2026-02-28").code == 0
+
+
+def test_a_folder_without_git_is_judged_as_it_is_with_a_note(repo: QmsRepo) -> None:
+    run = repo.check("--as-of", DAY)
+    assert "not a git repository, so --as-of judges the files as they are now" in run.stderr
