@@ -190,6 +190,18 @@ def _as_of(value: str | None) -> Any:
     return parse_as_of(value)
 
 
+def _as_it_stood(workspace: Workspace, day: Any) -> Workspace:
+    """The QMS as committed at the end of `day` (`--as-of`); in a folder git does not manage there is no such
+    state, and the files are judged as they are, with a note that says so."""
+    from qms.git.runner import NotAGitRepositoryError
+
+    try:
+        return workspace.as_it_stood(day)
+    except NotAGitRepositoryError:
+        _warn(f"note: not a git repository, so --as-of judges the files as they are now, on {day}")
+        return workspace
+
+
 def _codes(values: list[str]) -> list[str]:
     """`--select R --select P001,P002` -> ["R", "P001", "P002"]."""
     return [code for value in values for code in value.split(",") if code.strip()]
@@ -233,9 +245,10 @@ def check(
     ] = None,
     as_of: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--as-of", metavar="DATE", help="Judge the date rules as they stood on this day (YYYY-MM-DD): "
-                     "actions, audits and retention; with --history also periodic reviews, acknowledgements "
-                     "and suspect references."),
+        typer.Option("--as-of", metavar="DATE", help="Check the QMS as it stood at the end of this day (YYYY-MM-DD): "
+                     "the files of the main line's last commit of that day, and with --history the history up "
+                     "to it; actions, audits, retention, periodic reviews and acknowledgements are judged on "
+                     "that day. Uncommitted changes play no part."),
     ] = None,
 ) -> None:
     """Check every document, record, role and person against the schemas and rules.
@@ -268,7 +281,8 @@ def check(
     from qms.rules.runner import run_check
 
     day = _as_of(as_of) if as_of is not None else None  # a plain check imports no history code
-    result = run_check(_workspace(ctx), _codes(select or []), _codes(ignore or []), since, full_history, against,
+    workspace = _as_it_stood(_workspace(ctx), day) if day is not None else _workspace(ctx)
+    result = run_check(workspace, _codes(select or []), _codes(ignore or []), since, full_history, against,
                        as_landed, staged, day)
     if output_format is OutputFormat.text:
         render_text(result, _console())
@@ -466,11 +480,12 @@ def due(
     within: Annotated[str, typer.Option("--within", metavar="PERIOD", help="Duties due within this period from the day "
                                         "(days, weeks, months or years: 30d, 6w, 3m, 1y); overdue ones always.")] = "30d",
     as_of: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--as-of", metavar="DATE", help="What was due and overdue on this day (YYYY-MM-DD) instead of today.")] = None,
+        "--as-of", metavar="DATE", help="What was due and overdue on this day (YYYY-MM-DD) instead of today, "
+        "read from the main line's last commit of that day; uncommitted changes play no part.")] = None,
     output_format: Annotated[DueFormat, typer.Option("--format", "-f", help="text, json, markdown (a CI job summary) "
                                                      "or ics (iCalendar, for calendars; needs the calendar extra).")] = DueFormat.text,
 ) -> None:
-    """List what each person owes: approvals and reviews waiting for them, corrective actions, audits and disposals due.
+    """List what each person owes: approvals, reviews, periodic reviews, acknowledgements, actions, audits, disposals.
 
     Every duty owed through a role is listed once for each person who holds it.
 
@@ -489,7 +504,8 @@ def due(
     from qms.report.due import RENDERERS as DUE_RENDERERS
 
     day = _as_of(as_of) or current_day()
-    result = due_list(_workspace(ctx), day, _days(within), person)
+    workspace = _as_it_stood(_workspace(ctx), day) if as_of is not None else _workspace(ctx)
+    result = due_list(workspace, day, _days(within), person)
     text = DUE_RENDERERS[output_format.value](result)
     if output_format is DueFormat.ics:
         sys.stdout.flush()
@@ -592,7 +608,8 @@ def training(
     ] = HistoryFormat.text,
     as_of: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--as-of", metavar="DATE", help="As it stood on this day (YYYY-MM-DD) instead of today."),
+        typer.Option("--as-of", metavar="DATE", help="As it stood at the end of this day (YYYY-MM-DD) instead of "
+                     "today, read from the main line's last commit of that day."),
     ] = None,
 ) -> None:
     """Show who has read and understood each revision in force: people by documents.
@@ -613,10 +630,9 @@ def training(
     from qms.report.training import render_csv, render_json, render_text
     from qms.supervise.acknowledge import readers
 
-    workspace = _workspace(ctx)
-
     day = _as_of(as_of) or current_day()
-    found = readers(workspace.history(), workspace.config, [d for d in workspace.documents.documents if d.is_record],
+    workspace = _as_it_stood(_workspace(ctx), day) if as_of is not None else _workspace(ctx)
+    found = readers(workspace.history(), workspace.committed_config, [d for d in workspace.documents.documents if d.is_record],
                     day)
     if output_format is HistoryFormat.text:
         render_text(found, _console())

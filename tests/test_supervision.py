@@ -253,6 +253,9 @@ def test_training_record_naming_unknown_revision_or_people(git_repo: GitQmsRepo)
     assert person["message"].startswith('attendees: "nobody-here" is not a person')
     git_repo.write("records/2026/rec-2026-002-training.md",
                    TRAINING.format(day="2026-02-12", who="li-na", target="QP-01@2"))
+    # --as-of reads what was committed by that day: the correction counts once it is committed.
+    assert len(find(git_repo.check("--history", "--as-of", "2026-02-13"), "U006")) == 1
+    git_repo.commit("Training record corrected", who="chen-jing", day="2026-02-13")
     fixed = git_repo.check("--history", "--as-of", "2026-02-13")
     assert find(fixed, "U006") == [] and find(fixed, "P006") == []
 

@@ -63,7 +63,7 @@ def export(workspace: Workspace, target: Path, audit: bool = False, as_of: date 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with safewrite.folder_aside(target) as staging:
-            _write_pages(staging, config, snap, published, audit)
+            _write_pages(staging, config, snap, published, audit, workspace.committed_config)
             _write_attachments(staging, workspace, snap, published)
             safewrite.move_into_place(staging, target)  # replaces the empty folder checked above
     except OSError as exc:
@@ -72,7 +72,9 @@ def export(workspace: Workspace, target: Path, audit: bool = False, as_of: date 
     return ExportSummary(target, len(published) - records, records)
 
 
-def _write_pages(out: Path, config: Config, snap: Snapshot, published: list[Document], audit: bool) -> None:
+def _write_pages(out: Path, config: Config, snap: Snapshot, published: list[Document], audit: bool,
+                 settings: Config) -> None:
+    """`settings`: the committed qms.yml, whose review intervals give the next reviews."""
     docs = snap.docs
     t = labels(config.language)
     role_titles = {r.id: r.title for r in docs.roles}
@@ -93,7 +95,7 @@ def _write_pages(out: Path, config: Config, snap: Snapshot, published: list[Docu
         body = join_cjk_lines(publish.link_ids(doc.body, doc.body_line, targets))
         parts = [f"---\n{front}\n---"]
         if not doc.is_record:
-            schedule = publish.review_schedule(doc, entry.revision, config, snap.as_of)
+            schedule = publish.review_schedule(doc, entry.revision, settings, snap.as_of)
             parts += [_header(doc, config, role_titles, t, snap.as_of, announcement(entry, config.language), schedule),
                       body.strip("\n"), _revisions(entry.history, t)]
         else:
@@ -101,7 +103,7 @@ def _write_pages(out: Path, config: Config, snap: Snapshot, published: list[Docu
         write(doc.path, "\n\n".join(parts) + "\n")
     announced = {path: announcement(entry, config.language) for path, entry in snap.entries.items()}
     # The export is internal, as a plain site is: overdue reviews are marked, as there.
-    schedules = {path: publish.review_schedule(entry.doc, entry.revision, config, snap.as_of)
+    schedules = {path: publish.review_schedule(entry.doc, entry.revision, settings, snap.as_of)
                  for path, entry in snap.entries.items() if not entry.doc.is_record}
     write("register.md", generated.register_page(docs, config.review_months, t, generated.same_path, audit,
                                                  generated.MARKDOWN, announced, snap.as_of, schedules, mark_overdue=True))

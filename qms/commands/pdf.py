@@ -225,7 +225,8 @@ def signature_rows(revision: Revision | None, t: dict[str, str], role_titles: di
 
 def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revision | None,
                 earlier: list[Revision], draft: bool, upcoming: str = "", copy_number: int | None = None,
-                attached: list[str] | None = None) -> str:
+                attached: list[str] | None = None, schedule: publish.ReviewSchedule | None = None,
+                as_of: date | None = None) -> str:
     """The controlled copy as one HTML page; `earlier` is the revision table, newest first.
 
     A copy from `qms pdf` is a controlled copy and says so on every page, with its distribution number when it
@@ -235,7 +236,10 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
     t = {**labels(language), **WORDS[language]}
     role_titles = {r.id: r.title for r in docs.roles}
     titles = {d.id: d.title for d in docs.documents if d.id}
-    head = publish.header(doc, config.review_months, role_titles)
+    # The next review as the register, the site and `qms check` give it: the document's interval (its own, its
+    # risk category's, its type's) from the later of its effective date and its last periodic review.
+    head = publish.header(doc, config.review_months, role_titles, as_of,
+                          schedule or publish.review_schedule(doc, None, config, as_of or current_day()))
     env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
     copy = t["draft_mark"] if draft else t["controlled_copy"]
     if copy_number is not None and not draft:
@@ -296,8 +300,9 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
         guard = unpublished if visibility(doc) == PUBLISHED else None
         files = _Files(config, commit or None)
         downloads = [(path, data) for path, data in files.downloads(doc) if guard is None or not guard.find(path)]
+        schedule = publish.review_schedule(doc, None if is_draft else revision, workspace.committed_config, snap.as_of)
         html = render_html(config, snap.docs, doc, revision, rows, is_draft, upcoming, copy_number,
-                           [posixpath.basename(path) for path, _ in downloads])
+                           [posixpath.basename(path) for path, _ in downloads], schedule, snap.as_of)
         identifier = hashlib.sha1(html.encode("utf-8")).hexdigest()[:32].encode()
         when = datetime.fromisoformat(revision.last.commit.author_date) if revision else datetime(2000, 1, 1)
         embedded = [weasyprint.Attachment(string=content, name=posixpath.basename(path), created=when, modified=when)

@@ -87,8 +87,9 @@ def parse_blobs(blobs: dict[str, bytes], mapping: FrontMatterMap = NO_MAPPING) -
     return dict(zip(shas, fork_map(functools.partial(_parse_blob, mapping=mapping), [blobs[sha] for sha in shas])))
 
 
-def load_history(config: Config, people: list[Person]) -> History:
-    """Read the whole first-parent history of the document folders in one pass."""
+def load_history(config: Config, people: list[Person], upto: str | None = None) -> History:
+    """Read the whole first-parent history of the document folders in one pass; with `upto`, only as far as that
+    first-parent commit, with the side commits its merges brought in (the history as it stood then)."""
     root = config.root
     ensure_full_history(root)
     cached: dict[str, tuple[Front | None, str]] = {}
@@ -97,6 +98,8 @@ def load_history(config: Config, people: list[Person]) -> History:
         cached.update(historycache.load(root, config.front_matter))
 
     commits = read_log(root, while_git_works=load_cache)
+    if upto is not None:
+        commits = _up_to(commits, upto)
     is_doc = document_path_test(config)
     is_doc.follow(renamed_from(commits, is_doc))
     parsed = parse_versions(root, commits, is_doc, cached, mapping=config.front_matter)
@@ -108,6 +111,14 @@ def load_history(config: Config, people: list[Person]) -> History:
         for revision in doc.revisions:
             revision.before_adoption = _in_force_by(revision, history.baseline)
     return history
+
+
+def _up_to(commits: list[Commit], sha: str) -> list[Commit]:
+    """The commits up to first-parent commit `sha`: a merge's side commits come just before it (read_log)."""
+    for index, commit in enumerate(commits):
+        if commit.sha == sha and commit.merged_by is None:
+            return commits[: index + 1]
+    raise ValueError(f"{sha} is not on HEAD's first-parent line")
 
 
 def parse_versions(root: Path, commits: list[Commit], is_doc, cached: dict[str, tuple[Front | None, str]],

@@ -133,8 +133,11 @@ def find_root(start: Path) -> Path:
 
 def load_config(start: Path) -> Config:
     root = find_root(start)
-    path = root / CONFIG_NAME
-    raw = path.read_bytes()
+    return config_from(root, (root / CONFIG_NAME).read_bytes())
+
+
+def config_from(root: Path, raw: bytes) -> Config:
+    """The settings in `raw`, the bytes of the qms.yml at `root` (the working tree's, or a commit's)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -291,8 +291,12 @@ def _load_yaml_file(config: Config, rel: str, schema: str, findings: list[Findin
         )
         return None
     text = read_text(config.root, rel, findings)
-    if text is None:
-        return None
+    return registry_from_text(config, rel, text, schema, findings) if text is not None else None
+
+
+def registry_from_text(config: Config, rel: str, text: str, schema: str, findings: list[Finding]) -> Located | None:
+    """The roles registry or people roster (`schema`) in `text`, the file `rel`, checked against its schema."""
+    what = "roles registry" if schema == "roles" else "people roster"
     parsed = parse_yaml(text)
     for problem in parsed.problems:
         findings.append(Finding(rel, problem.line, problem.code, ERROR, problem.message, problem.hint))

@@ -155,7 +155,7 @@ def audits_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterator
     """Each procedure's next audit, owed by whoever owns the audit records (the procedure's owner before any)."""
     audits = sorted((d for d in docs.documents if d.is_record and kind(d) == "audit"), key=lambda d: str(d.data.get("date")))
     auditor = str(audits[-1].data.get("owner") or "") if audits else ""
-    for row in programme(docs.documents, workspace.config.audit_months, today):
+    for row in programme(docs.documents, workspace.committed_config.audit_months, today):
         if row.due is not None and row.procedure.id:
             last = f"last audited {row.last}" if row.last else "never audited"
             yield Duty("audit", row.procedure.id, "", auditor or str(row.procedure.data.get("owner") or ""), row.due,
@@ -173,6 +173,35 @@ def disposals_due(workspace: Workspace, docs: DocumentSet, today: date) -> Itera
                            f"(`qms dispose {doc.id}`)")
 
 
-# Every source of duties. Periodic reviews (qms.supervise.reviews.review_duties) and acknowledgements
-# (qms.supervise.acknowledge.acknowledge_duties) join here, each wrapped to take (workspace, docs, today).
-COLLECTORS: list[Collector] = [approvals_waiting, actions_due, audits_due, disposals_due]
+def periodic_reviews_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterable[Duty]:
+    """Each document in force, reviewed by a holder of its owner role by its next review (as U001 counts it)."""
+    from qms.supervise.reviews import review_duties
+
+    history = _history(workspace)
+    return review_duties(history, workspace.committed_config, today) if history is not None else []
+
+
+def acknowledgements_due(workspace: Workspace, docs: DocumentSet, today: date) -> Iterable[Duty]:
+    """Each reader who has not acknowledged a revision in force (as U004 counts it)."""
+    from qms.supervise.acknowledge import acknowledge_duties, readers
+
+    history = _history(workspace)
+    if history is None:
+        return []
+    records = [d for d in docs.documents if d.is_record]
+    return acknowledge_duties(readers(history, workspace.committed_config, records, today))
+
+
+def _history(workspace: Workspace) -> History | None:
+    """The git history, or None in a folder git does not manage (or before its first commit): nothing is in force."""
+    from qms.git.runner import NoCommitsError, NotAGitRepositoryError
+
+    try:
+        return workspace.history()
+    except (NotAGitRepositoryError, NoCommitsError):
+        return None
+
+
+# Every source of duties.
+COLLECTORS: list[Collector] = [approvals_waiting, periodic_reviews_due, acknowledgements_due, actions_due,
+                               audits_due, disposals_due]

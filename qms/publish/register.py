@@ -35,7 +35,7 @@ def register(workspace: Workspace, records: bool = False, audit: bool = False,
     for doc in publish.register_rows(docs, audit):
         entry = snap.entries[doc.path]
         h = publish.header(doc, config.review_months, role_titles, snap.as_of,
-                           publish.review_schedule(doc, entry.revision, config, snap.as_of))
+                           publish.review_schedule(doc, entry.revision, workspace.committed_config, snap.as_of))
         upcoming = entry.upcoming
         rows.append({"id": h.id, "title": h.title, "type": doc.type or "", "revision": h.revision, "status": h.status,
                      "effective": h.effective, "owner": h.owner, "next_review": h.next_review, "path": doc.path,

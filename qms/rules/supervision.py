@@ -27,7 +27,7 @@ def reviews_overdue(ctx: Context) -> Iterator[Finding]:
 
     if not _judges_supervision(ctx):
         return
-    for due in reviews_due(ctx.history, ctx.config, ctx.as_of):
+    for due in reviews_due(ctx.history, ctx.workspace.committed_config, ctx.as_of):
         if due.next_review is None or due.next_review >= ctx.as_of:
             continue
         last = (f"last reviewed {commit_day(due.last_review)}" if due.last_review is not None
@@ -79,7 +79,7 @@ def acknowledgements_overdue(ctx: Context) -> Iterator[Finding]:
 
     if not _judges_supervision(ctx):
         return
-    found = readers(ctx.history, ctx.config, ctx.records(), ctx.as_of)
+    found = readers(ctx.history, ctx.workspace.committed_config, ctx.records(), ctx.as_of)
     for r in found.readings:
         if r.overdue(ctx.as_of):
             yield ctx.finding("U004", r.path, None,

@@ -311,7 +311,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
 
         snap = self.snapshot
         announced = {path: announcement(entry, self.qms.language) for path, entry in snap.entries.items()}
-        schedules = {path: publish.review_schedule(entry.doc, entry.revision, self.qms, snap.as_of)
+        schedules = {path: publish.review_schedule(entry.doc, entry.revision, self.workspace.committed_config, snap.as_of)
                      for path, entry in snap.entries.items() if not entry.doc.is_record}
         register.content_string = generated.register_page(snap.docs, self.qms.review_months, self.t, url, self.audit,
                                                           generated.HTML, announced, snap.as_of, schedules,
@@ -345,7 +345,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         assert self.snapshot is not None
         role_titles = {r.id: r.title for r in self.snapshot.docs.roles}
         entry = self.entries.get(page.file.src_uri)
-        schedule = publish.review_schedule(doc, entry.revision if entry else None, self.qms, self.snapshot.as_of)
+        schedule = publish.review_schedule(doc, entry.revision if entry else None, self.workspace.committed_config,
+                                           self.snapshot.as_of)
         h = publish.header(doc, self.qms.review_months, role_titles, self.snapshot.as_of, schedule)
         banner = publish.banner(doc, self.t)
         if page.file.src_uri in self.drafts and banner is None:
@@ -368,7 +369,7 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
             from qms.supervise.acknowledge import readers
 
             assert self.snapshot is not None and self.qms is not None
-            found = readers(self.workspace.history(), self.qms,
+            found = readers(self.workspace.history(), self.workspace.committed_config,
                             [d for d in self.snapshot.docs.documents if d.is_record], self.snapshot.as_of)
             self.readers = {}
             for reading in found.readings:
