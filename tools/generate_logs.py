@@ -210,8 +210,8 @@ references: [WI-04-01, QM-03]
 The OA system's export of the document register for {MONTHS[month - 1]} {year}: one row for
 each of the {len(rows)} documents whose time limit fell in the month, with the day it was
 registered, its priority and time limit ([[WI-04-01]]), the day it was completed, who
-handled it, and whether a complaint was made about it. The table is
-[{csv_name}]({csv_name}).
+handled it, and whether a complaint was made about it. The table is the
+file `{csv_name}` next to this record (`data:`).
 
 | figure | value |
 | --- | --- |
