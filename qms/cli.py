@@ -653,8 +653,9 @@ def demo(
     """Build a demonstration QMS repository: the sample with two years of scripted git history.
 
     Document controllers' edits, approvals by the director and deputies, a
-    refused self-approval, a renamed procedure, a superseded procedure and
-    closed records, all on fixed dates, so every build is identical.
+    refused self-approval, a renamed procedure, a superseded procedure,
+    closed records and a document-handling log filed each month with its
+    CSV (for qms objectives), all on fixed dates, so every build is identical.
 
     Example:
 

@@ -35,6 +35,7 @@ import sys
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,6 +74,7 @@ OUTCOMES = {"answered": 0.45, "issued": 0.15, "filed": 0.30, "referred": 0.10}
 INVALID_COMPLAINT = 0.0008  # complaints investigated and found not valid; none is valid
 COLUMNS = ("case", "received", "priority", "due", "extended", "completed", "handler", "section", "outcome",
            "complaint")
+T = TypeVar("T")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
@@ -91,7 +93,7 @@ class Row:
     extended: bool = False
 
 
-def pick(rng: random.Random, weights: dict) -> object:
+def pick(rng: random.Random, weights: dict[T, float]) -> T:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -121,21 +123,21 @@ def documents(calendar: WorkCalendar) -> list[Row]:
             march = day.month == 3 and day.year == 2025
             for _ in range(rng.randint(8, 16) + (rng.randint(4, 8) if march else 0)):
                 numbers[day.year] += 1
-                priority = str(pick(rng, PRIORITY))
+                priority = pick(rng, PRIORITY)
                 due = add_working_days(calendar, day, LIMITS[priority])
                 table = DURATIONS[max(due.year, 2025)][priority]
                 if march and priority != "ordinary":  # the late ones twice as likely
                     table = {d: w * (BUSY_MARCH if d > LIMITS[priority] else 1) for d, w in table.items()}
-                took = int(pick(rng, table))  # type: ignore[call-overload]
+                took = pick(rng, table)
                 extended = priority == "ordinary" and due >= date(2025, 8, 1) and rng.random() < EXTENDED
                 if extended:
                     took = rng.randint(6, 8)
                     due = add_working_days(calendar, day, took + rng.randint(0, 2))
-                section = str(pick(rng, {name: share for name, (share, _) in SECTIONS.items()}))
+                section = pick(rng, {name: share for name, (share, _) in SECTIONS.items()})
                 rows.append(Row(
                     case=f"收〔{day.year}〕{numbers[day.year]:04d}", received=day, priority=priority, due=due,
                     completed=add_working_days(calendar, day, took), handler=rng.choice(SECTIONS[section][1]),
-                    section=section, outcome=str(pick(rng, OUTCOMES)),
+                    section=section, outcome=pick(rng, OUTCOMES),
                     complaint="invalid" if rng.random() < INVALID_COMPLAINT else "none", extended=extended))
         day += timedelta(days=1)
     return plant(rows, calendar, rng)
