@@ -653,8 +653,9 @@ def demo(
     """Build a demonstration QMS repository: the sample with two years of scripted git history.
 
     Document controllers' edits, approvals by the director and deputies, a
-    refused self-approval, a renamed procedure, a superseded procedure and
-    closed records, all on fixed dates, so every build is identical.
+    refused self-approval, a renamed procedure, a superseded procedure,
+    closed records and a document-handling log filed each month with its
+    CSV (for qms objectives), all on fixed dates, so every build is identical.
 
     Example:
 
@@ -682,8 +683,10 @@ def demo(
          "never counts (segregation of duties); they are refused, and are not mistakes in the demo. "
          "It also shows, on purpose, EXT-02's periodic review overdue since 2026-06-16 (U001: it was left out of "
          "the 2026 review round, so its reference to WI-04-01's revision A/1 is suspect too, U003), and QM-01 and "
-         "QP-07 suspect (U003): they rely on WI-07-01, revised after their 2026 review. As time goes on, more "
-         "reviews come due, as in the office.")
+         "QP-07 suspect (U003): they rely on WI-07-01, revised after their 2026 review; REC-2026-010, a corrective "
+         "action still open past its due date of 2026-11-30 (U010); and REC-2025-008, a fire-drill record whose "
+         "1-year retention ended on 2026-01-16, due for disposal (U016). As time goes on, more reviews, actions "
+         "and disposals come due, as in the office.")
 
 
 @app.command(cls=_Command)

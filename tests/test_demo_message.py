@@ -18,7 +18,8 @@ def test_demo_names_the_warnings_its_check_shows_on_purpose(tmp_path: Path, samp
     warnings = [f for f in check.findings if f["code"] == "H010"]
     assert len(warnings) == 2
     said = built.stdout.splitlines()[-1]
-    for code, doc_id in (("U001", "EXT-02"), ("U003", "QM-01"), ("U003", "QP-07")):
+    for code, doc_id in (("U001", "EXT-02"), ("U003", "QM-01"), ("U003", "QP-07"), ("U010", "REC-2026-010"),
+                         ("U016", "REC-2025-008")):
         assert any(f["code"] == code and doc_id in f["message"] for f in check.findings)
         assert code in said and doc_id in said
     assert said.startswith("The check shows 2 warnings on purpose (H010): ")

@@ -88,8 +88,11 @@ def test_example_copies_the_sample_with_a_baseline_at_the_first_commit(tmp_path:
     assert user.git(root, "rev-parse", "qms-baseline") == user.git(root, "rev-parse", "HEAD")
     check = user.qms("check", "--history", "--format", "json", cwd=root)
     # The sample's documents are as the office left them: those in force since 2024 are past their periodic
-    # review, a warning (U001), and those relying on documents revised since are suspect (U003); nothing else.
-    assert check.code == 0 and {f["code"] for f in check.findings} <= {"U001", "U003"}
+    # review, a warning (U001), and those relying on documents revised since are suspect (U003); and, on purpose,
+    # one corrective action past due (U010) and one record due for disposal (U016); nothing else.
+    assert check.code == 0 and {f["code"] for f in check.findings} <= {"U001", "U003", "U010", "U016"}
+    assert [f["path"] for f in check.findings if f["code"] in ("U010", "U016")] == [
+        "records/2025/rec-2025-008-fire-drill.md", "records/2026/rec-2026-010-ca-one-room-diary.md"]
 
 
 def test_refuses_a_folder_that_holds_a_qms(tmp_path: Path) -> None:

@@ -132,6 +132,14 @@ def test_a_clean_repository_with_tables_and_objectives_passes_the_check(repo: Qm
     assert not [f for f in run.findings if f["code"].startswith("M")], (run.stdout + run.stderr)
 
 
+def test_a_records_table_belongs_to_it_but_a_csv_nothing_names_is_f006(repo: QmsRepo) -> None:
+    """The CSV a record names under `data:` is part of that record, as a linked file is, not a stray file."""
+    results_repo(repo)
+    repo.write("records/2026/export-draft.csv", HEADER)
+    stray = [f["path"] for f in repo.check().findings if f["code"] == "F006"]
+    assert stray == ["records/2026/export-draft.csv"]
+
+
 def test_each_measure_matches_the_value_worked_out_by_hand(repo: QmsRepo) -> None:
     got = values(results_repo(repo), "2026-02")
     on_time = got[("O1", "2026-02")]

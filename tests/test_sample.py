@@ -25,11 +25,14 @@ def loaded(sample: Path):
 
 
 def test_sample_checks_clean_as_json(sample: Path) -> None:
-    # A fixed day: the sample's open action falls due, and its records reach the end of their retention, in time.
+    # A fixed day: the sample's open actions fall due, and its records reach the end of their retention, in time.
+    # On 2026-12-06 it shows, on purpose, one action past due and one record due for disposal, nothing else.
     run = run_qms("check", "--format", "json", "--as-of", "2026-12-06", cwd=sample)
     assert run.code == 0, run.stdout
     payload = run.json()
-    assert payload["findings"] == []
+    assert [(f["code"], f["path"]) for f in payload["findings"]] == [
+        ("U016", "records/2025/rec-2025-008-fire-drill.md"),
+        ("U010", "records/2026/rec-2026-010-ca-one-room-diary.md")]
     assert payload["summary"]["errors"] == 0
 
 
@@ -46,7 +49,7 @@ def test_sample_records_cover_every_kind_and_tie_to_procedures(loaded) -> None:
     assert len(records) >= 12
     kinds = Counter(d.data["kind"] for d in records)
     for kind in ("audit", "nonconformity", "corrective-action", "management-review",
-                 "satisfaction-survey", "training"):
+                 "satisfaction-survey", "training", "document-log"):
         assert kinds[kind] >= 1, f"no {kind} record"
     procedures = {d.id for d in loaded.documents if d.type == "procedure"}
     assert all(d.data["procedure"] in procedures for d in records)

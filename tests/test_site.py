@@ -191,7 +191,8 @@ def test_records_are_reached_through_the_register_not_the_navigation(built: Path
     assert not re.findall(r'href="[^"]*records/20\d\d/', nav)
     assert not re.findall(r">[^<]*REC-\d{4}[^<]*<", nav)
     register = (built / "site" / "records" / "index.html").read_text(encoding="utf-8")
-    assert len(set(re.findall(r'href="[^"]*20\d\d/rec-[^"]+"', register))) == 14
+    # Every record of the sample: 20 of 2025 and 23 of 2026, the monthly document-handling logs among them.
+    assert len(set(re.findall(r'href="[^"]*20\d\d/rec-[^"]+"', register))) == 20 + 23
 
 
 def test_serve_previews_drafts_under_a_banner(built: Path) -> None:
@@ -250,3 +251,16 @@ def test_navigation_groups_by_type_and_process_and_is_pruned(built: Path) -> Non
     assert "WI-02-01" in nav  # QP-02's own work instruction
     assert "WI-07-01" not in nav  # another process's, pruned from this page
     assert "QP-13" not in nav  # obsolete: not published
+
+
+def test_the_objectives_page_shows_the_months_of_the_demo_logs(built: Path) -> None:
+    """The demo's quality objectives, computed from its 23 monthly document-handling logs: on-time completion
+    for each month of 2025 and 2026 to November, with the chart, its target and the 96% baseline."""
+    html = (built / "site" / "objectives" / "index.html").read_text(encoding="utf-8")
+    section = html[html.index('id="obj-1'):html.index('id="obj-2')]
+    rows = re.findall(r"<td>(20\d\d-\d\d)</td>\s*<td>([^<]+)</td>\s*<td>(met|missed)</td>", section)
+    assert len(rows) == 23 and (rows[0][0], rows[-1][0]) == ("2025-01", "2026-11")
+    # March 2025, the people's congress session, is the one month near the old 96%; 2026 meets the target every month.
+    assert ("2025-03", "96.42%", "missed") in rows
+    assert all(result == "met" for month, _, result in rows if month.startswith("2026"))
+    assert "<svg" in section and "baseline" in section

@@ -1,7 +1,7 @@
 """Build the demonstration repository: the sample QMS with two years of scripted git history.
 
-The sample holds only the final state of each file. STORY replays how the office got
-there, 2024-07-01 to 2026-11-15, as commits that follow the approval model of docs/approvals.md:
+The sample holds only the final state of each file (and the CSV tables its records carry). STORY replays how the office got
+there, 2024-07-01 to 2026-12-04, as commits that follow the approval model of docs/approvals.md:
 people from the roster write and approve, an approval is the approver's commit with
 `Approves: ID@REV` trailers that changes only `status` and `effective`, and each later
 revision restarts in draft or review. Dates, names and messages are fixed, so two builds
@@ -101,9 +101,12 @@ STORY = [
 ]
 
 # When each closed record was closed, as its text says; the others close 14 days after their date.
+# A record that carries a table (`data:`, such as the monthly document-handling log) is filed complete, table
+# and all, on its date: the export is signed that day.
 CLOSED = {"REC-2025-002": "2025-11-05", "REC-2025-003": "2025-05-30", "REC-2025-004": "2025-11-05",
           "REC-2025-005": "2025-09-12", "REC-2025-006": "2025-12-08", "REC-2025-007": "2025-12-29",
-          "REC-2026-001": "2026-06-05", "REC-2026-002": "2026-04-28", "REC-2026-007": "2026-11-15"}
+          "REC-2026-001": "2026-06-05", "REC-2026-002": "2026-04-28", "REC-2026-007": "2026-11-15",
+          "REC-2026-008": "2026-10-30", "REC-2026-011": "2026-11-27"}
 
 
 class Section(str):
@@ -120,6 +123,7 @@ OLDER: dict[str, list[tuple[str | tuple[str, str], str]]] = {
               (("Risks and opportunities —", "preventive action\nprocedure."),
                "Potential problems are\nprevented by preventive action ([[QP-13]]).")],
     "QM-03": [("; at least two thirds finished the same day |", " |"),
+              (("  - id: OBJ-2S\n", "  - id: OBJ-3\n"), "  - id: OBJ-3\n"),
               ("| mayors and departments yearly; service-window public half-yearly |", "| yearly |"),
               ((", the average in working days, and", "registration."), " and the average in working days."),
               (("serves; the\nhalf-yearly survey", "in the survey month."), "serves.")],
@@ -257,6 +261,7 @@ class _Builder:
         self.authors: dict[str, set[str]] = defaultdict(set)  # who wrote the current revision's content
         self.clock: dict[str, int] = defaultdict(int)  # commits so far on each day
         self.self_approvals: list[str] = []
+        self.tables: list[str] = []  # the CSVs records carry, as committed
 
     def _read(self, path: Path) -> _File:
         text = path.read_bytes().decode("utf-8")
@@ -296,6 +301,12 @@ class _Builder:
         empty = ["--allow-empty"] if trailers and not self.git("diff", "--cached", "--name-only") else []
         self.git("commit", "-q", "--no-verify", *sign, *empty, "-F", "-", who=who, day=day, stdin=body + "\n")
 
+    def copy_table(self, rec: _File) -> None:
+        """The CSV a record names under `data:`, next to it, as the sample holds it."""
+        table = (Path(rec.path).parent / rec.meta["data"]).as_posix()
+        (self.root / table).write_bytes((self.source / table).read_bytes())
+        self.tables.append(table)
+
     def current(self, doc_id: str) -> str:
         return (self.root / self.paths[doc_id]).read_bytes().decode("utf-8")
 
@@ -321,6 +332,9 @@ class _Builder:
         # closes once later and is never edited again.
         events: list[tuple[str, int, int, Step | tuple[str, _File]]] = [(s.date, 0, i, s) for i, s in enumerate(STORY)]
         for i, rec in enumerate(self.records):
+            if rec.meta.get("data"):
+                events.append((rec.meta["date"], 1, i, ("File", rec)))
+                continue
             events.append((rec.meta["date"], 1, i, ("Open", rec)))
             if rec.meta["status"] == "closed":
                 later = str(date.fromisoformat(rec.meta["date"]) + timedelta(days=14))
@@ -331,7 +345,9 @@ class _Builder:
                 continue
             verb, rec = event
             who = self.person(rec.meta["owner"])
-            self.write(rec.meta["id"], rec.text if verb == "Close" else _set_key(rec.text, "status", "open"), who)
+            self.write(rec.meta["id"], rec.text if verb != "Open" else _set_key(rec.text, "status", "open"), who)
+            if verb == "File":
+                self.copy_table(rec)
             self.commit(day, who, f"{verb} {rec.meta['id']}: {rec.meta['title']}")
         self.verify()
 
@@ -453,6 +469,7 @@ class _Builder:
     def verify(self) -> None:
         """The story must end exactly at the sample; a difference means STORY or OLDER is wrong."""
         wrong = [f.path for f in self.files if (self.root / f.path).read_bytes() != f.text.encode("utf-8")]
+        wrong += [t for t in self.tables if (self.root / t).read_bytes() != (self.source / t).read_bytes()]
         if wrong or self.git("status", "--porcelain"):
             raise DemoError(f"the demo story does not end at the sample: {', '.join(wrong) or 'stray files'}")
 

@@ -44,12 +44,15 @@ def load_set(config: Config) -> DocumentSet:
 def _unreferenced(docs: DocumentSet, others: list[str]) -> list[Finding]:
     """F006 for each file beside the documents that is not Markdown and that no document links to or embeds.
 
-    A quiz, an evidence PDF or a picture a document links to belongs to it; a file nothing names is
-    most likely left behind (a Word original, a draft export).
+    A quiz, an evidence PDF or a picture a document links to belongs to it, and so does the table a record names
+    under `data:`; a file nothing names is most likely left behind (a Word original, a draft export).
     """
     if not others:
         return []
     named = {resolve_link(doc.path, ref.target) for doc in docs.documents for ref in doc.relative_links()}
+    # A record's table (`data:`, a CSV next to it) belongs to the record as much as a link would make it.
+    named.update(resolve_link(doc.path, doc.data["data"]) for doc in docs.documents
+                 if doc.is_record and isinstance(doc.data.get("data"), str))
     return [Finding(rel, None, "F006", WARNING,
                     "this file is not Markdown (.md), is not part of the document set, and no document links to it",
                     "link it from the document it belongs to, move pictures into an assets/ folder, "
