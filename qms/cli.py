@@ -824,9 +824,16 @@ def pdf(
     """
     from qms.commands.pdf import make_pdfs
 
+    refused = 0
     for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft, _as_of(as_of),
                           copy_number=copy_number):
-        _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
+        if item.state == "refused":
+            refused += 1
+            _warn(f"Not printed: {item.document} revision {item.revision}, {item.reason}")
+        else:
+            _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
+    if refused:
+        raise typer.Exit(1)
 
 
 @app.command(cls=_Command)

@@ -58,7 +58,7 @@ def settings_fingerprint(config: Config) -> str:
     """What else a file's findings depend on besides its bytes."""
     parts: list[Any] = [__version__, sorted((name, repr(spec)) for name, spec in config.types.items()),
                         list(config.record_kinds), config.front_matter.fingerprint(),
-                        sorted(config.record_kind_keys.items())]
+                        sorted(config.record_kind_keys.items()), config.pdf_pages, config.paragraph_characters]
     folder = config.root / "schemas"
     if folder.is_dir():
         parts += [(p.name, p.read_bytes().decode("utf-8", "replace")) for p in sorted(folder.glob("*.schema.json"))]
