@@ -223,3 +223,25 @@ def test_the_site_and_the_pdf_show_a_long_paragraph_whole_as_plain_text(git_repo
     text = re.sub(r"\s+", "", "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))))
     pdf.close()
     assert all(f"Line{i}names[formF-{i}](https://forms.example/{i}),*inforce*" in text for i in range(120))
+
+
+def test_only_paragraphs_are_measured_not_code_tables_or_lists() -> None:
+    from qms.text.size import estimated_pages, long_paragraphs
+
+    row = "| step | who does it, and what they keep as evidence of it |"
+    long_line = "word " * 30
+    text = "\n".join([
+        "# Title", "", "```", *[long_line] * 40, "```", "",  # fenced code, however long
+        "| a | b |", "|---|---|", *[row] * 40, "",  # a table: each row is read on its own
+        *[f"- {long_line}" for _ in range(40)], "",  # a list: each item is read on its own
+        "    indented code " + long_line, *["    " + long_line] * 40, "",
+        *[long_line] * 20,  # one paragraph of 20 lines: the only one
+        "> quoted " + long_line, *[f"> {long_line}"] * 9,  # a quote right after it, read on its own
+    ])
+    found = long_paragraphs(text, 2000, first_line=10)
+    start = 10 + text.split("\n").index(long_line, text.split("\n").index("    " + long_line) + 40)
+    assert [(p.line, p.last_line) for p in found] == [(start, start + 19)], found
+    assert long_paragraphs(text, 4000) == []
+    assert estimated_pages("\n".join(["short"] * 40)) == 1 and estimated_pages("\n".join(["short"] * 41)) == 2
+    assert estimated_pages("x" * 4000) == 1 and estimated_pages("x" * 4001) == 2
+    assert estimated_pages("中" * 2000) == 1 and estimated_pages("中" * 2001) == 2  # a CJK character is two columns

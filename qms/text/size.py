@@ -16,10 +16,11 @@ its length"), and both are bounded by sizes measured here, the same way by `qms 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
-from qms.text.blocks import _CJK, LIST_ITEM, NOT_PROSE, QUOTE_PREFIX, TABLE_RULE, _code_lines
+from qms.text.blocks import _CJK
 
 # The defaults of `limits:` in qms.yml.
 PDF_PAGES = 300
@@ -33,12 +34,13 @@ _FOOTNOTE = re.compile(r"^[ ]{0,3}\[\^[^\]]+\]:")
 def printed_lines(text: str) -> int:
     """About how many lines `text` takes on paper: each line (blank ones too: the space between blocks) at least
     one, and one more for each further `COLUMNS` columns."""
-    total = 0
-    for line in text.split("\n"):
-        width = len(line)
-        if width > COLUMNS // 2:  # only a long line can wrap, even with every character wide
-            width += len(_WIDE.findall(line))
-        total += 1 + (width - 1) // COLUMNS if width else 1
+    lengths = list(map(len, text.split("\n")))  # C loops: 50 MB are measured in a fraction of a second
+    total = len(lengths) + sum((n - 1) // COLUMNS for n in lengths if n > COLUMNS)
+    if _WIDE.search(text):  # a wide character takes two columns: count again the lines that may wrap
+        for line in text.split("\n"):
+            if len(line) > COLUMNS // 2:
+                width = len(line) + len(_WIDE.findall(line))
+                total += (width - 1) // COLUMNS - (len(line) - 1) // COLUMNS
     return total
 
 
@@ -53,34 +55,85 @@ class Paragraph:
     characters: int
 
 
+# Every pattern starts with a line break, which the regular expression engine finds at C speed; the first
+# line of the text is looked at with "\n" put before it.
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
+# A fence that opens or closes code, in a quote or a list item too.
+_FENCE = re.compile(r"\n[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(`{3,}|~{3,})([^\n]*)")
+# Where a new text starts inside a run of lines: a list item, a heading, HTML, a table row, a thematic break,
+# a footnote (after any quote markers).
+_STARTS_TEXT = re.compile(r"\n[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|#{1,6}(?:[ \t]|$)|<|\||\[\^[^\]\n]+\]:"
+                          r"|(?:[-*_][ \t]*){3,}$)", re.MULTILINE)
+_TABLE_RULE = re.compile(r"\n[ \t>]*\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *$", re.MULTILINE)
+_QUOTE = re.compile(r"\n[ \t]{0,3}>")
+_TABLE_ROW = re.compile(r"\n[^\n]*\|")  # in a table, each row is read cell by cell
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of fenced code, fences included; a fence left open runs to the end."""
+    if "```" not in text and "~~~" not in text:
+        return []
+    spans: list[tuple[int, int]] = []
+    opened: re.Match[str] | None = None
+    first = _FENCE.match("\n" + text[:text.find("\n") if "\n" in text else len(text)])
+    fences = [(0, first)] if first else []
+    fences += [(m.start() + 1, m) for m in _FENCE.finditer(text)]
+    opened_at = 0
+    for at, fence in fences:
+        if opened is None:
+            opened, opened_at = fence, at
+        elif fence.group(1)[0] == opened.group(1)[0] and len(fence.group(1)) >= len(opened.group(1)) \
+                and not fence.group(2).strip():
+            spans.append((opened_at, at + len(fence.group()) - 1))
+            opened = None
+    if opened is not None:
+        spans.append((opened_at, len(text)))
+    return spans
+
+
+def _quotes_opened(text: str, start: int, end: int) -> list[int]:
+    """Where a quote starts inside a run: a `>` line after one without (inside a quote, each line has one)."""
+    opened = []
+    for quote in _QUOTE.finditer(text, start, end):
+        previous = text.rfind("\n", start, quote.start()) + 1 or start
+        if not text[previous:quote.start()].lstrip().startswith(">"):
+            opened.append(quote.start() + 1)
+    return opened
+
+
+def _runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each run of lines with no blank line among them."""
+    runs, start = [], 0
+    for blank in _BLANK_LINES.finditer(text):
+        runs.append((start, blank.start()))
+        start = blank.end()
+    runs.append((start, len(text)))
+    return [(a, b) for a, b in runs if text[a:b].strip()]
+
+
 def long_paragraphs(text: str, limit: int, first_line: int = 1) -> list[Paragraph]:
-    """The paragraphs of `text` longer than `limit` characters (their lines joined, indentation and quote
-    markers left out), in order."""
+    """The paragraphs of `text` longer than `limit` characters, in order, as written: runs of lines between
+    blank lines, code (fenced, or indented after a blank line), list items, headings, HTML, tables and
+    footnotes. Only a run longer than the limit is looked into."""
     if len(text) <= limit:
         return []
-    lines = text.split("\n")
-    code = _code_lines(lines)
+    code = _code_spans(text)
     found: list[Paragraph] = []
-    start, size, in_table = -1, 0, False
-
-    def close(end: int) -> None:
-        if start >= 0 and size > limit:
-            found.append(Paragraph(first_line + start, first_line + end, size))
-
-    for number, line in enumerate(lines):
-        content = line[QUOTE_PREFIX.match(line).end():].strip()  # type: ignore[union-attr]
-        if code[number] or not content:
-            close(number - 1)
-            start, size, in_table = -1, 0, False
-            continue
-        if TABLE_RULE.match(content) and "|" in content or (in_table and "|" in content):
-            close(number - 1)  # a table's rows are read cell by cell: none is a paragraph of the text before
-            start, size, in_table = -1, 0, True
-            continue
-        if start < 0 or LIST_ITEM.match(content) or NOT_PROSE.match(content) or _FOOTNOTE.match(content):
-            close(number - 1)  # each list item, heading, footnote or HTML line starts a text of its own
-            start, size, in_table = number, len(content), False
-            continue
-        size += 1 + len(content)
-    close(len(lines) - 1)
+    for run_start, run_end in _runs(text):
+        if run_end - run_start <= limit or text.startswith(("    ", "\t"), run_start):
+            continue  # short, or indented code (or a list item's own paragraph: only the item is measured)
+        pieces = [(run_start, run_end)]
+        for start, end in code:  # the run's text outside fenced code
+            pieces = [part for a, b in pieces for part in ((a, min(b, start)), (max(a, end), b)) if part[0] < part[1]]
+        for start, end in pieces:
+            if end - start <= limit:
+                continue
+            starts = _TABLE_ROW if _TABLE_RULE.search(text, start - 1, end) else _STARTS_TEXT
+            cuts = sorted({start, end, *(m.start() + 1 for m in starts.finditer(text, start, end)),
+                           *_quotes_opened(text, start, end)})
+            for a, b in itertools.pairwise(cuts):
+                size = len(text[a:b].strip())
+                if size > limit:
+                    line = first_line + text.count("\n", 0, a)
+                    found.append(Paragraph(line, line + text.count("\n", a, b - 1), size))
     return found
