@@ -9,7 +9,6 @@ import stat
 from pathlib import Path
 
 from qms.load.config import CONFIG_NAME, Config
-from qms.load.sizes import size_findings
 from qms.model import ERROR, Document, Finding
 from qms.text.frontmatter import SplitProblem, normalise_newlines, split_front_matter
 from qms.text.suggest import did_you_mean, show
@@ -145,7 +144,6 @@ def load_document(config: Config, rel: str, raw: bytes, findings: list[Finding])
         lines[("type",)] = lines.get(("id",), split.yaml_line)
     document = Document(rel, data, lines, 1, split.body, split.body_line)
     findings.extend(schema_findings(config, document))
-    findings.extend(size_findings(config, document))
     return document
 
 

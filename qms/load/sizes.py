@@ -20,17 +20,23 @@ def size_findings(config: Config, doc: Document) -> list[Finding]:
                      f"break it into shorter paragraphs with blank lines between them, or raise "
                      f"limits.paragraph_characters in {CONFIG_NAME}")
              for p in long_paragraphs(doc.body, config.paragraph_characters, doc.body_line)]
-    if not doc.is_record and too_long_to_print(config, doc.body):
+    pages = 0 if doc.is_record else printed_pages(config, doc.body)
+    if pages > config.pdf_pages:
         found.append(Finding(doc.path, doc.body_line, "F015", WARNING,
-                             f"its text would print to about {estimated_pages(doc.body):,} pages, more than the "
+                             f"its text would print to about {pages:,} pages, more than the "
                              f"{config.pdf_pages:,} one PDF may hold, so `qms pdf` does not print it",
                              "split it into shorter documents (for example parts, or work instructions under it), "
                              f"or raise limits.pdf_pages in {CONFIG_NAME}"))
     return found
 
 
-def too_long_to_print(config: Config, body: str) -> bool:
-    # Most documents are far below: no line of them is looked at.
+def printed_pages(config: Config, body: str) -> int:
+    """The pages `body` is estimated to print to; 0 for the many documents clearly within the limit, of which no
+    line is looked at."""
     if body.count("\n") + 1 + 2 * len(body) // COLUMNS <= config.pdf_pages * LINES_PER_PAGE:
-        return False
-    return estimated_pages(body) > config.pdf_pages
+        return 0
+    return estimated_pages(body)
+
+
+def too_long_to_print(config: Config, body: str) -> bool:
+    return printed_pages(config, body) > config.pdf_pages

@@ -34,13 +34,17 @@ _FOOTNOTE = re.compile(r"^[ ]{0,3}\[\^[^\]]+\]:")
 def printed_lines(text: str) -> int:
     """About how many lines `text` takes on paper: each line (blank ones too: the space between blocks) at least
     one, and one more for each further `COLUMNS` columns."""
-    lengths = list(map(len, text.split("\n")))  # C loops: 50 MB are measured in a fraction of a second
-    total = len(lengths) + sum((n - 1) // COLUMNS for n in lengths if n > COLUMNS)
-    if _WIDE.search(text):  # a wide character takes two columns: count again the lines that may wrap
-        for line in text.split("\n"):
-            if len(line) > COLUMNS // 2:
-                width = len(line) + len(_WIDE.findall(line))
-                total += (width - 1) // COLUMNS - (len(line) - 1) // COLUMNS
+    total = text.count("\n") + 1
+    wide = _WIDE.search(text) is not None
+    shortest = COLUMNS // 2 if wide else COLUMNS  # a line this long or shorter never wraps
+    # Only the lines that may wrap are looked at, each found at C speed after its line break, and none copied.
+    starts = [0] if text.find("\n", 0, shortest + 1) < 0 and len(text) > shortest else []
+    starts += [m.end() for m in re.finditer(f"\n(?=[^\n]{{{shortest + 1}}})", text)]
+    for start in starts:
+        stop = text.find("\n", start)
+        stop = len(text) if stop < 0 else stop
+        width = stop - start + (len(_WIDE.findall(text, start, stop)) if wide else 0)
+        total += (width - 1) // COLUMNS
     return total
 
 
@@ -65,6 +69,7 @@ _FENCE = re.compile(r"\n[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(`{3,}|~{3,})([^\
 _STARTS_TEXT = re.compile(r"\n[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|#{1,6}(?:[ \t]|$)|<|\||\[\^[^\]\n]+\]:"
                           r"|(?:[-*_][ \t]*){3,}$)", re.MULTILINE)
 _TABLE_RULE = re.compile(r"\n[ \t>]*\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *$", re.MULTILINE)
+_NOT_SPACE = re.compile(r"\S")
 _QUOTE = re.compile(r"\n[ \t]{0,3}>")
 _TABLE_ROW = re.compile(r"\n[^\n]*\|")  # in a table, each row is read cell by cell
 
@@ -101,6 +106,15 @@ def _quotes_opened(text: str, start: int, end: int) -> list[int]:
     return opened
 
 
+def _stripped_length(text: str, start: int, end: int) -> int:
+    """len(text[start:end].strip()), without copying the text."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end - start
+
+
 def _runs(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of each run of lines with no blank line among them."""
     runs, start = [], 0
@@ -108,7 +122,7 @@ def _runs(text: str) -> list[tuple[int, int]]:
         runs.append((start, blank.start()))
         start = blank.end()
     runs.append((start, len(text)))
-    return [(a, b) for a, b in runs if text[a:b].strip()]
+    return [(a, b) for a, b in runs if _NOT_SPACE.search(text, a, b)]
 
 
 def long_paragraphs(text: str, limit: int, first_line: int = 1) -> list[Paragraph]:
@@ -132,7 +146,7 @@ def long_paragraphs(text: str, limit: int, first_line: int = 1) -> list[Paragrap
             cuts = sorted({start, end, *(m.start() + 1 for m in starts.finditer(text, start, end)),
                            *_quotes_opened(text, start, end)})
             for a, b in itertools.pairwise(cuts):
-                size = len(text[a:b].strip())
+                size = _stripped_length(text, a, b)
                 if size > limit:
                     line = first_line + text.count("\n", 0, a)
                     found.append(Paragraph(line, line + text.count("\n", a, b - 1), size))
