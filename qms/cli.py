@@ -812,6 +812,9 @@ def pdf(
 ) -> None:
     """Print controlled copies as PDF: ID_revREV.pdf with approvals, revision table and page headers.
 
+    A document estimated at more pages than limits.pdf_pages in qms.yml (300) is not printed: the others are,
+    and the command exits 1.
+
     Examples:
 
         qms pdf QP-02
