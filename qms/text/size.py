@@ -1,7 +1,7 @@
 """How big a document is as rendered: its printed length, and its paragraphs. Pure text, no Markdown.
 
-Two costs grow faster than the text (docs/decisions.md, "A long document is rendered in time that grows with
-its length"), and both are bounded by sizes measured here, the same way by `qms check` and the renderers:
+Two costs grow faster than the text (docs/decisions.md, "What one PDF and one paragraph may hold"), and
+both are bounded by sizes measured here, the same way by `qms check` and the renderers:
 
 - WeasyPrint lays out every page of a PDF, and memory grows with them: `estimated_pages` says, before any layout,
   about how many pages a document prints to, counting each line of its text as one printed line per
@@ -28,7 +28,6 @@ PARAGRAPH_CHARACTERS = 20_000
 COLUMNS = 100
 LINES_PER_PAGE = 40
 _WIDE = re.compile(f"[{_CJK}\uac00-\ud7a3]")
-_FOOTNOTE = re.compile(r"^[ ]{0,3}\[\^[^\]]+\]:")
 
 
 def printed_lines(text: str) -> int:
