@@ -838,6 +838,9 @@ def pdf(
 ) -> None:
     """Print controlled copies as PDF: ID_revREV.pdf with approvals, revision table and page headers.
 
+    A document estimated at more pages than limits.pdf_pages in qms.yml (300) is not printed: the others are,
+    and the command exits 1.
+
     Examples:
 
         qms pdf QP-02
@@ -850,9 +853,16 @@ def pdf(
     """
     from qms.commands.pdf import make_pdfs
 
+    refused = 0
     for item in make_pdfs(_workspace(ctx), ids or [], every, output_dir, force, draft, _as_of(as_of),
                           copy_number=copy_number):
-        _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
+        if item.state == "refused":
+            refused += 1
+            _warn(f"Not printed: {item.document} revision {item.revision}, {item.reason}")
+        else:
+            _say(f"{item.state.capitalize()} {item.path} ({item.document} revision {item.revision})")
+    if refused:
+        raise typer.Exit(1)
 
 
 @app.command(cls=_Command)

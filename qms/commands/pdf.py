@@ -16,6 +16,7 @@ replaced without --force.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import mimetypes
 import posixpath
@@ -33,7 +34,8 @@ from qms import extras
 from qms.errors import QmsError, UsageError
 from qms.git.worktree import has_uncommitted_change
 from qms.history.model import Revision
-from qms.load.config import Config
+from qms.load.config import CONFIG_NAME, Config
+from qms.load.sizes import too_long_to_print
 from qms.model import Document, DocumentSet
 from qms.publish import attachments, gfm
 from qms.publish import pages as publish
@@ -45,6 +47,7 @@ from qms.safewrite import within, write_atomically
 from qms.text.blocks import space_after_headings
 from qms.text.body import replace_ids
 from qms.text.dates import current_day
+from qms.text.size import PARAGRAPH_CHARACTERS, estimated_pages
 from qms.text.suggest import not_a_document
 from qms.workspace import Workspace
 
@@ -84,7 +87,8 @@ class Written:
     document: str
     revision: str
     path: Path
-    state: str  # "written", "unchanged" or "replaced"
+    state: str  # "written", "unchanged", "replaced", or "refused" (nothing written: `reason` says why)
+    reason: str = ""
 
 
 def file_name(doc: Document, draft: bool = False) -> str:
@@ -151,14 +155,14 @@ def _in_force(workspace: Workspace, doc: Document, entry: Entry | None, draft: b
     return entry.doc, revision, revisions[::-1]
 
 
-def _body_html(doc: Document, titles: dict[str, str]) -> str:
+def _body_html(doc: Document, titles: dict[str, str], paragraph_characters: int = PARAGRAPH_CHARACTERS) -> str:
     """The Markdown body as HTML, as the site renders it, with [[ID]] written out as the id and title it names."""
 
     def name(target: str) -> str | None:
         title = titles.get(target)
         return f"**{target}** {_md_text(title)}" if title else None
 
-    return gfm.render(space_after_headings(replace_ids(doc.body, 1, name)))
+    return gfm.render(space_after_headings(replace_ids(doc.body, 1, name)), paragraph_characters)
 
 
 def _md_text(text: str) -> str:
@@ -251,7 +255,7 @@ def render_html(config: Config, docs: DocumentSet, doc: Document, revision: Revi
         organisation=config.organisation, revision=revision, rows=earlier, role_titles=role_titles,
         legacy=list(reversed(publish.legacy_revisions(doc))),  # approved on paper, before the first revision in git
         signatures=signature_rows(revision, t, role_titles),
-        body=gfm.translate_alert_titles(_body_html(doc, titles), t), draft=draft, copy=copy,
+        body=gfm.translate_alert_titles(_body_html(doc, titles, config.paragraph_characters), t), draft=draft, copy=copy,
         change=doc.data.get("change"), upcoming=upcoming, attached=attached or [],
         created=(revision.last.commit.author_date if revision else current_day().isoformat()),
     )
@@ -284,11 +288,16 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
         raise UsageError(f"{target_dir} is a file, not a folder; give --output-dir a folder")
     # Every refusal comes before the first file is written.
     plans = []
+    refused = []
     for chosen_doc in chosen:
         entry = snap.entries.get(chosen_doc.path)
         is_draft = chosen_doc.status != "effective"  # only reaches here with --draft
         # The revision table lists the revision printed and those before it, newest first.
         doc, revision, rows = _in_force(workspace, chosen_doc, entry, is_draft, every)
+        if too_long_to_print(config, doc.body):  # before WeasyPrint lays out a page of it; the others go on
+            refused.append(Written(doc.id or "", doc.revision or "", target_dir / file_name(doc, is_draft), "refused",
+                                   _too_long(config, doc)))
+            continue
         plans.append((doc, revision, rows, is_draft, "" if is_draft else announcement(entry, config.language),
                       "" if is_draft or entry is None else entry.commit))
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -311,7 +320,16 @@ def make_pdfs(workspace: Workspace, ids: list[str], every: bool = False, output_
         data = weasyprint.HTML(string=html, base_url=str(config.root / doc.path), url_fetcher=fetcher).write_pdf(
             pdf_identifier=identifier, attachments=embedded)
         written.append(_write(doc, target_dir / file_name(doc, is_draft), data, force))
-    return written
+        # WeasyPrint's boxes refer to each other in cycles: free one document's layout before the next is made.
+        del html, data, embedded, downloads
+        gc.collect()
+    return written + refused
+
+
+def _too_long(config: Config, doc: Document) -> str:
+    return (f"{doc.path}: its text would print to about {estimated_pages(doc.body):,} pages, more than the "
+            f"{config.pdf_pages:,} one PDF may hold (F015); split it into shorter documents, or raise "
+            f"limits.pdf_pages in {CONFIG_NAME}")
 
 
 class _Files:

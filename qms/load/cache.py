@@ -35,6 +35,7 @@ from qms.git import cachedir as caches
 from qms.git.blobids import IndexIds
 from qms.load.config import Config
 from qms.load.reader import load_document, read_bytes
+from qms.load.sizes import size_findings
 from qms.model import Document, Finding, KeyPath
 from qms.text.body import SCANNER_VERSION, BodyRef, id_references, relative_links
 from qms.text.frontmatter import normalise_newlines, split_front_matter
@@ -58,7 +59,7 @@ def settings_fingerprint(config: Config) -> str:
     """What else a file's findings depend on besides its bytes."""
     parts: list[Any] = [__version__, SCANNER_VERSION, sorted((name, repr(spec)) for name, spec in config.types.items()),
                         list(config.record_kinds), config.front_matter.fingerprint(),
-                        sorted(config.record_kind_keys.items())]
+                        sorted(config.record_kind_keys.items()), config.pdf_pages, config.paragraph_characters]
     folder = config.root / "schemas"
     if folder.is_dir():
         parts += [(p.name, p.read_bytes().decode("utf-8", "replace")) for p in sorted(folder.glob("*.schema.json"))]
@@ -220,7 +221,10 @@ def load_documents(config: Config, paths: list[str], index: IndexIds | None = No
             raw = read_bytes(root, paths[number], findings)
             if raw is None:  # gone or unreadable since git listed it: reported, never cached
                 return None, findings
-        return to_entry(load_document(config, paths[number], raw, findings), findings)
+        document = load_document(config, paths[number], raw, findings)
+        if document is not None:  # measured here, once, and kept: the site and PDFs need no findings
+            findings.extend(size_findings(config, document))
+        return to_entry(document, findings)
 
     for (number, sha, _raw), entry in zip(misses, fork_map(parse, misses)):
         if len(entry) == 2:

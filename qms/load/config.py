@@ -14,6 +14,7 @@ from qms.load.schemas import SchemaSet
 from qms.model import Located
 from qms.text.idgen import id_regex
 from qms.text.keymap import FrontMatterMap
+from qms.text.size import PARAGRAPH_CHARACTERS, PDF_PAGES
 from qms.text.yamlsafe import parse_yaml
 
 CONFIG_NAME = "qms.yml"
@@ -76,6 +77,10 @@ class Config:
     site_colour: str | None = None  # #RRGGBB, the site's main colour
     # Web addresses pymdownx.snippets may include text from (prefixes); any other is S005 and left out.
     snippet_urls: list[str] = field(default_factory=list)
+    # `limits:` in qms.yml (qms/text/size.py): `qms pdf` refuses a document estimated longer than pdf_pages (F015),
+    # and a paragraph longer than paragraph_characters is rendered as plain text (F016).
+    pdf_pages: int = PDF_PAGES
+    paragraph_characters: int = PARAGRAPH_CHARACTERS
     # Globs of Markdown files in document folders that are not controlled documents (README, index pages).
     not_controlled: list[str] = field(default_factory=list)
     front_matter: FrontMatterMap = field(default_factory=FrontMatterMap)
@@ -214,6 +219,9 @@ def _build(root: Path, data: dict[str, Any], located: Located, schemas: SchemaSe
     config.site_logo = site.get("logo")
     config.site_colour = site.get("colour")
     config.snippet_urls = [u for u in site.get("snippet_urls") or [] if isinstance(u, str) and u]
+    limits = data.get("limits") or {}
+    config.pdf_pages = int(limits.get("pdf_pages", config.pdf_pages))
+    config.paragraph_characters = int(limits.get("paragraph_characters", config.paragraph_characters))
     review = data.get("review") or {}
     config.review_types = {str(k): int(v) for k, v in (review.get("types") or {}).items()}
     config.review_categories = {str(k): int(v) for k, v in (review.get("categories") or {}).items()}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from qms.text.size import PARAGRAPH_CHARACTERS
+
 # Name -> settings, in the order they are loaded.
 EXTENSIONS: dict[str, dict[str, Any]] = {
     "tables": {},  # not attr_list or def_list: GitHub shows "{: .class}" and "Term\n: definition" as text
@@ -30,13 +32,16 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
 }
 
 
-def mkdocs_extensions(configured: list[Any], configs: dict[str, Any]) -> None:
-    """Add the extensions to MkDocs' `markdown_extensions` and `mdx_configs`; a site's own settings win."""
+def mkdocs_extensions(configured: list[Any], configs: dict[str, Any],
+                      paragraph_characters: int = PARAGRAPH_CHARACTERS) -> None:
+    """Add the extensions to MkDocs' `markdown_extensions` and `mdx_configs`; a site's own settings win, but
+    not over qms.yml's limit on a paragraph (`limits.paragraph_characters`)."""
     for name, settings in EXTENSIONS.items():
         if name not in configured:
             configured.append(name)
             if settings and name not in configs:
                 configs[name] = dict(settings)
+    configs.setdefault("qms.publish.gfm_ext", {})["paragraph_characters"] = paragraph_characters
     # Heading ids as GitHub makes them, so that a link to `#目的` works on the site as in the repository
     # (MkDocs' default drops every character that is not ASCII, and gives `#_1`).
     toc = configs.setdefault("toc", {})
@@ -46,11 +51,13 @@ def mkdocs_extensions(configured: list[Any], configs: dict[str, Any]) -> None:
         toc["slugify"] = slugify(case="lower")
 
 
-def render(text: str) -> str:
-    """The Markdown as HTML, as the site renders it (the `pdf` or `site` extra provides Markdown)."""
+def render(text: str, paragraph_characters: int = PARAGRAPH_CHARACTERS) -> str:
+    """The Markdown as HTML, as the site renders it (the `pdf` or `site` extra provides Markdown); a paragraph
+    longer than `paragraph_characters` as plain text."""
     import markdown
 
-    return str(markdown.markdown(text, extensions=list(EXTENSIONS), extension_configs=EXTENSIONS))
+    configs = {**EXTENSIONS, "qms.publish.gfm_ext": {"paragraph_characters": paragraph_characters}}
+    return str(markdown.markdown(text, extensions=list(EXTENSIONS), extension_configs=configs))
 
 
 # A GitHub alert's title, as markdown-callouts writes it in English, for the site's language.

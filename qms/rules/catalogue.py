@@ -35,6 +35,8 @@ _RULES = [
     RuleInfo("F012", "not-a-file", ERROR, "a FIFO, socket or device stands where a document could be"),
     RuleInfo("F013", "unreadable-folder", ERROR, "a folder of documents cannot be read"),
     RuleInfo("F014", "hidden-document", ERROR, "a file declared not controlled has a document's front-matter"),
+    RuleInfo("F015", "too-long-to-print", WARNING, "a document would print to more pages than one PDF may hold"),
+    RuleInfo("F016", "paragraph-too-long", WARNING, "a paragraph is too long to render with its links and emphasis"),
     # Schemas.
     RuleInfo("S001", "schema", ERROR, "front-matter does not match the schema of its type"),
     RuleInfo("S002", "registry-schema", ERROR, "the roles registry or people roster is missing or invalid"),

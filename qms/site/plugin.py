@@ -144,7 +144,8 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
                                           self.qms.snippet_urls, self.t["left_out_web"])
         self._add_assets(config)
         self._brand(config)
-        gfm.mkdocs_extensions(config.markdown_extensions, config.mdx_configs)  # render as GitHub does
+        gfm.mkdocs_extensions(config.markdown_extensions, config.mdx_configs,  # render as GitHub does
+                              self.qms.paragraph_characters)
         if config.nav is None:  # the site's own nav wins; otherwise sections by type and process
             docs_dir = Path(config.docs_dir)
             home = sorted((p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")),
