@@ -117,7 +117,7 @@ class Pack:
         heading = f"Management review input, {self.period.label}"
         env = Environment(loader=PackageLoader("qms.site", "templates"), autoescape=select_autoescape(["html"]))
         page_label = t["page"].replace('"', "").format(page='" counter(page) "', pages='" counter(pages) "')
-        body = gfm.render(self.markdown(base))
+        body = gfm.render(self.markdown(base), config.paragraph_characters)
         return env.get_template("review_pack.html").render(
             t=t, lang="zh-Hans" if language == "zh" else "en", fonts=FONTS[language], page_label=page_label,
             title=heading, organisation=config.organisation, period=self.period.label, body=body,
