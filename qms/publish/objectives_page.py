@@ -51,6 +51,16 @@ def _next(period: Period) -> Period:
     return period_of(period.end, period.grain)
 
 
+def y_range(values: list[float]) -> tuple[float, float] | None:
+    """The chart's vertical range: every value, target and baseline, with a margin above and below, so that no
+    line lies on the chart's edge, where it would be drawn over by the frame."""
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    margin = (high - low) * 0.08 or max(abs(high), 1) * 0.1
+    return low - margin, high + margin
+
+
 def chart(objective: Objective, results: list[Result], language: str) -> str:
     """One objective's values as an inline SVG line chart, with the target and the baseline as flat lines."""
     import pygal  # type: ignore[import-untyped]
@@ -73,11 +83,9 @@ def chart(objective: Objective, results: list[Result], language: str) -> str:
     if objective.baseline is not None:
         line.add(t["baseline"], [objective.baseline] * len(results), show_dots=False,
                  stroke_style={"width": 2, "dasharray": "2, 4"})
-    shown = [r.value for r in results if r.value is not None] + flat
-    if shown:  # a margin above and below, so that no line lies on the chart's edge
-        low, high = min(shown), max(shown)
-        margin = (high - low) * 0.08 or max(abs(high), 1) * 0.1
-        line.range = (low - margin, high + margin)
+    shown = y_range([r.value for r in results if r.value is not None] + flat)
+    if shown:
+        line.range = shown
     svg = line.render(is_unicode=True)
     return f'<figure class="qms-objective-chart">\n{svg}\n</figure>'
 
