@@ -60,3 +60,13 @@ def test_the_objectives_page_charts_each_objective_and_tables_its_figures(tmp_pa
 def test_no_objectives_page_when_the_document_is_not_published(tmp_path: Path) -> None:
     site = build(tmp_path, classification="restricted")
     assert not (site / "objectives").exists()
+
+
+def test_the_chart_keeps_its_target_and_baseline_off_the_edge() -> None:
+    from qms.publish.objectives_page import y_range
+
+    # The demo's 90th percentile: 15 working days before (the baseline), 4 after, a target of 5.
+    low, high = y_range([15, 15, 4, 4, 5, 15])
+    assert low < 4 and high > 15
+    assert y_range([0, 0]) == (-0.1, 0.1)  # a flat line of zeros still has a height
+    assert y_range([]) is None

@@ -7,16 +7,20 @@ about 3,000 documents a year, so that `qms objectives` has real tables to measur
 
 - documents arrive on working days of China's calendar (public holidays off, make-up Saturdays worked),
   the same calendar `qms objectives` counts working days with (qms.load.workdays);
-- the time limit is the one WI-04-01 gives at registration: same day for special-urgent, 2 working days
-  for urgent, 5 for ordinary;
-- the office has run its quality system for years (the 2025 management review gives 97.9% on time in 2023
-  and 98.2% in 2024; QM-03's baseline, from when it was first adopted, is 96% and 7 to 15 working days),
-  and put it into the repository on 2024-07-01, so both years are after adoption: over 98% on time,
-  ordinary documents in 5 working days at most and two thirds the same day, no valid complaint, 2026 a
-  little better than 2025;
-- the late documents the records tell of are planted where they say: the eleven ordinary documents of
-  January to May 2025 (nonconformity REC-2025-003, three of them sampled by the audit REC-2025-002), none
-  after the day-4 warning of August 2025 (REC-2025-004), and the urgent one of October 2026 (REC-2026-008).
+- the time limit is the one WI-04-01 gave at registration: same day for special-urgent, 2 working days for
+  urgent; for ordinary documents 15 working days under revision A/0 (registered up to 2025-12-31) and 5 under
+  revision A/1 (registered from 2026-01-01), which also asks for simple ones to be finished the same day and
+  warns the handler on day 4;
+- 2025 is the year before, 2026 the year after: the office put its quality system into the repository on
+  2024-07-01, but handled documents in 2025 as it always had, at the figures QM-03 gives as its baseline
+  (about 96% on time, an ordinary document 7 to 15 working days). The 2025 audit and nonconformity
+  (REC-2025-002, REC-2025-003) and the corrective action (REC-2025-004) led to WI-04-01 A/1, and 2026 runs
+  above 98% on time, two thirds of ordinary documents the same day and the others in 3 to 5 working days,
+  with no valid complaint. The handlers worked to A/1 from their briefing on 2025-12-15, so the ordinary
+  documents registered in the second half of December 2025 (due in January 2026, under the 15-day limit) are
+  handled the new way too;
+- the late documents the records tell of are where they say: the three ordinary documents of March 2025
+  the audit sampled (REC-2025-002, REC-2025-003) and the urgent one of October 2026 (REC-2026-008).
 
 The numbers come from one seeded random generator and the calendar, so running it again writes the same
 bytes (tests/test_generate_logs.py checks it). Run it from the repository root:
@@ -44,26 +48,36 @@ from qms.load.workdays import WorkCalendar  # noqa: E402  (the calendar of qms o
 
 SEED = 20240701  # the day the quality system moved into the repository
 FIRST, LAST = (2025, 1), (2026, 11)  # the months exported
-LIMITS = {"special-urgent": 0, "urgent": 2, "ordinary": 5}  # working days, WI-04-01
+# From 2025-12-01 the OA system warns the handler 3 working days before an ordinary document's limit
+# (REC-2025-004, action 1), so none registered from then on runs past its 15 days.
+WARNING_FROM = date(2025, 12, 1)
+# The handlers were briefed on WI-04-01 A/1 on 2025-12-15 (REC-2025-004, action 3) and worked to it from then
+# on; the OA system gave the new 5-day limit to documents registered from 2026-01-01, when A/1 took effect.
+BRIEFED = date(2025, 12, 15)
+NEW_RULES = date(2026, 1, 1)
+LIMITS = {"special-urgent": 0, "urgent": 2, "ordinary": 15}  # working days, WI-04-01 A/0
+NEW_LIMITS = {"special-urgent": 0, "urgent": 2, "ordinary": 5}  # WI-04-01 A/1
 PRIORITY = {"special-urgent": 0.05, "urgent": 0.20, "ordinary": 0.75}
-# Working days from registration to completion, per priority and year. Urgent and special-urgent documents
-# past their limit are the late ones; an ordinary document is never late by chance: the eleven of 2025 are
-# planted below, as the records tell them, and from August 2025 (WI-04-01 A/1's day-4 warning) an ordinary
-# document that needs longer gets an approved extension, which moves its time limit.
+# Working days from registration to completion, per priority, under each revision of WI-04-01. Under A/0 an
+# ordinary document waited in the handler's tray and took 7 to 15 working days, a few longer; under A/1 two
+# thirds are finished the day they come in and the others within 5 working days, or on an approved extension
+# (which moves the time limit).
 DURATIONS = {
-    2025: {"special-urgent": {0: 0.975, 1: 0.025},
-           "urgent": {0: 0.70, 1: 0.165, 2: 0.10, 3: 0.035},
-           "ordinary": {0: 0.675, 1: 0.034, 2: 0.05, 3: 0.09, 4: 0.08, 5: 0.071}},
-    2026: {"special-urgent": {0: 0.99, 1: 0.01},
-           "urgent": {0: 0.76, 1: 0.14, 2: 0.085, 3: 0.015},
-           "ordinary": {0: 0.70, 1: 0.03, 2: 0.045, 3: 0.09, 4: 0.075, 5: 0.06}},
+    "A/0": {"special-urgent": {0: 0.96, 1: 0.04},
+            "urgent": {0: 0.45, 1: 0.30, 2: 0.215, 3: 0.03, 4: 0.005},
+            "ordinary": {0: 0.015, 1: 0.005, 2: 0.01, 3: 0.015, 4: 0.02, 5: 0.03, 6: 0.04, 7: 0.06, 8: 0.075,
+                         9: 0.09, 10: 0.10, 11: 0.10, 12: 0.095, 13: 0.085, 14: 0.075, 15: 0.085, 16: 0.012,
+                         17: 0.008, 18: 0.006, 19: 0.004, 20: 0.002, 22: 0.001}},
+    "A/1": {"special-urgent": {0: 0.99, 1: 0.01},
+            "urgent": {0: 0.76, 1: 0.14, 2: 0.085, 3: 0.015},
+            "ordinary": {0: 0.70, 1: 0.03, 2: 0.04, 3: 0.075, 4: 0.065, 5: 0.055}},
 }
-EXTENDED = 0.004  # ordinary documents, from August 2025, that take 6 to 8 working days on an extension
-BUSY_MARCH = 1.5  # the people's congress session: more documents, and urgent ones late twice as often
-# The ordinary documents of 2025 over 5 working days without an extension (REC-2025-002, REC-2025-003): the
-# three the audit sampled, with their days and sections, and where the other eight fell.
-AUDITED = (("2025-03-04", 6, "secretariat"), ("2025-03-11", 7, "general-affairs"), ("2025-03-18", 9, "secretariat"))
-OTHER_LATE = {1: 1, 3: 9, 5: 1}  # month of the time limit: how many late in all, the audited ones included
+EXTENDED = 0.004  # ordinary documents under A/1 that take 6 to 8 working days on an extension
+BUSY_MARCH = 1.5  # the people's congress session: more documents, and late ones half as likely again
+# The ordinary documents the 2025 audit sampled over their 15 working days (REC-2025-002, REC-2025-003): the
+# first registered on each day, with its working days and section.
+AUDITED = (("2025-03-04", 17, "secretariat"), ("2025-03-11", 19, "general-affairs"),
+           ("2025-03-18", 23, "secretariat"))
 # The urgent document of October 2026 that Nonconformity REC-2026-008 records: registered, handled by.
 LATE_URGENT = ("2026-10-20", "he-jun")
 # Who handles a document, by section (person ids of manual/people.yml).
@@ -124,12 +138,15 @@ def documents(calendar: WorkCalendar) -> list[Row]:
             for _ in range(rng.randint(8, 16) + (rng.randint(4, 8) if march else 0)):
                 numbers[day.year] += 1
                 priority = pick(rng, PRIORITY)
-                due = add_working_days(calendar, day, LIMITS[priority])
-                table = DURATIONS[max(due.year, 2025)][priority]
-                if march and priority != "ordinary":  # the late ones twice as likely
-                    table = {d: w * (BUSY_MARCH if d > LIMITS[priority] else 1) for d, w in table.items()}
+                limits = NEW_LIMITS if day >= NEW_RULES else LIMITS
+                due = add_working_days(calendar, day, limits[priority])
+                table = DURATIONS["A/1" if day >= BRIEFED else "A/0"][priority]
+                if priority == "ordinary" and WARNING_FROM <= day < BRIEFED:
+                    table = {d: w for d, w in table.items() if d <= limits[priority]}
+                if march:
+                    table = {d: w * (BUSY_MARCH if d > limits[priority] else 1) for d, w in table.items()}
                 took = pick(rng, table)
-                extended = priority == "ordinary" and due >= date(2025, 8, 1) and rng.random() < EXTENDED
+                extended = priority == "ordinary" and day >= NEW_RULES and rng.random() < EXTENDED
                 if extended:
                     took = rng.randint(6, 8)
                     due = add_working_days(calendar, day, took + rng.randint(0, 2))
@@ -140,12 +157,12 @@ def documents(calendar: WorkCalendar) -> list[Row]:
                     section=section, outcome=pick(rng, OUTCOMES),
                     complaint="invalid" if rng.random() < INVALID_COMPLAINT else "none", extended=extended))
         day += timedelta(days=1)
-    return plant(rows, calendar, rng)
+    return plant(rows, calendar)
 
 
-def plant(rows: list[Row], calendar: WorkCalendar, rng: random.Random) -> list[Row]:
+def plant(rows: list[Row], calendar: WorkCalendar) -> list[Row]:
     """Make late the documents the sample's records name: the first ordinary document registered on each
-    audited day, the others at random in their months, and REC-2026-008's urgent document."""
+    audited day, and REC-2026-008's urgent document."""
     chosen: dict[int, Row] = {}
     for registered, took, section in AUDITED:
         at = next(i for i, r in enumerate(rows) if r.received.isoformat() == registered and r.priority == "ordinary")
@@ -153,11 +170,6 @@ def plant(rows: list[Row], calendar: WorkCalendar, rng: random.Random) -> list[R
         handler = row.handler if row.section == section else SECTIONS[section][1][0]
         chosen[at] = replace(row, completed=add_working_days(calendar, row.received, took), section=section,
                              handler=handler)
-    for month, count in OTHER_LATE.items():
-        candidates = [i for i, r in enumerate(rows)
-                      if r.priority == "ordinary" and (r.due.year, r.due.month) == (2025, month) and i not in chosen]
-        for at in sorted(rng.sample(candidates, count - sum(1 for i in chosen if rows[i].due.month == month))):
-            chosen[at] = replace(rows[at], completed=add_working_days(calendar, rows[at].received, rng.randint(6, 8)))
     registered, handler = LATE_URGENT
     at = next(i for i, r in enumerate(rows) if r.received.isoformat() == registered and r.priority == "urgent")
     chosen[at] = replace(rows[at], completed=add_working_days(calendar, rows[at].due, 1), handler=handler,

@@ -68,8 +68,12 @@ STORY = [
     Step("2025-06-16", "", "review-round", message="Periodic review"),
     Step("2025-06-10", DC, "rename", ("QP-08",), "Rename QP-08's file to match its title",
          path="procedures/qp-08-purchasing.md"),
-    Step("2025-07-07", DC, "revise", ("WI-04-01",), "WI-04-01 A/1: ask for extensions by day 4 (REC-2025-004)"),
-    Step("2025-07-14", "secretariat-head", "approve", ("WI-04-01",), "Approve WI-04-01 revision A/1"),
+    # The corrective action for late ordinary documents (REC-2025-004) ends in WI-04-01 A/1: 5 working days
+    # instead of 15, simple ones the same day, the day-4 warning. Approved in December 2025, in force from
+    # 2026-01-01, so 2025 is the year before it and 2026 the year after (the monthly logs show both).
+    Step("2025-12-08", DC, "revise", ("WI-04-01",),
+         "WI-04-01 A/1: ordinary documents in 5 working days, simple ones the same day (REC-2025-004)"),
+    Step("2025-12-12", "secretariat-head", "approve", ("WI-04-01",), "Approve WI-04-01 revision A/1"),
     Step("2025-12-22", DC, "revise", ("QM-03", "QP-05", "QP-09", "F-09-01"),
          "Revise QM-03, QP-05, QP-09 and F-09-01 after the 2025 management review"),
     Step("2025-12-23", MR, "approve", ("QP-05", "QP-09"), "Approve QP-05 and QP-09 revision A/1",
@@ -103,7 +107,7 @@ STORY = [
 # When each closed record was closed, as its text says; the others close 14 days after their date.
 # A record that carries a table (`data:`, such as the monthly document-handling log) is filed complete, table
 # and all, on its date: the export is signed that day.
-CLOSED = {"REC-2025-002": "2025-11-05", "REC-2025-003": "2025-05-30", "REC-2025-004": "2025-11-05",
+CLOSED = {"REC-2025-002": "2026-05-08", "REC-2025-003": "2025-05-30", "REC-2025-004": "2026-05-08",
           "REC-2025-005": "2025-09-12", "REC-2025-006": "2025-12-08", "REC-2025-007": "2025-12-29",
           "REC-2026-001": "2026-06-05", "REC-2026-002": "2026-04-28", "REC-2026-007": "2026-11-15",
           "REC-2026-008": "2026-10-30", "REC-2026-011": "2026-11-27"}
@@ -123,9 +127,14 @@ OLDER: dict[str, list[tuple[str | tuple[str, str], str]]] = {
               (("Risks and opportunities —", "preventive action\nprocedure."),
                "Potential problems are\nprevented by preventive action ([[QP-13]]).")],
     "QM-03": [("; at least two thirds finished the same day |", " |"),
+              ("5 working days for ordinary, or", "15 working days for ordinary, or"),
               (("  - id: OBJ-2S\n", "  - id: OBJ-3\n"), "  - id: OBJ-3\n"),
               ("| mayors and departments yearly; service-window public half-yearly |", "| yearly |"),
-              ((", the average in working days, and", "registration."), " and the average in working days."),
+              ((", the average in working days of", "registration."), " and the average in working days."),
+              (("When the office adopted its quality system", "finished the same day."),
+               "When the office adopted its quality system, 96% of documents were completed\non time and an "
+               "ordinary document took 7 to 15 days to handle. The targets\nbelow are the level the office "
+               "commits to reach: above 98% on time, 3 to 5\ndays per ordinary document."),
               (("serves; the\nhalf-yearly survey", "in the survey month."), "serves.")],
     "QM-04": [(Section("## Accountability"), "")],
     "QP-02": [(("5. Approval is given in the repository", "no paper approval sheet is used."),
@@ -147,8 +156,12 @@ OLDER: dict[str, list[tuple[str | tuple[str, str], str]]] = {
               ("### 4.3 Analysis", "### 4.2 Analysis"), ("### 4.4 Action", "### 4.3 Action")],
     "QP-11": [(Section("### 4.5 Accountability"), ""), ("### 4.6 Close", "### 4.5 Close")],
     "F-09-01": [(Section("## Part C — Members of the public (short form)"), "")],
-    "WI-04-01": [(("**by the end of the 4th working day**", "does not count."),
-                  "before the 5 days run out,\n   giving the reason and a new date.")],
+    "WI-04-01": [("**5 working days**; simple ones the same day |", "15 working days |"),
+                 (("A **simple** ordinary document", "registered.\n\n"), ""),
+                 (("cannot be completed in 5", "does not count."),
+                  "cannot be completed in 15\n   working days, the handler asks the deputy director in charge for an\n"
+                  "   extension in the OA system before the 15 days run out, giving the reason\n"
+                  "   and a new date. An extension approved after the limit has expired does\n   not count.")],
     "WI-07-01": [("to the standby server", "to a test folder on the OA server"),
                  (("7. **Report.**", "restore test results.\n"), "")],
     "WI-04-03": [(Section("## Records"), "")],

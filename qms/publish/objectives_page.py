@@ -51,25 +51,41 @@ def _next(period: Period) -> Period:
     return period_of(period.end, period.grain)
 
 
+def y_range(values: list[float]) -> tuple[float, float] | None:
+    """The chart's vertical range: every value, target and baseline, with a margin above and below, so that no
+    line lies on the chart's edge, where it would be drawn over by the frame."""
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    margin = (high - low) * 0.08 or max(abs(high), 1) * 0.1
+    return low - margin, high + margin
+
+
 def chart(objective: Objective, results: list[Result], language: str) -> str:
     """One objective's values as an inline SVG line chart, with the target and the baseline as flat lines."""
     import pygal  # type: ignore[import-untyped]
     from pygal.style import Style  # type: ignore[import-untyped]
 
     t = labels(language)
+    # Light grid lines, so that a target or baseline on a round number is not hidden under one.
     style = Style(font_family=FONTS, background="transparent", plot_background="transparent",
-                  colors=("#1f5fa8", "#2e7d32", "#9e9e9e"))
+                  colors=("#1f5fa8", "#2e7d32", "#757575"), guide_stroke_color="#e0e0e0",
+                  major_guide_stroke_color="#e0e0e0")
     line = pygal.Line(style=style, js=[], disable_xml_declaration=True, width=720, height=300, explicit_size=True,
                       show_dots=True, allow_interruptions=True, x_label_rotation=30 if len(results) > 12 else 0,
                       title=f"{objective.id} {objective.title}", print_values=False, legend_at_bottom=True)
     line.x_labels = [r.period.label for r in results]
     line.add(t["value"], [r.value for r in results])
+    flat = [n for n in (objective.target.number if objective.target else None, objective.baseline) if n is not None]
     if objective.target is not None:
         line.add(f"{t['target']} {objective.target.text}", [objective.target.number] * len(results),
-                 show_dots=False, stroke_style={"dasharray": "6, 4"})
+                 show_dots=False, stroke_style={"width": 2, "dasharray": "6, 4"})
     if objective.baseline is not None:
         line.add(t["baseline"], [objective.baseline] * len(results), show_dots=False,
-                 stroke_style={"dasharray": "2, 4"})
+                 stroke_style={"width": 2, "dasharray": "2, 4"})
+    shown = y_range([r.value for r in results if r.value is not None] + flat)
+    if shown:
+        line.range = shown
     svg = line.render(is_unicode=True)
     return f'<figure class="qms-objective-chart">\n{svg}\n</figure>'
 
