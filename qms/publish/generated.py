@@ -8,7 +8,8 @@ in Markdown, with html.escape inside the register's HTML table.
 
 A face passes `link_to`, which turns a published file's path (relative to the root
 of the set) into the link the page writes: the site gives the register the URL of
-each page relative to it, the export gives the path itself. `style` is the one
+each page relative to it, the export gives the path itself; `anchor` writes the
+link (Markdown by default; the site's are HTML anchors, qms.site.links). `style` is the one
 genuine difference: MARKDOWN is plain Markdown any generator renders; HTML is what
 the site's script and styles need, the register as an HTML table of class
 qms-sortable and each role title tagged with its role id.
