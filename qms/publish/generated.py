@@ -89,7 +89,8 @@ def register_page(docs: DocumentSet, review_months: int, t: dict[str, str], link
 
 def records_page(docs: DocumentSet, t: dict[str, str], link_to: Link, audit: bool = False,
                  anchor: Anchor = link) -> str:
-    """The records register: one table per kind of record, each sorted by id. The same in every style."""
+    """The records register: one table per kind of record, each sorted by id. The same in every style (the site's
+    links are HTML anchors, by `anchor`)."""
     role_titles = {r.id: r.title for r in docs.roles}
     heads = [t[k] for k in RECORD_COLUMNS]
     parts = [f"# {t['records']}"]
