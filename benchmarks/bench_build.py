@@ -34,8 +34,8 @@ import shutil
 import subprocess
 import sys
 from datetime import date
-from statistics import median
 from pathlib import Path
+from statistics import median
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
