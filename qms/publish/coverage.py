@@ -135,12 +135,14 @@ def _standard(catalogue: Catalogue, named: dict[str, set[str]], excluded: dict[s
 
 
 Link = Callable[[str], str | None]
+Anchor = Callable[[object, str], str]  # (text, link) -> the link as the page writes it
 
 
 def coverage_page(standards: Sequence[StandardCoverage], by_id: dict[str, Document], language: str,
-                  link_to: Link) -> str:
+                  link_to: Link, anchor: Anchor = link) -> str:
     """The coverage page as Markdown: a table per standard. `link_to` gives a published document's link,
-    or None for one the site does not publish, which is counted but not named."""
+    or None for one the site does not publish, which is counted but not named. `anchor` writes the link:
+    Markdown by default, HTML on the site (qms.site.links)."""
     t = coverage_labels(language)
     parts = [f"# {t['coverage']}"]
     for std in standards:
@@ -158,7 +160,7 @@ def coverage_page(standards: Sequence[StandardCoverage], by_id: dict[str, Docume
                 if target is None:
                     hidden += 1
                 else:
-                    shown.append(link(doc_id, target))
+                    shown.append(anchor(doc_id, target))
             if hidden:
                 shown.append(cell(f"{hidden} {t['unpublished']}"))
             number = cell(row.number) if row.depth == 0 else "&emsp;" * row.depth + cell(row.number)

@@ -8,7 +8,8 @@ in Markdown, with html.escape inside the register's HTML table.
 
 A face passes `link_to`, which turns a published file's path (relative to the root
 of the set) into the link the page writes: the site gives the register the URL of
-each page relative to it, the export gives the path itself. `style` is the one
+each page relative to it, the export gives the path itself; `anchor` writes the
+link (Markdown by default; the site's are HTML anchors, qms.site.links). `style` is the one
 genuine difference: MARKDOWN is plain Markdown any generator renders; HTML is what
 the site's script and styles need, the register as an HTML table of class
 qms-sortable and each role title tagged with its role id.
@@ -36,6 +37,9 @@ RECORD_COLUMNS = ("record", "title", "procedure", "date", "owner", "status", "re
 ROLE_COLUMNS = ("role", "holders", "owns", "approves", "reads")
 
 Link = Callable[[str], str]
+# (text, path) -> the link as the page writes it; Markdown by default. The site writes its links as HTML anchors
+# with MkDocs' URLs: a cell of hundreds of Markdown links costs Python-Markdown time that grows with its square.
+Anchor = Callable[[object, str], str]
 
 
 def same_path(path: str) -> str:
@@ -83,25 +87,27 @@ def register_page(docs: DocumentSet, review_months: int, t: dict[str, str], link
     return f"# {t['register']}\n\n{day}{table}\n"
 
 
-def records_page(docs: DocumentSet, t: dict[str, str], link_to: Link, audit: bool = False) -> str:
-    """The records register: one table per kind of record, each sorted by id. The same in every style."""
+def records_page(docs: DocumentSet, t: dict[str, str], link_to: Link, audit: bool = False,
+                 anchor: Anchor = link) -> str:
+    """The records register: one table per kind of record, each sorted by id. The same in every style (the site's
+    links are HTML anchors, by `anchor`)."""
     role_titles = {r.id: r.title for r in docs.roles}
     heads = [t[k] for k in RECORD_COLUMNS]
     parts = [f"# {t['records']}"]
     for kind, group in groupby(record_rows(docs, role_titles, audit), key=lambda r: r.kind):
-        rows = [[link(r.id, link_to(r.path)), cell(r.title),
-                 link(r.procedure, link_to(r.procedure_path)) if r.procedure_path else cell(r.procedure),
+        rows = [[anchor(r.id, link_to(r.path)), cell(r.title),
+                 anchor(r.procedure, link_to(r.procedure_path)) if r.procedure_path else cell(r.procedure),
                  cell(r.date), cell(r.owner), cell(status_word(r.status, t)), cell(r.retention)] for r in group]
         parts.append(f"## {cell(kind_title(kind, t))}\n\n{markdown_table(heads, rows)}")
     return "\n\n".join(parts) + "\n"
 
 
 def roles_page(docs: DocumentSet, t: dict[str, str], link_to: Link, audit: bool = False,
-               style: str = MARKDOWN) -> str:
+               style: str = MARKDOWN, anchor: Anchor = link) -> str:
     """The roles and responsibilities matrix: who holds each role, and what it owns, approves and must read."""
 
     def links(items: list[Document]) -> str:
-        return ", ".join(link(d.id or "", link_to(d.path)) for d in items)
+        return ", ".join(anchor(d.id or "", link_to(d.path)) for d in items)
 
     def title(role_id: str, text: str) -> str:
         if style == HTML:

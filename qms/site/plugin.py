@@ -36,6 +36,7 @@ from qms.publish.visibility import DRAFT, HIDDEN, PUBLISHED, public_only, visibi
 from qms.site import brand, coverage, objectives, supervision
 from qms.site.framing import framed
 from qms.site.include_guard import IncludeGuard
+from qms.site.links import html_anchors
 from qms.site.rawhtml import point_raw_html
 from qms.site.search import add_inner_words
 from qms.site.search_toc import index_headings_once
@@ -226,14 +227,18 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         for guide in self.guides:
             files.append(File(guide.src_uri, str(guide.src_dir), config.site_dir, config.use_directory_urls))
         files.append(self._register(files, config))
-        # The records register and the roles matrix link the source paths, which MkDocs resolves.
-        files.append(File.generated(config, "records.md", content=generated.records_page(
-            self.snapshot.docs, self.t, generated.same_path, self.audit)))
-        files.append(File.generated(config, "roles.md", content=generated.roles_page(
-            self.snapshot.docs, self.t, generated.same_path, self.audit, generated.HTML)))
+        # The records register and the roles matrix link each page with the URL MkDocs gives it (qms.site.links).
+        records = File.generated(config, "records.md", content="")
+        records.content_string = generated.records_page(self.snapshot.docs, self.t, generated.same_path, self.audit,
+                                                        html_anchors(files, records))
+        files.append(records)
+        roles = File.generated(config, "roles.md", content="")
+        roles.content_string = generated.roles_page(self.snapshot.docs, self.t, generated.same_path, self.audit,
+                                                    generated.HTML, html_anchors(files, roles))
+        files.append(roles)
         self._add_folder_pages(files, config)
         in_force = self.in_force or self.snapshot.docs
-        for page in coverage.page_file(config, self.qms, in_force, self.snapshot.docs, self.audit):
+        for page in coverage.page_file(config, self.qms, in_force, self.snapshot.docs, self.audit, files):
             files.append(page)
         for page in [*objectives.page_file(config, self.workspace, self.snapshot.docs, self.audit),
                      *supervision.page_files(config, self.workspace, in_force, self.as_of, self.public, self.audit)]:
