@@ -678,15 +678,20 @@ def demo(
           f"{summary.documents} documents and {summary.records} records.")
     _say(f"Try: cd {summary.path} && qms check --history && qms history {summary.renamed[0]}")
     approvals = " and ".join(item.replace(" by ", " approved by ", 1) for item in summary.self_approvals)
-    _say(f"The check shows {len(summary.self_approvals)} warnings on purpose (H010): {approvals}, each the "
-         "author of what they approved. The story makes these approvals to show that an author's own approval "
-         "never counts (segregation of duties); they are refused, and are not mistakes in the demo. "
-         "It also shows, on purpose, EXT-02's periodic review overdue since 2026-06-16 (U001: it was left out of "
-         "the 2026 review round, so its reference to WI-04-01's revision A/1 is suspect too, U003), and QM-01 and "
-         "QP-07 suspect (U003): they rely on WI-07-01, revised after their 2026 review; REC-2026-010, a corrective "
-         "action still open past its due date of 2026-11-30 (U010); and REC-2025-008, a fire-drill record whose "
-         "1-year retention ended on 2026-01-16, due for disposal (U016). As time goes on, more reviews, actions "
-         "and disposals come due, as in the office.")
+    on_purpose = [
+        f"H010 ({len(summary.self_approvals)}): {approvals}, each the author of what they approved. The story makes "
+        "these approvals to show that an author's own approval never counts (segregation of duties); they are "
+        "refused, and are not mistakes in the demo.",
+        "U001: EXT-02's periodic review, overdue since 2026-06-16 (it was left out of the 2026 review round), and "
+        "U003: so its reference to WI-04-01's revision A/1 is suspect too.",
+        "U003 (2): QM-01 and QP-07 rely on WI-07-01, revised after their 2026 review.",
+        "U010: REC-2026-010, a corrective action still open past its due date of 2026-11-30.",
+        "U016: REC-2025-008, a fire-drill record whose 1-year retention ended on 2026-01-16, due for disposal.",
+    ]
+    _say(f"The check shows {len(summary.self_approvals) + 6} warnings, all on purpose:")
+    for line in on_purpose:
+        _say(f"  - {line}")
+    _say("As time goes on, more reviews, actions and disposals come due, as in the office.")
 
 
 @app.command(cls=_Command)
