@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from typing import Any
 
 from qms.load.tables import ColumnSpec, KindTables, Table, TableSchema, converter
@@ -503,8 +503,8 @@ class Computer:
         measure = objective.measure
         schema = table.schema
         by = measure.get("by") or schema.period_by
+        names, rows = self._distinct_rows(objective, table)  # notes the evidence of `by` on its way
         self._add_evidence(table, by, buckets)
-        names, rows = self._distinct_rows(objective, table)
         at = {name: index for index, name in enumerate(names)}
         columns = list(schema.columns)
         where = [_row_test(parse_condition(c, columns), schema, at) for c in _conditions(measure.get("where"))]
@@ -588,16 +588,28 @@ class Computer:
         return self._shared[kind]
 
     def _count_distinct(self, table: KindTables, names: Columns) -> list[tuple[tuple[Any, ...], int]]:
-        columns: list[list[Any]] = []
-        for name in names:
-            if name is None:  # the record's date, for a table without a period column
-                dates: list[Any] = []
-                for one in table.tables:
-                    dates.extend(repeat(_day(one.record.data.get("date")), one.size))
-                columns.append(dates)
-            else:
-                columns.append(table.texts(name))
-        counted = Counter(zip(*columns))
+        """One pass over the kind's tables, one table at a time (so that no table's cells are kept): its rows
+        counted over `names`, and the evidence of the period columns among them noted on the way."""
+        kind = table.schema.kind
+        periods = [by for by in names if by in self._period_columns(kind) and (kind, by) not in self._evidence]
+        evidence: dict[str | None, dict[Month, tuple[int, set[str]]]] = {by: {} for by in periods}
+        month_of = {by: _MonthOf(table.schema.columns.get(by, ColumnSpec(by)).type) for by in periods if by}
+        read = [name for name in names if name is not None]
+
+        def rows() -> Iterator[Iterable[tuple[Any, ...]]]:
+            for one in table.tables:
+                if not one.size:
+                    continue
+                texts = dict(zip(read, one.texts(read)))
+                day = _day(one.record.data.get("date")) if None in names else None
+                for by in periods:
+                    months = {_month(day)} if by is None else set(map(month_of[by].__getitem__, set(texts[by])))
+                    _note(evidence[by], months, one.record.id or one.record.path)
+                yield zip(*[repeat(day, one.size) if name is None else texts[name] for name in names])
+
+        counted = Counter(chain.from_iterable(rows()))
+        for by in periods:
+            self._evidence[(kind, by)] = evidence[by]
         typed: list[dict[Any, Any]] = []
         for index, name in enumerate(names):
             seen = {key[index] for key in counted}
@@ -607,6 +619,11 @@ class Computer:
                 convert = converter(table.schema.columns.get(name, ColumnSpec(name)).type)
                 typed.append({text: convert(text) for text in seen})
         return [(tuple([types[cell] for types, cell in zip(typed, key)]), weight) for key, weight in counted.items()]
+
+    def _period_columns(self, kind: str) -> set[str | None]:
+        """The columns that put the kind's rows in periods, for its objectives (None: the record's date)."""
+        schema = self.tables[kind][0].schema
+        return {o.measure.get("by") or schema.period_by for o in self.objectives if o.measure.get("kind") == kind}
 
     def _evidence_of(self, table: KindTables, by: str | None) -> dict[Month, tuple[int, set[str]]]:
         """For each month, how many of the kind's tables have rows in it and which records they belong to (the
@@ -621,14 +638,8 @@ class Computer:
                 if by is None:
                     months = {_month(_day(one.record.data.get("date")))}
                 else:
-                    cells = one.cells.get(by)
-                    months = set(map(month_of.__getitem__, set(cells))) if cells else set()
-                record_id = one.record.id or one.record.path
-                for month in months:
-                    if month is not None:
-                        count, records = evidence.get(month, (0, set()))
-                        records.add(record_id)
-                        evidence[month] = (count + 1, records)
+                    months = set(map(month_of.__getitem__, set(one.texts((by,))[0])))
+                _note(evidence, months, one.record.id or one.record.path)
             self._evidence[key] = evidence
         return self._evidence[key]
 
@@ -637,7 +648,6 @@ class Computer:
         measure = objective.measure
         columns = list(table.schema.columns)
         by = measure.get("by") or table.schema.period_by
-        self._add_evidence(table, by, buckets)
         if by:
             days: list[Any] = table.column(by)
         else:
@@ -645,6 +655,7 @@ class Computer:
             for one in table.tables:
                 days.extend([_day(one.record.data.get("date"))] * one.size)
         months = list(map(_month, days))
+        self._add_evidence(table, by, buckets)
         where = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("where"))])
         of = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("of"))])
         if of is not None:
@@ -778,6 +789,15 @@ def _all(masks: list[list[bool]]) -> list[bool] | None:
     if len(masks) == 1:
         return masks[0]
     return [all(row) for row in zip(*masks)]
+
+
+def _note(evidence: dict[Month, tuple[int, set[str]]], months: set[Month | None], record_id: str) -> None:
+    """One more table, of this record, with rows in each of these months."""
+    for month in months:
+        if month is not None:
+            count, records = evidence.get(month, (0, set()))
+            records.add(record_id)
+            evidence[month] = (count + 1, records)
 
 
 class _MonthOf(dict[str, "Month | None"]):

@@ -60,29 +60,29 @@ class Results:
 
     @cached_property
     def _loaded(self) -> tuple[dict[str, list[Table]], list[Finding]]:
-        root = self.workspace.root
+        root = str(self.workspace.root)
         tables: dict[str, list[Table]] = {}
         findings: list[Finding] = []
         for record in self.records:
             if "data" not in record.data:
                 continue
-            line = record.line_of(("data",))
             kind = str(record.data.get("kind"))
             schema = self.schemas.get(kind)
             if schema is None:
-                findings.append(Finding(record.path, line, "M001", ERROR,
+                findings.append(Finding(record.path, record.line_of(("data",)), "M001", ERROR,
                                         f"{record.id} carries a table, but {kind} records have no table schema",
                                         f"declare its columns under tables: {kind}: in qms.yml"))
                 continue
             rel, problem = data_path(root, record)
             if rel is None:
-                findings.append(Finding(record.path, line, "M001", ERROR, problem or "bad 'data'"))
+                findings.append(Finding(record.path, record.line_of(("data",)), "M001", ERROR,
+                                        problem or "bad 'data'"))
                 continue
             table = read_table(root, rel, record, schema, self.validate_tables,
                                None if self.validate_tables else self._wanted(kind))
             for p in table.problems:
                 if p.row is None or not table.header:
-                    findings.append(Finding(record.path, line, "M001", ERROR,
+                    findings.append(Finding(record.path, record.line_of(("data",)), "M001", ERROR,
                                             f"the table of {record.id}: {p.message}", p.hint))
                 else:
                     where = f"row {p.row}" + (f", column '{p.column}'" if p.column else "")
