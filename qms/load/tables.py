@@ -77,6 +77,7 @@ class Table:
         if self._cells is None:
             self._cells, widths = self._cut()
             self.widths = self.widths or widths
+            self.body = None  # the cells say it all now
         return self._cells
 
     def texts(self, names: Iterable[str]) -> list[list[str]]:
@@ -139,8 +140,9 @@ class KindTables:
         self._typed: dict[str, list[Any]] = {}
 
     def texts(self, name: str) -> Iterator[str]:
-        """The column's cells as written, table after table ("" where a table has no such column)."""
-        return chain.from_iterable([table.texts((name,))[0] for table in self.tables])
+        """The column's cells as written, table after table ("" where a table has no such column). The tables are
+        cut into cells and keep them: a measure that reads columns one by one reads several."""
+        return chain.from_iterable([table.cells.get(name) or [""] * table.size for table in self.tables])
 
     def column(self, name: str) -> list[Any]:
         if name not in self._typed:
@@ -256,9 +258,10 @@ def read_table(root: str | Path, rel: str, record: Document, schema: TableSchema
                                                    "add the CSV, or correct 'data:' in the record"))
     except OSError as exc:
         return _empty(rel, record, schema, Problem(None, None, f"{rel} cannot be read ({exc.strerror})"))
+    if raw.startswith(codecs.BOM_UTF8):  # a byte order mark is no part of the text
+        raw = raw[3:]
     try:
-        # As the utf-8-sig codec decodes, without its Python wrapper: a byte order mark is dropped.
-        text = (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return _empty(rel, record, schema, Problem(line, None, "is not UTF-8 text", "save the CSV as UTF-8"))

@@ -38,6 +38,9 @@ _TARGET = re.compile(r"^\s*(>=|<=|>|<|==|=)\s*(-?\d+(?:\.\d+)?)\s*(.*?)\s*$")
 _CONDITION = re.compile(r"^\s*([\w.-]+)\s*(>=|<=|!=|==|=|>|<)\s*(.+?)\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 Month = tuple[int, int]
+# A kind's rows are counted once over the columns all its objectives read, unless that leaves more distinct rows
+# than this and a quarter of the rows (a column of case numbers, say): then each objective counts its own columns.
+FEW_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -580,7 +583,7 @@ class Computer:
             names = _ordered(wanted) if wanted else None
             if names is not None:
                 rows = self._count_distinct(table, names)
-                if len(rows) > max(1000, table.size // 4):
+                if len(rows) > max(FEW_ROWS, table.size // 4):
                     names = None  # nearly every row differs over all of them: each objective counts its own
                 else:
                     self._distinct[(kind, names)] = rows
