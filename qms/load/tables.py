@@ -16,7 +16,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain, repeat
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,10 @@ class Table:
             self.body = None  # the cells say it all now
         return self._cells
 
+    def cut(self) -> None:
+        """Cut the text into cells now."""
+        self.cells  # noqa: B018 (the property cuts)
+
     def texts(self, names: Iterable[str]) -> list[list[str]]:
         """The named columns' cells as written ("" where the table has no such column, or does not keep it).
         Where the table is still text, they are cut out for this call only, and nothing is kept."""
@@ -87,7 +91,7 @@ class Table:
             flat = _cut_even(self.body, len(self.header))
             if flat is not None:
                 width = len(self.header)
-                first = {}
+                first: dict[str, int] = {}
                 for index, name in enumerate(self.header):
                     first.setdefault(name, index)
                 return [_column(flat, first[name], width) if name in first and (self.keep is None or name in self.keep)
@@ -283,7 +287,7 @@ def read_table(root: str | Path, rel: str, record: Document, schema: TableSchema
         _columns_into(table.cells, header, body_rows, columns)
         table.widths = list(map(len, body_rows))
     if validate:
-        table.cells  # cut now: the check reads every cell, and the width of every row
+        table.cut()  # the check reads every cell, and every row's width
         table.problems.extend(_validate(table))
     return table
 

@@ -21,7 +21,7 @@ import re
 import sqlite3
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, compress, repeat
@@ -523,8 +523,8 @@ class Computer:
             days = {row[start_at] for row, _ in rows} | {row[end_at] for row, _ in rows}
             number = {day: float(self.calendar.working_day_number(day)) for day in days if day is not None}
         counted: Counter[Month] = Counter()
-        totals: Counter[Month] = Counter()
-        hits: Counter[Month] = Counter()
+        totals: Counter[Month | None] = Counter()
+        hits: Counter[Month | None] = Counter()
         for row, weight in rows:
             month = _month(row[period_at])
             if month is None:
@@ -551,7 +551,7 @@ class Computer:
         self._add_totals(buckets, totals, totals if objective.type == "count" else hits)
 
     @staticmethod
-    def _add_totals(buckets: dict[Month, Bucket], totals: Counter[Month], hits: Counter[Month]) -> None:
+    def _add_totals(buckets: dict[Month, Bucket], totals: Counter[Month | None], hits: Counter[Month | None]) -> None:
         for month, total in totals.items():
             if month is None:
                 continue
