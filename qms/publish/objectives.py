@@ -597,18 +597,20 @@ class Computer:
         periods = [by for by in names if by in self._period_columns(kind) and (kind, by) not in self._evidence]
         evidence: dict[str | None, dict[Month, tuple[int, set[str]]]] = {by: {} for by in periods}
         month_of = {by: _MonthOf(table.schema.columns.get(by, ColumnSpec(by)).type) for by in periods if by}
-        read = [name for name in names if name is not None]
+        read = [name for name in names if name is not None]  # in the order of `names`, after None
+        dated = None in names
+        period_at = [(by, read.index(by) if by is not None else -1) for by in periods]
 
         def rows() -> Iterator[Iterable[tuple[Any, ...]]]:
             for one in table.tables:
                 if not one.size:
                     continue
-                texts = dict(zip(read, one.texts(read)))
-                day = _day(one.record.data.get("date")) if None in names else None
-                for by in periods:
-                    months = {_month(day)} if by is None else set(map(month_of[by].__getitem__, set(texts[by])))
+                texts = one.texts(read)
+                day = _day(one.record.data.get("date")) if dated else None
+                for by, at in period_at:
+                    months = {_month(day)} if by is None else set(map(month_of[by].__getitem__, set(texts[at])))
                     _note(evidence[by], months, one.record.id or one.record.path)
-                yield zip(*[repeat(day, one.size) if name is None else texts[name] for name in names])
+                yield zip(repeat(day, one.size), *texts) if dated else zip(*texts)
 
         counted = Counter(chain.from_iterable(rows()))
         for by in periods:

@@ -205,13 +205,12 @@ class Results:
 def _no_cycle_collection() -> Iterator[None]:
     """Reading a million table cells makes hundreds of thousands of lists and no reference cycle: the cycle
     collector would walk them again and again for nothing (a third of the time of `qms objectives` over
-    1,000,000 rows). As qms.rules.runner does for the check: paused, then what was made is frozen, so the
-    first collection afterwards does not walk it all once more."""
+    1,000,000 rows). Paused, and not frozen afterwards (as the check's runner does): the site's `qms serve`
+    computes the objectives at every rebuild, and what a long-lived process freezes is never collected."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
-            gc.freeze()
             gc.enable()
