@@ -706,15 +706,18 @@ class Computer:
         if objective.type == "sql":
             return self._sql_result(objective, period)
         value, records, rows, undefined = self.value(objective, period)
-        previous = self.value(objective, period.previous())[0]
+        previous = self.value(objective, period.previous(), evidence=False)[0]
         met = objective.target.met(value) if value is not None and objective.target else None
         return Result(objective, period, value, met, previous, records, rows, undefined)
 
-    def value(self, objective: Objective, period: Period) -> tuple[float | None, list[str], int, bool]:
+    def value(self, objective: Objective, period: Period,
+              evidence: bool = True) -> tuple[float | None, list[str], int, bool]:
+        """The value, the records it comes from (none listed without `evidence`), the rows, and whether it is
+        undefined."""
         buckets = self.buckets(objective)
         months = [(period.start.year, period.start.month + k) for k in range(period.months)]
         inside = [buckets[m] for m in months if m in buckets]
-        records = sorted({r for b in inside for r in b.records})
+        records = sorted({r for b in inside for r in b.records}) if evidence else []
         covered = sum(b.tables for b in inside)
         total = sum(b.total for b in inside)
         kind = objective.type
