@@ -391,3 +391,21 @@ def test_a_table_without_period_column_by_and_values_over_a_column_worked_by_han
     assert got[("I6", "2026-03")]["value"] == 50.0  # of a and c, a passed with 4; c has no score
     assert got[("I6", "2026-04")]["value"] == pytest.approx(66.6667)  # d and f of d, e, f
     assert got[("I6", "2026-04")]["rows"] == 3
+
+
+def test_a_csv_linked_inside_the_repository_is_read_and_one_outside_refused(repo: QmsRepo, tmp_path: Path) -> None:
+    """Links are found by listing each CSV folder once: one inside is followed, one outside is M001."""
+    repo.write("qms.yml", QMS_YML + TABLES)
+    repo.write("manual/qm-03-quality-objectives.md", OBJECTIVES_DOC.format(objectives=INSPECTIONS))
+    repo.write("exports/i20.csv", "item,score,passed,checked,inspector\na,4,yes,2026-03-02,li-na\n")
+    repo.write("records/2026/rec-2026-020.md", record("REC-2026-020", "inspection", "2026-03-10", "data: i20.csv\n"))
+    (repo.root / "records/2026/i20.csv").symlink_to(repo.root / "exports/i20.csv")
+    (tmp_path / "secret.csv").write_text("item,score,passed,checked,inspector\nSECRET,9,yes,2026-04-02,li-na\n")
+    repo.write("records/2026/rec-2026-021.md", record("REC-2026-021", "inspection", "2026-04-20", "data: i21.csv\n"))
+    (repo.root / "records/2026/i21.csv").symlink_to(tmp_path / "secret.csv")
+    run = repo.qms("objectives", "--period", "2026", "--format", "json")
+    got = {(row["objective"], row["period"]): row for row in run.json()["objectives"]}
+    assert got[("I3", "2026-03")]["value"] == 4.0 and got[("I3", "2026-04")]["value"] is None
+    outside = [f for f in repo.check().findings if f["code"] == "M001"]
+    assert [f["path"] for f in outside] == ["records/2026/rec-2026-021.md"]
+    assert "'data: i21.csv' points outside the repository" in outside[0]["message"]

@@ -63,6 +63,7 @@ class Results:
         root = str(self.workspace.root)
         tables: dict[str, list[Table]] = {}
         findings: list[Finding] = []
+        links: dict[str, frozenset[str]] = {}  # the symbolic links of each folder holding a CSV
         for record in self.records:
             if "data" not in record.data:
                 continue
@@ -73,7 +74,7 @@ class Results:
                                         f"{record.id} carries a table, but {kind} records have no table schema",
                                         f"declare its columns under tables: {kind}: in qms.yml"))
                 continue
-            rel, problem = data_path(root, record)
+            rel, problem = data_path(root, record, links)
             if rel is None:
                 findings.append(Finding(record.path, record.line_of(("data",)), "M001", ERROR,
                                         problem or "bad 'data'"))
