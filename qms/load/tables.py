@@ -8,13 +8,15 @@ Every bad cell is a problem at its file, row and column, so the check can name e
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -60,11 +62,61 @@ class Table:
     schema: TableSchema
     header: list[str]
     size: int  # rows under the header
-    # The text of each column read, as a list (a table is read by columns: a measure needs two or three).
-    cells: dict[str, list[str]] = field(default_factory=dict)
     widths: list[int] = field(default_factory=list)  # cells in each row, where the table was validated
     problems: list[Problem] = field(default_factory=list)
+    # A CSV without quotes keeps its body as text (see _unquoted), and is cut into cells when they are first
+    # asked for: objectives count the rows of a million-row kind table by table, and keep no cell.
+    body: str | None = None
+    keep: set[str] | None = None  # the columns `cells` keeps (None: all of them)
+    _cells: dict[str, list[str]] | None = None
     _typed: dict[str, list[Any]] = field(default_factory=dict)
+
+    @property
+    def cells(self) -> dict[str, list[str]]:
+        """The text of each column kept, as a list (a table is read by columns: a measure needs two or three)."""
+        if self._cells is None:
+            self._cells, widths = self._cut()
+            self.widths = self.widths or widths
+            self.body = None  # the cells say it all now
+        return self._cells
+
+    def cut(self) -> None:
+        """Cut the text into cells now."""
+        self.cells  # noqa: B018 (the property cuts)
+
+    def texts(self, names: Iterable[str]) -> list[list[str]]:
+        """The named columns' cells as written ("" where the table has no such column, or does not keep it).
+        Where the table is still text, they are cut out for this call only, and nothing is kept."""
+        if self._cells is None and self.body is not None:
+            flat = _cut_even(self.body, len(self.header))
+            if flat is not None:
+                width = len(self.header)
+                first: dict[str, int] = {}
+                for index, name in enumerate(self.header):
+                    first.setdefault(name, index)
+                return [_column(flat, first[name], width) if name in first and (self.keep is None or name in self.keep)
+                        else [""] * self.size for name in names]
+        cells = self.cells
+        return [cells.get(name) or [""] * self.size for name in names]
+
+    def _cut(self) -> tuple[dict[str, list[str]], list[int]]:
+        cells: dict[str, list[str]] = {}
+        if self.body is None:  # a header and no row
+            _columns_into(cells, self.header, [], self.keep)
+            return cells, []
+        width = len(self.header)
+        # (In a table of one column a blank line is a row of no cells, as the check counts them.)
+        flat = _cut_even(self.body, width) if width > 1 else None
+        if flat is not None:
+            for index, name in enumerate(self.header):
+                if (self.keep is None or name in self.keep) and name not in cells:
+                    cells[name] = _column(flat, index, width)
+            return cells, [width] * self.size
+        # Rows of different widths, or blank lines: as csv.reader reads them. The body's last line ending was
+        # taken off (see _unquoted), and is put back so a blank last line is a row, as it was in the file.
+        rows = list(csv.reader(io.StringIO(self.body + "\n", newline="")))
+        _columns_into(cells, self.header, rows, self.keep)
+        return cells, list(map(len, rows))
 
     def column(self, name: str) -> list[Any]:
         """The column's cells as values of its type; None for an empty or bad cell (reported as a problem)."""
@@ -91,12 +143,15 @@ class KindTables:
         self.size = sum(t.size for t in tables)
         self._typed: dict[str, list[Any]] = {}
 
+    def texts(self, name: str) -> Iterator[str]:
+        """The column's cells as written, table after table ("" where a table has no such column). The tables are
+        cut into cells and keep them: a measure that reads columns one by one reads several."""
+        return chain.from_iterable([table.cells.get(name) or [""] * table.size for table in self.tables])
+
     def column(self, name: str) -> list[Any]:
         if name not in self._typed:
-            cells: list[str] = []
-            for table in self.tables:
-                cells.extend(table.cells.get(name) or [""] * table.size)
-            self._typed[name] = typed_column(cells, self.schema.columns.get(name, ColumnSpec(name)).type)
+            self._typed[name] = typed_column(list(self.texts(name)),
+                                             self.schema.columns.get(name, ColumnSpec(name)).type)
         return self._typed[name]
 
 
@@ -169,27 +224,48 @@ def table_schemas(settings: dict[str, Any], lines: Callable[[tuple[Any, ...]], i
     return schemas
 
 
-def data_path(root: Path, record: Document) -> tuple[str | None, str | None]:
-    """The repository path of the CSV a record names by `data:`, or why it cannot be one."""
+def data_path(root: str | Path, record: Document,
+              links: dict[str, frozenset[str]] | None = None) -> tuple[str | None, str | None]:
+    """The repository path of the CSV a record names by `data:`, or why it cannot be one. `links` keeps, for
+    each folder asked about, the names of its symbolic links: one listing of a folder instead of a system call
+    for each of its 20,000 CSVs."""
     named = record.data.get("data")
     if not isinstance(named, str) or not named.strip():
         return None, "'data' must name a CSV file next to the record, such as data: rec-2026-011.csv"
     if named.startswith("/") or "\\" in named:
         return None, f"'data: {named}' must be a path relative to the record's folder"
-    rel = posixpath.normpath(posixpath.join(posixpath.dirname(record.path), named))
+    folder = record.path.rpartition("/")[0]
+    if "/" not in named and not named.startswith(".") and "//" not in folder and "/." not in "/" + folder \
+            and not folder.endswith("/"):
+        rel = f"{folder}/{named}" if folder else named  # what normpath would make of it, without its cost
+    else:
+        rel = posixpath.normpath(posixpath.join(folder, named))
     if rel.startswith("../") or rel == "..":
         return None, f"'data: {named}' points outside the repository"
     # The record's folder was walked, so it is inside (a folder linked outside is F009); the CSV itself may be
     # a symbolic link, and is followed only when it stays inside.
     path = os.path.join(root, rel)
-    if os.path.islink(path):
+    if _is_link(path, links):
         top = os.path.realpath(root)
         if not os.path.realpath(path).startswith(top + os.sep):
             return None, f"'data: {named}' points outside the repository"
     return rel, None
 
 
-def read_table(root: Path, rel: str, record: Document, schema: TableSchema, validate: bool = True,
+def _is_link(path: str, links: dict[str, frozenset[str]] | None) -> bool:
+    if links is None:
+        return os.path.islink(path)
+    folder, name = os.path.split(path)
+    if folder not in links:
+        try:
+            with os.scandir(folder) as listing:
+                links[folder] = frozenset(entry.name for entry in listing if entry.is_symlink())
+        except OSError:  # no such folder: then no such file either, which reading it reports
+            links[folder] = frozenset()
+    return name in links[folder]
+
+
+def read_table(root: str | Path, rel: str, record: Document, schema: TableSchema, validate: bool = True,
                columns: set[str] | None = None) -> Table:
     """Read and validate one CSV. A file that cannot be read is one problem; a bad cell one problem each.
     Without `validate` only the file is checked: computing objectives leaves the cells to `qms check`, and keeps
@@ -202,34 +278,93 @@ def read_table(root: Path, rel: str, record: Document, schema: TableSchema, vali
                                                    "add the CSV, or correct 'data:' in the record"))
     except OSError as exc:
         return _empty(rel, record, schema, Problem(None, None, f"{rel} cannot be read ({exc.strerror})"))
+    if raw.startswith(codecs.BOM_UTF8):  # a byte order mark is no part of the text
+        raw = raw[3:]
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return _empty(rel, record, schema, Problem(line, None, "is not UTF-8 text", "save the CSV as UTF-8"))
-    try:
-        every = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        return _empty(rel, record, schema, Problem(None, None, f"is not a readable CSV ({exc})"))
-    if not every:
-        return _empty(rel, record, schema, Problem(1, None, "has no header row",
-                                                   "the first row names the columns: " + ", ".join(schema.columns)))
-    header = [cell.strip() for cell in every[0]]
-    body = every[1:]
-    table = Table(rel, record, schema, header, len(body))
-    for index, name in enumerate(header):
-        if (columns is not None and name not in columns) or name in table.cells:
-            continue
+    unquoted = _unquoted(text)
+    if unquoted is not None:
+        first, body, size = unquoted
+        table = Table(rel, record, schema, [cell.strip() for cell in first], size, body=body, keep=columns)
+    else:
         try:
-            table.cells[name] = list(map(itemgetter(index), body))
-        except IndexError:  # a short row (M002 reports it)
-            table.cells[name] = [row[index] if index < len(row) else "" for row in body]
+            every = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            return _empty(rel, record, schema, Problem(None, None, f"is not a readable CSV ({exc})"))
+        if not every:
+            return _empty(rel, record, schema, Problem(1, None, "has no header row",
+                                                       "the first row names the columns: " + ", ".join(schema.columns)))
+        header = [cell.strip() for cell in every[0]]
+        body_rows = every[1:]
+        table = Table(rel, record, schema, header, len(body_rows), keep=columns, _cells={})
+        _columns_into(table.cells, header, body_rows, columns)
+        table.widths = list(map(len, body_rows))
     if validate:
-        table.widths = list(map(len, body))
+        table.cut()  # the check reads every cell, and every row's width
         table.problems.extend(_validate(table))
     else:  # a missing column empties every figure that reads it: worth the header's few comparisons
         table.problems.extend(_missing_columns(table))
     return table
+
+
+def _columns_into(cells: dict[str, list[str]], header: list[str], rows: list[list[str]],
+                  keep: set[str] | None) -> None:
+    for index, name in enumerate(header):
+        if (keep is not None and name not in keep) or name in cells:
+            continue
+        try:
+            cells[name] = list(map(itemgetter(index), rows))
+        except IndexError:  # a short row (M002 reports it)
+            cells[name] = [row[index] if index < len(row) else "" for row in rows]
+
+
+def _unquoted(text: str) -> tuple[list[str], str | None, int] | None:
+    """The header's cells, the body's text and its number of rows, of a CSV that needs none of the csv module's
+    rules: no quote, no lone carriage return, no NUL, not longer than its field limit, and a header that is not
+    blank. Each line of such a file is a row, and each comma ends a cell, exactly as csv.reader reads it (its
+    row endings made \\n, and the last one taken off). Any other file gets None, and is read by csv.reader."""
+    if not text or '"' in text or "\0" in text or len(text) > csv.field_size_limit():
+        return None
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    head, newline, body = text.partition("\n")
+    if not head:
+        return None
+    if not newline:
+        return head.split(","), None, 0
+    return head.split(","), body, body.count("\n") + 1
+
+
+def _cut_even(body: str, width: int) -> list[str] | None:
+    """Every cell of an unquoted body, row after row, where each row has `width` cells; else None (a short or
+    long row, or a blank line in a table of several columns). Splitting at commas is several times faster than
+    csv.reader, which reads such a body to the same cells.
+
+    Each line ending becomes a comma and a NUL (which the text has none of), so the first cell of every row but
+    the first starts with NUL: the rows are all `width` wide exactly when there are `width` cells a row and
+    every `width`-th cell starts with NUL. The first column's cells lose the NUL again in _column."""
+    flat = body.replace("\n", ",\0").split(",")
+    if len(flat) != (body.count("\n") + 1) * width:
+        return None
+    # Every NUL starts a cell, one a line ending: all of them are in these cells when all rows are even.
+    starts = flat[width::width]
+    if "".join(starts).count("\0") != len(starts):
+        return None
+    return flat
+
+
+def _column(flat: list[str], index: int, width: int) -> list[str]:
+    """One column of _cut_even's cells."""
+    if index:
+        return flat[index::width]
+    return [flat[0], *map(itemgetter(slice(1, None)), flat[width::width])]
 
 
 def _empty(rel: str, record: Document, schema: TableSchema, problem: Problem) -> Table:

@@ -21,13 +21,13 @@ import re
 import sqlite3
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from typing import Any
 
-from qms.load.tables import KindTables, Table, TableSchema
+from qms.load.tables import ColumnSpec, KindTables, Table, TableSchema, converter
 from qms.load.workdays import WorkCalendar
 from qms.model import ERROR, WARNING, Document, Finding
 from qms.publish.periods import GRAINS, Period, period_of
@@ -38,6 +38,9 @@ _TARGET = re.compile(r"^\s*(>=|<=|>|<|==|=)\s*(-?\d+(?:\.\d+)?)\s*(.*?)\s*$")
 _CONDITION = re.compile(r"^\s*([\w.-]+)\s*(>=|<=|!=|==|=|>|<)\s*(.+?)\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 Month = tuple[int, int]
+# A kind's rows are counted once over the columns all its objectives read, unless that leaves more distinct rows
+# than this and a quarter of the rows (a column of case numbers, say): then each objective counts its own columns.
+FEW_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -365,17 +368,87 @@ def _conditions(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
-class Computer:
-    """The values of objectives over the records: each table read and bucketed once per objective."""
+Columns = tuple[str | None, ...]  # columns of a kind's table; None stands for the record's date
 
-    def __init__(self, records: list[Document], tables: dict[str, list[Table]], calendar: WorkCalendar) -> None:
+
+def _columns_read(objective: Objective, schema: TableSchema) -> set[str | None]:
+    """The columns a share, duration or count measure reads: the period's, the conditions', the durations'."""
+    measure = objective.measure
+    names: set[str | None] = {measure.get("by") or schema.period_by}
+    if objective.type == "duration":
+        names.update((str(measure["from"]), str(measure["to"])))
+    for key in ("where", "of"):
+        for text in _conditions(measure.get(key)):
+            condition = parse_condition(text, schema.columns)
+            if isinstance(condition, Condition):
+                names.add(condition.column)
+                if isinstance(condition.right, ColumnRef):
+                    names.add(condition.right.name)
+    return names
+
+
+def _ordered(names: set[str | None]) -> Columns:
+    return tuple(sorted(names, key=lambda name: (name is not None, name or "")))
+
+
+def _row_test(condition: Condition | str, schema: TableSchema,
+              at: dict[str | None, int]) -> Callable[[tuple[Any, ...]], bool]:
+    """Whether a typed row meets the condition: false where a cell is empty, or the two sides cannot be compared
+    (as _mask decides for a column)."""
+    if isinstance(condition, str):
+        return _never
+    left = at[condition.column]
+    test = OPERATORS[condition.op]
+    if isinstance(condition.right, ColumnRef):
+        right = at[condition.right.name]
+        return lambda row: row[left] is not None and row[right] is not None and _safe(test, row[left], row[right])
+    literal = _literal_of(condition, schema)
+    if literal is _NOTHING:
+        return _never
+    return lambda row: row[left] is not None and _safe(test, row[left], literal)
+
+
+_NOTHING = object()
+
+
+def _literal_of(condition: Condition, schema: TableSchema) -> Any:
+    """The condition's literal as its column's cells are typed; _NOTHING where no cell can equal it."""
+    literal = condition.right
+    spec = schema.columns.get(condition.column)
+    kind = spec.type if spec is not None else "text"
+    if kind in ("text", "person"):
+        return str(literal) if not isinstance(literal, float) else _number(literal)
+    if (kind == "date" and not isinstance(literal, date)) or (
+            kind in ("integer", "number") and not isinstance(literal, (int, float))):
+        return _NOTHING
+    return literal
+
+
+def _never(row: tuple[Any, ...]) -> bool:
+    return False
+
+
+class Computer:
+    """The values of objectives over the records.
+
+    Share, duration and count measures over tables read each kind's rows once. The rows are counted by their
+    distinct values in the columns the kind's objectives read (a million rows of an office's log hold a few
+    thousand distinct combinations of dates and outcomes), each distinct row is typed once, and each objective
+    tests it once, weighted by how often it occurs. A value over a column keeps the rows' order (its `last` and
+    `sum` depend on it), and is computed a column at a time."""
+
+    def __init__(self, records: list[Document], tables: dict[str, list[Table]], calendar: WorkCalendar,
+                 objectives: Iterable[Objective] = ()) -> None:
         self.records = records
         self.tables = tables  # kind -> tables of records of that kind
         self.calendar = calendar
+        self.objectives = list(objectives)  # all of them: a kind's rows are counted once over the columns they read
         self._buckets: dict[str, dict[Month, Bucket]] = {}
         self._kinds: dict[str, KindTables] = {}
         self._sql: sqlite3.Connection | None = None
-        self._month_cache: dict[tuple[str, str | None], tuple[list[Month | None], dict[Month, tuple[int, set[str]]]]] = {}
+        self._evidence: dict[tuple[str, str | None], dict[Month, tuple[int, set[str]]]] = {}
+        self._distinct: dict[tuple[str, Columns], list[tuple[tuple[Any, ...], int]]] = {}
+        self._shared: dict[str, Columns | None] = {}
 
     def _kind_tables(self, kind: str, tables: list[Table]) -> KindTables:
         if kind not in self._kinds:
@@ -400,104 +473,209 @@ class Computer:
             self._buckets[objective.id] = self._gather(objective)
         return self._buckets[objective.id]
 
-    def _gather(self, objective: Objective) -> dict[Month, Bucket]:
+    def _uses_table(self, objective: Objective) -> bool:
         measure = objective.measure
-        kind = str(measure["kind"])
+        return objective.type in ("share", "duration") or measure.get("column") is not None or (
+            objective.type == "count" and measure.get("kind") in self.tables and measure.get("field") is None)
+
+    def _gather(self, objective: Objective) -> dict[Month, Bucket]:
+        kind = str(objective.measure["kind"])
         buckets: dict[Month, Bucket] = {}
-        uses_table = objective.type in ("share", "duration") or measure.get("column") is not None or (
-            objective.type == "count" and kind in self.tables and measure.get("field") is None)
-        if uses_table:
+        if self._uses_table(objective):
             tables = self.tables.get(kind, [])
             if tables:
-                self._gather_table(objective, self._kind_tables(kind, tables), buckets)
+                table = self._kind_tables(kind, tables)
+                if table.size and objective.type == "value":
+                    self._gather_column(objective, table, buckets)
+                elif table.size:
+                    self._gather_rows(objective, table, buckets)
         else:
             self._gather_records(objective, kind, buckets)
         return buckets
 
-    def _gather_table(self, objective: Objective, table: KindTables, buckets: dict[Month, Bucket]) -> None:
-        """The kind's tables into monthly buckets, a column at a time: a million rows are a few list passes,
-        not a million calls of a row test."""
-        measure = objective.measure
-        columns = list(table.schema.columns)
-        by = measure.get("by") or table.schema.period_by
-        n = table.size
-        if not n:
-            return
-        if by:
-            days: list[date | None] = table.column(by)
-        else:
-            days = []
-            for one in table.tables:
-                days.extend([_day(one.record.data.get("date"))] * one.size)
-        months, evidence = self._months_of(table, by, days)
-        where = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("where"))])
-        of = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("of"))])
-        kind = objective.type
-        for month, (tables, records) in evidence.items():
+    def _add_evidence(self, table: KindTables, by: str | None, buckets: dict[Month, Bucket]) -> None:
+        for month, (tables, records) in self._evidence_of(table, by).items():
             bucket = buckets.get(month)
             if bucket is None:
                 bucket = buckets[month] = Bucket()
             bucket.tables += tables
             bucket.records.update(records)
+
+    def _gather_rows(self, objective: Objective, table: KindTables, buckets: dict[Month, Bucket]) -> None:
+        """A share, duration or count over the kind's distinct rows, each weighted by how often it occurs."""
+        measure = objective.measure
+        schema = table.schema
+        by = measure.get("by") or schema.period_by
+        names, rows = self._distinct_rows(objective, table)  # notes the evidence of `by` on its way
+        self._add_evidence(table, by, buckets)
+        at = {name: index for index, name in enumerate(names)}
+        columns = list(schema.columns)
+        where = [_row_test(parse_condition(c, columns), schema, at) for c in _conditions(measure.get("where"))]
+        of = [_row_test(parse_condition(c, columns), schema, at) for c in _conditions(measure.get("of"))]
+        period_at = at[by]
+        share, duration = objective.type == "share", objective.type == "duration"
+        number: dict[Any, float] = {}
+        start_at = end_at = 0
+        if duration:
+            start_at, end_at = at[str(measure["from"])], at[str(measure["to"])]
+            # Each date's number in a running count of working days, so a duration is one subtraction. Every
+            # date of the column is numbered, kept or not, so the calendar spans what it spanned row by row.
+            days = {row[start_at] for row, _ in rows} | {row[end_at] for row, _ in rows}
+            number = {day: float(self.calendar.working_day_number(day)) for day in days if day is not None}
+        counted: Counter[Month] = Counter()
+        totals: Counter[Month | None] = Counter()
+        hits: Counter[Month | None] = Counter()
+        for row, weight in rows:
+            month = _month(row[period_at])
+            if month is None:
+                continue
+            if of and not all(test(row) for test in of):
+                continue
+            if of:
+                counted[month] += weight
+            meets = all(test(row) for test in where)
+            if share:
+                totals[month] += weight
+                if where and meets:
+                    hits[month] += weight
+            elif meets:
+                totals[month] += weight
+                if duration:
+                    start, end = row[start_at], row[end_at]
+                    # An end before its start (M002 in `qms check`) drops out, as an empty date does: it would
+                    # pull a mean below the truth.
+                    if start is not None and end is not None and number[end] >= number[start]:
+                        buckets[month].values.extend(repeat(number[end] - number[start], weight))
+        if of:
+            for month, bucket in buckets.items():
+                if not counted.get(month):
+                    bucket.undefined = True
+        self._add_totals(buckets, totals, totals if objective.type == "count" else hits)
+
+    @staticmethod
+    def _add_totals(buckets: dict[Month, Bucket], totals: Counter[Month | None], hits: Counter[Month | None]) -> None:
+        for month, total in totals.items():
+            if month is None:
+                continue
+            bucket = buckets[month]
+            bucket.total += total
+            bucket.hits += hits.get(month, 0)
+            if total:
+                bucket.undefined = False
+
+    def _distinct_rows(self, objective: Objective, table: KindTables) -> tuple[Columns, list[tuple[tuple[Any, ...], int]]]:
+        """The kind's distinct rows over the columns the objective reads (or over those all the kind's objectives
+        read, where that keeps them few), typed, each with how often it occurs."""
+        kind = table.schema.kind
+        own = _columns_read(objective, table.schema)
+        shared = self._shared_columns(table)
+        names = shared if shared is not None and own <= set(shared) else _ordered(own)
+        if (kind, names) not in self._distinct:
+            self._distinct[(kind, names)] = self._count_distinct(table, names)
+        return names, self._distinct[(kind, names)]
+
+    def _shared_columns(self, table: KindTables) -> Columns | None:
+        kind = table.schema.kind
+        if kind not in self._shared:
+            wanted: set[str | None] = set()
+            for objective in self.objectives:
+                if (objective.type in ("share", "duration", "count") and objective.measure.get("kind") == kind
+                        and self._uses_table(objective)):
+                    wanted |= _columns_read(objective, table.schema)
+            names = _ordered(wanted) if wanted else None
+            if names is not None:
+                rows = self._count_distinct(table, names)
+                if len(rows) > max(FEW_ROWS, table.size // 4):
+                    names = None  # nearly every row differs over all of them: each objective counts its own
+                else:
+                    self._distinct[(kind, names)] = rows
+            self._shared[kind] = names
+        return self._shared[kind]
+
+    def _count_distinct(self, table: KindTables, names: Columns) -> list[tuple[tuple[Any, ...], int]]:
+        """One pass over the kind's tables, one table at a time (so that no table's cells are kept): its rows
+        counted over `names`, and the evidence of the period columns among them noted on the way."""
+        kind = table.schema.kind
+        periods = [by for by in names if by in self._period_columns(kind) and (kind, by) not in self._evidence]
+        evidence: dict[str | None, dict[Month, tuple[int, set[str]]]] = {by: {} for by in periods}
+        month_of = {by: _MonthOf(table.schema.columns.get(by, ColumnSpec(by)).type) for by in periods if by}
+        read = [name for name in names if name is not None]  # in the order of `names`, after None
+        dated = None in names
+        period_at = [(by, read.index(by) if by is not None else -1) for by in periods]
+
+        def rows() -> Iterator[Iterable[tuple[Any, ...]]]:
+            for one in table.tables:
+                if not one.size:
+                    continue
+                texts = one.texts(read)
+                day = _day(one.record.data.get("date")) if dated else None
+                for by, at in period_at:
+                    months = {_month(day)} if by is None else set(map(month_of[by].__getitem__, set(texts[at])))
+                    _note(evidence[by], months, one.record.id or one.record.path)
+                yield zip(repeat(day, one.size), *texts) if dated else zip(*texts)
+
+        counted = Counter(chain.from_iterable(rows()))
+        for by in periods:
+            self._evidence[(kind, by)] = evidence[by]
+        typed: list[dict[Any, Any]] = []
+        for index, name in enumerate(names):
+            seen = {key[index] for key in counted}
+            if name is None:
+                typed.append({value: value for value in seen})
+            else:
+                convert = converter(table.schema.columns.get(name, ColumnSpec(name)).type)
+                typed.append({text: convert(text) for text in seen})
+        return [(tuple([types[cell] for types, cell in zip(typed, key)]), weight) for key, weight in counted.items()]
+
+    def _period_columns(self, kind: str) -> set[str | None]:
+        """The columns that put the kind's rows in periods, for its objectives (None: the record's date)."""
+        schema = self.tables[kind][0].schema
+        return {o.measure.get("by") or schema.period_by for o in self.objectives if o.measure.get("kind") == kind}
+
+    def _evidence_of(self, table: KindTables, by: str | None) -> dict[Month, tuple[int, set[str]]]:
+        """For each month, how many of the kind's tables have rows in it and which records they belong to (the
+        evidence), once per kind and period column: objectives over the same tables share them."""
+        key = (table.schema.kind, by)
+        if key not in self._evidence:
+            month_of = _MonthOf(table.schema.columns.get(by, ColumnSpec(by)).type if by else "date")
+            evidence: dict[Month, tuple[int, set[str]]] = {}
+            for one in table.tables:
+                if not one.size:
+                    continue
+                if by is None:
+                    months = {_month(_day(one.record.data.get("date")))}
+                else:
+                    months = set(map(month_of.__getitem__, set(one.texts((by,))[0])))
+                _note(evidence, months, one.record.id or one.record.path)
+            self._evidence[key] = evidence
+        return self._evidence[key]
+
+    def _gather_column(self, objective: Objective, table: KindTables, buckets: dict[Month, Bucket]) -> None:
+        """A value over a table column, a column at a time, in the rows' order."""
+        measure = objective.measure
+        columns = list(table.schema.columns)
+        by = measure.get("by") or table.schema.period_by
+        if by:
+            days: list[Any] = table.column(by)
+        else:
+            days = []
+            for one in table.tables:
+                days.extend([_day(one.record.data.get("date"))] * one.size)
+        months = list(map(_month, days))
+        self._add_evidence(table, by, buckets)
+        where = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("where"))])
+        of = _all([_mask(parse_condition(c, columns), table) for c in _conditions(measure.get("of"))])
         if of is not None:
             counted = Counter(compress(months, of))
             for month in buckets:
                 if not counted.get(month):
                     buckets[month].undefined = True
-        if kind == "share":
-            totals = Counter(months) if of is None else Counter(compress(months, of))
-            meets = where or [False] * n  # M003 requires `where` of a share
-            if of is not None:
-                meets = list(map(operator.and_, of, meets))
-            hits = Counter(compress(months, meets))
-        else:
-            keep = of if where is None else where if of is None else list(map(operator.and_, of, where))
-            totals = Counter(months) if keep is None else Counter(compress(months, keep))
-            hits = totals if kind == "count" else Counter()
-            keep = keep if keep is not None else [True] * n
-            if kind == "duration":
-                start, end = table.column(str(measure["from"])), table.column(str(measure["to"]))
-                # Each date's number in a running count of working days; an empty date is NaN, and drops out,
-                # as does an end before its start (M002 in `qms check`): it would pull a mean below the truth.
-                number: dict[date | None, float] = {
-                    day: float(self.calendar.working_day_number(day)) for day in {*start, *end} if day is not None}
-                number[None] = math.nan
-                durations = map(operator.sub, map(number.__getitem__, end), map(number.__getitem__, start))
-                for m, d in compress(zip(months, durations), keep):
-                    if d >= 0 and m is not None:  # NaN >= 0 is false
-                        buckets[m].values.append(d)
-            elif kind == "value":
-                for m, k, v in zip(months, keep, table.column(str(measure["column"]))):
-                    if k and m is not None and v is not None:
-                        buckets[m].values.append(float(v))
-        for counted_month, total in totals.items():
-            if counted_month is None:
-                continue
-            bucket = buckets[counted_month]
-            bucket.total += total
-            bucket.hits += hits.get(counted_month, 0)
-            if total:
-                bucket.undefined = False
-
-    def _months_of(self, table: KindTables, by: str | None,
-                   days: list[date | None]) -> tuple[list[Month | None], dict[Month, tuple[int, set[str]]]]:
-        """Each row's month, and for each month how many tables cover it and which records they belong to (the
-        evidence), once per kind and period column: objectives over the same tables share them."""
-        key = (table.schema.kind, by)
-        if key not in self._month_cache:
-            months = _months(days)
-            evidence: dict[Month, tuple[int, set[str]]] = {}
-            offset = 0
-            for one in table.tables:
-                record_id = one.record.id or one.record.path
-                for month in set(months[offset:offset + one.size]):
-                    if month is not None:
-                        count, records = evidence.get(month, (0, set()))
-                        records.add(record_id)
-                        evidence[month] = (count + 1, records)
-                offset += one.size
-            self._month_cache[key] = (months, evidence)
-        return self._month_cache[key]
+        keep = of if where is None else where if of is None else list(map(operator.and_, of, where))
+        totals = Counter(months) if keep is None else Counter(compress(months, keep))
+        for m, k, v in zip(months, keep if keep is not None else repeat(True), table.column(str(measure["column"]))):
+            if k and m is not None and v is not None:
+                buckets[m].values.append(float(v))
+        self._add_totals(buckets, totals, Counter())
 
     def _gather_records(self, objective: Objective, kind: str, buckets: dict[Month, Bucket]) -> None:
         measure = objective.measure
@@ -530,15 +708,18 @@ class Computer:
         if objective.type == "sql":
             return self._sql_result(objective, period)
         value, records, rows, undefined = self.value(objective, period)
-        previous = self.value(objective, period.previous())[0]
+        previous = self.value(objective, period.previous(), evidence=False)[0]
         met = objective.target.met(value) if value is not None and objective.target else None
         return Result(objective, period, value, met, previous, records, rows, undefined)
 
-    def value(self, objective: Objective, period: Period) -> tuple[float | None, list[str], int, bool]:
+    def value(self, objective: Objective, period: Period,
+              evidence: bool = True) -> tuple[float | None, list[str], int, bool]:
+        """The value, the records it comes from (none listed without `evidence`), the rows, and whether it is
+        undefined."""
         buckets = self.buckets(objective)
         months = [(period.start.year, period.start.month + k) for k in range(period.months)]
         inside = [buckets[m] for m in months if m in buckets]
-        records = sorted({r for b in inside for r in b.records})
+        records = sorted({r for b in inside for r in b.records}) if evidence else []
         covered = sum(b.tables for b in inside)
         total = sum(b.total for b in inside)
         kind = objective.type
@@ -591,13 +772,8 @@ def _mask(condition: Condition | str, table: KindTables) -> list[bool]:
         if _family(table, condition.column) == _family(table, condition.right.name):  # compare directly
             return [a is not None and b is not None and test(a, b) for a, b in zip(left, right)]
         return [a is not None and b is not None and _safe(test, a, b) for a, b in zip(left, right)]
-    literal = condition.right
-    spec = table.schema.columns.get(condition.column)
-    kind = spec.type if spec is not None else "text"
-    if kind in ("text", "person"):
-        literal = str(literal) if not isinstance(literal, float) else _number(literal)
-    elif (kind == "date" and not isinstance(literal, date)) or (
-            kind in ("integer", "number") and not isinstance(literal, (int, float))):
+    literal = _literal_of(condition, table.schema)
+    if literal is _NOTHING:
         return [False] * n
     if None not in left:
         return list(map(test, left, repeat(literal, n)))
@@ -625,9 +801,30 @@ def _all(masks: list[list[bool]]) -> list[bool] | None:
     return [all(row) for row in zip(*masks)]
 
 
-def _months(days: list[date | None]) -> list[Month | None]:
-    month: dict[date | None, Month | None] = {day: (day.year, day.month) if day else None for day in set(days)}
-    return list(map(month.__getitem__, days))
+def _note(evidence: dict[Month, tuple[int, set[str]]], months: set[Month | None], record_id: str) -> None:
+    """One more table, of this record, with rows in each of these months."""
+    for month in months:
+        if month is not None:
+            count, records = evidence.get(month, (0, set()))
+            records.add(record_id)
+            evidence[month] = (count + 1, records)
+
+
+class _MonthOf(dict[str, "Month | None"]):
+    """The month of a period cell's text, worked out once for each distinct text."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.convert = converter(kind)
+
+    def __missing__(self, text: str) -> Month | None:
+        month = self[text] = _month(self.convert(text))
+        return month
+
+
+def _month(day: Any) -> Month | None:
+    """The month of a day; None for an empty cell, or a period column whose cells are not dates."""
+    return (day.year, day.month) if isinstance(day, date) else None
 
 
 def _literal(value: Any) -> Any:
