@@ -15,9 +15,9 @@ from conftest import REPO_ROOT
 from scaffolding import User
 
 from qms import REPOSITORY, __version__
-from qms.cli import OutputFormat
+from qms.cli import DueFormat, OutputFormat
 
-FORMATS = {f.value for f in OutputFormat}
+FORMATS = {f.value for f in OutputFormat} | {f.value for f in DueFormat}
 INSTALL = 'pip install --disable-pip-version-check -q "qmskit @ git+${QMSKIT_REPO}@${QMSKIT_REF}"'
 
 
@@ -219,3 +219,19 @@ def test_weekly_due_workflow_publishes_the_due_list_as_the_job_summary(office: t
     run = _run(step, root, user, base, summary)
     assert run.returncode == 0, run.stdout + run.stderr
     assert summary.read_text(encoding="utf-8").startswith("# Due and overdue\n")
+
+
+def test_gitlab_pipeline_has_a_scheduled_due_job(office: tuple[User, Path, str], tmp_path: Path) -> None:
+    """GitLab keeps schedules outside the file: the due job runs on a schedule that sets QMS_DUE=weekly."""
+    user, root, base = office
+    pipeline = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    due = pipeline["due"]
+    assert due["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $QMS_DUE == "weekly"'}]
+    assert due["artifacts"]["paths"] == ["due.md", "due.ics"]
+    assert due["before_script"] == [INSTALL.replace('"qmskit @', '"qmskit[calendar] @')]  # iCalendar needs the extra
+    assert "QMS_DUE set to weekly" in (root / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    # Its lines, in one POSIX shell as GitLab's runner runs a job's script.
+    run = _run("\n".join(due["script"]), root, user, base, tmp_path / "summary.md", shell="sh")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (root / "due.md").read_text(encoding="utf-8").startswith("# Due and overdue\n")
+    assert (root / "due.ics").read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
