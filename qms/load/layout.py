@@ -140,4 +140,4 @@ class Layout:
         return not self.not_controlled(rel) and any(self.covers(spec, rel) for spec in self.types)
 
     def _is_document(self, rel: str) -> bool:
-        return rel.lower().endswith(MARKDOWN_SUFFIXES) and self._in_area(rel)
+        return rel.lower().endswith(MARKDOWN_SUFFIXES) and self.in_area(rel)  # the cached one: the walk asks both of every file
