@@ -101,3 +101,14 @@ def test_every_bad_input_at_once_crashes_nothing(repo: QmsRepo, command: tuple[s
     run = repo.qms(*command)
     assert "Traceback" not in run.stderr and "unexpected error" not in run.stderr, run.stderr
     assert run.code in (0, 1), (run.code, run.stderr)
+
+
+def test_an_objective_counted_by_a_column_that_is_not_a_date_is_m003_not_no_data(repo: QmsRepo) -> None:
+    results_repo(repo, OBJECTIVES + ('  - id: O8\n    title: On time by handler\n    period: month\n'
+                                     '    measure: {type: share, kind: document-log, where: "completed <= due", '
+                                     'by: handler}\n'))
+    rel = "manual/qm-03-quality-objectives.md"
+    found = {f["line"]: f["message"] for f in find(repo.check(), "M003")}
+    assert found == {line_of(repo, rel, "by: handler"):
+                     "objective O8: 'by: handler' is not a date column of the document-log table: a row's period is a day"}
+    assert "Traceback" not in repo.qms("objectives", "--period", "2026-02").stderr

@@ -357,8 +357,13 @@ def _measure_problems(oid: str, measure: dict[str, Any], source: str, line: Call
             problem("a value measure needs 'field' (a front-matter key) or 'column'", "field")
     if schema is not None and schema.period_by and schema.period_by not in schema.columns:
         problem(f"the {kind} table's period_by '{schema.period_by}' (qms.yml) is not one of its columns", "kind")
+    elif schema is not None and schema.period_by and schema.columns[schema.period_by].type != "date":
+        problem(f"the {kind} table's period_by '{schema.period_by}' (qms.yml) is not a date column", "kind",
+                hint="name the date column whose day puts each row in its period")
     if schema is not None and measure.get("by") is not None and measure["by"] not in schema.columns:
         problem(f"'by: {measure['by']}' is not a column of the {kind} table", "by")
+    elif schema is not None and measure.get("by") is not None and schema.columns[str(measure["by"])].type != "date":
+        problem(f"'by: {measure['by']}' is not a date column of the {kind} table: a row's period is a day", "by")
     return out
 
 
