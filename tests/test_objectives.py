@@ -353,3 +353,20 @@ def test_a_bad_calendar_day_or_period_column_is_a_clear_message(repo: QmsRepo) -
     repo.write("qms.yml", QMS_YML + TABLES.replace("period_by: due", "period_by: deadline"))
     assert "period_by 'deadline' (qms.yml) is not one of its columns" in " ".join(
         f["message"] for f in find(repo.check(), "M003"))
+
+
+def test_a_condition_on_a_yes_no_column_reads_the_words_the_cells_are_written_in(repo: QmsRepo) -> None:
+    """A boolean column's cells are read as yes/no: `extended == yes` and `extended == 1` match the same rows."""
+    results_repo(repo, OBJECTIVES + (
+        '  - {id: O7, title: Extended, period: month, measure: {type: share, kind: document-log, '
+        'where: "extended == yes"}}\n'
+        '  - {id: O7n, title: Not extended, period: month, measure: {type: count, kind: document-log, '
+        'where: "extended == 0"}}\n'))
+    repo.write("qms.yml", QMS_YML + TABLES + "      extended: {type: boolean}\n")
+    repo.write("records/2026/rec-2026-011.csv", "".join(
+        line + (",extended\n" if n == 0 else ",yes\n" if n in (1, 3) else ",no\n")
+        for n, line in enumerate(FEBRUARY.splitlines())))
+    repo.write("records/2026/rec-2026-010.csv", JANUARY.replace("\n", ",no\n").replace("complaint,no", "complaint,extended"))
+    got = values(repo, "2026-02")
+    assert got[("O7", "2026-02")]["value"] == 40.0  # A and C of five
+    assert got[("O7n", "2026-02")]["value"] == 3.0   # B, D, E

@@ -27,7 +27,7 @@ from datetime import date
 from itertools import chain, compress, repeat
 from typing import Any
 
-from qms.load.tables import ColumnSpec, KindTables, Table, TableSchema, converter
+from qms.load.tables import FALSE, TRUE, ColumnSpec, KindTables, Table, TableSchema, converter
 from qms.load.workdays import WorkCalendar
 from qms.model import ERROR, WARNING, Document, Finding
 from qms.publish.periods import GRAINS, Period, period_of
@@ -423,6 +423,9 @@ def _literal_of(condition: Condition, schema: TableSchema) -> Any:
     kind = spec.type if spec is not None else "text"
     if kind in ("text", "person"):
         return str(literal) if not isinstance(literal, float) else _number(literal)
+    if kind == "boolean":  # cells are True/False: `passed == yes` compares with True, as the cell was read
+        word = (_number(literal) if isinstance(literal, float) else str(literal)).lower()
+        return True if word in TRUE else False if word in FALSE else _NOTHING
     if (kind == "date" and not isinstance(literal, date)) or (
             kind in ("integer", "number") and not isinstance(literal, (int, float))):
         return _NOTHING
