@@ -101,6 +101,7 @@ class Layout:
         self._globs = [(spec, [glob_regex(p) for p in spec.paths]) for spec in self.types]
         self.is_document = functools.cache(self._is_document)
         self.in_area = functools.cache(self._in_area)
+        self._folder_covered = functools.cache(self._folder_covered_uncached)
 
     def roots(self) -> list[str]:
         """The top-most folders to walk for documents."""
@@ -137,7 +138,15 @@ class Layout:
 
     def _in_area(self, rel: str) -> bool:
         """Inside a type's folder or matched by a type's glob, and not declared uncontrolled."""
-        return not self.not_controlled(rel) and any(self.covers(spec, rel) for spec in self.types)
+        if self.not_controlled(rel):
+            return False
+        # A type's folder covers every file of a folder alike: asked once per folder, not once per file.
+        return self._folder_covered(rel.rpartition("/")[0]) or any(
+            regex.fullmatch(rel) for spec, regexes in self._globs if spec.paths for regex in regexes)
+
+    def _folder_covered_uncached(self, folder: str) -> bool:
+        return any(not spec.paths and (not spec.folder or spec.folder == "." or (folder + "/").startswith(spec.folder + "/"))
+                   for spec in self.types)
 
     def _is_document(self, rel: str) -> bool:
         return rel.lower().endswith(MARKDOWN_SUFFIXES) and self.in_area(rel)  # the cached one: the walk asks both of every file
