@@ -132,14 +132,13 @@ class Results:
 
     def _plans(self, jobs: list[tuple[Document, str, TableSchema]]) -> dict[str, tuple[Columns, list[str | None]]]:
         """For computing only: each kind's columns to count its rows over, where every objective over the kind
-        counts rows (see objectives.shared_plan). Empty where any kind's tables are read otherwise."""
+        counts rows (see objectives.shared_plan). Empty where the tables are checked, or an sql measure may read
+        any of their cells."""
         if self.validate_tables or self._any_sql:
             return {}
         plans: dict[str, tuple[Columns, list[str | None]]] = {}
         for schema in {kind: schema for _record, kind, schema in jobs}.values():
             plan = shared_plan(self.objectives.objectives, schema)
-            if plan is None and any(o.measure.get("kind") == schema.kind for o in self.objectives.objectives):
-                return {}
             if plan is not None:
                 plans[schema.kind] = plan
         return plans
@@ -166,9 +165,13 @@ class Results:
                     outcomes.append((None, problem, None))
                     continue
                 table = read_table(root, rel, record, schema, False, wanted[kind])
-                outcomes.append((rel, None, (table.header, table.size, table.problems)))
-                if table.header and kind in plans:
-                    by_kind.setdefault(kind, []).append(table)
+                if kind in plans:  # counted here: only its size and problems travel
+                    outcomes.append((rel, None, (table.header, table.size, table.problems)))
+                    if table.header:
+                        by_kind.setdefault(kind, []).append(table)
+                else:  # read in order, by a value measure: its kept text travels too
+                    outcomes.append((rel, None, (table.header, table.size, table.problems, table.widths, table.body,
+                                                 table._cells)))
             counts = {kind: count_texts(tables, tables[0].schema, *plans[kind]) for kind, tables in by_kind.items()}
             return outcomes, counts
 
@@ -176,9 +179,13 @@ class Results:
         counted: dict[str, Counter[tuple[Any, ...]]] = {}
         evidence: dict[str, dict[str | None, dict[Month, tuple[int, set[str]]]]] = {}
         for bounds, (outcomes, counts) in zip(shares, fork_map(read_share, shares, parallel_from=1)):
-            for (record, _kind, schema), (rel, problem, held) in zip(jobs[bounds[0]: bounds[1]], outcomes):
-                table = None if held is None else Table(rel, record, schema, held[0], held[1], problems=held[2],
-                                                        counted=True)
+            for (record, kind, schema), (rel, problem, held) in zip(jobs[bounds[0]: bounds[1]], outcomes):
+                table = None
+                if held is not None and len(held) == 3:
+                    table = Table(rel, record, schema, held[0], held[1], problems=held[2], counted=True)
+                elif held is not None:
+                    table = Table(rel, record, schema, held[0], held[1], widths=held[3], problems=held[2],
+                                  body=held[4], keep=wanted[kind], _cells=held[5])
                 read.append((rel, problem, table))
             for kind, (rows, months) in counts.items():
                 counted.setdefault(kind, Counter()).update(rows)
