@@ -356,6 +356,12 @@ def test_bad_tables_are_reported_alike_when_read_in_forked_shares(noisy: QmsRepo
                                                          "data: ../../../outside.csv\n"))
     noisy.write("records/2026/rec-2026-301.md", record("REC-2026-301", "inspection", "2026-03-01",
                                                          "data: rec-2026-204.csv\n"))  # one table, two records
+    # Values over a column keep the rows' order: that kind's tables come back whole from the shares.
+    noisy.write("manual/qm-03-quality-objectives.md", OBJECTIVES_DOC.format(objectives=MEASURES + """\
+  - {id: V1, title: Last score, period: month, measure: {type: value, kind: inspection, column: score, stat: last}}
+  - {id: V2, title: Score sum, period: quarter, measure: {type: value, kind: inspection, column: score, stat: sum,
+     where: "passed == yes"}}
+"""))
     seen = []
     for threshold in (10**9, 1):
         monkeypatch.setattr(results_module, "TABLES_PARALLEL_FROM", threshold)
@@ -365,6 +371,7 @@ def test_bad_tables_are_reported_alike_when_read_in_forked_shares(noisy: QmsRepo
                      [(r.objective.id, r.period.label, r.value, r.previous, r.rows, sorted(r.records))
                       for r in computed]))
     assert seen[0] == seen[1]
+    assert {oid for oid, _, value, *_ in seen[0][1] if value is not None} >= {"V1", "V2", "S1", "D1"}
     messages = " ".join(message for _, _, _, message, _ in seen[0][0])
     assert "does not exist" in messages and "UTF-8" in messages and "outside the repository" in messages
 
