@@ -18,6 +18,7 @@ import pytest
 from qms.load.tables import ColumnSpec, TableSchema, read_table
 from qms.model import Document
 from qms.publish import objectives
+from qms.publish import results as results_module
 from qms.publish.objectives import ColumnRef, Condition, parse_condition, percentile_nearest_rank
 from qms.publish.periods import Period, parse_period
 from qms.publish.results import Results
@@ -314,12 +315,15 @@ def _listed(value: Any) -> list[Any]:
     return [] if value is None else value if isinstance(value, list) else [value]
 
 
+@pytest.mark.parametrize("forked", [False, True], ids=["read here", "read and counted in forked shares"])
 @pytest.mark.parametrize("few_rows", [10**9, 0], ids=["rows counted once for all", "rows counted per objective"])
-def test_every_table_measure_gives_what_reading_row_by_row_gives(noisy: QmsRepo, few_rows: int,
+def test_every_table_measure_gives_what_reading_row_by_row_gives(noisy: QmsRepo, few_rows: int, forked: bool,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Shares, working-day durations and counts over tables with bad dates, empty cells, quoted and short rows,
-    blank lines and CR LF endings, per month, quarter, half-year and year, against csv.reader and a row test."""
+    blank lines and CR LF endings, per month, quarter, half-year and year, against csv.reader and a row test.
+    Forked, the shares' counts are added up in the parent (and rows too varied to share are read again here)."""
     monkeypatch.setattr(objectives, "FEW_ROWS", few_rows)
+    monkeypatch.setattr(results_module, "TABLES_PARALLEL_FROM", 1 if forked else 10**9)
     workspace = Workspace.open(noisy.root)
     results = Results(workspace, validate_tables=False)
     assert not results.objectives.findings
@@ -335,8 +339,41 @@ def test_every_table_measure_gives_what_reading_row_by_row_gives(noisy: QmsRepo,
             compared += value is not None
     assert compared > 150
     assert (results.computer._shared["document-log"] is None) == (few_rows == 0)
+    # The tables' rows were counted where they were read exactly when forked and few enough to share.
+    assert all(t.counted for t in results.tables["document-log"]) == (forked and few_rows > 0)
     # Rows alike were counted together: a weight lost would show above.
     assert max(weight for rows in results.computer._distinct.values() for _, weight in rows) >= 3
+
+
+def test_bad_tables_are_reported_alike_when_read_in_forked_shares(noisy: QmsRepo,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing CSV, one not UTF-8, one without a needed column, a path outside and a kind without schema give
+    the same findings, in the same order, and the same values, read here or in forked shares."""
+    noisy.write("records/2026/rec-2026-103.csv", "case,received\nA,2026-01-02\n")  # no due, completed...
+    (noisy.root / "records/2026/rec-2026-105.csv").write_bytes(b"case,received,due,completed\n\xff\xfe,1\n")
+    (noisy.root / "records/2026/rec-2026-107.csv").unlink()
+    noisy.write("records/2026/rec-2026-300.md", record("REC-2026-300", "document-log", "2026-03-01",
+                                                         "data: ../../../outside.csv\n"))
+    noisy.write("records/2026/rec-2026-301.md", record("REC-2026-301", "inspection", "2026-03-01",
+                                                         "data: rec-2026-204.csv\n"))  # one table, two records
+    # Values over a column keep the rows' order: that kind's tables come back whole from the shares.
+    noisy.write("manual/qm-03-quality-objectives.md", OBJECTIVES_DOC.format(objectives=MEASURES + """\
+  - {id: V1, title: Last score, period: month, measure: {type: value, kind: inspection, column: score, stat: last}}
+  - {id: V2, title: Score sum, period: quarter, measure: {type: value, kind: inspection, column: score, stat: sum,
+     where: "passed == yes"}}
+"""))
+    seen = []
+    for threshold in (10**9, 1):
+        monkeypatch.setattr(results_module, "TABLES_PARALLEL_FROM", threshold)
+        results = Results(Workspace.open(noisy.root), validate_tables=False)
+        computed = results.results(parse_period("2026"))  # type: ignore[arg-type]
+        seen.append(([(f.path, f.line, f.code, f.message, f.hint) for f in results.table_findings],
+                     [(r.objective.id, r.period.label, r.value, r.previous, r.rows, sorted(r.records))
+                      for r in computed]))
+    assert seen[0] == seen[1]
+    assert {oid for oid, _, value, *_ in seen[0][1] if value is not None} >= {"V1", "V2", "S1", "D1"}
+    messages = " ".join(message for _, _, _, message, _ in seen[0][0])
+    assert "does not exist" in messages and "UTF-8" in messages and "outside the repository" in messages
 
 
 def test_objectives_keep_no_cell_of_an_unquoted_table(noisy: QmsRepo) -> None:

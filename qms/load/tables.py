@@ -68,6 +68,7 @@ class Table:
     # asked for: objectives count the rows of a million-row kind table by table, and keep no cell.
     body: str | None = None
     keep: set[str] | None = None  # the columns `cells` keeps (None: all of them)
+    counted: bool = False  # its rows were counted where it was read (another process), and its text not kept
     _cells: dict[str, list[str]] | None = None
     _typed: dict[str, list[Any]] = field(default_factory=dict)
 
@@ -75,6 +76,8 @@ class Table:
     def cells(self) -> dict[str, list[str]]:
         """The text of each column kept, as a list (a table is read by columns: a measure needs two or three)."""
         if self._cells is None:
+            if self.counted:
+                raise RuntimeError(f"{self.path} was counted where it was read, and its cells were not kept")
             self._cells, widths = self._cut()
             self.widths = self.widths or widths
             self.body = None  # the cells say it all now

@@ -593,7 +593,7 @@ class Computer:
             names = _ordered(wanted) if wanted else None
             if names is not None:
                 rows = self._count_distinct(table, names)
-                if len(rows) > max(FEW_ROWS, table.size // 4):
+                if not shares_counts(len(rows), table.size):
                     names = None  # nearly every row differs over all of them: each objective counts its own
                 else:
                     self._distinct[(kind, names)] = rows
@@ -605,35 +605,23 @@ class Computer:
         counted over `names`, and the evidence of the period columns among them noted on the way."""
         kind = table.schema.kind
         periods = [by for by in names if by in self._period_columns(kind) and (kind, by) not in self._evidence]
-        evidence: dict[str | None, dict[Month, tuple[int, set[str]]]] = {by: {} for by in periods}
-        month_of = {by: _MonthOf(table.schema.columns.get(by, ColumnSpec(by)).type) for by in periods if by}
-        read = [name for name in names if name is not None]  # in the order of `names`, after None
-        dated = None in names
-        period_at = [(by, read.index(by) if by is not None else -1) for by in periods]
-
-        def rows() -> Iterator[Iterable[tuple[Any, ...]]]:
-            for one in table.tables:
-                if not one.size:
-                    continue
-                texts = one.texts(read)
-                day = _day(one.record.data.get("date")) if dated else None
-                for by, at in period_at:
-                    months = {_month(day)} if by is None else set(map(month_of[by].__getitem__, set(texts[at])))
-                    _note(evidence[by], months, one.record.id or one.record.path)
-                yield zip(repeat(day, one.size), *texts) if dated else zip(*texts)
-
-        counted = Counter(chain.from_iterable(rows()))
+        counted, evidence = count_texts(table.tables, table.schema, names, periods)
         for by in periods:
             self._evidence[(kind, by)] = evidence[by]
-        typed: list[dict[Any, Any]] = []
-        for index, name in enumerate(names):
-            seen = {key[index] for key in counted}
-            if name is None:
-                typed.append({value: value for value in seen})
-            else:
-                convert = converter(table.schema.columns.get(name, ColumnSpec(name)).type)
-                typed.append({text: convert(text) for text in seen})
-        return [(tuple([types[cell] for types, cell in zip(typed, key)]), weight) for key, weight in counted.items()]
+        return typed_rows(counted, table.schema, names)
+
+    def seed(self, kind: str, names: Columns, counted: Counter[tuple[str, ...]],
+             evidence: dict[str | None, dict[Month, tuple[int, set[str]]]]) -> bool:
+        """Take a kind's rows as counted elsewhere (by `shared_plan`'s columns, in the tables' order), as
+        `_shared_columns` would have counted them here. False, and nothing taken, where they are too many to
+        share: then each objective counts its own, and needs the tables' cells."""
+        if not shares_counts(len(counted), sum(t.size for t in self.tables[kind])):
+            return False
+        self._distinct[(kind, names)] = typed_rows(counted, self.tables[kind][0].schema, names)
+        self._shared[kind] = names
+        for by, months in evidence.items():
+            self._evidence[(kind, by)] = months
+        return True
 
     def _period_columns(self, kind: str) -> set[str | None]:
         """The columns that put the kind's rows in periods, for its objectives (None: the record's date)."""
@@ -766,6 +754,78 @@ class Computer:
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def shares_counts(distinct: int, rows: int) -> bool:
+    """Whether a kind's objectives share one count of its rows: where nearly every row differs over all the
+    columns they read together, each objective counts its own instead."""
+    return distinct <= max(FEW_ROWS, rows // 4)
+
+
+def shared_plan(objectives: Iterable[Objective], schema: TableSchema) -> tuple[Columns, list[str | None]] | None:
+    """The columns a kind's tables are counted over when every objective over them counts rows (share,
+    duration, count), and the period columns among them: what `Computer._shared_columns` and
+    `_count_distinct` would count. None where an objective over the kind reads a column's values in order."""
+    wanted: set[str | None] = set()
+    periods: set[str | None] = set()
+    for objective in objectives:
+        if objective.measure.get("kind") != schema.kind:
+            continue
+        periods.add(objective.measure.get("by") or schema.period_by)
+        if objective.type not in ("share", "duration", "count") or objective.measure.get("column") is not None:
+            return None
+        if objective.type == "count" and objective.measure.get("field") is not None:
+            continue  # counts records, not rows
+        wanted |= _columns_read(objective, schema)
+    if not wanted:
+        return None
+    names = _ordered(wanted)
+    return names, [by for by in names if by in periods]
+
+
+def count_texts(tables: Iterable[Table], schema: TableSchema, names: Columns, periods: list[str | None]
+                ) -> tuple[Counter[tuple[Any, ...]], dict[str | None, dict[Month, tuple[int, set[str]]]]]:
+    """The tables' rows counted by their text in `names` (None: the record's date), and for each of `periods`
+    the evidence: which months each table has rows in. One table at a time, keeping no cell."""
+    evidence: dict[str | None, dict[Month, tuple[int, set[str]]]] = {by: {} for by in periods}
+    month_of = {by: _MonthOf(schema.columns.get(by, ColumnSpec(by)).type) for by in periods if by}
+    read = [name for name in names if name is not None]  # in the order of `names`, after None
+    dated = None in names
+    period_at = [(by, read.index(by) if by is not None else -1) for by in periods]
+
+    def rows() -> Iterator[Iterable[tuple[Any, ...]]]:
+        for one in tables:
+            if not one.size:
+                continue
+            texts = one.texts(read)
+            day = _day(one.record.data.get("date")) if dated else None
+            for by, at in period_at:
+                months = {_month(day)} if by is None else set(map(month_of[by].__getitem__, set(texts[at])))
+                _note(evidence[by], months, one.record.id or one.record.path)
+            yield zip(repeat(day, one.size), *texts) if dated else zip(*texts)
+
+    return Counter(chain.from_iterable(rows())), evidence
+
+
+def merge_evidence(into: dict[Month, tuple[int, set[str]]], more: dict[Month, tuple[int, set[str]]]) -> None:
+    """Evidence of later tables added to that of earlier ones, months in the order they first occur."""
+    for month, (count, records) in more.items():
+        before, known = into.get(month, (0, set()))
+        into[month] = (before + count, known | records)
+
+
+def typed_rows(counted: Counter[tuple[Any, ...]], schema: TableSchema,
+               names: Columns) -> list[tuple[tuple[Any, ...], int]]:
+    """Counted rows of text as rows of values, each distinct text converted once."""
+    typed: list[dict[Any, Any]] = []
+    for index, name in enumerate(names):
+        seen = {key[index] for key in counted}
+        if name is None:
+            typed.append({value: value for value in seen})
+        else:
+            convert = converter(schema.columns.get(name, ColumnSpec(name)).type)
+            typed.append({text: convert(text) for text in seen})
+    return [(tuple([types[cell] for types, cell in zip(typed, key)]), weight) for key, weight in counted.items()]
 
 
 def _mask(condition: Condition | str, table: KindTables) -> list[bool]:
