@@ -258,25 +258,21 @@ class QmsPlugin(BasePlugin[QmsPluginConfig]):
         A build publishes those of published pages only; a draft's appear only in the preview, which shows
         the working tree's file for a page it shows from the working tree (the author's own picture)."""
         assert self.qms is not None
-        wanted: dict[str, dict[str, str]] = {PUBLISHED: {}, DRAFT: {}}  # visibility -> path -> commit
-        for entry in self.entries.values():
-            seen = visibility(entry.doc, self.audit)
-            if seen not in wanted:
-                continue
-            for link in attachments.linked_files(entry.doc):
-                if attachments.publishable(self.qms, link.path):
-                    wanted[seen].setdefault(link.path, entry.commit)
-        by_commit: dict[str, list[str]] = {}
-        for seen in (DRAFT, PUBLISHED):  # a file a published page links is published, whoever else links it
-            for path, commit in wanted[seen].items():
-                by_commit.setdefault(commit, []).append(path)
-        found = attachments.committed(self.qms.root, by_commit)
-        taken = {f.src_uri for f in files}
         hidden = self.include_guard.unpublished if self.include_guard is not None else None
-        for path, data in sorted(found.items()):
-            if path in taken or (hidden is not None and hidden.find(path)):  # a file of an unpublished document
+
+        def pages(seen: str) -> list[tuple[Document, str]]:
+            return [(entry.doc, entry.commit) for entry in self.entries.values()
+                    if visibility(entry.doc, self.audit) == seen]
+
+        # A file a published page links is published, whoever else links it; a draft's only in the preview.
+        published = attachments.of_pages(self.qms, pages(PUBLISHED), hidden)
+        drafted = {path: data for path, data in attachments.of_pages(self.qms, pages(DRAFT), hidden).items()
+                   if path not in published}
+        taken = {f.src_uri for f in files}
+        for path, data in sorted({**published, **drafted}.items()):
+            if path in taken:
                 continue
-            inclusion = InclusionLevel.INCLUDED if path in wanted[PUBLISHED] else InclusionLevel.DRAFT
+            inclusion = InclusionLevel.INCLUDED if path in published else InclusionLevel.DRAFT
             files.append(File.generated(config, path, content=data, inclusion=inclusion))
             taken.add(path)
         for path in self.drafts:  # the preview only: the working tree's files, never in a build
