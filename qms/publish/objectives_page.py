@@ -8,6 +8,8 @@ readers have (Noto Sans CJK is named first after the system fonts).
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import date
 
 from qms.publish.objectives import Objective, Result
@@ -87,7 +89,24 @@ def chart(objective: Objective, results: list[Result], language: str) -> str:
     if shown:
         line.range = shown
     svg = line.render(is_unicode=True)
-    return f'<figure class="qms-objective-chart">\n{svg}\n</figure>'
+    return f'<figure class="qms-objective-chart">\n{_static(svg, objective.id)}\n</figure>'
+
+
+_PYGAL_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_PYGAL_ID = re.compile(r'id="chart-([0-9a-f-]{36})"')
+
+
+def _static(svg: str, objective_id: str) -> str:
+    """The chart as a static picture: without pygal's script (its tooltips need JavaScript the page never
+    loads), and with an id made from the objective's instead of a random one and no date, so that every build
+    of the same commit gives the same page."""
+    svg = _PYGAL_SCRIPT.sub("", svg)
+    svg = _COMMENT.sub("", svg)  # pygal's credits, with the day it drew the chart
+    found = _PYGAL_ID.search(svg)
+    if found:
+        svg = svg.replace(found.group(1), hashlib.sha1(objective_id.encode("utf-8")).hexdigest()[:12])
+    return svg
 
 
 def objectives_page(series: list[tuple[Objective, list[Result]]], language: str) -> str:
